@@ -1,0 +1,3 @@
+from funnelcli.cli import main
+
+main()

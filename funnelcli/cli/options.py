@@ -1,0 +1,82 @@
+"""Options shared by many commands, defined once, and the parsing of their values at the edge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
+import typer
+
+from funnelcli.errors import FunnelError
+from funnelcli.render import Format
+
+if TYPE_CHECKING:  # pragma: no cover
+    from funnelcli.cli import State
+
+T = TypeVar("T")
+
+FormatOption = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table (people), csv or json (scripts; see the README for the shapes).",
+        case_sensitive=False,
+    ),
+]
+
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        help="When it happened (backdating): 2026-11-03, yesterday, 'last friday 14:00'.",
+        show_default=False,
+    ),
+]
+
+LeadArgument = Annotated[
+    str, typer.Argument(help="Lead id, external id or email.", show_default=False)
+]
+
+
+def state(ctx: typer.Context) -> State:
+    return ctx.find_root().obj  # type: ignore[no-any-return]
+
+
+def parse(option: str, parser: Callable[[str], T], value: str) -> T:
+    """Run a parser on an option's value; name the option in the error it raises."""
+    try:
+        return parser(value)
+    except FunnelError as exc:
+        raise type(exc)(f"{option}: {exc.message}", hint=exc.hint) from None
+
+
+def moment(st: State, value: str | None, option: str = "--at") -> datetime | None:
+    """``--at``: when something happened (never in the future)."""
+    if value is None:
+        return None
+    from funnelcli import dates
+
+    return parse(option, lambda v: dates.parse_moment(v, dayfirst=st.dayfirst), value)
+
+
+def future_date(st: State, value: str | None, option: str) -> date | None:
+    """A date ahead (expected close, due date): year-less dates roll forward."""
+    if value is None:
+        return None
+    from funnelcli import dates
+
+    return parse(
+        option, lambda v: dates.parse_date(v, dayfirst=st.dayfirst, prefer="future"), value
+    )
+
+
+def amount(value: str | None, option: str = "--amount") -> tuple[int | None, str | None]:
+    """``--amount``: exact cents, and the currency the text names (``12 000 €`` -> EUR)."""
+    if value is None:
+        return None, None
+    from funnelcli.money import parse_amount
+
+    money = parse(option, parse_amount, value)
+    return money.cents, money.currency

@@ -1,0 +1,44 @@
+"""Settings that come from the environment: database path, busy timeout, currency, debug."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from funnelcli.errors import UsageError
+
+DB_FILENAME = "funnel.db"
+DEFAULT_BUSY_TIMEOUT = 10.0
+DEFAULT_CURRENCY = "CAD"
+
+
+def db_path(explicit: str | Path | None, app_dir: str | Path) -> Path:
+    """``--db`` (which Typer already fills from ``FUNNEL_DB``), else the user's app directory."""
+    if explicit:
+        return Path(explicit).expanduser()
+    return Path(app_dir) / DB_FILENAME
+
+
+def busy_timeout() -> float:
+    """Seconds a write waits for another process's lock (``FUNNEL_BUSY_TIMEOUT``)."""
+    raw = os.environ.get("FUNNEL_BUSY_TIMEOUT", "").strip()
+    if not raw:
+        return DEFAULT_BUSY_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 3600:
+        raise UsageError(
+            f"FUNNEL_BUSY_TIMEOUT={raw!r} is not a number of seconds between 0 and 3600"
+        )
+    return value
+
+
+def currency_override() -> str | None:
+    """``FUNNEL_CURRENCY`` beats the currency stored in the database's settings."""
+    return os.environ.get("FUNNEL_CURRENCY", "").strip() or None
+
+
+def debug() -> bool:
+    return os.environ.get("FUNNEL_DEBUG", "") not in ("", "0")

@@ -1,0 +1,152 @@
+"""Money: exact integer cents in, formatted text out. Never a binary float.
+
+``parse_amount`` reads what salespeople and spreadsheets write: ``1234.5``, ``1,234.50``,
+``1 234,50 $``, ``$1,234.50``, ``1 234,50 €``, ``CAD 1200``, with spaces, non-breaking spaces or
+narrow non-breaking spaces as thousands separators.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from funnelcli.errors import InvalidAmount
+
+#: Largest accepted amount: 100 billion in major units (far from SQLite's 64-bit limit).
+MAX_CENTS = 100_000_000_000 * 100
+
+#: Codes also accepted in lower case ("1200 cad"); any upper-case three-letter code is accepted.
+COMMON_CURRENCIES = frozenset({"CAD", "USD", "EUR", "GBP", "CHF", "AUD", "JPY", "MXN"})
+_SYMBOLS = {"€": "EUR", "£": "GBP", "¥": "JPY", "$": None}
+_PREFIXED_DOLLARS = {"CA$": "CAD", "C$": "CAD", "US$": "USD", "AU$": "AUD", "A$": "AUD"}
+_BLANKS = re.compile(r"[\s\u00a0\u202f\u2009\u2007'’_]")
+_CODE = re.compile(r"^[A-Z]{3}$")
+_NUMBER = re.compile(r"^\d[\d.,]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    cents: int
+    currency: str | None  # None when the text named no currency (or only "$")
+
+
+def parse_currency(text: str) -> str:
+    """``cad`` -> ``CAD``; anything but three letters is refused."""
+    code = (text or "").strip().upper()
+    if code in _SYMBOLS and _SYMBOLS[code]:
+        return _SYMBOLS[code]  # type: ignore[return-value]
+    if not _CODE.match(code):
+        raise InvalidAmount(f"invalid currency {text!r}: expected a three-letter code like CAD")
+    return code
+
+
+def _take_currency(text: str) -> tuple[str, str | None]:
+    """Strip currency markers from both ends; return the rest and the currency named."""
+    currency: str | None = None
+    rest = text.strip()
+    for _ in range(3):  # at most a code and a symbol, on either side
+        upper = rest.upper()
+        changed = False
+        for marker, code in _PREFIXED_DOLLARS.items():
+            if upper.startswith(marker) or upper.endswith(marker):
+                rest = rest[len(marker) :] if upper.startswith(marker) else rest[: -len(marker)]
+                currency, changed = code, True
+                break
+        if changed:
+            rest = rest.strip()
+            continue
+        for symbol, code in _SYMBOLS.items():
+            if rest.startswith(symbol) or rest.endswith(symbol):
+                rest = rest[1:] if rest.startswith(symbol) else rest[:-1]
+                currency = code or currency
+                changed = True
+                break
+        if not changed:
+            head = re.match(r"^([A-Za-z]{3})\s*(.*)$", rest)
+            tail = re.match(r"^(.*?)\s*([A-Za-z]{3})$", rest)
+            code_part, remainder = (
+                (head[1], head[2]) if head else (tail[2], tail[1]) if tail else ("", rest)
+            )
+            if code_part.isupper() or code_part.upper() in COMMON_CURRENCIES:
+                currency, rest, changed = code_part.upper(), remainder, True
+        if not changed:
+            break
+        rest = rest.strip()
+    return rest, currency
+
+
+def _split_decimal(number: str, original: str) -> tuple[str, str]:
+    """Integer and fraction digits of a number written with , and . separators."""
+    last_dot, last_comma = number.rfind("."), number.rfind(",")
+    if last_dot >= 0 and last_comma >= 0:
+        decimal = "." if last_dot > last_comma else ","
+    elif last_dot >= 0 or last_comma >= 0:
+        sep = "." if last_dot >= 0 else ","
+        head, _, tail = number.rpartition(sep)
+        # One separator followed by exactly three digits is a thousands separator (1,234);
+        # anything else is the decimal point (1234,5 / 12.50).
+        thousands = number.count(sep) > 1 or (len(tail) == 3 and bool(head.lstrip("0")))
+        decimal = None if thousands else sep
+    else:
+        decimal = None
+    if decimal is None:
+        integer, fraction = number, ""
+    else:
+        integer, _, fraction = number.rpartition(decimal)
+        if not fraction.isdigit():
+            raise InvalidAmount(f"invalid amount {original!r}: nothing after the decimal separator")
+    groups = re.split(r"[.,]", integer)
+    if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:])):
+        raise InvalidAmount(f"invalid amount {original!r}: thousands separators in the wrong place")
+    return "".join(groups), fraction
+
+
+def parse_amount(text: str) -> Money:
+    """Parse an amount of money into exact cents (and the currency it names, if any)."""
+    original = text
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidAmount("invalid amount '': expected a number like 1234.50 or 1 234,50 $")
+    if len(text) > 64:
+        raise InvalidAmount(f"invalid amount {text[:30]!r}…: too long")
+    rest, currency = _take_currency(text)
+    if rest.startswith(("-", "(", "−")):
+        raise InvalidAmount(f"invalid amount {original!r}: amounts cannot be negative")
+    if rest.startswith("+"):
+        rest = rest[1:]
+    number = _BLANKS.sub("", rest)
+    if not _NUMBER.match(number) or not number.isascii():
+        raise InvalidAmount(
+            f"invalid amount {original!r}: expected a number like 1234.50, 1,234.50 or 1 234,50 $"
+        )
+    integer, fraction = _split_decimal(number, original)
+    if len(fraction) > 2:
+        if fraction[2:].strip("0"):
+            raise InvalidAmount(
+                f"invalid amount {original!r}: more than two decimals (amounts are kept in cents)"
+            )
+        fraction = fraction[:2]
+    cents = int(integer or "0") * 100 + int(fraction.ljust(2, "0") or "0")
+    if cents > MAX_CENTS:
+        raise InvalidAmount(f"invalid amount {original!r}: too large")
+    if currency is not None and not _CODE.match(currency):
+        raise InvalidAmount(f"invalid amount {original!r}: unknown currency {currency!r}")
+    return Money(cents, currency)
+
+
+def to_decimal(cents: int | None) -> str | None:
+    """Cents -> ``"1234.50"`` (the stable machine form for CSV and JSON)."""
+    if cents is None:
+        return None
+    sign = "-" if cents < 0 else ""
+    whole, part = divmod(abs(cents), 100)
+    return f"{sign}{whole}.{part:02d}"
+
+
+def format_money(cents: int | None, currency: str | None = None) -> str:
+    """Cents -> ``"12,000.00 CAD"`` for people; ``""`` when there is no amount."""
+    if cents is None:
+        return ""
+    sign = "-" if cents < 0 else ""
+    whole, part = divmod(abs(cents), 100)
+    text = f"{sign}{whole:,}.{part:02d}"
+    return f"{text} {currency}" if currency else text

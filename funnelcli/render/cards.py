@@ -1,0 +1,146 @@
+"""The lead card printed by ``funnel show``: details, qualification, follow-ups and a timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from funnelcli.dates import format_local
+from funnelcli.models import Lead
+from funnelcli.money import format_money
+from funnelcli.render import Output
+
+if TYPE_CHECKING:  # pragma: no cover
+    from funnelcli.models import StageChange
+    from funnelcli.services.leads import LeadCard
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    at: str  # stored UTC instant: sorts chronologically
+    kind: str
+    text: str
+
+
+def yes_no(value: bool | None) -> str:
+    return "unknown" if value is None else ("yes" if value else "no")
+
+
+def due_text(due_date: str, due_time: str | None) -> str:
+    return f"{due_date} {due_time}" if due_time else due_date
+
+
+def details(lead: Lead, probability: int) -> list[tuple[str, str]]:
+    kind = lead.status.value
+    status = lead.stage if kind in ("open", lead.stage) else f"{lead.stage} ({kind})"
+    rows = [
+        ("Stage", status),
+        ("Company", lead.company or ""),
+        ("Email", lead.email or ""),
+        ("Phone", lead.phone or ""),
+        ("Source", lead.source or ""),
+        ("Created", format_local(lead.created_at)),
+        ("Closed", format_local(lead.closed_at)),
+        ("Lost reason", lead.lost_reason or ""),
+        ("External id", lead.external_id or ""),
+        ("Notes", lead.notes or ""),
+    ]
+    return [(label, value) for label, value in rows if value]
+
+
+def qualification(lead: Lead, probability: int) -> list[tuple[str, str]]:
+    source = "override" if lead.probability is not None else "stage default"
+    return [
+        ("Amount", format_money(lead.amount_cents, lead.currency) or "unknown"),
+        ("Purchase frequency", lead.frequency or "unknown"),
+        ("Price the only factor", yes_no(lead.price_only)),
+        ("Decision maker", lead.decision_maker or "unknown"),
+        ("Contact decides", yes_no(lead.contact_decides)),
+        ("Executive approval", yes_no(lead.needs_approval)),
+        ("Prerequisites", lead.prerequisites or "none recorded"),
+        ("Expected close", lead.expected_close or "unknown"),
+        ("Win probability", f"{probability} % ({source})"),
+    ]
+
+
+def _stage_text(change: StageChange) -> str:
+    text = (
+        f"{change.from_stage} → {change.to_stage}"
+        if change.from_stage
+        else f"created at {change.to_stage}"
+    )
+    return f"{text}: {change.note}" if change.note else text
+
+
+def render_lead_card(out: Output, card: LeadCard) -> None:
+    """``funnel show``: the card, with follow-ups and one timeline of everything, by date."""
+    open_follow_ups = [
+        (
+            f"#{f.id} due {due_text(f.due_date, f.due_time)}",
+            f.text + (f" (snoozed {f.snooze_count}×)" if f.snooze_count else ""),
+        )
+        for f in card.follow_ups
+        if not f.done_at
+    ]
+    timeline = [TimelineEntry(c.at, "stage", _stage_text(c)) for c in card.history]
+    timeline += [TimelineEntry(a.at, a.type, a.text or "") for a in card.activities]
+    timeline += [
+        TimelineEntry(
+            f.created_at, "promise", f"#{f.id} {f.text} (due {due_text(f.due_date, f.due_time)})"
+        )
+        for f in card.follow_ups
+    ]
+    timeline.sort(key=lambda e: e.at)  # stable: a stage change stays before same-time events
+    render_card(out, card.lead, card.probability, open_follow_ups, timeline)
+
+
+def render_card(
+    out: Output,
+    lead: Lead,
+    probability: int,
+    follow_ups: Sequence[tuple[str, str]],
+    timeline: Sequence[TimelineEntry],
+) -> None:
+    """Plain sections when piped; Rich styling on a terminal."""
+    title = f"Lead {lead.id} · {lead.name}"
+    sections: list[tuple[str, list[tuple[str, str]]]] = [
+        ("", details(lead, probability)),
+        ("Qualification", qualification(lead, probability)),
+        ("Open follow-ups", list(follow_ups)),
+        ("Timeline", [(format_local(e.at), f"{e.kind:<10} {e.text}") for e in timeline]),
+    ]
+    if out.terminal:
+        _rich_card(out, title, sections)
+        return
+    out.line(title)
+    for heading, rows in sections:
+        if heading:
+            out.line("")
+            out.line(heading)
+        if heading and not rows:
+            out.line("  (none)")
+        width = max((len(label) for label, _ in rows), default=0)
+        for label, value in rows:
+            out.line(f"  {label.ljust(width)}  {value}".rstrip())
+
+
+def _rich_card(out: Output, title: str, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    console = out.console()
+    console.print(Text(title, style="bold"))
+    for heading, rows in sections:
+        if heading:
+            console.print()
+            console.print(Text(heading, style="bold underline"))
+        if heading and not rows:
+            console.print(Text("  (none)", style="dim"))
+            continue
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column()
+        for label, value in rows:
+            grid.add_row(Text("  " + label), Text(value))
+        console.print(grid)

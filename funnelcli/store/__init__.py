@@ -1,0 +1,248 @@
+"""The store: the one place that opens the database file.
+
+``open_db()`` checks that the file is a funnel database (or empty), creates it readable by its
+owner only, sets WAL, ``foreign_keys=ON``, ``synchronous=FULL`` and the busy timeout on every
+connection, and applies pending migrations under ``BEGIN IMMEDIATE``.
+
+Reads use the plain ``sqlite3`` connection: opening an up-to-date database does not import
+sqlite-utils (≈200 ms of start-up). sqlite-utils is loaded only when a database must be migrated
+(``Migrations``) or when a caller asks for ``Store.db``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import sqlite3
+from collections.abc import Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from funnelcli.errors import (
+    DatabaseLocked,
+    FunnelError,
+    InputFileError,
+    NotAFunnelDatabase,
+    PermissionDenied,
+    StorageError,
+    UsageError,
+)
+from funnelcli.store.migrations import SCHEMA_VERSION
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sqlite_utils import Database
+
+#: ``PRAGMA application_id`` of every funnel database: "FNL1".
+APPLICATION_ID = 0x464E4C31
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class Store:
+    """An open funnel database: a ``sqlite3`` connection in autocommit mode plus transactions."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, busy_timeout: float) -> None:
+        self.conn = conn
+        self.path = path
+        self.busy_timeout = busy_timeout
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken for writing up front (``BEGIN IMMEDIATE``).
+
+        A deferred transaction that upgrades to a write gets SQLITE_BUSY at once, whatever the
+        busy timeout; ``IMMEDIATE`` waits for the lock instead. Any exception rolls back.
+        """
+        with self.translate_errors():
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A read snapshot: every query inside sees the same committed state; never waits."""
+        with self.translate_errors():
+            self.conn.execute("BEGIN")
+            try:
+                yield self.conn
+            finally:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+
+    @cached_property
+    def db(self) -> Database:
+        """A sqlite-utils ``Database`` on the same connection (imports sqlite-utils)."""
+        from sqlite_utils import Database
+
+        return Database(self.conn, execute_plugins=False)
+
+    @contextlib.contextmanager
+    def translate_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path, self.busy_timeout) from exc
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def translate(exc: sqlite3.Error, path: Path, busy_timeout: float = 0) -> FunnelError:
+    """Turn a sqlite3 error into the FunnelError (and exit code) the user should see."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseLocked(
+            f"the database {path} is locked by another funnel command "
+            f"(waited {busy_timeout:g} s): try again",
+            hint="raise the wait with FUNNEL_BUSY_TIMEOUT=<seconds>",
+        )
+    if "readonly" in text or "read-only" in text:
+        return PermissionDenied(
+            f"cannot write to {path}: the database is read-only",
+            hint="check the permissions of the file and of its folder",
+        )
+    if "disk is full" in text or "disk i/o" in text or "database or disk is full" in text:
+        return StorageError(f"I/O failure on {path}: {exc}", hint="free some disk space")
+    if "malformed" in text or "corrupt" in text:
+        return StorageError(
+            f"the database file {path} is corrupt ({exc})",
+            hint="restore a backup: funnel --db BACKUP.db …",
+        )
+    if "not a database" in text or "file is encrypted" in text:
+        return NotAFunnelDatabase(f"{path} is not a funnel database (not an SQLite file)")
+    if "unable to open" in text:
+        return PermissionDenied(
+            f"cannot open {path}: {exc}", hint="check the permissions of the file and folder"
+        )
+    return StorageError(f"database error on {path}: {exc}")
+
+
+def _create_file(path: Path) -> None:
+    """Create an empty database file readable and writable by its owner only (0600)."""
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return  # another process created it first: fine
+    except PermissionError:
+        raise PermissionDenied(
+            f"cannot create the database {path}: permission denied",
+            hint="choose a writable folder with --db or FUNNEL_DB",
+        ) from None
+    except FileNotFoundError:
+        raise UsageError(
+            f"cannot create the database {path}: the folder {path.parent} does not exist"
+        ) from None
+    except OSError as exc:
+        raise StorageError(f"cannot create the database {path}: {exc.strerror}") from None
+    os.close(fd)
+
+
+def _check_header(path: Path) -> bool:
+    """True when the file is empty (a new database); refuse anything that is not SQLite."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(len(SQLITE_MAGIC))
+    except IsADirectoryError:
+        raise UsageError(f"{path} is a folder, not a database file") from None
+    except PermissionError:
+        raise PermissionDenied(f"cannot read {path}: permission denied") from None
+    except OSError as exc:
+        raise InputFileError(f"cannot read {path}: {exc.strerror}") from None
+    if not header:
+        return True
+    if header != SQLITE_MAGIC:
+        raise NotAFunnelDatabase(
+            f"{path} is not a funnel database (not an SQLite file); it was left untouched",
+            hint="point --db or FUNNEL_DB at a funnel database, or at a new file name",
+        )
+    return False
+
+
+def _identify(conn: sqlite3.Connection, path: Path) -> int:
+    """The database's schema version; refuse foreign and newer databases. Reads only."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if app_id == 0:
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if tables:
+            raise NotAFunnelDatabase(
+                f"{path} is an SQLite database but not a funnel database; it was left untouched",
+                hint="point --db or FUNNEL_DB at a funnel database, or at a new file name",
+            )
+        return 0
+    if app_id != APPLICATION_ID:
+        raise NotAFunnelDatabase(
+            f"{path} is not a funnel database (application id {app_id:#x}); it was left untouched"
+        )
+    if version > SCHEMA_VERSION:
+        raise NotAFunnelDatabase(
+            f"{path} was made by a newer version of funnel (schema {version}, this version "
+            f"knows {SCHEMA_VERSION}); it was left untouched",
+            hint="upgrade funnel: pip install --upgrade funnelcli",
+        )
+    return version
+
+
+def _migrate(store: Store) -> None:
+    """Apply pending steps in one IMMEDIATE transaction: all of them, or none.
+
+    ``Migrations.apply`` wraps each step in ``db.atomic()``, which nests as a savepoint inside
+    this transaction, so a step that fails halfway leaves the database at its old version.
+    """
+    from funnelcli.store import migrations
+
+    with store.write() as conn:
+        # Another process may have migrated while we waited for the lock.
+        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            migrations.build().apply(store.db)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def open_db(path: Path, *, busy_timeout: float = 10.0) -> Store:
+    """Open (creating and migrating when needed) the funnel database at ``path``."""
+    path = Path(path)
+    if not path.exists():
+        _create_file(path)
+    _check_header(path)
+    try:
+        conn = sqlite3.connect(
+            path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+        )
+    except sqlite3.Error as exc:
+        raise translate(exc, path, busy_timeout) from exc
+    store = Store(conn, path, busy_timeout)
+    try:
+        with store.translate_errors():
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            version = _identify(conn, path)
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = FULL")
+            if version < SCHEMA_VERSION:
+                _migrate(store)
+    except BaseException:
+        conn.close()
+        raise
+    return store
+
+
+def ensure_parent(path: Path) -> None:
+    """Create the folder of the default database location (owner-only) if missing."""
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except PermissionError:
+        raise PermissionDenied(
+            f"cannot create the folder {path.parent}: permission denied"
+        ) from None
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise StorageError(f"cannot create the folder {path.parent}: disk full") from None
+        raise StorageError(f"cannot create the folder {path.parent}: {exc.strerror}") from None

@@ -1,0 +1,33 @@
+"""Helpers for tests: read the database directly, run the real program in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def rows(db: Path, sql: str, params: tuple = ()) -> list[dict[str, Any]]:
+    """Read the database directly (a separate connection: what was committed)."""
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()
+
+
+def funnel_process(*args: str, env: dict[str, str] | None = None, **kwargs: Any):
+    """Run the real ``funnel`` in a subprocess (for promises about processes and pipes)."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "funnelcli", *args],
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        **kwargs,
+    )
