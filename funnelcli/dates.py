@@ -247,6 +247,8 @@ def _numeric(
 
 def _order(first: int, second: int, dayfirst: bool | None, text: str) -> tuple[int, int]:
     """(day, month) from the two leading numbers of a slashed date."""
+    if first > 12 and second > 12:
+        raise InvalidDate(f"invalid date {text!r}: {EXPECTED}")
     if dayfirst is True:
         return first, second
     if dayfirst is False:

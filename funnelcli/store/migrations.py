@@ -157,11 +157,11 @@ STEPS: tuple[Callable[[Database], None], ...] = (
 SCHEMA_VERSION = len(STEPS)
 
 
-def build(steps: tuple[Callable[[Database], None], ...] = STEPS) -> Migrations:
+def build(steps: tuple[Callable[[Database], None], ...] | None = None) -> Migrations:
     """The sqlite-utils ``Migrations`` set (imported here, only when a database needs it)."""
     from sqlite_utils.migrations import Migrations
 
     migrations = Migrations(MIGRATION_SET)
-    for step in steps:
+    for step in STEPS if steps is None else steps:
         migrations()(step)
     return migrations

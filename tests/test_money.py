@@ -1,0 +1,96 @@
+"""money.py: amounts as people and spreadsheets write them -> exact cents."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from funnelcli.errors import InvalidAmount
+from funnelcli.money import MAX_CENTS, Money, format_money, parse_amount, parse_currency, to_decimal
+
+
+@pytest.mark.parametrize(
+    ("text", "cents", "currency"),
+    [
+        ("1234.5", 123450, None),
+        ("1234", 123400, None),
+        ("1,234.50", 123450, None),
+        ("1 234,50 $", 123450, None),
+        ("$1,234.50", 123450, None),
+        ("1 234,50 €", 123450, "EUR"),
+        ("1\u00a0234,50\u00a0$", 123450, None),  # non-breaking spaces (French Excel)
+        ("1\u202f234,50 €", 123450, "EUR"),  # narrow no-break space
+        ("12 000,00 $", 1200000, None),
+        ("1.234.567,89", 123456789, None),
+        ("1,234,567.89", 123456789, None),
+        ("0,5", 50, None),
+        ("12,5", 1250, None),
+        ("CAD 1200", 120000, "CAD"),
+        ("1200 usd", 120000, "USD"),
+        ("US$5", 500, "USD"),
+        ("CA$ 99.99", 9999, "CAD"),
+        ("£10", 1000, "GBP"),
+        ("1234.5000", 123450, None),  # trailing zeros past the cent are exact
+        ("+15", 1500, None),
+        ("0", 0, None),
+    ],
+)
+def test_amount_forms(text, cents, currency):
+    assert parse_amount(text) == Money(cents, currency)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("", "expected a number"),
+        ("abc", "expected a number"),
+        ("12abc", "expected a number"),
+        ("-5", "cannot be negative"),
+        ("(5.00)", "cannot be negative"),
+        ("1.234", None),  # accepted as thousands: checked below
+        ("0,125", "more than two decimals"),
+        ("1,23,456", "thousands separators"),
+        ("1e5", "expected a number"),
+        ("NaN", "expected a number"),
+        ("999999999999999", "too large"),
+    ],
+)
+def test_bad_amounts_raise_the_typed_error(text, reason):
+    if reason is None:
+        assert parse_amount(text).cents == 123400
+        return
+    with pytest.raises(InvalidAmount) as exc:
+        parse_amount(text)
+    assert reason in exc.value.message
+    assert repr(text) in exc.value.message
+
+
+@given(st.text(max_size=30))
+def test_any_string_parses_or_raises_invalid_amount(text):
+    try:
+        money = parse_amount(text)
+    except InvalidAmount:
+        return
+    assert isinstance(money.cents, int)
+    assert 0 <= money.cents <= MAX_CENTS
+
+
+@given(st.integers(min_value=0, max_value=MAX_CENTS))
+def test_decimal_text_round_trips_exactly(cents):
+    assert parse_amount(to_decimal(cents)).cents == cents
+    assert parse_amount(format_money(cents)).cents == cents
+
+
+def test_formatting():
+    assert to_decimal(123450) == "1234.50"
+    assert to_decimal(None) is None
+    assert format_money(1200000, "CAD") == "12,000.00 CAD"
+    assert format_money(None, "CAD") == ""
+
+
+def test_currency_codes():
+    assert parse_currency("cad") == "CAD"
+    assert parse_currency("€") == "EUR"
+    with pytest.raises(InvalidAmount):
+        parse_currency("dollars")
