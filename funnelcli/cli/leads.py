@@ -150,7 +150,9 @@ def _warn_same_email(out: Output, email: str | None, others: list[int]) -> None:
 @app.command()
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The prospect's name.", show_default=False)],
+    name: Annotated[
+        str, typer.Argument(help="The prospect's name.", metavar="NAME", show_default=False)
+    ],
     company: Company = None,
     email: Email = None,
     phone: Phone = None,
@@ -327,7 +329,9 @@ def qualify(
     lead: LeadArgument,
     amount_text: Annotated[
         str | None,
-        typer.Option("--amount", help="Potential amount of the deal.", show_default=False),
+        typer.Option(
+            "--amount", metavar="AMOUNT", help="Potential amount of the deal.", show_default=False
+        ),
     ] = None,
     currency: Currency = None,
     frequency: FrequencyOpt = None,
@@ -386,7 +390,11 @@ def advance(
     lead: LeadArgument,
     stage: Annotated[
         str | None,
-        typer.Argument(help="Stage to move to (default: the next open stage).", show_default=False),
+        typer.Argument(
+            help="Stage to move to (default: the next open stage).",
+            metavar="STAGE",
+            show_default=False,
+        ),
     ] = None,
     at: AtOption = None,
     note: Annotated[str | None, typer.Option(help="Why it moved.", show_default=False)] = None,
@@ -405,7 +413,8 @@ def win(
     ctx: typer.Context,
     lead: LeadArgument,
     amount_text: Annotated[
-        str | None, typer.Option("--amount", help="The amount won.", show_default=False)
+        str | None,
+        typer.Option("--amount", metavar="AMOUNT", help="The amount won.", show_default=False),
     ] = None,
     at: AtOption = None,
     note: Annotated[str | None, typer.Option(help="A note on the win.", show_default=False)] = None,

@@ -30,13 +30,14 @@ AtOption = Annotated[
     str | None,
     typer.Option(
         "--at",
+        metavar="WHEN",
         help="When it happened (backdating): 2026-11-03, yesterday, 'last friday 14:00'.",
         show_default=False,
     ),
 ]
 
 LeadArgument = Annotated[
-    str, typer.Argument(help="Lead id, external id or email.", show_default=False)
+    str, typer.Argument(help="Lead id, external id or email.", metavar="LEAD", show_default=False)
 ]
 
 

@@ -28,7 +28,7 @@ STAGE_COLUMNS = (
     Column("leads", "Leads now", justify="right"),
 )
 
-StageName = Annotated[str, typer.Argument(help="Stage name.", show_default=False)]
+StageName = Annotated[str, typer.Argument(help="Stage name.", metavar="STAGE", show_default=False)]
 After = Annotated[str | None, typer.Option(help="Place it after this stage.", show_default=False)]
 Before = Annotated[str | None, typer.Option(help="Place it before this stage.", show_default=False)]
 
@@ -87,7 +87,7 @@ def add_stage(
 def rename_stage(
     ctx: typer.Context,
     old: StageName,
-    new: Annotated[str, typer.Argument(help="The new name.", show_default=False)],
+    new: Annotated[str, typer.Argument(help="The new name.", metavar="NEW", show_default=False)],
 ) -> None:
     """Rename a stage (history keeps pointing at it: nothing is lost)."""
     from funnelcli.services import stages
@@ -113,7 +113,9 @@ def move_stage(
 def set_probability(
     ctx: typer.Context,
     name: StageName,
-    probability: Annotated[int, typer.Argument(help="Win probability, 0-100.", show_default=False)],
+    probability: Annotated[
+        int, typer.Argument(help="Win probability, 0-100.", metavar="PERCENT", show_default=False)
+    ],
 ) -> None:
     """Set a stage's default win probability (used by the forecast)."""
     from funnelcli.services import stages
