@@ -149,6 +149,7 @@ def root(
 
 
 # Register the commands (each module adds its own to ``app``).
+from funnelcli.cli import admin as _admin  # noqa: E402,F401
 from funnelcli.cli import followups as _followups  # noqa: E402,F401
 from funnelcli.cli import leads as _leads  # noqa: E402,F401
 from funnelcli.cli import reports as _reports  # noqa: E402,F401

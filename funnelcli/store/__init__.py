@@ -246,3 +246,40 @@ def ensure_parent(path: Path) -> None:
         if exc.errno == errno.ENOSPC:
             raise StorageError(f"cannot create the folder {path.parent}: disk full") from None
         raise StorageError(f"cannot create the folder {path.parent}: {exc.strerror}") from None
+
+
+def backup(store: Store, target: Path) -> int:
+    """Copy the live database to ``target`` (a new 0600 file) with SQLite's backup API.
+
+    The copy is one consistent snapshot even while another process writes (the backup runs in
+    a single step inside a read transaction). It is written to a temporary file beside
+    ``target``, checked with ``PRAGMA integrity_check``, flushed, then renamed into place.
+    Returns the size of the copy in bytes.
+    """
+    folder = target.parent
+    tmp = folder / f".{target.name}.{os.getpid()}.tmp"
+    tmp.unlink(missing_ok=True)  # left by a crashed earlier run
+    _create_file(tmp)
+    try:
+        with store.translate_errors():
+            copy = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                store.conn.backup(copy)
+                copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+                result = copy.execute("PRAGMA integrity_check").fetchone()[0]
+                if result != "ok":
+                    raise StorageError(f"the backup failed its integrity check: {result}")
+            finally:
+                copy.close()
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+        directory = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target.stat().st_size

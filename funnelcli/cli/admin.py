@@ -1,0 +1,104 @@
+"""Looking after the data: ``check`` (the audit), ``backup`` and ``demo``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from funnelcli.cli import app
+from funnelcli.cli.options import FormatOption, state
+from funnelcli.render import Column, Format
+
+
+def _ids_text(record: dict[str, Any]) -> str:
+    ids = record["lead_ids"]
+    shown = ", ".join(str(i) for i in ids[:8])
+    return shown + (f" … (+{len(ids) - 8})" if len(ids) > 8 else "")
+
+
+CHECK_COLUMNS = (
+    Column("title", "Problem"),
+    Column("count", "Leads", justify="right"),
+    Column("lead_ids", "Lead ids", text=_ids_text),
+    Column("hint", "Fix"),
+)
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 1 when any problem is found (for scripts).")
+    ] = False,
+    stale_days: Annotated[
+        int,
+        typer.Option(
+            "--stale-days", metavar="N", help="Days without activity that make a lead stale."
+        ),
+    ] = 30,
+    fmt: FormatOption = Format.TABLE,
+) -> None:
+    """Audit the data: bad data gives false predictions. Prints each problem with the fix."""
+    from funnelcli.services import checks
+
+    st = state(ctx)
+    findings = checks.check(st.store(), stale_days=stale_days)
+    records = [
+        {
+            "rule": f.rule,
+            "title": f.title,
+            "count": f.count,
+            "lead_ids": f.lead_ids,
+            "hint": f.hint,
+            "details": f.details,
+        }
+        for f in findings
+    ]
+    found = [r for r in records if r["count"]]
+    if fmt is Format.JSON:
+        st.out.json(records)
+    elif fmt is Format.CSV:
+        st.out.csv(
+            [
+                {
+                    **r,
+                    "lead_ids": " ".join(map(str, r["lead_ids"])),
+                    "details": "; ".join(r["details"]),
+                }
+                for r in records
+            ]
+        )
+    elif not found:
+        st.out.line("No problems found.")
+    else:
+        st.out.records(found, CHECK_COLUMNS, fmt, title="Data-quality problems")
+        for record in found:
+            for detail in record["details"]:
+                st.out.note(f"  {record['rule']}: {detail}")
+    if exit_code and found:
+        raise typer.Exit(1)
+
+
+@app.command()
+def backup(
+    ctx: typer.Context,
+    path: Annotated[
+        Path, typer.Argument(help="The backup file to write.", metavar="PATH", show_default=False)
+    ],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite PATH if it exists.")] = False,
+    fmt: FormatOption = Format.TABLE,
+) -> None:
+    """Write a consistent copy of the live database (safe while another command writes)."""
+    from funnelcli.services import admin
+
+    st = state(ctx)
+    done = admin.backup(st.store(), path, force=force)
+    if fmt is Format.TABLE:
+        st.out.line(
+            f"Backed up {done.leads} leads to {done.path} ({done.size // 1024} KiB, integrity ok)"
+        )
+    else:
+        record = {"path": str(done.path), "bytes": done.size, "leads": done.leads}
+        st.out.json(record) if fmt is Format.JSON else st.out.csv([record])

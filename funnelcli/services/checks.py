@@ -1,0 +1,134 @@
+"""``funnel check``: the data-quality audit. Bad data gives false predictions.
+
+Each rule returns the leads it flags and a one-line fix (the command to run). The rules are the
+SPEC's: opportunities without amount or expected close date, expected close already past, open
+leads with no next action, stale leads, duplicate emails, leads without source, won deals without
+amount, leads never contacted two days after creation, and promises pushed back three times or more.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from funnelcli import dates
+from funnelcli.errors import UsageError
+from funnelcli.services.stages import Pipeline, load
+from funnelcli.store import Store
+from funnelcli.store import checks as q
+
+DEFAULT_STALE_DAYS = 30
+NEVER_CONTACTED_DAYS = 2
+SNOOZED_TIMES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One rule's result: the leads it flags (sorted ids) and how to fix them."""
+
+    rule: str
+    title: str
+    lead_ids: list[int]
+    hint: str
+    details: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.lead_ids)
+
+
+def _opportunity_stage_ids(pipeline: Pipeline) -> list[int]:
+    threshold = pipeline.rank(pipeline.opportunity)
+    return [s.id for s in pipeline.open if pipeline.rank(s) >= threshold]
+
+
+def audit(
+    conn: sqlite3.Connection, now: datetime, stale_days: int = DEFAULT_STALE_DAYS
+) -> list[Finding]:
+    """Every rule, in a fixed order, including those that flag nothing."""
+    if stale_days < 1:
+        raise UsageError(f"invalid --stale-days {stale_days}: expected a number of days, 1 or more")
+    pipeline = load(conn)
+    open_ids = [s.id for s in pipeline.open]
+    opportunity_ids = _opportunity_stage_ids(pipeline)
+    today = now.date().isoformat()
+    duplicates = q.duplicate_emails(conn)
+    snoozed = q.snoozed_often(conn, SNOOZED_TIMES)
+    stale_cutoff = dates.to_storage(now - timedelta(days=stale_days))
+    contact_cutoff = dates.to_storage(now - timedelta(days=NEVER_CONTACTED_DAYS))
+    return [
+        Finding(
+            "opportunity_without_amount",
+            "Open opportunities without an amount",
+            q.opportunities_without(conn, opportunity_ids, "amount_cents"),
+            "funnel qualify LEAD --amount AMOUNT",
+        ),
+        Finding(
+            "opportunity_without_close_date",
+            "Open opportunities without an expected close date",
+            q.opportunities_without(conn, opportunity_ids, "expected_close"),
+            "funnel qualify LEAD --expected-close DATE",
+        ),
+        Finding(
+            "close_date_passed",
+            "Expected close date already past",
+            q.expected_close_passed(conn, open_ids, today),
+            "funnel qualify LEAD --expected-close DATE, or close it: funnel win/lose LEAD",
+        ),
+        Finding(
+            "no_next_action",
+            "Open leads with no open follow-up (no next action)",
+            q.without_open_follow_up(conn, open_ids),
+            "funnel follow-up add LEAD 'what you will do' --due WHEN",
+        ),
+        Finding(
+            "stale",
+            f"Stale: no activity or stage change for {stale_days} days",
+            q.stale(conn, open_ids, stale_cutoff),
+            "funnel log LEAD call 'checked in', or funnel lose LEAD --reason 'went silent'",
+        ),
+        Finding(
+            "duplicate_email",
+            "Leads sharing an email (likely duplicates)",
+            sorted(i for _, ids in duplicates for i in ids),
+            "keep one: funnel lose LEAD --reason duplicate, or funnel edit LEAD --email …",
+            [f"{email}: {', '.join(map(str, ids))}" for email, ids in duplicates],
+        ),
+        Finding(
+            "no_source",
+            "Leads without a source",
+            q.without_source(conn),
+            "funnel edit LEAD --source SOURCE",
+        ),
+        Finding(
+            "won_without_amount",
+            "Won deals without an amount",
+            q.won_without_amount(conn, pipeline.won.id),
+            "funnel edit LEAD --amount AMOUNT",
+        ),
+        Finding(
+            "never_contacted",
+            f"Never contacted {NEVER_CONTACTED_DAYS} days after creation",
+            q.never_contacted(conn, open_ids, contact_cutoff),
+            "funnel log LEAD call 'first contact', or funnel advance LEAD",
+        ),
+        Finding(
+            "snoozed_often",
+            f"Follow-ups pushed back {SNOOZED_TIMES} times or more",
+            sorted({lead_id for lead_id, _ in snoozed}),
+            "keep the promise (funnel follow-up done ID) or renegotiate it with the prospect",
+            [f"follow-up {fid} (lead {lid})" for lid, fid in snoozed],
+        ),
+    ]
+
+
+def check(store: Store, *, stale_days: int = DEFAULT_STALE_DAYS) -> list[Finding]:
+    now = dates.now()
+    with store.read() as conn:
+        return audit(conn, now, stale_days)
+
+
+def problem_count(conn: sqlite3.Connection, now: datetime) -> int:
+    """How many (rule, lead) problems the audit finds: the dashboard's figure."""
+    return sum(finding.count for finding in audit(conn, now))

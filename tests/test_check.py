@@ -1,0 +1,175 @@
+"""``funnel check``: one database per rule, where only that rule fires.
+
+Now is 2026-11-29 09:00 Toronto (14:00 UTC). A "healthy" lead has a source, was contacted, has an
+open follow-up and recent activity; each test breaks exactly one of those properties.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+RULES = [
+    "opportunity_without_amount",
+    "opportunity_without_close_date",
+    "close_date_passed",
+    "no_next_action",
+    "stale",
+    "duplicate_email",
+    "no_source",
+    "won_without_amount",
+    "never_contacted",
+    "snoozed_often",
+]
+
+
+def sql(db_path, statement, params=()):
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute(statement, params)
+    conn.close()
+
+
+def promise(db_path, lead_id, snoozes=0):
+    sql(
+        db_path,
+        "INSERT INTO follow_ups (lead_id, text, due_date, created_at, snooze_count) "
+        "VALUES (?, 'call back', '2026-12-03', '2026-11-28T14:00:00Z', ?)",
+        (lead_id, snoozes),
+    )
+
+
+def healthy(funnel, db_path, name="Healthy", email=None, stage="contacted"):
+    args = ["add", name, "--source", "referral", "--at", "2026-11-20"]
+    if email:
+        args += ["--email", email]
+    lead_id = int(funnel(*args).stdout)
+    funnel("advance", lead_id, stage, "--at", "2026-11-25")
+    if stage in ("qualified", "proposal", "negotiation"):
+        funnel("qualify", lead_id, "--amount", "1000", "--expected-close", "2026-12-20")
+    promise(db_path, lead_id)
+    return lead_id
+
+
+def findings(funnel, *args):
+    return {
+        r["rule"]: r["lead_ids"] for r in json.loads(funnel("check", "-f", "json", *args).stdout)
+    }
+
+
+def only(rule, ids):
+    return {r: (ids if r == rule else []) for r in RULES}
+
+
+def test_a_healthy_database_has_no_problems(funnel, db_path):
+    healthy(funnel, db_path)
+    healthy(funnel, db_path, "Opportunity", stage="proposal")
+    assert findings(funnel) == only(None, [])
+    result = funnel("check", "--exit-code")
+    assert result.stdout == "No problems found.\n"
+
+
+def test_opportunity_without_amount(funnel, db_path):
+    lead = healthy(funnel, db_path, stage="proposal")
+    funnel("qualify", lead, "--unset", "amount")
+    assert findings(funnel) == only("opportunity_without_amount", [lead])
+
+
+def test_opportunity_without_close_date(funnel, db_path):
+    lead = healthy(funnel, db_path, stage="negotiation")
+    funnel("qualify", lead, "--unset", "expected_close")
+    assert findings(funnel) == only("opportunity_without_close_date", [lead])
+
+
+def test_expected_close_already_past(funnel, db_path):
+    lead = healthy(funnel, db_path)
+    sql(db_path, "UPDATE leads SET expected_close = '2026-11-28' WHERE id = ?", (lead,))
+    assert findings(funnel) == only("close_date_passed", [lead])
+
+
+def test_no_next_action(funnel, db_path):
+    lead = healthy(funnel, db_path)
+    sql(
+        db_path, "UPDATE follow_ups SET done_at = '2026-11-28T15:00:00Z' WHERE lead_id = ?", (lead,)
+    )
+    assert findings(funnel) == only("no_next_action", [lead])
+
+
+def test_stale_leads_and_the_stale_days_option(funnel, db_path):
+    lead = healthy(funnel, db_path)
+    sql(db_path, "UPDATE stage_changes SET at = '2026-10-01T14:00:00Z' WHERE lead_id = ?", (lead,))
+    sql(db_path, "UPDATE leads SET created_at = '2026-10-01T14:00:00Z' WHERE id = ?", (lead,))
+    assert findings(funnel) == only("stale", [lead])
+    assert findings(funnel, "--stale-days", "90") == only(None, [])
+    # a recent action makes it fresh again
+    sql(db_path, "INSERT INTO activities (lead_id, type, at, created_at) VALUES (?, 'call', "
+        "'2026-11-28T14:00:00Z', '2026-11-28T14:00:00Z')", (lead,))  # fmt: skip
+    assert findings(funnel) == only(None, [])
+
+
+def test_duplicate_emails(funnel, db_path):
+    first = healthy(funnel, db_path, "A", email="same@acme.ca")
+    second = healthy(funnel, db_path, "B", email="SAME@acme.ca")
+    data = json.loads(funnel("check", "-f", "json").stdout)
+    duplicate = next(r for r in data if r["rule"] == "duplicate_email")
+    assert duplicate["lead_ids"] == [first, second]
+    assert duplicate["details"] == [f"same@acme.ca: {first}, {second}"]
+    assert findings(funnel) == only("duplicate_email", [first, second])
+
+
+def test_leads_without_source(funnel, db_path):
+    lead = healthy(funnel, db_path)
+    funnel("edit", lead, "--unset", "source")
+    assert findings(funnel) == only("no_source", [lead])
+
+
+def test_won_without_amount(funnel, db_path):
+    healthy(funnel, db_path)
+    won = int(funnel("add", "Won", "--source", "event", "--at", "2026-11-01").stdout)
+    funnel("win", won, "--at", "2026-11-10")
+    assert findings(funnel) == only("won_without_amount", [won])
+
+
+def test_never_contacted_after_two_days(funnel, db_path):
+    fresh = int(funnel("add", "Fresh", "--source", "web").stdout)  # today: not yet a problem
+    promise(db_path, fresh)
+    old = int(funnel("add", "Old", "--source", "web", "--at", "2026-11-26").stdout)
+    promise(db_path, old)
+    assert findings(funnel) == only("never_contacted", [old])
+
+
+def test_follow_ups_pushed_back_three_times(funnel, db_path):
+    lead = healthy(funnel, db_path)
+    sql(db_path, "UPDATE follow_ups SET snooze_count = 3 WHERE lead_id = ?", (lead,))
+    assert findings(funnel) == only("snoozed_often", [lead])
+
+
+def test_table_output_and_exit_code(funnel, db_path):
+    lead = healthy(funnel, db_path)
+    funnel("edit", lead, "--unset", "source")
+    result = funnel("check", "--exit-code", code=1)
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:3] == ["Problem", "Leads", "Lead"]
+    assert lines[1].startswith("Leads without a source")
+    assert "funnel edit LEAD --source SOURCE" in lines[1]
+    assert funnel("check").stdout == result.stdout  # without --exit-code: 0
+
+
+def test_csv_output(funnel, db_path):
+    lead = healthy(funnel, db_path)
+    funnel("edit", lead, "--unset", "source")
+    lines = funnel("check", "-f", "csv").stdout.splitlines()
+    assert lines[0] == "rule,title,count,lead_ids,hint,details"
+    assert f"no_source,Leads without a source,1,{lead}," in "\n".join(lines)
+    assert len(lines) == 1 + len(RULES)
+
+
+@pytest.mark.parametrize("days", ["0", "-3"])
+def test_bad_stale_days(funnel, days):
+    result = funnel("check", "--stale-days", days, code=2)
+    assert (
+        result.stderr
+        == f"Error: invalid --stale-days {days}: expected a number of days, 1 or more\n"
+    )
