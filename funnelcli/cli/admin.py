@@ -75,8 +75,11 @@ def check(
     else:
         st.out.records(found, CHECK_COLUMNS, fmt, title="Data-quality problems")
         for record in found:
-            for detail in record["details"]:
+            details = record["details"]
+            for detail in details[:5]:
                 st.out.note(f"  {record['rule']}: {detail}")
+            if len(details) > 5:
+                st.out.note(f"  {record['rule']}: … {len(details) - 5} more (see --format json)")
     if exit_code and found:
         raise typer.Exit(1)
 
@@ -102,3 +105,29 @@ def backup(
     else:
         record = {"path": str(done.path), "bytes": done.size, "leads": done.leads}
         st.out.json(record) if fmt is Format.JSON else st.out.csv([record])
+
+
+@app.command()
+def demo(
+    db: Annotated[
+        Path,
+        typer.Option(
+            "--db", metavar="PATH", help="Where to build the demo (never your real database)."
+        ),
+    ] = Path("funnel-demo.db"),
+    leads: Annotated[int, typer.Option(metavar="N", help="How many leads to simulate.")] = 2000,
+    seed: Annotated[int, typer.Option(metavar="S", help="Random seed: same seed, same data.")] = 42,
+    months: Annotated[int, typer.Option(metavar="M", help="Months of history to simulate.")] = 12,
+) -> None:
+    """Build a realistic demo database (./funnel-demo.db) and show its dashboard."""
+    from funnelcli.render import Output
+    from funnelcli.services import demo as demo_service
+
+    out = Output()
+    summary = demo_service.build(db, leads=leads, seed=seed, months=months)
+    out.note(
+        f"Demo database {summary.path}: {summary.leads} leads ({summary.open} open, "
+        f"{summary.won} won, {summary.lost} lost), {summary.activities} activities, "
+        f"{summary.follow_ups} follow-ups ({summary.overdue} overdue)."
+    )
+    out.note(f"Explore it: funnel --db {summary.path} report | list | overdue | check")

@@ -1,0 +1,140 @@
+"""``funnel demo``: a realistic, deterministic database that is never the user's real one."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from helpers import rows
+
+TABLES = ("leads", "stage_changes", "activities", "follow_ups")
+
+
+def dump(path):
+    conn = sqlite3.connect(path)
+    try:
+        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in TABLES}
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def in_tmp(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_demo_builds_in_the_current_folder_not_the_real_database(funnel, db_path, in_tmp):
+    result = funnel("demo", "--leads", "300")
+    assert result.stderr.startswith("Demo database funnel-demo.db: 300 leads (")
+    assert len(rows(in_tmp / "funnel-demo.db", "SELECT id FROM leads")) == 300
+    assert not db_path.exists()  # FUNNEL_DB was not touched
+
+
+def test_same_seed_and_now_give_the_same_data(funnel, in_tmp):
+    funnel("demo", "--leads", "400", "--seed", "7", "--db", "a.db")
+    funnel("demo", "--leads", "400", "--seed", "7", "--db", "b.db")
+    funnel("demo", "--leads", "400", "--seed", "8", "--db", "c.db")
+    assert dump(in_tmp / "a.db") == dump(in_tmp / "b.db")
+    assert dump(in_tmp / "a.db") != dump(in_tmp / "c.db")
+
+
+def test_rebuilding_replaces_an_earlier_demo(funnel, in_tmp):
+    funnel("demo", "--leads", "50")
+    funnel("demo", "--leads", "80")
+    assert len(rows(in_tmp / "funnel-demo.db", "SELECT id FROM leads")) == 80
+
+
+def test_refuses_to_overwrite_a_real_database(funnel, db_path, in_tmp):
+    funnel("add", "Real customer")
+    before = db_path.read_bytes()
+    result = funnel("demo", "--db", db_path, code=2)
+    assert result.stderr == (
+        f"Error: {db_path} is a real funnel database, not a demo: refusing to overwrite it\n"
+        "Hint: choose another file: funnel demo --db other-demo.db\n"
+    )
+    assert db_path.read_bytes() == before
+    other = in_tmp / "notes.txt"
+    other.write_text("keep me")
+    assert funnel("demo", "--db", other, code=2).stderr.startswith(
+        f"Error: {other} exists and is not a funnel demo database: refusing to overwrite it"
+    )
+    assert other.read_text() == "keep me"
+
+
+def test_demo_data_is_realistic(funnel, in_tmp):
+    funnel("demo", "--leads", "3000")
+    db = in_tmp / "funnel-demo.db"
+    sources = rows(db, "SELECT source, count(*) AS n FROM leads GROUP BY source ORDER BY n DESC")
+    assert len([s for s in sources if s["source"]]) >= 5
+    statuses = {
+        r["kind"]: r["n"]
+        for r in rows(
+            db,
+            "SELECT s.kind, count(*) AS n FROM leads l JOIN stages s ON s.id = l.stage_id GROUP BY s.kind",
+        )
+    }
+    assert statuses["won"] > 100 and statuses["lost"] > 100 and statuses["open"] > 100
+    # skipped stages: some leads jump from new straight to the opportunity stage
+    skipped = rows(db, "SELECT count(*) AS n FROM stage_changes c JOIN stages f ON f.id = c.from_stage_id "
+                       "JOIN stages t ON t.id = c.to_stage_id WHERE f.name = 'new' AND t.name = 'qualified'")  # fmt: skip
+    assert skipped[0]["n"] > 0
+    frequencies = {r["frequency"] for r in rows(db, "SELECT DISTINCT frequency FROM leads")}
+    assert {"once", "monthly", "yearly"} <= frequencies
+    amounts = sorted(
+        r["amount_cents"]
+        for r in rows(db, "SELECT amount_cents FROM leads WHERE amount_cents IS NOT NULL")
+    )
+    median, top = amounts[len(amounts) // 2], amounts[-1]
+    assert top > 5 * median  # a long tail
+    assert rows(db, "SELECT count(*) AS n FROM leads WHERE lost_reason IS NOT NULL")[0]["n"] > 50
+    assert rows(db, "SELECT count(*) AS n FROM leads WHERE decision_maker IS NOT NULL")[0]["n"] > 50
+
+
+def test_a_demo_really_raises_the_win_rate(funnel, in_tmp):
+    funnel("demo", "--leads", "3000")
+    db = in_tmp / "funnel-demo.db"
+    closed = rows(
+        db,
+        "SELECT s.kind, EXISTS (SELECT 1 FROM activities a WHERE a.lead_id = l.id AND a.type = 'demo') AS demo "
+        "FROM leads l JOIN stages s ON s.id = l.stage_id WHERE s.kind <> 'open' AND l.amount_cents IS NOT NULL "
+        "AND EXISTS (SELECT 1 FROM stage_changes c JOIN stages t ON t.id = c.to_stage_id WHERE c.lead_id = l.id AND t.is_opportunity = 1)",
+    )
+
+    def win_rate(with_demo):
+        group = [r for r in closed if r["demo"] == with_demo]
+        return sum(r["kind"] == "won" for r in group) / len(group)
+
+    assert win_rate(1) > win_rate(0) + 0.15
+
+
+def test_check_finds_the_planted_problems(funnel, in_tmp):
+    funnel("demo", "--leads", "3000")
+    findings = json.loads(funnel("--db", in_tmp / "funnel-demo.db", "check", "-f", "json").stdout)
+    counts = {f["rule"]: f["count"] for f in findings}
+    for rule in ("opportunity_without_amount", "close_date_passed", "no_next_action", "duplicate_email",
+                 "no_source", "won_without_amount", "never_contacted", "snoozed_often"):  # fmt: skip
+        assert counts[rule] > 0, rule
+
+
+def test_some_follow_ups_are_overdue(funnel, in_tmp):
+    funnel("demo", "--leads", "500")
+    db = in_tmp / "funnel-demo.db"
+    overdue = rows(
+        db, "SELECT count(*) AS n FROM follow_ups WHERE done_at IS NULL AND due_date < '2026-11-29'"
+    )
+    upcoming = rows(
+        db,
+        "SELECT count(*) AS n FROM follow_ups WHERE done_at IS NULL AND due_date >= '2026-11-29'",
+    )
+    assert 0 < overdue[0]["n"] < upcoming[0]["n"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--leads", "0"], "Error: invalid --leads 0: expected 1 to 1,000,000\n"),
+    (["--months", "0"], "Error: invalid --months 0: expected 1 to 120\n"),
+])  # fmt: skip
+def test_bad_options(funnel, in_tmp, args, message):
+    assert funnel("demo", *args, code=2).stderr == message
+    assert not (in_tmp / "funnel-demo.db").exists()
