@@ -1,0 +1,262 @@
+"""Reliability promises, proven with the real ``funnel`` in subprocesses.
+
+Concurrency (two writers, a lock held past the timeout, readers during a write), crashes (a
+process killed while it writes), pipes and terminals, and file permissions.
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from helpers import funnel_process, rows
+
+pytestmark = pytest.mark.slow
+
+FUNNEL = [sys.executable, "-m", "funnelcli"]
+
+
+def spawn(*args: str, env: dict[str, str] | None = None, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen(
+        [*FUNNEL, *args],
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kwargs,
+    )
+
+
+def integrity(db: Path) -> str:
+    return rows(db, "PRAGMA integrity_check")[0]["integrity_check"]
+
+
+# --------------------------------------------------------------------------- concurrency
+
+WRITER = """
+import contextlib, io, sys
+import typer.main
+from funnelcli.cli import app
+command = typer.main.get_command(app)  # built once: each call below is a full CLI run
+
+def funnel(*args):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = command.main(list(args), prog_name="funnel", standalone_mode=False)
+    assert code in (None, 0), (args, code)
+    return out.getvalue()
+
+tag = sys.argv[1]
+sys.stdin.readline()  # released together
+for i in range(200):
+    lead = funnel("add", f"{tag}-{i}", "--source", tag).strip()
+    funnel("advance", lead, "--note", tag)
+print("done")
+"""
+
+
+def test_two_writers_at_once_both_succeed(db_path):
+    funnel_process("stages")  # create the database before the race
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, tag],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for tag in ("alpha", "beta")
+    ]
+    for proc in procs:
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    results = [proc.communicate(timeout=120) for proc in procs]
+    for proc, (out, err) in zip(procs, results, strict=True):
+        assert proc.returncode == 0, err
+        assert out.strip() == "done"
+        assert "locked" not in err
+    assert rows(
+        db_path, "SELECT source, count(*) AS n FROM leads GROUP BY source ORDER BY source"
+    ) == [
+        {"source": "alpha", "n": 200},
+        {"source": "beta", "n": 200},
+    ]
+    assert rows(db_path, "SELECT count(*) AS n FROM stage_changes")[0]["n"] == 800
+    assert integrity(db_path) == "ok"
+
+
+def test_lock_held_past_the_timeout_exits_75_promptly(db_path):
+    funnel_process("add", "First")
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        result = funnel_process("add", "Second", env={"FUNNEL_BUSY_TIMEOUT": "1"})
+        elapsed = time.monotonic() - started
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.returncode == 75, result.stderr
+    assert result.stderr.startswith(
+        f"Error: the database {db_path} is locked by another funnel command"
+    )
+    assert elapsed < 10  # about a second of waiting, plus start-up
+    assert [r["name"] for r in rows(db_path, "SELECT name FROM leads")] == ["First"]
+
+
+def test_readers_answer_during_an_uncommitted_write(db_path):
+    funnel_process("add", "Committed")
+    writer = sqlite3.connect(db_path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute(
+        "INSERT INTO leads (name, created_at, updated_at, stage_id, currency) "
+        "VALUES ('Uncommitted', '2026-11-29T14:00:00Z', '2026-11-29T14:00:00Z', 1, 'CAD')"
+    )
+    try:
+        started = time.monotonic()
+        listed = funnel_process("list", "--format", "csv", env={"FUNNEL_BUSY_TIMEOUT": "5"})
+        checked = funnel_process("check", env={"FUNNEL_BUSY_TIMEOUT": "5"})
+        elapsed = time.monotonic() - started
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert listed.returncode == 0, listed.stderr
+    assert "Committed" in listed.stdout and "Uncommitted" not in listed.stdout
+    assert checked.returncode == 0, checked.stderr
+    assert elapsed < 5  # neither waited for the writer's lock
+
+
+# --------------------------------------------------------------------------- crashes
+
+#: Kill when the write-ahead log has grown this much: early, mid-way, late in the write.
+KILL_AT_WAL_BYTES = [64 * 1024, 4 * 1024 * 1024, 12 * 1024 * 1024]
+
+
+def lead_count(db: Path) -> int:
+    tables = {r["name"] for r in rows(db, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return rows(db, "SELECT count(*) AS n FROM leads")[0]["n"] if "leads" in tables else 0
+
+
+@pytest.mark.parametrize("wal_bytes", KILL_AT_WAL_BYTES)
+def test_killed_while_writing_leaves_before_or_after(tmp_path, wal_bytes):
+    """SIGKILL a large write (a 60,000-lead demo build) once its WAL has grown to ``wal_bytes``."""
+    db = tmp_path / "demo.db"
+    wal = Path(f"{db}-wal")
+    proc = spawn("demo", "--db", str(db), "--leads", "60000", cwd=tmp_path)
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        if wal.exists() and wal.stat().st_size >= wal_bytes:
+            break
+        time.sleep(0.002)
+    reached = wal.exists() and wal.stat().st_size >= wal_bytes
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert reached, "the write never reached the kill point"
+    assert lead_count(db) in (0, 60000)
+    assert integrity(db) == "ok"
+    again = funnel_process("--db", str(db), "stages")  # the next command works
+    assert again.returncode == 0, again.stderr
+
+
+# --------------------------------------------------------------------------- pipes and terminals
+
+
+def test_closed_pipe_ends_quietly(db_path):
+    funnel_process("add", "First")
+    # many rows, so that the writer outlives the reader
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.executemany(
+            "INSERT INTO leads (name, created_at, updated_at, stage_id, currency) "
+            "VALUES (?, '2026-11-29T14:00:00Z', '2026-11-29T14:00:00Z', 1, 'CAD')",
+            [(f"Bulk {i}",) for i in range(20000)],
+        )
+    conn.close()
+    result = subprocess.run(
+        f"{sys.executable} -m funnelcli list | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        env=os.environ,
+        timeout=60,
+    )
+    assert result.stdout.split()[0] == "ID"
+    assert "Traceback" not in result.stderr
+    assert "Error" not in result.stderr
+    assert result.stderr == ""
+
+
+def test_no_ansi_codes_when_piped(db_path):
+    funnel_process("add", "Marie", "--amount", "100")
+    for args in (["list"], ["show", "1"], ["stages"], ["check"]):
+        result = funnel_process(*args, env={"TERM": "xterm-256color"})
+        assert result.returncode == 0
+        assert "\x1b[" not in result.stdout + result.stderr, args
+
+
+def run_in_terminal(*args: str, env: dict[str, str]) -> str:
+    """Run funnel with a pseudo-terminal as stdout; return what it printed."""
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen(
+        [*FUNNEL, *args], stdout=terminal, stderr=terminal, env={**os.environ, **env}
+    )
+    os.close(terminal)
+    output = b""
+    while True:
+        ready, _, _ = select.select([controller], [], [], 10)
+        if not ready:
+            break
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    proc.wait(timeout=30)
+    os.close(controller)
+    return output.decode()
+
+
+def test_colour_on_a_terminal_unless_no_color(db_path):
+    funnel_process("add", "Marie", "--amount", "100")
+    env = {"TERM": "xterm-256color", "COLUMNS": "120"}
+    coloured = run_in_terminal("list", env=env)
+    assert "Marie" in coloured
+    assert "\x1b[" in coloured
+    plain = run_in_terminal("list", env={**env, "NO_COLOR": "1"})
+    assert "Marie" in plain
+    assert "\x1b[" not in plain.replace("\x1b[?25l", "").replace("\x1b[?25h", "")
+
+
+# --------------------------------------------------------------------------- permissions
+
+
+def test_database_and_its_wal_files_are_owner_only(db_path, tmp_path):
+    old = os.umask(0o022)
+    try:
+        funnel_process("add", "Marie")
+        holder = sqlite3.connect(db_path)  # keeps -wal/-shm alive while we look
+        holder.execute("SELECT count(*) FROM leads").fetchone()
+        holder.execute("BEGIN IMMEDIATE")
+        holder.execute("UPDATE leads SET name = name")
+        files = [db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")]
+        for path in files:
+            assert path.exists(), path
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+        holder.rollback()
+        holder.close()
+        backup = funnel_process("backup", str(tmp_path / "b.db"))
+        assert backup.returncode == 0, backup.stderr
+        assert stat.S_IMODE((tmp_path / "b.db").stat().st_mode) == 0o600
+    finally:
+        os.umask(old)
