@@ -1,0 +1,113 @@
+"""Start-up benchmark: wall time of common funnel commands against the floors of the stack.
+
+    python benchmarks/startup.py [--runs 30]
+
+Runs each command ``--runs`` times, interleaved round by round so that machine noise hits every
+command alike, and prints the median and spread (interquartile range) in milliseconds, then the
+ratios to ``python -c "import typer"`` (the floor of our stack), to ``python -c "import sqlite3"``
+(the floor of any Python SQLite tool) and to ``sqlite-utils rows … --limit 20`` (what a user
+would otherwise reach for). The targets are in BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+NOW = "2026-11-29T09:00:00"
+
+
+def tool(name: str) -> str:
+    """A console script installed beside this interpreter (falls back to PATH)."""
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else (shutil.which(name) or name)
+
+
+def make_databases(folder: Path) -> dict[str, Path]:
+    """An empty-overdue database and one with 20 overdue follow-ups, 1,000 leads each."""
+    env = {**os.environ, "FUNNEL_NOW": NOW}
+    paths = {}
+    for name, overdue in (("quiet", 0), ("busy", 20)):
+        db = folder / f"{name}.db"
+        subprocess.run(
+            [tool("funnel"), "demo", "--db", str(db), "--leads", "1000"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        conn = sqlite3.connect(db)
+        with conn:
+            conn.execute("UPDATE follow_ups SET due_date = '2026-12-15' WHERE done_at IS NULL")
+            conn.execute(
+                "UPDATE follow_ups SET due_date = '2026-11-20' WHERE id IN (SELECT id FROM "
+                "follow_ups WHERE done_at IS NULL ORDER BY id LIMIT ?)",
+                (overdue,),
+            )
+        conn.close()
+        paths[name] = db
+    return paths
+
+
+def commands(dbs: dict[str, Path], scratch: Path) -> dict[str, list[str]]:
+    funnel = tool("funnel")
+    return {
+        "python -c 'import sqlite3'": [sys.executable, "-c", "import sqlite3"],
+        "python -c 'import typer'": [sys.executable, "-c", "import typer"],
+        "funnel overdue (none)": [funnel, "--db", str(dbs["quiet"]), "overdue"],
+        "funnel overdue (20)": [funnel, "--db", str(dbs["busy"]), "overdue"],
+        "funnel list --limit 20": [funnel, "--db", str(dbs["busy"]), "list", "--limit", "20"],
+        "funnel add": [funnel, "--db", str(scratch), "add", "Benchmark Lead", "--source", "bench"],
+        "funnel --help": [funnel, "--help"],
+        "sqlite-utils rows --limit 20": [
+            tool("sqlite-utils"), "rows", str(dbs["busy"]), "leads", "--limit", "20",
+        ],  # fmt: skip
+    }
+
+
+def measure(argv: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return (time.perf_counter() - started) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    env = {**os.environ, "FUNNEL_NOW": NOW}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        dbs = make_databases(folder)
+        scratch = folder / "scratch.db"
+        cmds = commands(dbs, scratch)
+        for argv in cmds.values():  # warm the OS caches and create the scratch database
+            measure(argv, env)
+        times: dict[str, list[float]] = {name: [] for name in cmds}
+        for _ in range(args.runs):
+            for name, argv in cmds.items():
+                times[name].append(measure(argv, env))
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    typer_floor = medians["python -c 'import typer'"]
+    sqlite_floor = medians["python -c 'import sqlite3'"]
+    sqlite_utils = medians["sqlite-utils rows --limit 20"]
+    print(f"{args.runs} runs each, interleaved; Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    print(f"{'command':32} {'median':>8} {'IQR':>13} {'/typer':>7} {'/sqlite3':>9} {'/s-utils':>9}")
+    for name, values in times.items():
+        q1, _, q3 = statistics.quantiles(values, n=4)
+        median = medians[name]
+        print(
+            f"{name:32} {median:7.1f}ms {q1:5.1f}–{q3:5.1f}ms {median / typer_floor:6.2f}x "
+            f"{median / sqlite_floor:8.2f}x {median / sqlite_utils:8.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
