@@ -60,6 +60,7 @@ sys.stdin.readline()  # released together
 for i in range(200):
     lead = funnel("add", f"{tag}-{i}", "--source", tag).strip()
     funnel("advance", lead, "--note", tag)
+    funnel("log", lead, "call", f"{tag} call")
 print("done")
 """
 
@@ -91,6 +92,7 @@ def test_two_writers_at_once_both_succeed(db_path):
         {"source": "beta", "n": 200},
     ]
     assert rows(db_path, "SELECT count(*) AS n FROM stage_changes")[0]["n"] == 800
+    assert rows(db_path, "SELECT count(*) AS n FROM activities")[0]["n"] == 400
     assert integrity(db_path) == "ok"
 
 

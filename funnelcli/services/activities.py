@@ -1,0 +1,69 @@
+"""The log of actions taken on leads: ``funnel log LEAD TYPE [TEXT] [--at]``.
+
+Types are the article's (``call``, ``email``, ``meeting``, ``demo``, ``proposal``, ``note``) or
+any single custom word, stored in lower case so that reports group ``Call`` and ``call``
+together. Keeping a promise (``follow-up done``) records an activity of type ``follow-up``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from funnelcli import dates
+from funnelcli.errors import UsageError
+from funnelcli.models import ACTIVITY_TYPES, Activity, Lead
+from funnelcli.store import followups as fq
+
+if TYPE_CHECKING:  # pragma: no cover
+    from funnelcli.store import Store
+
+#: One word: letters first, then letters, digits, ``-`` or ``_`` (``follow-up``, ``site-visit``).
+_WORD = re.compile(r"[^\W\d_][\w-]*")
+MAX_TYPE_LENGTH = 40
+
+
+def normalize_type(value: str) -> str:
+    """``' Call '`` -> ``'call'``; refuses blanks, several words and non-words."""
+    word = (value or "").strip().lower()
+    if not _WORD.fullmatch(word) or len(word) > MAX_TYPE_LENGTH:
+        raise UsageError(
+            f"invalid activity type {value!r}: expected {', '.join(ACTIVITY_TYPES)} "
+            "or one custom word"
+        )
+    return word
+
+
+@dataclass(frozen=True, slots=True)
+class Logged:
+    activity: Activity
+    lead: Lead
+
+
+def log(
+    store: Store,
+    lead_ref: str,
+    type_: str,
+    text: str | None = None,
+    *,
+    at: datetime | None = None,
+    now: datetime | None = None,
+) -> Logged:
+    """Record an action taken on a lead (``at``: when it happened, default now)."""
+    from funnelcli.services.followups import action_moment
+    from funnelcli.services.leads import resolve
+    from funnelcli.text import clean
+
+    now = (now or dates.now()).astimezone()
+    kind = normalize_type(type_)
+    with store.write() as conn:
+        lead = resolve(conn, lead_ref)
+        stamp = action_moment(conn, lead.id, at, now)
+        activity_id = fq.insert_activity(
+            conn, lead.id, kind, clean(text), stamp, dates.to_storage(now)
+        )
+        activity = fq.get_activity(conn, activity_id)
+        assert activity is not None
+        return Logged(activity, lead)
