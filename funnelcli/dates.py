@@ -265,7 +265,8 @@ def _order(first: int, second: int, dayfirst: bool | None, text: str) -> tuple[i
     )
 
 
-def _weekday(match: re.Match[str], ref: date, text: str) -> date | None:
+def _weekday(match: re.Match[str], ref: date, prefer: Prefer) -> date | None:
+    """``friday`` is the next Friday (or the last one, on or before today, when looking back)."""
     day = _WEEKDAYS.get(match["day"])
     if day is None:
         return None
@@ -274,6 +275,8 @@ def _weekday(match: re.Match[str], ref: date, text: str) -> date | None:
     if which in ("last", "dernier"):
         back = (ref.weekday() - day) % 7 or 7
         return ref - timedelta(days=back)
+    if which is None and prefer == "past":
+        return ref - timedelta(days=(ref.weekday() - day) % 7)
     if which == "this" and ahead == 0:
         return ref
     return ref + timedelta(days=ahead or 7)
@@ -311,7 +314,7 @@ def _date_part(
         if month is not None:
             return When(_dated(m, month, ref_day, prefer, original))
     if m := _WEEKDAY_RE.match(text):
-        found = _weekday(m, ref_day, original)
+        found = _weekday(m, ref_day, prefer)
         if found is not None:
             return When(found)
     return None

@@ -139,6 +139,15 @@ def test_parse_moment_date_only_means_start_of_day_or_now_for_today():
     assert dates.parse_moment("today", ref=REF) == REF
 
 
+def test_weekdays_look_back_for_past_moments():
+    # REF is Sunday 2026-11-29: "friday" as a due date is ahead, as --at it is behind
+    assert dates.parse_date("friday", ref=REF) == date(2026, 12, 4)
+    assert (
+        dates.parse_moment("friday 16:15", ref=REF) == datetime(2026, 11, 27, 16, 15).astimezone()
+    )
+    assert dates.parse_moment("sunday", ref=REF) == REF
+
+
 def test_parse_moment_refuses_the_future():
     with pytest.raises(InvalidDate) as exc:
         dates.parse_moment("tomorrow", ref=REF)

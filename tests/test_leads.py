@@ -103,7 +103,7 @@ def test_add_json_output(funnel):
         (["--stage", "limbo"], "unknown stage 'limbo': expected one of new, contacted, qualified, proposal, negotiation, won, lost"),
         (["--amount", "lots"], "--amount: invalid amount 'lots': expected a number like 1234.50, 1,234.50 or 1 234,50 $"),
         (["--at", "someday"], "--at: invalid date 'someday': expected an ISO date (2026-12-01), a date and time (2026-12-01 14:30) or a form like today, tomorrow, +3d, in 2 weeks, next monday, 1 dec"),
-        (["--at", "tomorrow"], "--at: --at 'tomorrow' is in the future (2026-11-30 00:00); only past or present moments can be recorded"),
+        (["--at", "tomorrow"], "--at 'tomorrow' is in the future (2026-11-30 00:00); only past or present moments can be recorded"),
         (["--currency", "dollars"], "invalid currency 'dollars': expected a three-letter code like CAD"),
     ],
 )  # fmt: skip

@@ -50,6 +50,8 @@ def parse(option: str, parser: Callable[[str], T], value: str) -> T:
     try:
         return parser(value)
     except FunnelError as exc:
+        if exc.message.startswith(option):
+            raise
         raise type(exc)(f"{option}: {exc.message}", hint=exc.hint) from None
 
 
