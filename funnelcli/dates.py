@@ -192,18 +192,19 @@ def _year_less(month: int, day: int, ref: date, prefer: Prefer, text: str) -> da
     return result
 
 
-def _shift(ref: datetime, n: int, unit: str) -> When:
+def _shift(ref: datetime, n: int, unit: str, text: str) -> When:
     from dateutil.relativedelta import relativedelta
 
-    if unit == "hours":
-        moment = ref + timedelta(hours=n)
-        return When(moment.date(), moment.time().replace(second=0, microsecond=0))
-    if unit == "days":
-        return When(ref.date() + timedelta(days=n))
-    if unit == "weeks":
-        return When(ref.date() + timedelta(weeks=n))
-    delta = relativedelta(months=n) if unit == "months" else relativedelta(years=n)
-    return When(ref.date() + delta)
+    try:
+        if unit == "hours":
+            moment = ref + timedelta(hours=n)
+            return When(moment.date(), moment.time().replace(second=0, microsecond=0))
+        if unit in ("days", "weeks"):
+            return When(ref.date() + timedelta(**{unit: n}))
+        delta = relativedelta(months=n) if unit == "months" else relativedelta(years=n)
+        return When(ref.date() + delta)
+    except (OverflowError, ValueError):
+        raise InvalidDate(f"invalid date {text!r}: too far from today") from None
 
 
 def _unit(word: str, text: str) -> str:
@@ -297,12 +298,12 @@ def _date_part(
         return When(ref_day, ref.time().replace(second=0, microsecond=0))
     if m := _RELATIVE_RE.match(text):
         n = int(m["n"]) * (-1 if m["sign"] == "-" else 1)
-        return _shift(ref, n, _unit(m["unit"], original))
+        return _shift(ref, n, _unit(m["unit"], original), original)
     if m := _IN_RE.match(text):
-        return _shift(ref, int(m["n"]), _unit(m["unit"], original))
+        return _shift(ref, int(m["n"]), _unit(m["unit"], original), original)
     if m := _AGO_RE.match(text):
         n, unit = (m["n"], m["unit"]) if m["n"] else (m["n2"], m["unit2"])
-        return _shift(ref, -int(n), _unit(unit, original))
+        return _shift(ref, -int(n), _unit(unit, original), original)
     if m := _NUMERIC_RE.match(text):
         return When(_numeric(m, ref_day, dayfirst, prefer, original))
     if m := _DAY_MONTH_RE.match(text):
@@ -332,7 +333,7 @@ def _iso(text: str) -> When | None:
     if not text[:4].isdigit() or len(text) < 8:
         return None
     try:
-        if len(text) == 10 and text[4] == "-":
+        if not any(sep in text for sep in "T :"):  # 2026-12-01, 20261201: a date, no time
             parsed_date = date.fromisoformat(text)
             _check_year(parsed_date.year, text)
             return When(parsed_date)
@@ -353,16 +354,19 @@ def parse_when(
     prefer: Prefer = None,
 ) -> When:
     """Parse a date with an optional time of day, relative to ``ref`` (default: now)."""
-    original = text
     if not isinstance(text, str) or not text.strip():
         raise InvalidDate("invalid date '': " + EXPECTED)
     stripped = text.strip()
     if len(stripped) > 64:
         raise InvalidDate(f"invalid date {stripped[:40]!r}…: too long")
-    found = _iso(stripped)
-    if found is not None:
-        return found
-    ref = ref or now()
+    found = _iso(stripped) or _human(stripped, text, ref or now(), dayfirst, prefer)
+    _check_year(found.date.year, text)  # relative forms can leave the range too
+    return found
+
+
+def _human(
+    stripped: str, original: str, ref: datetime, dayfirst: bool | None, prefer: Prefer
+) -> When:
     folded = fold(stripped)
     found = _date_part(folded, original, ref, dayfirst, prefer)
     if found is not None:

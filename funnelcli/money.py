@@ -15,12 +15,22 @@ from funnelcli.errors import InvalidAmount
 #: Largest accepted amount: 100 billion in major units (far from SQLite's 64-bit limit).
 MAX_CENTS = 100_000_000_000 * 100
 
-#: Codes also accepted in lower case ("1200 cad"); any upper-case three-letter code is accepted.
-COMMON_CURRENCIES = frozenset({"CAD", "USD", "EUR", "GBP", "CHF", "AUD", "JPY", "MXN"})
+#: Active ISO 4217 currency codes: "1200 TTC" (French: tax included) is not a currency.
+ISO_4217 = frozenset(
+    str.split(
+        "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL "
+        "BSD BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP "
+        "ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR "
+        "IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL "
+        "LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR "
+        "NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD "
+        "SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX "
+        "USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWG"
+    )
+)
 _SYMBOLS = {"€": "EUR", "£": "GBP", "¥": "JPY", "$": None}
 _PREFIXED_DOLLARS = {"CA$": "CAD", "C$": "CAD", "US$": "USD", "AU$": "AUD", "A$": "AUD"}
 _BLANKS = re.compile(r"[\s\u00a0\u202f\u2009\u2007'’_]")
-_CODE = re.compile(r"^[A-Z]{3}$")
 _NUMBER = re.compile(r"^\d[\d.,]*$")
 
 
@@ -31,48 +41,54 @@ class Money:
 
 
 def parse_currency(text: str) -> str:
-    """``cad`` -> ``CAD``; anything but three letters is refused."""
+    """``cad`` -> ``CAD``, ``€`` -> ``EUR``; anything but an ISO 4217 code is refused."""
     code = (text or "").strip().upper()
-    if code in _SYMBOLS and _SYMBOLS[code]:
-        return _SYMBOLS[code]  # type: ignore[return-value]
-    if not _CODE.match(code):
-        raise InvalidAmount(f"invalid currency {text!r}: expected a three-letter code like CAD")
+    symbol = _SYMBOLS.get(code)
+    if symbol:
+        return symbol
+    if code not in ISO_4217:
+        raise InvalidAmount(
+            f"invalid currency {text!r}: expected an ISO 4217 code like CAD, USD or EUR"
+        )
     return code
 
 
 def _take_currency(text: str) -> tuple[str, str | None]:
-    """Strip currency markers from both ends; return the rest and the currency named."""
-    currency: str | None = None
+    """Strip currency markers from both ends; return the rest and the currency they name.
+
+    Markers that name two different currencies (``EUR 5 USD``) are refused.
+    """
+    named: set[str] = set()
     rest = text.strip()
-    for _ in range(3):  # at most a code and a symbol, on either side
+    for _ in range(4):  # at most a code and a symbol, on either side
         upper = rest.upper()
-        changed = False
-        for marker, code in _PREFIXED_DOLLARS.items():
-            if upper.startswith(marker) or upper.endswith(marker):
-                rest = rest[len(marker) :] if upper.startswith(marker) else rest[: -len(marker)]
-                currency, changed = code, True
-                break
-        if changed:
-            rest = rest.strip()
-            continue
-        for symbol, code in _SYMBOLS.items():
-            if rest.startswith(symbol) or rest.endswith(symbol):
-                rest = rest[1:] if rest.startswith(symbol) else rest[:-1]
-                currency = code or currency
-                changed = True
-                break
-        if not changed:
+        marker = next(
+            (m for m in _PREFIXED_DOLLARS if upper.startswith(m) or upper.endswith(m)), None
+        )
+        if marker is not None:
+            named.add(_PREFIXED_DOLLARS[marker])
+            rest = rest[len(marker) :] if upper.startswith(marker) else rest[: -len(marker)]
+        elif rest[:1] in _SYMBOLS or rest[-1:] in _SYMBOLS:
+            symbol = rest[0] if rest[:1] in _SYMBOLS else rest[-1]
+            if _SYMBOLS[symbol]:
+                named.add(_SYMBOLS[symbol])  # type: ignore[arg-type]
+            rest = rest[1:] if rest[:1] == symbol else rest[:-1]
+        else:
             head = re.match(r"^([A-Za-z]{3})\s*(.*)$", rest)
             tail = re.match(r"^(.*?)\s*([A-Za-z]{3})$", rest)
-            code_part, remainder = (
-                (head[1], head[2]) if head else (tail[2], tail[1]) if tail else ("", rest)
+            code, remainder = (
+                (head[1], head[2]) if head else (tail[2], tail[1]) if tail else ("", "")
             )
-            if code_part.isupper() or code_part.upper() in COMMON_CURRENCIES:
-                currency, rest, changed = code_part.upper(), remainder, True
-        if not changed:
-            break
+            if code.upper() not in ISO_4217:
+                break
+            named.add(code.upper())
+            rest = remainder
         rest = rest.strip()
-    return rest, currency
+    if len(named) > 1:
+        raise InvalidAmount(
+            f"invalid amount {text!r}: it names two currencies ({', '.join(sorted(named))})"
+        )
+    return rest, named.pop() if named else None
 
 
 def _split_decimal(number: str, original: str) -> tuple[str, str]:
@@ -128,8 +144,6 @@ def parse_amount(text: str) -> Money:
     cents = int(integer or "0") * 100 + int(fraction.ljust(2, "0") or "0")
     if cents > MAX_CENTS:
         raise InvalidAmount(f"invalid amount {original!r}: too large")
-    if currency is not None and not _CODE.match(currency):
-        raise InvalidAmount(f"invalid amount {original!r}: unknown currency {currency!r}")
     return Money(cents, currency)
 
 

@@ -12,6 +12,14 @@ from typing import Any
 from funnelcli.models import Activity, FollowUp, Lead, Stage, StageChange
 from funnelcli.money import to_decimal
 
+#: The fields of a lead record, in order (CSV columns; a header even when there are no rows).
+LEAD_KEYS = (
+    "id", "name", "company", "email", "phone", "source", "stage", "status", "created_at",
+    "updated_at", "closed_at", "lost_reason", "amount", "amount_cents", "currency", "frequency",
+    "price_only", "decision_maker", "contact_decides", "needs_approval", "prerequisites",
+    "expected_close", "probability", "external_id", "notes",
+)  # fmt: skip
+
 
 def lead(item: Lead, **extra: Any) -> dict[str, Any]:
     return {

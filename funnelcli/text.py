@@ -6,6 +6,8 @@ import re
 import unicodedata
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: Control characters (escape sequences, NUL, DEL, C1), but not newline and tab.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def fold(text: str) -> str:
@@ -16,11 +18,18 @@ def fold(text: str) -> str:
 
 
 def clean(text: str | None) -> str | None:
-    """Strip a free-text value; empty means "no value" (``None``), never ``""``."""
+    """Strip a free-text value and drop control characters (an escape sequence pasted into a
+    name must not reach a terminal); empty means "no value" (``None``), never ``""``."""
     if text is None:
         return None
-    text = text.strip()
+    text = _CONTROL.sub("", text).strip()
     return text or None
+
+
+def one_line(text: str) -> str:
+    """For display in tables and cards: no control characters, no line breaks."""
+    text = _CONTROL.sub("\ufffd", text)
+    return " ".join(text.split()) if any(c in text for c in "\n\r\t") else text
 
 
 def normalize_source(text: str | None) -> str | None:

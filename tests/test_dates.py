@@ -160,3 +160,45 @@ def test_parse_duration():
     assert dates.parse_duration("12 hours") == timedelta(hours=12)
     with pytest.raises(InvalidDate):
         dates.parse_duration("2 months")
+
+
+# Grammar-shaped inputs reach the parser's corners (huge offsets, odd separators) that random
+# text almost never does.
+NUMBERS = st.integers(min_value=0, max_value=10**6).map(str) | st.sampled_from(
+    ["0", "00", "12", "13", "31", "99", "2026", "9999"]
+)
+WORDS = st.sampled_from(
+    ["+", "-", "in", "ago", "il y a", "d", "w", "m", "y", "h", "days", "weeks", "months", "years",
+     "hours", "ans", "jours", "today", "tomorrow", "next", "last", "friday", "lundi", "dec",
+     "mars", "1er", "at", "à", "am", "pm", "h", ":", "/", ".", "-", "T", "Z", "+05:00", " "]
+)  # fmt: skip
+GRAMMAR = st.lists(NUMBERS | WORDS, min_size=1, max_size=6).map(
+    lambda parts: " ".join(parts)
+) | st.lists(NUMBERS | WORDS, min_size=1, max_size=6).map("".join)
+
+
+@given(GRAMMAR)
+def test_grammar_shaped_dates_parse_or_raise_invalid_date(text):
+    for parse in (
+        lambda t: dates.parse_when(t, ref=REF),
+        lambda t: dates.parse_when(t, ref=REF, prefer="future", dayfirst=True),
+        lambda t: dates.parse_moment(t, ref=REF),
+    ):
+        try:
+            result = parse(text)
+        except InvalidDate:
+            continue
+        year = result.year if isinstance(result, datetime) else result.date.year
+        assert dates.MIN_YEAR <= year <= dates.MAX_YEAR
+
+
+@given(GRAMMAR | st.text(max_size=20))
+def test_durations_parse_or_raise_invalid_date(text):
+    try:
+        assert dates.parse_duration(text) >= timedelta(0)
+    except InvalidDate:
+        pass
+
+
+def test_compact_iso_date_is_a_date_not_midnight():
+    assert when("20261201") == dates.When(date(2026, 12, 1))

@@ -138,3 +138,16 @@ def test_some_follow_ups_are_overdue(funnel, in_tmp):
 def test_bad_options(funnel, in_tmp, args, message):
     assert funnel("demo", *args, code=2).stderr == message
     assert not (in_tmp / "funnel-demo.db").exists()
+
+
+def test_refusing_an_old_real_database_does_not_migrate_it(funnel, in_tmp):
+    import hashlib
+    import shutil
+    from pathlib import Path
+
+    old = in_tmp / "old.db"
+    shutil.copy(Path(__file__).parent / "fixtures" / "schema-v1.db", old)
+    before = hashlib.sha256(old.read_bytes()).hexdigest()
+    funnel("demo", "--db", old, code=2)
+    assert hashlib.sha256(old.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in in_tmp.iterdir()) == ["old.db"]

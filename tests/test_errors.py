@@ -69,6 +69,8 @@ def test_read_only_database_exits_77(funnel, db_path, monkeypatch):
         real_connect = sqlite3.connect
 
         def read_only(path, *args, **kwargs):
+            if kwargs.pop("uri", False):  # already a URI (the read-only identification)
+                return real_connect(path, *args, uri=True, **kwargs)
             return real_connect(f"file:{path}?mode=ro", *args, uri=True, **kwargs)
 
         monkeypatch.setattr("funnelcli.store.sqlite3.connect", read_only)

@@ -104,7 +104,10 @@ def test_add_json_output(funnel):
         (["--amount", "lots"], "--amount: invalid amount 'lots': expected a number like 1234.50, 1,234.50 or 1 234,50 $"),
         (["--at", "someday"], "--at: invalid date 'someday': expected an ISO date (2026-12-01), a date and time (2026-12-01 14:30) or a form like today, tomorrow, +3d, in 2 weeks, next monday, 1 dec"),
         (["--at", "tomorrow"], "--at 'tomorrow' is in the future (2026-11-30 00:00); only past or present moments can be recorded"),
-        (["--currency", "dollars"], "invalid currency 'dollars': expected a three-letter code like CAD"),
+        (["--currency", "dollars"], "--currency: invalid currency 'dollars': expected an ISO 4217 code like CAD, USD or EUR"),
+        (["--currency", "TTC"], "--currency: invalid currency 'TTC': expected an ISO 4217 code like CAD, USD or EUR"),
+        (["--amount", "12 000 €", "--currency", "CAD"], "--amount '12 000 €' is in EUR but --currency says CAD: give one currency"),
+        (["--amount", "1200 TTC"], "--amount: invalid amount '1200 TTC': expected a number like 1234.50, 1,234.50 or 1 234,50 $"),
     ],
 )  # fmt: skip
 def test_add_refuses_bad_values_and_writes_nothing(funnel, db_path, args, message):
@@ -155,6 +158,13 @@ def test_list_newest_first_with_filters(funnel, three_leads):
     assert names(funnel("list", "--limit", "1", "-f", "json")) == ["Carol"]
 
 
+def test_list_search_ignores_case_and_accents(funnel):
+    funnel("add", "Émile Côté", "--company", "Société Générale")
+    funnel("add", "Other")
+    for text in ("émile", "EMILE", "cote", "CÔTÉ", "societe", "SOCIÉTÉ générale"):
+        assert names(funnel("list", "--search", text, "-f", "json")) == ["Émile Côté"], text
+
+
 def test_list_search_treats_wildcards_literally(funnel, three_leads):
     assert json.loads(funnel("list", "--search", "%", "-f", "json").stdout) == []
 
@@ -177,21 +187,28 @@ def test_list_plain_table_when_piped(funnel, three_leads):
 
 
 def test_list_csv_has_every_field(funnel, three_leads):
+    from funnelcli.records import LEAD_KEYS
+
+    record = json.loads(funnel("list", "-f", "json").stdout)[0]
+    assert tuple(record) == (*LEAD_KEYS, "next_follow_up")
     lines = funnel("list", "-f", "csv").stdout.splitlines()
+    assert lines[0] == ",".join((*LEAD_KEYS, "next_follow_up"))
     assert lines[0].startswith("id,name,company,email,phone,source,stage,status,created_at")
     assert lines[1].startswith("3,Carol,,carol@cedar.io,,web-form,new,open,2026-11-29T14:00:00Z")
 
 
 def test_list_empty(funnel):
     assert funnel("list", "-f", "json").stdout == "[]\n"
+    assert funnel("list", "-f", "csv").stdout.startswith("id,name,company,email,")
     result = funnel("list")
     assert result.stdout == ""
     assert result.stderr == "No leads match.\n"
 
 
-def test_list_rejects_a_bad_limit(funnel):
-    assert funnel("list", "--limit", "0", code=2).stderr == (
-        "Error: invalid --limit 0: expected a positive number\n"
+@pytest.mark.parametrize("limit", ["0", "99999999999999999999"])
+def test_list_rejects_a_bad_limit(funnel, limit):
+    assert funnel("list", "--limit", limit, code=2).stderr == (
+        f"Error: invalid --limit {limit}: expected a number from 1 to 1,000,000,000\n"
     )
 
 
@@ -232,6 +249,31 @@ def test_show_unknown_lead(funnel):
         "Error: no lead '42': expected a lead id, external id or email\n"
         "Hint: find it with: funnel list --search '42'\n"
     )
+
+
+def test_a_number_that_is_an_id_and_an_external_id_is_ambiguous(funnel, db_path):
+    funnel("add", "Imported", "--external-id", "2")
+    funnel("add", "Second")
+    result = funnel("edit", "2", "--notes", "x", code=2)
+    assert result.stderr == (
+        "Error: '2' is ambiguous: lead 2 has that id and lead 1 that external id\n"
+        "Hint: write #2 for the lead id, or ext:2 for the external id\n"
+    )
+    funnel("edit", "#2", "--notes", "by id")
+    funnel("edit", "ext:2", "--notes", "by external id")
+    assert [r["notes"] for r in rows(db_path, "SELECT notes FROM leads ORDER BY id")] == [
+        "by external id",
+        "by id",
+    ]
+    # a number that is only an external id still finds its lead
+    funnel("add", "Third", "--external-id", "777")
+    assert json.loads(funnel("show", "777", "-f", "json").stdout)["name"] == "Third"
+
+
+def test_non_ascii_digits_are_not_ids(funnel):
+    funnel("add", "A")
+    assert funnel("show", "²", code=2).stderr.startswith("Error: no lead '²'")
+    assert funnel("show", "١", code=2).stderr.startswith("Error: no lead '١'")
 
 
 def test_an_email_shared_by_two_leads_is_ambiguous(funnel):
@@ -463,3 +505,17 @@ def test_default_currency_is_configurable(funnel, db_path):
         funnel("config", "colour", code=2).stderr
         == "Error: unknown setting 'colour': expected currency\n"
     )
+
+
+def test_control_characters_never_reach_the_terminal(funnel, db_path):
+    funnel("add", "Evil\x1b[31m Name", "--company", "Acme\x07", "--note", "line one\nline two")
+    row = lead_row(db_path)
+    assert (row["name"], row["company"], row["notes"]) == (
+        "Evil[31m Name",
+        "Acme",
+        "line one\nline two",
+    )
+    for args in (["list"], ["show", "1"]):
+        out = funnel(*args).stdout
+        assert "\x1b" not in out and "\x07" not in out
+    assert "line one line two" in funnel("show", "1").stdout

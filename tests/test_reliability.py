@@ -184,13 +184,15 @@ def test_closed_pipe_ends_quietly(db_path):
         )
     conn.close()
     result = subprocess.run(
-        f"{sys.executable} -m funnelcli list | head -1",
+        f"set -o pipefail; {sys.executable} -m funnelcli list | head -1",
         shell=True,
+        executable="/bin/bash",
         capture_output=True,
         text=True,
         env=os.environ,
         timeout=60,
     )
+    assert result.returncode == 0  # with pipefail: funnel's own status
     assert result.stdout.split()[0] == "ID"
     assert "Traceback" not in result.stderr
     assert "Error" not in result.stderr

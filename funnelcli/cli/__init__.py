@@ -8,6 +8,7 @@ render. Errors raised anywhere below surface here, in :class:`FunnelGroup.invoke
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -42,7 +43,11 @@ class FunnelGroup(TyperGroup):
         except KeyboardInterrupt:
             _report(Interrupted("interrupted; nothing was written by the unfinished command"))
             raise typer.Exit(Interrupted.exit_code) from None
-        except (typer.Exit, typer.Abort, BrokenPipeError):
+        except BrokenPipeError:
+            # The reader went away (`funnel list | head -1`): it has all it wanted.
+            _silence_stdout()
+            raise typer.Exit(0) from None
+        except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:
             if _is_click_exception(exc) or config.debug():
@@ -52,6 +57,15 @@ class FunnelGroup(TyperGroup):
                 hint="this is a bug in funnel; run again with FUNNEL_DEBUG=1 for the details",
             )
             raise typer.Exit(INTERNAL_ERROR) from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the final flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (tests): nothing left to flush anyway
 
 
 def _is_click_exception(exc: Exception) -> bool:

@@ -178,7 +178,7 @@ def add(
     from funnelcli.services import leads
 
     st = state(ctx)
-    cents, named_currency = amount(amount_text)
+    cents, currency = amount(amount_text, currency)
     added = leads.add_lead(
         st.store(),
         name,
@@ -187,7 +187,7 @@ def add(
         phone=phone,
         source=source,
         amount_cents=cents,
-        currency=currency or named_currency,
+        currency=currency,
         stage=stage,
         at=moment(st, at),
         note=note,
@@ -235,7 +235,8 @@ def list_(
         limit=limit,
     )
     rows = [records.lead(lead, next_follow_up=next_dates.get(lead.id)) for lead in found]
-    st.out.records(rows, LEAD_COLUMNS, fmt, empty="No leads match.")
+    keys = (*records.LEAD_KEYS, "next_follow_up")
+    st.out.records(rows, LEAD_COLUMNS, fmt, empty="No leads match.", keys=keys)
 
 
 @app.command()
@@ -306,7 +307,7 @@ def edit(
     from funnelcli.services import leads
 
     st = state(ctx)
-    cents, named_currency = amount(amount_text)
+    cents, currency = amount(amount_text, currency)
     values = {
         "name": name,
         "company": company,
@@ -316,7 +317,7 @@ def edit(
         "notes": notes,
         "external_id": external_id,
         "amount_cents": cents,
-        "currency": currency or named_currency,
+        "currency": currency,
         "lost_reason": lost_reason,
     }
     edited = leads.update_lead(st.store(), lead, _changes(values, unset))
@@ -349,10 +350,10 @@ def qualify(
     from funnelcli.services import leads
 
     st = state(ctx)
-    cents, named_currency = amount(amount_text)
+    cents, currency = amount(amount_text, currency)
     values = {
         "amount_cents": cents,
-        "currency": currency or named_currency,
+        "currency": currency,
         "frequency": frequency.value if frequency else None,
         "price_only": price_only,
         "decision_maker": decision_maker,
@@ -424,9 +425,9 @@ def win(
     from funnelcli.services import leads
 
     st = state(ctx)
-    cents, named_currency = amount(amount_text)
+    cents, currency = amount(amount_text)
     moved = leads.win(
-        st.store(), lead, amount_cents=cents, currency=named_currency, at=moment(st, at), note=note
+        st.store(), lead, amount_cents=cents, currency=currency, at=moment(st, at), note=note
     )
     _report_move(st.out, moved, fmt)
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from funnelcli.errors import FunnelError
+from funnelcli.errors import FunnelError, UsageError
 from funnelcli.render import Format
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -75,11 +75,22 @@ def future_date(st: State, value: str | None, option: str) -> date | None:
     )
 
 
-def amount(value: str | None, option: str = "--amount") -> tuple[int | None, str | None]:
-    """``--amount``: exact cents, and the currency the text names (``12 000 €`` -> EUR)."""
-    if value is None:
-        return None, None
-    from funnelcli.money import parse_amount
+def amount(
+    value: str | None, currency: str | None = None, option: str = "--amount"
+) -> tuple[int | None, str | None]:
+    """``--amount`` (and ``--currency``): exact cents and the currency, checked against each other.
 
+    ``12 000 €`` names EUR; ``--amount "12 000 €" --currency CAD`` is a contradiction, refused.
+    """
+    from funnelcli.money import parse_amount, parse_currency
+
+    code = parse("--currency", parse_currency, currency) if currency else None
+    if value is None:
+        return None, code
     money = parse(option, parse_amount, value)
-    return money.cents, money.currency
+    if code and money.currency and code != money.currency:
+        raise UsageError(
+            f"{option} {value!r} is in {money.currency} but --currency says {code}: "
+            "give one currency"
+        )
+    return money.cents, code or money.currency

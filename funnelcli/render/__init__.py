@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
+from funnelcli.text import one_line
+
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
@@ -65,10 +67,6 @@ def csv_value(value: Any) -> str:
     if isinstance(value, str):
         return neutralize(value)
     return str(value)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split()) if any(c in text for c in "\n\r\t") else text
 
 
 class Output:
@@ -145,12 +143,16 @@ class Output:
         *,
         title: str | None = None,
         empty: str | None = None,
+        keys: Sequence[str] | None = None,
     ) -> None:
-        """A list of records: table (the columns given), or every field as CSV / JSON."""
+        """A list of records: table (the columns given), or every field as CSV / JSON.
+
+        ``keys`` names the CSV columns, so that an empty list still prints its header.
+        """
         if fmt is Format.JSON:
             self.json(list(rows))
         elif fmt is Format.CSV:
-            self.csv(rows)
+            self.csv(rows, keys)
         elif not rows:
             if empty:
                 self.note(empty)
@@ -172,7 +174,7 @@ class Output:
             writer.writerow([csv_value(row.get(k)) for k in keys])
 
     def plain_table(self, rows: Sequence[Record], columns: Sequence[Column]) -> None:
-        cells = [[_one_line(c.cell(r)) for c in columns] for r in rows]
+        cells = [[one_line(c.cell(r)) for c in columns] for r in rows]
         headers = [c.header for c in columns]
         widths = [max(len(h), *(len(row[i]) for row in cells)) for i, h in enumerate(headers)]
 
@@ -198,7 +200,7 @@ class Output:
         for column in columns:
             table.add_column(column.header, justify=column.justify, style=column.style)
         for row in rows:
-            table.add_row(*(Text(column.cell(row)) for column in columns))
+            table.add_row(*(Text(one_line(column.cell(row))) for column in columns))
         self.console().print(table)
 
 

@@ -10,6 +10,7 @@ from funnelcli.dates import format_local
 from funnelcli.models import Lead
 from funnelcli.money import format_money
 from funnelcli.render import Output
+from funnelcli.text import one_line
 
 if TYPE_CHECKING:  # pragma: no cover
     from funnelcli.models import StageChange
@@ -103,7 +104,7 @@ def render_card(
     timeline: Sequence[TimelineEntry],
 ) -> None:
     """Plain sections when piped; Rich styling on a terminal."""
-    title = f"Lead {lead.id} · {lead.name}"
+    title = one_line(f"Lead {lead.id} · {lead.name}")
     sections: list[tuple[str, list[tuple[str, str]]]] = [
         ("", details(lead, probability)),
         ("Qualification", qualification(lead, probability)),
@@ -122,7 +123,7 @@ def render_card(
             out.line("  (none)")
         width = max((len(label) for label, _ in rows), default=0)
         for label, value in rows:
-            out.line(f"  {label.ljust(width)}  {value}".rstrip())
+            out.line(f"  {label.ljust(width)}  {one_line(value)}".rstrip())
 
 
 def _rich_card(out: Output, title: str, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
@@ -142,5 +143,5 @@ def _rich_card(out: Output, title: str, sections: list[tuple[str, list[tuple[str
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column()
         for label, value in rows:
-            grid.add_row(Text("  " + label), Text(value))
+            grid.add_row(Text("  " + label), Text(one_line(value)))
         console.print(grid)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from funnelcli.render import Column, Output, Record
+from funnelcli.text import one_line
 
 
 def render_agenda(
@@ -60,7 +61,7 @@ def _rich_agenda(
             table.add_section()
         previous_overdue = bool(row["overdue"])
         style = "red" if row["overdue"] else "yellow"
-        cells = [Text(column.cell(row)) for column in columns]
+        cells = [Text(one_line(column.cell(row))) for column in columns]
         cells[0].stylize(f"bold {style}" if row["overdue"] else style)
         table.add_row(*cells)
     out.console().print(table)

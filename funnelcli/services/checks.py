@@ -19,6 +19,7 @@ from funnelcli.store import Store
 from funnelcli.store import checks as q
 
 DEFAULT_STALE_DAYS = 30
+MAX_STALE_DAYS = 36_500
 NEVER_CONTACTED_DAYS = 2
 SNOOZED_TIMES = 3
 
@@ -47,13 +48,16 @@ def audit(
     conn: sqlite3.Connection, now: datetime, stale_days: int = DEFAULT_STALE_DAYS
 ) -> list[Finding]:
     """Every rule, in a fixed order, including those that flag nothing."""
-    if stale_days < 1:
-        raise UsageError(f"invalid --stale-days {stale_days}: expected a number of days, 1 or more")
+    if not 1 <= stale_days <= MAX_STALE_DAYS:
+        raise UsageError(
+            f"invalid --stale-days {stale_days}: "
+            f"expected a number of days from 1 to {MAX_STALE_DAYS}"
+        )
     pipeline = load(conn)
     open_ids = [s.id for s in pipeline.open]
     opportunity_ids = _opportunity_stage_ids(pipeline)
     today = now.date().isoformat()
-    duplicates = q.duplicate_emails(conn)
+    duplicates = q.duplicate_emails(conn, open_ids)
     snoozed = q.snoozed_often(conn, SNOOZED_TIMES)
     stale_cutoff = dates.to_storage(now - timedelta(days=stale_days))
     contact_cutoff = dates.to_storage(now - timedelta(days=NEVER_CONTACTED_DAYS))
@@ -90,7 +94,7 @@ def audit(
         ),
         Finding(
             "duplicate_email",
-            "Leads sharing an email (likely duplicates)",
+            "Open leads sharing an email (likely duplicates)",
             sorted(i for _, ids in duplicates for i in ids),
             "keep one: funnel lose LEAD --reason duplicate, or funnel edit LEAD --email …",
             [f"{email}: {', '.join(map(str, ids))}" for email, ids in duplicates],
@@ -110,7 +114,7 @@ def audit(
         Finding(
             "never_contacted",
             f"Never contacted {NEVER_CONTACTED_DAYS} days after creation",
-            q.never_contacted(conn, open_ids, contact_cutoff),
+            q.never_contacted(conn, pipeline.open[0].id, contact_cutoff),
             "funnel log LEAD call 'first contact', or funnel advance LEAD",
         ),
         Finding(

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from funnelcli import dates
-from funnelcli.errors import UsageError
+from funnelcli.errors import FunnelError, UsageError
 from funnelcli.services.stages import Pipeline, load
 from funnelcli.store import demo as q
-from funnelcli.store import open_db
+from funnelcli.store import inspect, open_db
 
 DEFAULT_PATH = Path("funnel-demo.db")
 MAX_LEADS = 1_000_000
@@ -390,24 +390,19 @@ class _Generator:
 
 
 def _check_target(path: Path) -> None:
-    """Refuse to replace anything but an earlier demo database."""
+    """Refuse to replace anything but an earlier demo database (reading it changes nothing)."""
     if not path.exists() or path.stat().st_size == 0:
         return
     if path.is_dir():
         raise UsageError(f"{path} is a folder: give the demo database a file name")
     try:
-        store = open_db(path)
-    except Exception:
+        _, settings = inspect(path)
+    except FunnelError:
         raise UsageError(
             f"{path} exists and is not a funnel demo database: refusing to overwrite it",
             hint="choose another file: funnel demo --db other-demo.db",
         ) from None
-    try:
-        with store.read() as conn:
-            demo = q.is_demo(conn)
-    finally:
-        store.close()
-    if not demo:
+    if settings.get("demo") != "true":
         raise UsageError(
             f"{path} is a real funnel database, not a demo: refusing to overwrite it",
             hint="choose another file: funnel demo --db other-demo.db",

@@ -21,6 +21,8 @@ from funnelcli.store import Store
 from funnelcli.store import queries as q
 from funnelcli.text import clean, normalize_email, normalize_source
 
+MAX_LIMIT = 1_000_000_000
+
 #: Fields ``edit``/``qualify`` may clear with ``--unset FIELD``.
 UNSETTABLE = (
     "company", "email", "phone", "source", "notes", "external_id", "amount", "frequency",
@@ -50,16 +52,34 @@ def set_default_currency(store: Store, currency: str) -> str:
     return code
 
 
+def _is_number(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) < 19
+
+
 def resolve(conn: sqlite3.Connection, ref: str) -> Lead:
-    """A lead named by its numeric id, external id or email (when unambiguous)."""
+    """A lead named by its numeric id, external id or email (when unambiguous).
+
+    ``#12`` is always lead id 12 and ``ext:12`` always the external id ``12``; a bare ``12`` that
+    is both one lead's id and another's external id is refused as ambiguous.
+    """
     text = (ref or "").strip()
     if not text:
         raise UsageError("no lead given: expected a lead id, external id or email")
     lead_id: int | None = None
-    if text.isdigit() and len(text) < 19:
-        lead_id = int(text)
-        if q.get_lead(conn, lead_id) is None:
-            lead_id = q.lead_id_by_external_id(conn, text)
+    if text.startswith("#") and _is_number(text[1:]):
+        lead_id = int(text[1:])
+    elif text.lower().startswith("ext:"):
+        lead_id = q.lead_id_by_external_id(conn, text[4:].strip())
+    elif _is_number(text):
+        by_id = int(text) if q.get_lead(conn, int(text)) else None
+        by_external = q.lead_id_by_external_id(conn, text)
+        if by_id is not None and by_external is not None and by_id != by_external:
+            raise UsageError(
+                f"{text!r} is ambiguous: lead {by_id} has that id and lead {by_external} that "
+                "external id",
+                hint=f"write #{text} for the lead id, or ext:{text} for the external id",
+            )
+        lead_id = by_id if by_id is not None else by_external
     elif "@" in text:
         ids = q.lead_ids_by_email(conn, text.casefold())
         if len(ids) > 1:
@@ -93,7 +113,7 @@ def _email(value: str | None) -> str | None:
 
 
 def _name(value: str) -> str:
-    name = " ".join((value or "").split())
+    name = " ".join((clean(value) or "").split())
     if not name:
         raise UsageError("a lead needs a name")
     return name
@@ -189,8 +209,8 @@ def list_leads(
     limit: int | None = None,
 ) -> tuple[list[Lead], dict[int, str]]:
     """Leads, newest first, and the next open follow-up date of each."""
-    if limit is not None and limit < 1:
-        raise UsageError(f"invalid --limit {limit}: expected a positive number")
+    if limit is not None and not 1 <= limit <= MAX_LIMIT:
+        raise UsageError(f"invalid --limit {limit}: expected a number from 1 to {MAX_LIMIT:,}")
     with store.read() as conn:
         stage_id = load(conn).find(stage).id if stage else None
         found = q.list_leads(

@@ -30,6 +30,7 @@ from funnelcli.errors import (
     UsageError,
 )
 from funnelcli.store.migrations import SCHEMA_VERSION
+from funnelcli.text import fold
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlite_utils import Database
@@ -123,6 +124,10 @@ def translate(exc: sqlite3.Error, path: Path, busy_timeout: float = 0) -> Funnel
     return StorageError(f"database error on {path}: {exc}")
 
 
+def _fold(value: str | None) -> str | None:
+    return None if value is None else fold(value)
+
+
 def _create_file(path: Path) -> None:
     """Create an empty database file readable and writable by its owner only (0600)."""
     try:
@@ -205,12 +210,45 @@ def _migrate(store: Store) -> None:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot change the file: not even the checkpoint-on-close of a WAL."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+
+
+def inspect(path: Path) -> tuple[int, dict[str, str]]:
+    """Schema version and settings of an existing database, read without changing it.
+
+    Refuses (NotAFunnelDatabase) anything that is not a funnel database; ``(0, {})`` for an
+    empty file.
+    """
+    path = Path(path)
+    if _check_header(path):
+        return 0, {}
+    try:
+        conn = _read_only(path)
+        try:
+            version = _identify(conn, path)
+            has_settings = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'settings'"
+            ).fetchone()
+            settings = dict(conn.execute("SELECT key, value FROM settings")) if has_settings else {}
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise translate(exc, path) from exc
+    return version, settings
+
+
 def open_db(path: Path, *, busy_timeout: float = 10.0) -> Store:
-    """Open (creating and migrating when needed) the funnel database at ``path``."""
+    """Open (creating and migrating when needed) the funnel database at ``path``.
+
+    The file is identified on a read-only connection first: a foreign or newer database is
+    refused before anything (a WAL checkpoint, a journal-mode switch) could change it.
+    """
     path = Path(path)
     if not path.exists():
         _create_file(path)
-    _check_header(path)
+    inspect(path)
     try:
         conn = sqlite3.connect(
             path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
@@ -218,6 +256,7 @@ def open_db(path: Path, *, busy_timeout: float = 10.0) -> Store:
     except sqlite3.Error as exc:
         raise translate(exc, path, busy_timeout) from exc
     store = Store(conn, path, busy_timeout)
+    conn.create_function("funnel_fold", 1, _fold, deterministic=True)
     try:
         with store.translate_errors():
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")

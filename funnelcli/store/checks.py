@@ -61,10 +61,15 @@ def stale(conn: sqlite3.Connection, open_ids: Sequence[int], cutoff: str) -> lis
     )
 
 
-def duplicate_emails(conn: sqlite3.Connection) -> list[tuple[str, list[int]]]:
+def duplicate_emails(
+    conn: sqlite3.Connection, open_ids: Sequence[int]
+) -> list[tuple[str, list[int]]]:
+    """Emails shared by several open leads (a returning customer's new deal is not a duplicate
+    of the deal already won; a duplicate closed as lost stops counting)."""
     groups = conn.execute(
         "SELECT email, group_concat(id) FROM (SELECT email, id FROM leads "
-        "WHERE email IS NOT NULL ORDER BY id) GROUP BY email HAVING count(*) > 1 ORDER BY email"
+        f"WHERE email IS NOT NULL AND stage_id IN ({_in(open_ids)}) ORDER BY id) "
+        "GROUP BY email HAVING count(*) > 1 ORDER BY email"
     )
     return [(email, [int(i) for i in ids.split(",")]) for email, ids in groups]
 
@@ -81,15 +86,15 @@ def won_without_amount(conn: sqlite3.Connection, won_id: int) -> list[int]:
     )
 
 
-def never_contacted(conn: sqlite3.Connection, open_ids: Sequence[int], cutoff: str) -> list[int]:
-    """Open leads created before ``cutoff`` that never moved and have no logged action."""
+def never_contacted(conn: sqlite3.Connection, first_stage_id: int, cutoff: str) -> list[int]:
+    """Leads still at the first stage, created before ``cutoff``, never moved, no logged action."""
     return _ids(
         conn,
-        f"SELECT id FROM leads l WHERE stage_id IN ({_in(open_ids)}) AND created_at < ? "
+        "SELECT id FROM leads l WHERE stage_id = ? AND created_at < ? "
         "AND NOT EXISTS (SELECT 1 FROM stage_changes c "
         "                WHERE c.lead_id = l.id AND c.from_stage_id IS NOT NULL) "
         "AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.lead_id = l.id) ORDER BY id",
-        (cutoff,),
+        (first_stage_id, cutoff),
     )
 
 

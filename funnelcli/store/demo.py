@@ -42,8 +42,3 @@ def insert_all(
 
 def mark_demo(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('demo', 'true')")
-
-
-def is_demo(conn: sqlite3.Connection) -> bool:
-    row = conn.execute("SELECT value FROM settings WHERE key = 'demo'").fetchone()
-    return bool(row and row[0] == "true")

@@ -19,6 +19,7 @@ from funnelcli.models import (
     StageChange,
     StageKind,
 )
+from funnelcli.text import fold
 
 #: Columns of ``leads`` that callers may write (``id`` is assigned by SQLite).
 LEAD_COLUMNS = (
@@ -190,15 +191,17 @@ def list_leads(conn: sqlite3.Connection, where: LeadFilter) -> list[Lead]:
         clauses.append("stages.kind = ?")
         params.append(where.status)
     if where.search:
-        pattern = (
-            "%" + where.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        )
+        # Case- and accent-insensitive: "cote" finds "Côté" (funnel_fold is text.fold, registered
+        # on every connection by open_db).
+        folded = fold(where.search)
+        pattern = "%" + folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         clauses.append(
-            "(leads.name LIKE ? ESCAPE '\\' OR leads.company LIKE ? ESCAPE '\\' "
-            "OR leads.email LIKE ? ESCAPE '\\' OR leads.notes LIKE ? ESCAPE '\\' "
-            "OR leads.phone LIKE ? ESCAPE '\\' OR leads.external_id LIKE ? ESCAPE '\\')"
+            "funnel_fold(coalesce(leads.name, '') || ' ' || coalesce(leads.company, '') || ' ' || "
+            "coalesce(leads.email, '') || ' ' || coalesce(leads.notes, '') || ' ' || "
+            "coalesce(leads.phone, '') || ' ' || coalesce(leads.external_id, '')) "
+            "LIKE ? ESCAPE '\\'"
         )
-        params.extend([pattern] * 6)
+        params.append(pattern)
     sql = _LEAD_SELECT
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
