@@ -151,3 +151,20 @@ def test_refusing_an_old_real_database_does_not_migrate_it(funnel, in_tmp):
     funnel("demo", "--db", old, code=2)
     assert hashlib.sha256(old.read_bytes()).hexdigest() == before
     assert sorted(p.name for p in in_tmp.iterdir()) == ["old.db"]
+
+
+def test_demo_history_follows_the_apps_own_rules(funnel, in_tmp):
+    funnel("demo", "--leads", "1500")
+    db = in_tmp / "funnel-demo.db"
+    # nothing happens to a lead before it exists
+    for table, column in (("follow_ups", "created_at"), ("activities", "at"), ("stage_changes", "at")):
+        early = rows(db, f"SELECT count(*) AS n FROM {table} t JOIN leads l ON l.id = t.lead_id WHERE t.{column} < l.created_at")
+        assert early[0]["n"] == 0, table
+    # every kept promise logged its follow-up activity, as `follow-up done` does
+    unlogged = rows(db, "SELECT count(*) AS n FROM follow_ups f WHERE done_at IS NOT NULL AND NOT EXISTS "
+                        "(SELECT 1 FROM activities a WHERE a.follow_up_id = f.id AND a.type = 'follow-up')")  # fmt: skip
+    assert unlogged[0]["n"] == 0
+    # the lead's current stage is the last stage of its history
+    mismatched = rows(db, "SELECT count(*) AS n FROM leads l WHERE stage_id <> (SELECT to_stage_id FROM stage_changes c "
+                          "WHERE c.lead_id = l.id ORDER BY at DESC, id DESC LIMIT 1)")  # fmt: skip
+    assert mismatched[0]["n"] == 0

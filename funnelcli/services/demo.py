@@ -124,11 +124,12 @@ class _Generator:
         self.start = now - timedelta(days=round(months * 30.44))
         self.p = pipeline
         self.open_stages = pipeline.open
-        self.leads: list[tuple[Any, ...]] = []
+        self.leads: list[dict[str, Any]] = []
         self.changes: list[tuple[Any, ...]] = []
         self.activities: list[tuple[Any, ...]] = []
         self.follow_ups: list[tuple[Any, ...]] = []
-        self.emails: list[str] = []
+        self.created: dict[int, datetime] = {}
+        self.current_created = now
         self.used_emails: set[str] = set()
         self.summary_counts = {"won": 0, "lost": 0, "open": 0, "overdue": 0}
         self.planted = {"duplicate_email": 0, "no_source": 0, "won_without_amount": 0,
@@ -161,9 +162,22 @@ class _Generator:
         self.used_emails.add(email)
         return email
 
-    def log(self, lead_id: int, kind: str, moment: datetime) -> None:
-        text = self.rng.choice(NOTES[kind]) if kind in NOTES else None
-        self.activities.append((lead_id, kind, text, self.stamp(moment), self.stamp(moment)))
+    def log(self, lead_id: int, kind: str, moment: datetime, text: str | None = None,
+            follow_up_id: int | None = None) -> None:  # fmt: skip
+        if text is None and kind in NOTES:
+            text = self.rng.choice(NOTES[kind])
+        stamp = self.stamp(moment)
+        self.activities.append((lead_id, kind, text, stamp, stamp, follow_up_id))
+
+    def add_follow_up(self, lead_id: int, text: str, due: str, due_time: str | None,
+                      created: datetime, done_at: str | None, snoozes: int) -> int:  # fmt: skip
+        follow_up_id = len(self.follow_ups) + 1
+        done_note = "done" if done_at else None
+        self.follow_ups.append((
+            follow_up_id, lead_id, text, due, due_time, self.stamp(created), done_at, done_note,
+            snoozes,
+        ))  # fmt: skip
+        return follow_up_id
 
     # ------------------------------------------------------------------ one lead
 
@@ -174,11 +188,6 @@ class _Generator:
         first, last = rng.choice(FIRST), rng.choice(LAST)
         company = f"{rng.choice(COMPANY_A)} {rng.choice(COMPANY_B)}"
         email = self.email(first, last, company) if rng.random() > 0.08 else None
-        if email and self.emails and rng.random() < 0.003:  # planted: a duplicate
-            email = rng.choice(self.emails)
-            self.planted["duplicate_email"] += 1
-        if email:
-            self.emails.append(email)
         phone = f"514-555-{rng.randrange(10000):04d}" if rng.random() < 0.7 else None
         if rng.random() < 0.02:  # planted: no source
             source_value = None
@@ -333,16 +342,22 @@ class _Generator:
             if rng.random() < 0.95:  # the rest have no next action: check finds them
                 self.promise(lead_id, min(last_touch, self.now))
         updated = record["closed_at"] or self.stamp(min(last_touch, self.now))
-        self.leads.append((
-            lead_id, record["name"], record["company"], record["email"], record["phone"],
-            record["source"], None, self.stamp(created), updated, record["final"],
-            record["closed_at"], record["lost_reason"],
-            record["amount"], record["currency"], record["frequency"], record["price_only"],
-            record["decision_maker"], record["contact_decides"], record["needs_approval"],
-            record["prerequisites"], record["expected_close"], record["probability"],
-        ))  # fmt: skip
+        self.created[lead_id] = created
+        self.leads.append({
+            "id": lead_id, "name": record["name"], "company": record["company"],
+            "email": record["email"], "phone": record["phone"], "source": record["source"],
+            "created_at": self.stamp(created), "updated_at": updated, "stage_id": record["final"],
+            "closed_at": record["closed_at"], "lost_reason": record["lost_reason"],
+            "amount_cents": record["amount"], "currency": record["currency"],
+            "frequency": record["frequency"], "price_only": record["price_only"],
+            "decision_maker": record["decision_maker"],
+            "contact_decides": record["contact_decides"],
+            "needs_approval": record["needs_approval"], "prerequisites": record["prerequisites"],
+            "expected_close": record["expected_close"], "probability": record["probability"],
+        })  # fmt: skip
 
     def promise(self, lead_id: int, since: datetime) -> None:
+        """The open promise of an open lead: mostly ahead, a few overdue."""
         rng = self.rng
         today = self.now.date()
         if rng.random() < 0.15:
@@ -352,31 +367,37 @@ class _Generator:
             due = today + timedelta(days=rng.randint(0, 21))
         due_time = rng.choice(("09:30", "11:00", "14:00", "16:30")) if rng.random() < 0.3 else None
         snoozes = rng.choices((0, 1, 2, 3, 4), weights=(78, 13, 6, 2, 1))[0]
-        created = min(since, self.now - timedelta(hours=1))
-        self.follow_ups.append(
-            (
-                lead_id,
-                rng.choice(PROMISES),
-                due.isoformat(),
-                due_time,
-                self.stamp(created),
-                None,
-                None,
-                snoozes,
-            )
+        created = max(min(since, self.now - timedelta(hours=1)), self.created_of(lead_id))
+        self.add_follow_up(
+            lead_id, rng.choice(PROMISES), due.isoformat(), due_time, created, None, snoozes
         )
 
+    def created_of(self, lead_id: int) -> datetime:
+        return self.created.get(lead_id) or self.current_created
+
     def done_promises(self) -> None:
-        """Past promises kept: one in three calls and emails was a promised follow-up."""
-        for lead_id, kind, _, at, _ in list(self.activities):
+        """Past promises kept: one in three calls and emails was promised beforehand, and was
+        marked done the way ``funnel follow-up done`` does it (with a ``follow-up`` activity)."""
+        for lead_id, kind, _, at, _, _ in list(self.activities):
             if kind in ("call", "email") and self.rng.random() < 0.33:
                 moment = datetime.fromisoformat(at)
-                created = moment - timedelta(days=self.rng.randint(1, 7))
-                due = dates.local(moment).date().isoformat()
-                text = self.rng.choice(PROMISES)
-                self.follow_ups.append(
-                    (lead_id, text, due, None, self.stamp(created), at, "done", 0)
+                created = max(
+                    moment - timedelta(days=self.rng.randint(1, 7)), self.created[lead_id]
                 )
+                text = self.rng.choice(PROMISES)
+                due = dates.local(moment).date().isoformat()
+                follow_up_id = self.add_follow_up(lead_id, text, due, None, created, at, 0)
+                self.log(lead_id, "follow-up", moment, f"{text} — done", follow_up_id)
+
+    def plant_duplicates(self, count: int) -> None:
+        """A few open leads entered twice (same email): ``funnel check`` must find them."""
+        open_ids = {s.id for s in self.open_stages}
+        candidates = [lead for lead in self.leads if lead["email"] and lead["stage_id"] in open_ids]
+        pairs = min(len(candidates) // 2, max(2, round(count * 0.003)))
+        copies = self.rng.sample(candidates[pairs:], pairs)
+        for original, duplicate in zip(candidates[:pairs], copies, strict=True):
+            duplicate["email"] = original["email"]
+        self.planted["duplicate_email"] = pairs
 
     def run(self, count: int) -> None:
         span = (self.now - timedelta(hours=2) - self.start).total_seconds()
@@ -385,8 +406,10 @@ class _Generator:
             self.start + timedelta(seconds=span * self.rng.random() ** 0.8) for _ in range(count)
         )
         for lead_id, created in enumerate(moments, start=1):
+            self.current_created = created
             self.lead(lead_id, created)
         self.done_promises()
+        self.plant_duplicates(count)
 
 
 def _check_target(path: Path) -> None:
