@@ -67,7 +67,12 @@ def commands(dbs: dict[str, Path], scratch: Path) -> dict[str, list[str]]:
         "funnel add": [funnel, "--db", str(scratch), "add", "Benchmark Lead", "--source", "bench"],
         "funnel --help": [funnel, "--help"],
         "sqlite-utils rows --limit 20": [
-            tool("sqlite-utils"), "rows", str(dbs["busy"]), "leads", "--limit", "20",
+            tool("sqlite-utils"),
+            "rows",
+            str(dbs["busy"]),
+            "leads",
+            "--limit",
+            "20",
         ],  # fmt: skip
     }
 
@@ -98,7 +103,8 @@ def main() -> None:
     typer_floor = medians["python -c 'import typer'"]
     sqlite_floor = medians["python -c 'import sqlite3'"]
     sqlite_utils = medians["sqlite-utils rows --limit 20"]
-    print(f"{args.runs} runs each, interleaved; Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    python = sys.version.split()[0]
+    print(f"{args.runs} runs each, interleaved; Python {python}, {os.cpu_count()} CPUs")
     print(f"{'command':32} {'median':>8} {'IQR':>13} {'/typer':>7} {'/sqlite3':>9} {'/s-utils':>9}")
     for name, values in times.items():
         q1, _, q3 = statistics.quantiles(values, n=4)

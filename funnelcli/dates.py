@@ -302,8 +302,8 @@ def _date_part(
     if m := _IN_RE.match(text):
         return _shift(ref, int(m["n"]), _unit(m["unit"], original), original)
     if m := _AGO_RE.match(text):
-        n, unit = (m["n"], m["unit"]) if m["n"] else (m["n2"], m["unit2"])
-        return _shift(ref, -int(n), _unit(unit, original), original)
+        count, unit = (m["n"], m["unit"]) if m["n"] else (m["n2"], m["unit2"])
+        return _shift(ref, -int(count), _unit(unit, original), original)
     if m := _NUMERIC_RE.match(text):
         return When(_numeric(m, ref_day, dayfirst, prefer, original))
     if m := _DAY_MONTH_RE.match(text):

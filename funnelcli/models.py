@@ -6,14 +6,10 @@ import enum
 from dataclasses import dataclass
 
 
-class Status(enum.StrEnum):
-    OPEN = "open"
-    WON = "won"
-    LOST = "lost"
-
-
 class StageKind(enum.StrEnum):
-    """An open stage is part of the pipeline; ``won`` and ``lost`` close a lead."""
+    """An open stage is part of the pipeline; ``won`` and ``lost`` close a lead.
+
+    A lead's status (open, won or lost) is the kind of the stage it is at."""
 
     OPEN = "open"
     WON = "won"
@@ -43,42 +39,6 @@ class Stage:
     @property
     def is_closed(self) -> bool:
         return self.kind is not StageKind.OPEN
-
-
-@dataclass(frozen=True, slots=True)
-class DefaultStage:
-    name: str
-    probability: int
-    kind: StageKind
-    is_opportunity: bool = False
-
-
-DEFAULT_PIPELINE: tuple[DefaultStage, ...] = (
-    DefaultStage("new", 5, StageKind.OPEN),
-    DefaultStage("contacted", 10, StageKind.OPEN),
-    DefaultStage("qualified", 25, StageKind.OPEN, is_opportunity=True),
-    DefaultStage("proposal", 50, StageKind.OPEN),
-    DefaultStage("negotiation", 75, StageKind.OPEN),
-    DefaultStage("won", 100, StageKind.WON),
-    DefaultStage("lost", 0, StageKind.LOST),
-)
-
-#: Lead fields a user may set with ``add``/``edit`` (and an import may fill).
-CONTACT_FIELDS = ("name", "company", "email", "phone", "source", "notes", "external_id")
-
-#: Qualification fields, the article's questions.
-QUALIFICATION_FIELDS = (
-    "amount_cents",
-    "currency",
-    "frequency",
-    "price_only",
-    "decision_maker",
-    "contact_decides",
-    "needs_approval",
-    "prerequisites",
-    "expected_close",
-    "probability",
-)
 
 
 @dataclass(slots=True)
@@ -112,8 +72,8 @@ class Lead:
     probability: int | None = None
 
     @property
-    def status(self) -> Status:
-        return Status(self.stage_kind.value)
+    def status(self) -> StageKind:
+        return self.stage_kind
 
     @property
     def is_closed(self) -> bool:
@@ -130,6 +90,11 @@ class StageChange:
     note: str | None
 
 
+def due_text(due_date: str, due_time: str | None) -> str:
+    """A diary due date for people: ``2026-12-01`` or ``2026-12-01 14:30``."""
+    return f"{due_date} {due_time}" if due_time else due_date
+
+
 @dataclass(frozen=True, slots=True)
 class FollowUp:
     id: int
@@ -141,6 +106,10 @@ class FollowUp:
     done_at: str | None
     done_note: str | None
     snooze_count: int
+
+    @property
+    def due(self) -> str:
+        return due_text(self.due_date, self.due_time)
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,6 +94,7 @@ def _take_currency(text: str) -> tuple[str, str | None]:
 def _split_decimal(number: str, original: str) -> tuple[str, str]:
     """Integer and fraction digits of a number written with , and . separators."""
     last_dot, last_comma = number.rfind("."), number.rfind(",")
+    decimal: str | None
     if last_dot >= 0 and last_comma >= 0:
         decimal = "." if last_dot > last_comma else ","
     elif last_dot >= 0 or last_comma >= 0:

@@ -168,3 +168,11 @@ def test_demo_history_follows_the_apps_own_rules(funnel, in_tmp):
     mismatched = rows(db, "SELECT count(*) AS n FROM leads l WHERE stage_id <> (SELECT to_stage_id FROM stage_changes c "
                           "WHERE c.lead_id = l.id ORDER BY at DESC, id DESC LIMIT 1)")  # fmt: skip
     assert mismatched[0]["n"] == 0
+
+
+def test_a_global_db_option_is_not_used_by_the_demo(funnel, db_path, in_tmp):
+    result = funnel("--db", db_path, "demo", "--leads", "20")
+    assert result.stderr.startswith(
+        f"Warning: the demo never touches {db_path}: it builds funnel-demo.db (choose with: funnel demo --db PATH)\n"
+    )
+    assert not db_path.exists()

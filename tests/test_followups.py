@@ -384,10 +384,16 @@ def test_done_backdated_with_json(funnel, db_path, leads):
     assert activities(db_path)[0]["created_at"] == NOW_UTC
 
 
-def test_done_at_earlier_on_the_creation_day_is_the_creation_moment(funnel, db_path):
+def test_done_at_on_the_creation_day_is_the_creation_moment(funnel, db_path):
     funnel("add", "Late Lead", "--at", "2026-11-20 15:00")
     funnel("promise", "1", "x", "--due", "2026-11-21")
-    funnel("follow-up", "done", "1", "--at", "2026-11-20 09:00")
+    # an explicit time before the lead existed is a mistake, not a rounding
+    result = funnel("follow-up", "done", "1", "--at", "2026-11-20 09:00", code=2)
+    assert result.stderr == (
+        "Error: --at 2026-11-20 09:00 is before lead 1 was created (2026-11-20 15:00)\n"
+    )
+    assert follow_ups(db_path)[0]["done_at"] is None
+    funnel("follow-up", "done", "1", "--at", "2026-11-20")  # "that day"
     assert follow_ups(db_path)[0]["done_at"] == "2026-11-20T20:00:00Z"
 
 

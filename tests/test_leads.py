@@ -519,3 +519,10 @@ def test_control_characters_never_reach_the_terminal(funnel, db_path):
         out = funnel(*args).stdout
         assert "\x1b" not in out and "\x07" not in out
     assert "line one line two" in funnel("show", "1").stdout
+
+
+def test_an_explicit_time_before_creation_is_refused(funnel, db_path):
+    funnel("add", "Marie", "--at", "2026-11-20 15:00")
+    result = funnel("advance", "1", "--at", "2026-11-20 10:00", code=2)
+    assert result.stderr == "Error: --at 2026-11-20 10:00 is before lead 1 was created (2026-11-20 15:00)\n"
+    assert len(history(db_path)) == 1

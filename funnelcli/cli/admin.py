@@ -9,10 +9,10 @@ import typer
 
 from funnelcli.cli import app
 from funnelcli.cli.options import FormatOption, state
-from funnelcli.render import Column, Format
+from funnelcli.render import Column, Format, Record
 
 
-def _ids_text(record: dict[str, Any]) -> str:
+def _ids_text(record: Record) -> str:
     ids = record["lead_ids"]
     shown = ", ".join(str(i) for i in ids[:8])
     return shown + (f" … (+{len(ids) - 8})" if len(ids) > 8 else "")
@@ -45,7 +45,7 @@ def check(
 
     st = state(ctx)
     findings = checks.check(st.store(), stale_days=stale_days)
-    records = [
+    records: list[dict[str, Any]] = [
         {
             "rule": f.rule,
             "title": f.title,
@@ -77,9 +77,9 @@ def check(
         for record in found:
             details = record["details"]
             for detail in details[:5]:
-                st.out.note(f"  {record['rule']}: {detail}")
+                st.out.line(f"  {record['rule']}: {detail}")
             if len(details) > 5:
-                st.out.note(f"  {record['rule']}: … {len(details) - 5} more (see --format json)")
+                st.out.line(f"  {record['rule']}: … {len(details) - 5} more (see --format json)")
     if exit_code and found:
         raise typer.Exit(1)
 
@@ -109,6 +109,7 @@ def backup(
 
 @app.command()
 def demo(
+    ctx: typer.Context,
     db: Annotated[
         Path,
         typer.Option(
@@ -124,6 +125,13 @@ def demo(
     from funnelcli.services import demo as demo_service
 
     out = Output()
+    st = state(ctx)
+    source = ctx.find_root().get_parameter_source("db")
+    if source is not None and source.name == "COMMANDLINE":
+        out.warn(
+            f"the demo never touches {st.db_path}: "
+            f"it builds {db} (choose with: funnel demo --db PATH)"
+        )
     summary = demo_service.build(db, leads=leads, seed=seed, months=months)
     out.note(
         f"Demo database {summary.path}: {summary.leads} leads ({summary.open} open, "

@@ -19,7 +19,7 @@ from funnelcli.cli.options import (
     state,
 )
 from funnelcli.models import Frequency
-from funnelcli.render import Column, Format, Output
+from funnelcli.render import Column, Format, Output, Record
 
 
 class StatusChoice(enum.StrEnum):
@@ -29,14 +29,14 @@ class StatusChoice(enum.StrEnum):
     ALL = "all"
 
 
-def _money(record: dict[str, Any]) -> str:
+def _money(record: Record) -> str:
     from funnelcli.money import format_money
 
     return format_money(record["amount_cents"], record["currency"])
 
 
 def _local_date(key: str):
-    def text(record: dict[str, Any]) -> str:
+    def text(record: Record) -> str:
         from funnelcli.dates import format_local
 
         return format_local(record[key], with_time=False)

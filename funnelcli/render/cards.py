@@ -28,10 +28,6 @@ def yes_no(value: bool | None) -> str:
     return "unknown" if value is None else ("yes" if value else "no")
 
 
-def due_text(due_date: str, due_time: str | None) -> str:
-    return f"{due_date} {due_time}" if due_time else due_date
-
-
 def details(lead: Lead, probability: int) -> list[tuple[str, str]]:
     kind = lead.status.value
     status = lead.stage if kind in ("open", lead.stage) else f"{lead.stage} ({kind})"
@@ -78,7 +74,7 @@ def render_lead_card(out: Output, card: LeadCard) -> None:
     """``funnel show``: the card, with follow-ups and one timeline of everything, by date."""
     open_follow_ups = [
         (
-            f"#{f.id} due {due_text(f.due_date, f.due_time)}",
+            f"#{f.id} due {f.due}",
             f.text + (f" (snoozed {f.snooze_count}×)" if f.snooze_count else ""),
         )
         for f in card.follow_ups
@@ -87,9 +83,7 @@ def render_lead_card(out: Output, card: LeadCard) -> None:
     timeline = [TimelineEntry(c.at, "stage", _stage_text(c)) for c in card.history]
     timeline += [TimelineEntry(a.at, a.type, a.text or "") for a in card.activities]
     timeline += [
-        TimelineEntry(
-            f.created_at, "promise", f"#{f.id} {f.text} (due {due_text(f.due_date, f.due_time)})"
-        )
+        TimelineEntry(f.created_at, "promise", f"#{f.id} {f.text} (due {f.due})")
         for f in card.follow_ups
     ]
     timeline.sort(key=lambda e: e.at)  # stable: a stage change stays before same-time events

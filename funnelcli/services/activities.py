@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 from funnelcli import dates
 from funnelcli.errors import UsageError
 from funnelcli.models import ACTIVITY_TYPES, Activity, Lead
+from funnelcli.services.leads import event_moment, resolve
 from funnelcli.store import followups as fq
+from funnelcli.text import clean
 
 if TYPE_CHECKING:  # pragma: no cover
     from funnelcli.store import Store
@@ -52,15 +54,11 @@ def log(
     now: datetime | None = None,
 ) -> Logged:
     """Record an action taken on a lead (``at``: when it happened, default now)."""
-    from funnelcli.services.followups import action_moment
-    from funnelcli.services.leads import resolve
-    from funnelcli.text import clean
-
     now = (now or dates.now()).astimezone()
     kind = normalize_type(type_)
     with store.write() as conn:
         lead = resolve(conn, lead_ref)
-        stamp = action_moment(conn, lead.id, at, now)
+        stamp = event_moment(conn, lead, at, now=now)
         activity_id = fq.insert_activity(
             conn, lead.id, kind, clean(text), stamp, dates.to_storage(now)
         )

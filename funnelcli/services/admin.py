@@ -35,13 +35,11 @@ def backup(store: Store, target: Path, *, force: bool = False) -> Backup:
         if not force:
             raise UsageError(f"{target} already exists", hint="add --force to overwrite it")
     try:
-        size = backup_file(store, target)
+        size, leads = backup_file(store, target)
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EIO):
             raise StorageError(f"cannot write the backup {target}: {exc.strerror}") from None
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             raise PermissionDenied(f"cannot write the backup {target}: {exc.strerror}") from None
         raise
-    with store.read() as conn:
-        leads = conn.execute("SELECT count(*) FROM leads").fetchone()[0]
     return Backup(target, size, leads)

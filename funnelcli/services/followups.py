@@ -20,8 +20,10 @@ from typing import TYPE_CHECKING
 
 from funnelcli import dates
 from funnelcli.errors import NotFoundError, UsageError
-from funnelcli.models import Activity, FollowUp
+from funnelcli.models import Activity, FollowUp, due_text
+from funnelcli.services.leads import event_moment
 from funnelcli.store import followups as fq
+from funnelcli.store import queries as q
 from funnelcli.store.followups import Contact, Cutoff, FollowUpRow
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -54,10 +56,6 @@ def is_overdue(due_date: str, due_time: str | None, now: datetime) -> bool:
 def days_late(due_date: str, now: datetime) -> int:
     """Calendar days from the due date to today (negative: due ahead). DST-proof."""
     return (now.astimezone().date() - date.fromisoformat(due_date)).days
-
-
-def due_text(due_date: str, due_time: str | None) -> str:
-    return f"{due_date} {due_time}" if due_time else due_date
 
 
 def _due_parts(when: When) -> tuple[str, str | None]:
@@ -96,7 +94,7 @@ class Item:
 
     @property
     def due(self) -> str:
-        return due_text(self.follow_up.due_date, self.follow_up.due_time)
+        return self.follow_up.due
 
 
 def _item(row: FollowUpRow, now: datetime) -> Item:
@@ -144,30 +142,6 @@ def _refuse_done(row: FollowUpRow, action: str) -> None:
         raise UsageError(
             f"follow-up {f.id} is already done ({dates.format_local(f.done_at)}): {action}"
         )
-
-
-def action_moment(
-    conn: sqlite3.Connection, lead_id: int, at: datetime | None, now: datetime
-) -> str:
-    """When an action happened (``--at``, default now), as stored: never before the lead existed.
-
-    A moment earlier on the day the lead was created is taken as its creation (a date without a
-    time means "that day"); an earlier day is refused.
-    """
-    from funnelcli.store import queries as q
-
-    moment = (at or now).astimezone()
-    lead = q.get_lead(conn, lead_id)
-    if lead is not None:
-        created = dates.from_storage(lead.created_at)
-        if moment < created:
-            if moment.date() != created.date():
-                raise UsageError(
-                    f"--at {moment:%Y-%m-%d} is before lead {lead.id} was created "
-                    f"({dates.format_local(lead.created_at)})"
-                )
-            moment = created
-    return dates.to_storage(moment)
 
 
 # --------------------------------------------------------------------------- use cases
@@ -224,7 +198,9 @@ def done(
         row = _get(conn, follow_up_id)
         _refuse_done(row, "nothing to do")
         f = row.follow_up
-        stamp = action_moment(conn, f.lead_id, at, now)
+        lead = q.get_lead(conn, f.lead_id)
+        assert lead is not None  # a foreign key guarantees it
+        stamp = event_moment(conn, lead, at, now=now)
         fq.update_follow_up(conn, f.id, {"done_at": stamp, "done_note": note})
         activity_id = fq.insert_activity(
             conn,
@@ -252,7 +228,7 @@ def snooze(store: Store, follow_up_id: int, due: When, *, now: datetime | None =
                 f"cannot snooze follow-up {follow_up_id} to {due_text(due_date, due_time)}: "
                 f"that is in the past (now {now:%Y-%m-%d %H:%M})"
             )
-        previous = due_text(row.follow_up.due_date, row.follow_up.due_time)
+        previous = row.follow_up.due
         fq.snooze_follow_up(conn, follow_up_id, due_date, due_time)
         return Snoozed(_reload(conn, follow_up_id, now), previous)
 

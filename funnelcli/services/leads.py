@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from funnelcli import config, dates
@@ -338,28 +338,38 @@ class Moved:
     reopened: bool
 
 
-def _moment(conn: sqlite3.Connection, lead: Lead, at: datetime | None) -> str:
-    """When a move happens: ``at`` (or now), never before the lead's creation or last move.
+def event_moment(
+    conn: sqlite3.Connection,
+    lead: Lead,
+    at: datetime | None,
+    *,
+    now: datetime | None = None,
+    after_last_move: bool = False,
+) -> str:
+    """When something happened to ``lead`` (``--at``, default now), as stored.
 
-    A moment earlier on the same day as the creation or the last move is taken as that moment
-    (a date without a time means "that day"); an earlier day is refused.
+    Never before the lead was created (nor, for a stage change, before its last one). A date
+    given without a time (local midnight) on that same day means "that day" and is taken as the
+    creation (or last move) moment; any other earlier moment is refused.
     """
-    moment = at or _now()
-    for label, floor in (
-        ("was created", lead.created_at),
-        ("last changed stage", q.last_stage_change_at(conn, lead.id)),
-    ):
+    moment = (at or now or _now()).astimezone()
+    floors: list[tuple[str, str | None]] = [("was created", lead.created_at)]
+    if after_last_move:
+        floors.append(("last changed stage", q.last_stage_change_at(conn, lead.id)))
+    for label, floor in floors:
         if floor is None:
             continue
         floor_moment = dates.from_storage(floor)
-        if moment < floor_moment:
-            if dates.local(moment).date() == floor_moment.date():
-                moment = floor_moment
-            else:
-                raise UsageError(
-                    f"--at {dates.local(moment):%Y-%m-%d} is before lead {lead.id} {label} "
-                    f"({dates.format_local(floor)})"
-                )
+        if moment >= floor_moment:
+            continue
+        date_only = moment.time() == time(0)
+        if date_only and moment.date() == floor_moment.date():
+            moment = floor_moment
+        else:
+            shown = f"{moment:%Y-%m-%d}" if date_only else f"{moment:%Y-%m-%d %H:%M}"
+            raise UsageError(
+                f"--at {shown} is before lead {lead.id} {label} ({dates.format_local(floor)})"
+            )
     return dates.to_storage(moment)
 
 
@@ -376,7 +386,7 @@ def _move(
     current = pipeline.by_id(lead.stage_id)
     if target.id == current.id:
         raise UsageError(f"lead {lead.id} is already at stage {current.name!r}")
-    stamp = _moment(conn, lead, at)
+    stamp = event_moment(conn, lead, at, after_last_move=True)
     values: dict[str, Any] = {
         "stage_id": target.id,
         "closed_at": stamp if target.is_closed else None,

@@ -287,13 +287,13 @@ def ensure_parent(path: Path) -> None:
         raise StorageError(f"cannot create the folder {path.parent}: {exc.strerror}") from None
 
 
-def backup(store: Store, target: Path) -> int:
+def backup(store: Store, target: Path) -> tuple[int, int]:
     """Copy the live database to ``target`` (a new 0600 file) with SQLite's backup API.
 
     The copy is one consistent snapshot even while another process writes (the backup runs in
     a single step inside a read transaction). It is written to a temporary file beside
     ``target``, checked with ``PRAGMA integrity_check``, flushed, then renamed into place.
-    Returns the size of the copy in bytes.
+    Returns the size of the copy in bytes and the number of leads in it.
     """
     folder = target.parent
     tmp = folder / f".{target.name}.{os.getpid()}.tmp"
@@ -304,10 +304,10 @@ def backup(store: Store, target: Path) -> int:
             copy = sqlite3.connect(tmp, isolation_level=None)
             try:
                 store.conn.backup(copy)
-                copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
                 result = copy.execute("PRAGMA integrity_check").fetchone()[0]
                 if result != "ok":
                     raise StorageError(f"the backup failed its integrity check: {result}")
+                leads = copy.execute("SELECT count(*) FROM leads").fetchone()[0]
             finally:
                 copy.close()
         with open(tmp, "rb") as handle:
@@ -321,4 +321,4 @@ def backup(store: Store, target: Path) -> int:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return target.stat().st_size
+    return target.stat().st_size, leads

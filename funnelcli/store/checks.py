@@ -7,10 +7,12 @@ indexes of stage_changes, activities and follow_ups), so the audit stays fast on
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 
-def _ids(conn: sqlite3.Connection, sql: str, params: Sequence[object] = ()) -> list[int]:
+def _ids(
+    conn: sqlite3.Connection, sql: str, params: Sequence[object] | Mapping[str, object] = ()
+) -> list[int]:
     return [row[0] for row in conn.execute(sql, params)]
 
 

@@ -11,6 +11,7 @@ storing ``"12.5"`` as text in an amount column.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -22,11 +23,17 @@ MIGRATION_SET = "funnelcli"
 
 
 def _run(db: Database, script: str) -> None:
-    # db.execute, one statement at a time: executescript() would COMMIT the transaction the
-    # migration runs in, and a half-applied step must roll back as a whole.
-    for statement in script.split(";"):
-        if statement.strip():
+    """Run a script one complete statement at a time (``sqlite3.complete_statement`` knows about
+    strings, comments and trigger bodies). Not executescript(): it would COMMIT the transaction
+    the migration runs in, and a half-applied step must roll back as a whole."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
             db.execute(statement)
+            statement = ""
+    if statement.strip():
+        db.execute(statement)
 
 
 def m001_pipeline_and_leads(db: Database) -> None:
@@ -93,14 +100,18 @@ def m001_pipeline_and_leads(db: Database) -> None:
         CREATE INDEX stage_changes_to ON stage_changes (to_stage_id, lead_id)
         """,
     )
-    from funnelcli.models import DEFAULT_PIPELINE
-
+    # The SPEC's default pipeline, frozen here: what this step wrote must never change.
     db.conn.executemany(
         "INSERT INTO stages (name, position, probability, kind, is_opportunity) "
         "VALUES (?, ?, ?, ?, ?)",
         [
-            (s.name, position, s.probability, s.kind.value, int(s.is_opportunity))
-            for position, s in enumerate(DEFAULT_PIPELINE, start=1)
+            ("new", 1, 5, "open", 0),
+            ("contacted", 2, 10, "open", 0),
+            ("qualified", 3, 25, "open", 1),
+            ("proposal", 4, 50, "open", 0),
+            ("negotiation", 5, 75, "open", 0),
+            ("won", 6, 100, "won", 0),
+            ("lost", 7, 0, "lost", 0),
         ],
     )
 
