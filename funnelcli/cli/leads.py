@@ -9,6 +9,7 @@ import typer
 
 from funnelcli import records
 from funnelcli.cli import app
+from funnelcli.cli.complete import stage_names
 from funnelcli.cli.options import (
     AtOption,
     FormatOption,
@@ -165,7 +166,12 @@ def add(
     ] = None,
     currency: Currency = None,
     stage: Annotated[
-        str | None, typer.Option(help="Starting stage (default: the first).", show_default=False)
+        str | None,
+        typer.Option(
+            help="Starting stage (default: the first).",
+            show_default=False,
+            autocompletion=stage_names,
+        ),
     ] = None,
     at: AtOption = None,
     note: Annotated[
@@ -207,7 +213,10 @@ def add(
 def list_(
     ctx: typer.Context,
     stage: Annotated[
-        str | None, typer.Option(help="Only leads at this stage.", show_default=False)
+        str | None,
+        typer.Option(
+            help="Only leads at this stage.", show_default=False, autocompletion=stage_names
+        ),
     ] = None,
     source: Annotated[
         str | None, typer.Option(help="Only leads from this source.", show_default=False)
@@ -395,6 +404,7 @@ def advance(
             help="Stage to move to (default: the next open stage).",
             metavar="STAGE",
             show_default=False,
+            autocompletion=stage_names,
         ),
     ] = None,
     at: AtOption = None,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
+from funnelcli.cli.complete import lead_ids
 from funnelcli.errors import FunnelError, UsageError
 from funnelcli.render import Format
 
@@ -37,7 +38,13 @@ AtOption = Annotated[
 ]
 
 LeadArgument = Annotated[
-    str, typer.Argument(help="Lead id, external id or email.", metavar="LEAD", show_default=False)
+    str,
+    typer.Argument(
+        help="Lead id, external id or email.",
+        metavar="LEAD",
+        show_default=False,
+        autocompletion=lead_ids,
+    ),
 ]
 
 

@@ -8,6 +8,7 @@ import typer
 
 from funnelcli import records
 from funnelcli.cli import app
+from funnelcli.cli.complete import stage_names
 from funnelcli.cli.options import FormatOption, state
 from funnelcli.render import Column, Format, Output
 
@@ -28,7 +29,12 @@ STAGE_COLUMNS = (
     Column("leads", "Leads now", justify="right"),
 )
 
-StageName = Annotated[str, typer.Argument(help="Stage name.", metavar="STAGE", show_default=False)]
+StageName = Annotated[
+    str,
+    typer.Argument(
+        help="Stage name.", metavar="STAGE", show_default=False, autocompletion=stage_names
+    ),
+]
 After = Annotated[str | None, typer.Option(help="Place it after this stage.", show_default=False)]
 Before = Annotated[str | None, typer.Option(help="Place it before this stage.", show_default=False)]
 

@@ -135,6 +135,17 @@ def _external_id_free(
         raise UsageError(f"external id {external_id!r} already belongs to lead {owner}")
 
 
+def completions(store: Store, incomplete: str, limit: int = 50) -> list[tuple[str, str]]:
+    """Open leads whose id starts with ``incomplete`` (newest first), for shell completion."""
+    with store.read() as conn:
+        found = q.list_leads(conn, q.LeadFilter(status="open", limit=5000))
+    return [
+        (str(lead.id), " · ".join(p for p in (lead.name, lead.company, lead.stage) if p))
+        for lead in found
+        if str(lead.id).startswith(incomplete)
+    ][:limit]
+
+
 # --------------------------------------------------------------------------- add
 
 
