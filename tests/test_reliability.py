@@ -9,11 +9,13 @@ from __future__ import annotations
 import os
 import pty
 import select
+import shutil
 import signal
 import sqlite3
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -264,3 +266,97 @@ def test_database_and_its_wal_files_are_owner_only(db_path, tmp_path):
         assert stat.S_IMODE((tmp_path / "b.db").stat().st_mode) == 0o600
     finally:
         os.umask(old)
+
+
+# --------------------------------------------------------------------------- more refusals
+
+
+def test_full_disk_exits_74_and_rolls_back(funnel, db_path, monkeypatch):
+    """Simulate a full disk: cap the file's size with PRAGMA max_page_count."""
+    funnel("add", "Before")
+    real_connect = sqlite3.connect
+
+    def capped(*args, **kwargs):
+        conn = real_connect(*args, **kwargs)
+        if not kwargs.get("uri"):  # the read/write connection
+            pages = conn.execute("PRAGMA page_count").fetchone()[0]
+            conn.execute(f"PRAGMA max_page_count = {pages + 1}")
+        return conn
+
+    monkeypatch.setattr("funnelcli.store.sqlite3.connect", capped)
+    result = funnel("add", "Too big", "--note", "x" * 200_000, code=74)
+    assert result.stderr.startswith(f"Error: I/O failure on {db_path}: database or disk is full")
+    monkeypatch.undo()
+    assert [r["name"] for r in rows(db_path, "SELECT name FROM leads")] == ["Before"]
+    assert integrity(db_path) == "ok"
+
+
+def _drop_privileges() -> None:
+    os.setgid(65534)
+    os.setuid(65534)
+
+
+def test_read_only_database_as_an_unprivileged_user_exits_77(tmp_path):
+    """The real thing, where the machine allows it (CI runs as root: drop to nobody)."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to switch to an unprivileged user")
+    try:
+        probe = subprocess.run(
+            [sys.executable, "-c", "import funnelcli"],
+            preexec_fn=_drop_privileges,
+            capture_output=True,
+        )
+    except PermissionError:
+        probe = None
+    if probe is None or probe.returncode != 0:
+        pytest.skip("this Python is not readable by an unprivileged user here")
+    folder = Path(tempfile.mkdtemp())
+    try:
+        folder.chmod(0o755)
+        db = folder / "funnel.db"
+        assert funnel_process("--db", str(db), "add", "Mine").returncode == 0
+        db.chmod(0o644)  # readable by all, writable by its owner (root) only
+        result = subprocess.run(
+            [*FUNNEL, "--db", str(db), "add", "Theirs"],
+            preexec_fn=_drop_privileges,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 77, result.stderr
+        assert result.stderr.startswith("Error: cannot ")
+        assert [r["name"] for r in rows(db, "SELECT name FROM leads")] == ["Mine"]
+    finally:
+        shutil.rmtree(folder)
+
+
+BUSY_WRITER = """
+import contextlib, io, sys
+import typer.main
+from funnelcli.cli import app
+command = typer.main.get_command(app)
+print("started", flush=True)
+for i in range(300):
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert command.main(["add", f"busy-{i}"], prog_name="funnel", standalone_mode=False) in (None, 0)
+print("done", flush=True)
+"""
+
+
+def test_backup_while_another_process_writes(db_path, tmp_path):
+    funnel_process("add", "First")
+    writer = subprocess.Popen(
+        [sys.executable, "-c", BUSY_WRITER], stdout=subprocess.PIPE, text=True
+    )
+    assert writer.stdout.readline().strip() == "started"
+    counts = []
+    for i in range(3):
+        target = tmp_path / f"b{i}.db"
+        result = funnel_process("backup", str(target))
+        assert result.returncode == 0, result.stderr
+        assert integrity(target) == "ok"
+        counts.append(rows(target, "SELECT count(*) AS n FROM leads")[0]["n"])
+    writer.communicate(timeout=120)
+    assert writer.returncode == 0
+    assert counts == sorted(counts)
+    assert counts[0] >= 1 and counts[-1] <= 301
+    assert rows(db_path, "SELECT count(*) AS n FROM leads")[0]["n"] == 301
