@@ -1,1 +1,265 @@
-"""(being written)"""
+"""Transfer commands: ``funnel import`` (CSV in), ``funnel export`` (CSV, JSON, .ics out)."""
+
+from __future__ import annotations
+
+import enum
+import io
+from pathlib import Path
+from typing import Annotated, Any, BinaryIO
+
+import typer
+
+from funnelcli.cli.options import FormatOption, command_group, state
+from funnelcli.errors import UsageError
+from funnelcli.render import Format, csv_value
+
+commands = command_group()
+
+
+class Kind(enum.StrEnum):
+    LEADS = "leads"
+    FOLLOW_UPS = "follow-ups"
+    ACTIVITIES = "activities"
+
+
+class ExportWhat(enum.StrEnum):
+    LEADS = "leads"
+    FOLLOW_UPS = "follow-ups"
+    ACTIVITIES = "activities"
+    STAGE_CHANGES = "stage-changes"
+
+
+class ExportFormat(enum.StrEnum):
+    CSV = "csv"
+    JSON = "json"
+    JSONL = "jsonl"
+    ICS = "ics"
+
+
+@commands.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="The CSV file to import, or - for standard input.",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ],
+    kind: Annotated[
+        Kind | None,
+        typer.Option(
+            help="What the rows are: leads (default), follow-ups or activities.",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="COLUMN=FIELD: which field a column holds (repeatable); FIELD 'ignore' skips it.",
+            metavar="COLUMN=FIELD",
+            show_default=False,
+        ),
+    ] = None,
+    stage_map: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--stage-map",
+            help="WORD=STAGE: the stage a status word of the file means (repeatable).",
+            metavar="WORD=STAGE",
+            show_default=False,
+        ),
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping",
+            help="A TOML file with the columns, stages and options of a repeated import.",
+            metavar="FILE.toml",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    id_column: Annotated[
+        str | None,
+        typer.Option(
+            "--id-column",
+            help="The column holding the lead's id in the other system (matched first).",
+            metavar="COLUMN",
+            show_default=False,
+        ),
+    ] = None,
+    delimiter: Annotated[
+        str | None,
+        typer.Option(
+            help="Field delimiter: ',' ';' '|' or tab (default: detected).",
+            metavar="CHAR",
+            show_default=False,
+        ),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            help="File encoding, e.g. cp1252 (default: detected).",
+            metavar="NAME",
+            show_default=False,
+        ),
+    ] = None,
+    dayfirst: Annotated[
+        bool | None,
+        typer.Option(
+            "--dayfirst/--monthfirst",
+            help="How to read dates like 03/04/2026 (default: told by the column, else asked).",
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report what would happen; write nothing.")
+    ] = False,
+    rejects: Annotated[
+        Path | None,
+        typer.Option(
+            "--rejects",
+            help="Import the valid rows and write the invalid ones to FILE, with a reason.",
+            metavar="FILE",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    closed_without_opportunity: Annotated[
+        bool,
+        typer.Option(
+            "--closed-without-opportunity",
+            help="Record won/lost rows as created then closed, without the opportunity stage.",
+        ),
+    ] = False,
+    fmt: FormatOption = Format.TABLE,
+) -> None:
+    """Import leads, follow-ups or activities from a CSV file: idempotent, all or nothing.
+
+    Rows match existing leads by external id, else by email; importing the same file twice
+    changes nothing. Any invalid row aborts the import (exit 65) unless --rejects is given.
+    """
+    from funnelcli.importers import parse_pairs
+    from funnelcli.render.progress import ImportProgress
+    from funnelcli.services import imports
+
+    st = state(ctx)
+    options = imports.ImportOptions(
+        kind=(kind or Kind.LEADS).value,
+        columns=parse_pairs(map_ or [], "--map"),
+        stage_map=parse_pairs(stage_map or [], "--stage-map"),
+        id_column=id_column,
+        delimiter=delimiter,
+        encoding=encoding,
+        dayfirst=dayfirst if dayfirst is not None else st.dayfirst,
+        dry_run=dry_run,
+        rejects=rejects,
+        closed_without_opportunity=closed_without_opportunity,
+    )
+    if mapping is not None:
+        options = options.with_mapping(
+            imports.load_mapping_file(mapping), kind_given=kind is not None
+        )
+    out = st.out
+    job = imports.ImportJob(
+        st.store(), file, options, stdin=_stdin_bytes() if file == "-" else None
+    )
+    try:
+        for line in job.describe():
+            out.note(line)
+        assert job.csv is not None
+        progress = ImportProgress(
+            out.err, total_bytes=job.csv.size, label=f"Importing {job.display}", color=out.color
+        )
+        try:
+            summary = job.run(progress)
+        finally:
+            progress.close()
+    finally:
+        job.close()
+    for note in summary.explain():
+        out.note(note)
+    record = summary.record()
+    if fmt is Format.JSON:
+        out.json(record)
+    elif fmt is Format.CSV:
+        out.csv([{k: v for k, v in record.items() if not isinstance(v, list)}])
+    else:
+        out.line(summary.line())
+
+
+def _stdin_bytes() -> BinaryIO:
+    import sys
+
+    stream: Any = sys.stdin
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        return buffer
+    return io.BytesIO(stream.read().encode("utf-8"))
+
+
+@commands.command("export")
+def export(
+    ctx: typer.Context,
+    what: Annotated[
+        ExportWhat,
+        typer.Argument(
+            help="leads, follow-ups, activities or stage-changes.", case_sensitive=False
+        ),
+    ] = ExportWhat.LEADS,
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="csv, json, jsonl, or ics for follow-ups (default: the --output extension, "
+            "else csv).",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to FILE (owner-only, replaced atomically) instead of standard output.",
+            metavar="FILE",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel", help="CSV for French Excel: UTF-8 with BOM, ';' and decimal commas."
+        ),
+    ] = False,
+) -> None:
+    """Export leads, follow-ups, activities or stage changes (CSV, JSON, JSON Lines, .ics)."""
+    from funnelcli.services import exports
+
+    st = state(ctx)
+    to_stdout = output is None or str(output) == "-"
+    chosen = exports.format_for(None if to_stdout else output, fmt.value if fmt else None)
+    exports.check_format(what.value, chosen)
+    if excel and chosen != "csv":
+        raise UsageError(f"--excel is for CSV exports, not --format {chosen}")
+    if to_stdout:
+        out = st.out.out
+        out.flush()
+        buffer = getattr(out, "buffer", None)
+        stream = buffer if buffer is not None else io.BytesIO()
+        exports.write_export(st.store(), what.value, chosen, stream, excel=excel, cell=csv_value)
+        if buffer is None:  # a text-only stdout (embedding, tests): decode it there
+            out.write(stream.getvalue().decode("utf-8"))
+        stream.flush()
+        return
+    assert output is not None
+    count = exports.export_to_file(st.store(), what.value, chosen, output, force=force, excel=excel)
+    st.out.note(f"Exported {count} {what.value} to {output}")

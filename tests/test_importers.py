@@ -1,0 +1,443 @@
+"""The pure CSV machinery: encodings, dialects, strict parsing, header mapping, values, dates."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from funnelcli import importers as im
+from funnelcli.errors import DataError, InputFileError, UsageError
+from funnelcli.text import normalize_email
+
+NOW = datetime.fromisoformat("2026-11-29T09:00:00").astimezone()
+
+
+def write(tmp_path: Path, data: bytes | str, name: str = "in.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def records(path: Path, **kwargs) -> tuple[im.CsvFile, list[tuple[int, list[str]]]]:
+    source = im.open_csv(path, **kwargs)
+    try:
+        return source, list(source.records())
+    finally:
+        source.close()
+
+
+# --------------------------------------------------------------------------- encodings
+
+
+@pytest.mark.parametrize(
+    ("data", "codec", "guessed"),
+    [
+        ("name,email\nZoé,z@x.ca\n".encode(), "utf-8", False),
+        (codecs.BOM_UTF8 + "name,email\nZoé,z@x.ca\n".encode(), "utf-8-sig", False),
+        ("name,email\nZoé,z@x.ca\n".encode("utf-16"), "utf-16", False),
+        ("name,email\nZoé,z@x.ca\n".encode("cp1252"), "cp1252", True),
+    ],
+)
+def test_encoding_is_detected_and_the_text_decoded(tmp_path, data, codec, guessed):
+    source, rows = records(write(tmp_path, data))
+    assert source.encoding.codec == codec
+    assert source.encoding.guessed is guessed
+    assert source.header == ["name", "email"]
+    assert rows == [(2, ["Zoé", "z@x.ca"])]
+
+
+def test_forced_encoding_wins_and_an_unknown_one_is_a_usage_error(tmp_path):
+    path = write(tmp_path, "name;email\nZoé;z@x.ca\n".encode("latin-1"))
+    source, rows = records(path, encoding=im.check_encoding("latin-1"))
+    assert rows == [(2, ["Zoé", "z@x.ca"])]
+    with pytest.raises(UsageError, match="unknown encoding 'klingon'"):
+        im.check_encoding("klingon")
+
+
+def test_utf8_sample_then_cp1252_bytes_asks_to_read_again(tmp_path):
+    head = "name,email\n" + "".join(f"P{i},p{i}@x.ca\n" for i in range(7000))
+    path = write(tmp_path, head.encode() + "Zoé,z@x.ca\n".encode("cp1252"))
+    source = im.open_csv(path)
+    with pytest.raises(im.Restart) as caught:
+        list(source.records())
+    source.close()
+    assert caught.value.encoding == "cp1252"
+    assert "line 7002 is not UTF-8" in caught.value.why
+
+
+def test_invalid_utf8_after_real_utf8_is_a_data_error(tmp_path):
+    head = "name,email\nZoé,z@x.ca\n" + "".join(f"P{i},p{i}@x.ca\n" for i in range(7000))
+    path = write(tmp_path, head.encode() + b"Bad\xe9,b@x.ca\n")
+    source = im.open_csv(path)
+    with pytest.raises(DataError, match="line 7003: bytes that are not valid utf-8"):
+        list(source.records())
+    source.close()
+
+
+# --------------------------------------------------------------------------- dialects
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_each_delimiter_is_detected(tmp_path, delimiter):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(["name", "company", "amount"])
+    writer.writerow(["Zoé", "Acme, inc; ltd", "1 234,56 $"])
+    writer.writerow(["Al", "Bo | Co", "12"])
+    source, rows = records(write(tmp_path, buffer.getvalue()))
+    assert source.dialect.delimiter == delimiter
+    assert source.dialect.detected
+    assert rows[0][1] == ["Zoé", "Acme, inc; ltd", "1 234,56 $"]
+
+
+def test_ambiguous_delimiter_exits_65_suggesting_the_flag(tmp_path):
+    path = write(tmp_path, "a;b,c\n1;2,3\n4;5,6\n")
+    with pytest.raises(DataError, match="cannot tell the delimiter") as caught:
+        im.open_csv(path)
+    assert caught.value.exit_code == 65
+    assert "--delimiter" in (caught.value.hint or "")
+    source, rows = records(path, delimiter=";")
+    assert rows == [(2, ["1", "2,3"]), (3, ["4", "5,6"])]
+
+
+def test_excel_sep_line_sets_the_delimiter_and_counts_in_line_numbers(tmp_path):
+    source, rows = records(write(tmp_path, "sep=;\nname;email\nZoé;z@x.ca\n\n;\nAl;a@x.ca\n"))
+    assert source.dialect.delimiter == ";"
+    assert source.dialect.sep_line
+    assert source.header == ["name", "email"]
+    assert rows == [(3, ["Zoé", "z@x.ca"]), (5, ["", ""]), (6, ["Al", "a@x.ca"])]
+
+
+def test_quoted_newlines_keep_the_line_number_of_the_record_start(tmp_path):
+    text = 'name,notes\nA,"one\ntwo\nthree"\nB,x\n'
+    _, rows = records(write(tmp_path, text))
+    assert rows == [(2, ["A", "one\ntwo\nthree"]), (5, ["B", "x"])]
+
+
+def test_formula_neutralisation_is_undone():
+    assert im.unneutralize("'=SUM(A1)") == "=SUM(A1)"
+    assert im.unneutralize("'+1 514 555 0100") == "+1 514 555 0100"
+    assert im.unneutralize("'-") == "-"
+    assert im.unneutralize("'quoted'") == "'quoted'"
+    assert im.unneutralize("l'entreprise") == "l'entreprise"
+
+
+# --------------------------------------------------------------------------- strictness
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('name,email\nA,a@x.ca\nB,"b@x.ca\nC,c@x.ca\n', "line 3: unterminated quote"),
+        ('name,email\nA,"a"x@x.ca\n', "line 2: malformed CSV"),
+        ("name,email\nA,a@x.ca\nB\x00,b@x.ca\n", "line 3: NUL byte"),
+        ("name,email,name\nA,a,b\n", "line 1: duplicate column 'name' \\(columns 1 and 3\\)"),
+        ("name,,email\nA,,a\n", "line 1: column 2 has no name"),
+        ("", "is empty"),
+    ],
+)
+def test_broken_files_are_data_errors_naming_the_line(tmp_path, text, message):
+    path = write(tmp_path, text)
+    with pytest.raises(DataError, match=message) as caught:
+        source = im.open_csv(path)
+        list(source.records())
+    assert caught.value.exit_code == 65
+
+
+def test_an_oversized_field_is_reported(tmp_path):
+    path = write(tmp_path, 'name,notes\nA,"' + "x" * (im.MAX_FIELD + 10) + '"\n')
+    source = im.open_csv(path)
+    with pytest.raises(DataError, match="line 2: a field longer than"):
+        list(source.records())
+    source.close()
+
+
+def test_missing_file_and_folder_are_input_file_errors(tmp_path):
+    with pytest.raises(InputFileError, match="no such file") as caught:
+        im.open_csv(tmp_path / "nope.csv")
+    assert caught.value.exit_code == 66
+    with pytest.raises(InputFileError, match="it is a folder"):
+        im.open_csv(tmp_path)
+
+
+def test_a_row_with_the_wrong_number_of_fields_is_a_row_problem(tmp_path):
+    columns = im.map_columns(["name", "email"], "leads")
+    parser = lead_parser(columns)
+    assert parser.parse(4, ["Zoé", "z@x.ca", "extra"])[0].describe() == (
+        "line 4: expected 2 fields (as in the header), found 3 (extra: 'extra')"
+    )
+    assert parser.parse(5, ["", ""]) is None  # an empty row
+    assert parser.parse(6, ["   "]) is None
+
+
+# --------------------------------------------------------------------------- mapping
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Nom", "name"),
+        ("E-mail", "email"),
+        ("COURRIEL", "email"),
+        ("Téléphone", "phone"),
+        ("Société", "company"),
+        ("Entreprise", "company"),
+        ("Provenance", "source"),
+        ("Montant", "amount"),
+        ("Date de création", "created"),
+        ("Date", "created"),
+        ("Étape", "stage"),
+        ("Statut", "status"),
+        ("Date de clôture", "closed"),
+        ("Expected close date", "expected_close"),
+        ("Décideur", "decision_maker"),
+        ("Fréquence d'achat", "frequency"),
+        ("Prénom", "first_name"),
+        ("Probabilité", "probability"),
+        ("utm_campaign", None),
+    ],
+)
+def test_headers_match_english_and_french_synonyms(header, field):
+    assert im.field_of("leads", header) == field
+
+
+def test_map_columns_lists_unknown_columns_and_honours_overrides():
+    columns = im.map_columns(
+        ["Nom", "Courriel", "Notes internes", "Ref"],
+        "leads",
+        {"Ref": "external_id", "notes internes": "ignore"},
+    )
+    assert columns.fields == {"name": 0, "email": 1, "external_id": 3}
+    assert columns.ignored == ("Notes internes",)
+
+
+def test_two_columns_meaning_one_field_is_an_error_unless_mapped():
+    with pytest.raises(DataError, match="columns 'Email' and 'Courriel' .* both mean email"):
+        im.map_columns(["Nom", "Email", "Courriel"], "leads")
+    columns = im.map_columns(["Nom", "Email", "Courriel"], "leads", {"Courriel": "email"})
+    assert columns.fields["email"] == 2
+    assert columns.ignored == ("Email",)
+
+
+def test_bad_map_flags():
+    with pytest.raises(UsageError, match="unknown field 'colour'"):
+        im.map_columns(["Nom"], "leads", {"Nom": "colour"})
+    with pytest.raises(DataError, match="has no column 'Missing'"):
+        im.map_columns(["Nom"], "leads", {"Missing": "name"})
+    with pytest.raises(UsageError, match="expected COLUMN=FIELD"):
+        im.parse_pairs(["nonsense"], "--map")
+
+
+def test_mapping_file(tmp_path):
+    path = write(
+        tmp_path,
+        'kind = "leads"\nid-column = "ID"\ndates = "monthfirst"\n'
+        '[columns]\n"Full Name" = "name"\n[stages]\n"Closed Won" = "won"\n',
+        "map.toml",
+    )
+    mapping = im.load_mapping(path)
+    assert mapping.columns == {"Full Name": "name"}
+    assert mapping.stages == {"Closed Won": "won"}
+    assert mapping.id_column == "ID"
+    assert mapping.dayfirst is False
+    bad = write(tmp_path, "colums = {}\n", "bad.toml")
+    with pytest.raises(DataError, match="unknown keys: colums"):
+        im.load_mapping(bad)
+    broken = write(tmp_path, "[columns\n", "broken.toml")
+    with pytest.raises(DataError, match="not valid TOML"):
+        im.load_mapping(broken)
+    with pytest.raises(InputFileError):
+        im.load_mapping(tmp_path / "none.toml")
+
+
+# --------------------------------------------------------------------------- values
+
+
+@pytest.mark.parametrize(
+    ("text", "cents", "currency"),
+    [
+        ("1234.5", 123450, None),
+        ("1,234.50", 123450, None),
+        ("1 234,56 $", 123456, None),
+        ("1\u00a0234,56 $", 123456, None),
+        ("$1,234.50", 123450, None),
+        ("1 234,50 €", 123450, "EUR"),
+        ("CAD 1200", 120000, "CAD"),
+        ("12000", 1200000, None),
+    ],
+)
+def test_amounts_are_exact_cents(text, cents, currency):
+    assert im.parse_money(text) == (cents, currency)
+
+
+@pytest.mark.parametrize("text", ["-5", "abc", "12.3.4", "1.2345"])
+def test_bad_amounts_are_value_problems(text):
+    with pytest.raises(im.ValueProblem):
+        im.parse_money(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Marie@Acme.CA", " marie @ acme.ca ", "MAILTO:m@x.ca", "a.b+c@d-e.quebec"]
+)
+def test_email_parsing_matches_the_lead_service(text):
+    assert im.parse_email(text.strip()) == normalize_email(text)
+
+
+def test_values_of_qualification_fields():
+    assert im.parse_bool("Oui") == 1
+    assert im.parse_bool("false") == 0
+    assert im.parse_bool("inconnu") is None
+    assert im.parse_frequency("Mensuel") == "monthly"
+    assert im.parse_frequency("annually") == "yearly"
+    assert im.parse_probability("40 %") == 40
+    with pytest.raises(im.ValueProblem):
+        im.parse_probability("140")
+    with pytest.raises(im.ValueProblem):
+        im.parse_bool("peut-être")
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def date_column(order=None, instant=False) -> im.DateColumn:
+    return im.DateColumn("Date", instant=instant, order=order, now=NOW, cursor=im.Cursor())
+
+
+def test_iso_first_then_slashed_dates():
+    column = date_column()
+    assert column("2026-04-03") == "2026-04-03"  # never read day-first
+    assert column("15/03/2026") == "2026-03-15"
+    assert column("03/04/2026") == "2026-04-03"  # the column is day-first
+    assert column("15.03.26") == "2026-03-15"
+    assert column("15 mars 2026") == "2026-03-15"
+    column.check_resolved()
+
+
+def test_instants_are_stored_in_utc():
+    column = date_column(instant=True)
+    assert column("2026-03-15") == "2026-03-15T04:00:00Z"  # local midnight, EDT
+    assert column("2026-01-15 14:30") == "2026-01-15T19:30:00Z"
+    assert column("2026-01-15T14:30:00Z") == "2026-01-15T14:30:00Z"
+    assert column("1/15/2026 2:30 PM") == "2026-01-15T19:30:00Z"
+
+
+def test_month_first_evidence_after_an_ambiguous_date_restarts():
+    column = date_column()
+    assert column("03/04/2026") == "2026-04-03"  # tentative: day first
+    with pytest.raises(im.Restart) as caught:
+        column("03/15/2026")
+    assert caught.value.orders == {"Date": False}
+    again = date_column(order=False)
+    assert again("03/04/2026") == "2026-03-04"
+
+
+def test_a_column_that_never_tells_asks_for_the_flag():
+    column = date_column()
+    column("03/04/2026")
+    with pytest.raises(DataError, match="ambiguous dates in column 'Date'") as caught:
+        column.check_resolved()
+    assert "--dayfirst or --monthfirst" in (caught.value.hint or "")
+    flagged = date_column(order=True)
+    flagged("03/04/2026")
+    flagged.check_resolved()
+
+
+def test_mixed_orders_in_one_column_are_an_error():
+    column = date_column()
+    column("15/03/2026")
+    with pytest.raises(DataError, match="mixes day-first dates"):
+        column("03/15/2026")
+
+
+def test_with_a_flag_a_date_that_does_not_fit_is_a_value_problem():
+    column = date_column(order=False)
+    with pytest.raises(im.ValueProblem, match="no month 15: not a date with --monthfirst"):
+        column("15/03/2026")
+    with pytest.raises(im.ValueProblem):
+        column("2026-02-30")
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def lead_parser(columns: im.ColumnMap, stage_map=None) -> im.LeadParser:
+    stages = [
+        im.StageRef(1, "new", "open", 0),
+        im.StageRef(2, "qualified", "open", 1),
+        im.StageRef(3, "won", "won", 2),
+        im.StageRef(4, "lost", "lost", 3),
+    ]
+    return im.LeadParser(columns, stages=im.StageWords(stages, stage_map or {}), now=NOW)
+
+
+def test_a_lead_row_is_normalised():
+    columns = im.map_columns(
+        ["Prénom", "Nom", "Courriel", "Provenance", "Montant", "Statut", "Date", "Clôturé le"],
+        "leads",
+    )
+    parser = lead_parser(columns, {"Signé": "won"})
+    row = parser.parse(
+        2,
+        [
+            "Zoé",
+            "Roy",
+            " ZOE@X.CA ",
+            "Salon Expo",
+            "1 234,56 $",
+            "Signé",
+            "2026-01-05",
+            "2026-02-01",
+        ],
+    )
+    assert isinstance(row, im.LeadValues)
+    assert row.name == "Zoé Roy"
+    assert row.values == {
+        "name": "Zoé Roy",
+        "email": "zoe@x.ca",
+        "source": "salon-expo",
+        "amount_cents": 123456,
+    }
+    assert row.stage.name == "won"
+    assert row.created_at == "2026-01-05T05:00:00Z"
+    assert row.closed_at == "2026-02-01T05:00:00Z"
+
+
+def test_lead_row_problems():
+    columns = im.map_columns(["Name", "Email", "Stage", "Created", "Closed"], "leads")
+    parser = lead_parser(columns)
+    problems = parser.parse(7, ["Al", "nope", "Engaging", "2027-01-01", ""])
+    assert [p.describe() for p in problems] == [
+        "line 7, column 'Email', value 'nope': invalid email: expected an address like "
+        "name@example.com",
+        "line 7, column 'Stage', value 'Engaging': unknown stage: expected one of new, "
+        "qualified, won, lost, or map it with --stage-map 'Engaging=STAGE'",
+    ]
+    future = parser.parse(8, ["Al", "a@x.ca", "won", "2026-03-01", "2026-02-01"])
+    assert [p.reason for p in future] == ["the close date is before the created date"]
+    assert parser.parse(9, ["", "", "", "", ""]) is None
+    nameless = parser.parse(10, ["", "", "new", "2026-01-01", ""])
+    assert nameless[0].reason == "no name, company, email or phone: nothing to import"
+
+
+def test_open_row_close_date_becomes_the_expected_close():
+    columns = im.map_columns(["Name", "Stage", "Close Date"], "leads")
+    row = lead_parser(columns).parse(2, ["Al", "qualified", "2027-01-31"])
+    assert row.closed_at is None
+    assert row.values["expected_close"] == "2027-01-31"
+
+
+def test_stage_map_to_an_unknown_stage_is_a_usage_error():
+    with pytest.raises(UsageError, match="unknown stage 'gagné'"):
+        im.StageWords(
+            [
+                im.StageRef(1, "new", "open", 0),
+                im.StageRef(3, "won", "won", 1),
+                im.StageRef(4, "lost", "lost", 2),
+            ],
+            {"Won": "gagné"},
+        )
