@@ -7,9 +7,10 @@ from typing import Annotated, Any
 
 import typer
 
-from funnelcli.cli import app
-from funnelcli.cli.options import FormatOption, state
+from funnelcli.cli.options import FormatOption, command_group, state
 from funnelcli.render import Column, Format, Record
+
+commands = command_group()
 
 
 def _ids_text(record: Record) -> str:
@@ -26,7 +27,7 @@ CHECK_COLUMNS = (
 )
 
 
-@app.command()
+@commands.command()
 def check(
     ctx: typer.Context,
     exit_code: Annotated[
@@ -84,7 +85,7 @@ def check(
         raise typer.Exit(1)
 
 
-@app.command()
+@commands.command()
 def backup(
     ctx: typer.Context,
     path: Annotated[
@@ -107,7 +108,7 @@ def backup(
         st.out.json(record) if fmt is Format.JSON else st.out.csv([record])
 
 
-@app.command()
+@commands.command()
 def demo(
     ctx: typer.Context,
     db: Annotated[

@@ -13,8 +13,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from funnelcli import records
-from funnelcli.cli import app
-from funnelcli.cli.options import AtOption, FormatOption, LeadArgument, moment, parse, state
+from funnelcli.cli.options import (
+    AtOption,
+    FormatOption,
+    LeadArgument,
+    command_group,
+    moment,
+    parse,
+    state,
+)
 from funnelcli.models import FollowUp
 from funnelcli.render import Column, Format, Output, Record
 
@@ -23,11 +30,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from funnelcli.dates import When
     from funnelcli.services.followups import Item
 
-follow_up_app = typer.Typer(
+
+commands = command_group()
+
+follow_up_app = command_group(
     help="Promises made to leads: add, list, done, snooze, edit, delete.",
     no_args_is_help=True,
 )
-app.add_typer(follow_up_app, name="follow-up")
+commands.add_typer(follow_up_app, name="follow-up")
 
 
 # --------------------------------------------------------------------------- parsing
@@ -207,7 +217,7 @@ def add(
         st.out.warn(f"follow-up {item.follow_up.id} is already overdue (due {item.due})")
 
 
-app.command(
+commands.command(
     "promise",
     help="Record a promise made to a lead (same as 'funnel follow-up add LEAD TEXT --due WHEN').",
 )(add)
@@ -342,7 +352,7 @@ def delete(ctx: typer.Context, follow_up: IdArgument, fmt: FormatOption = Format
 # --------------------------------------------------------------------------- log
 
 
-@app.command("log")
+@commands.command("log")
 def log(
     ctx: typer.Context,
     lead: LeadArgument,
@@ -386,7 +396,7 @@ def _title(items: list[Item], now: datetime, within: str | None) -> str:
     return f"{head} ({now:%a %Y-%m-%d %H:%M})"
 
 
-@app.command("overdue")
+@commands.command("overdue")
 def overdue(
     ctx: typer.Context,
     exit_code: Annotated[

@@ -8,19 +8,21 @@ from typing import Annotated, Any
 import typer
 
 from funnelcli import records
-from funnelcli.cli import app
 from funnelcli.cli.complete import stage_names
 from funnelcli.cli.options import (
     AtOption,
     FormatOption,
     LeadArgument,
     amount,
+    command_group,
     future_date,
     moment,
     state,
 )
 from funnelcli.models import Frequency
 from funnelcli.render import Column, Format, Output, Record
+
+commands = command_group()
 
 
 class StatusChoice(enum.StrEnum):
@@ -148,7 +150,7 @@ def _warn_same_email(out: Output, email: str | None, others: list[int]) -> None:
         out.warn(f"lead {ids} already has the email {email}: is this a duplicate?")
 
 
-@app.command()
+@commands.command()
 def add(
     ctx: typer.Context,
     name: Annotated[
@@ -209,7 +211,7 @@ def add(
     _print_lead_line(st.out, text, records.lead(lead), fmt)
 
 
-@app.command("list")
+@commands.command("list")
 def list_(
     ctx: typer.Context,
     stage: Annotated[
@@ -248,7 +250,7 @@ def list_(
     st.out.records(rows, LEAD_COLUMNS, fmt, empty="No leads match.", keys=keys)
 
 
-@app.command()
+@commands.command()
 def show(ctx: typer.Context, lead: LeadArgument, fmt: FormatOption = Format.TABLE) -> None:
     """Show one lead: details, qualification, follow-ups and the timeline of everything done."""
     from funnelcli.services import leads
@@ -291,7 +293,7 @@ def _report_edit(out: Output, edited: Any, fmt: Format) -> None:
     _print_lead_line(out, text, records.lead(lead), fmt)
 
 
-@app.command()
+@commands.command()
 def edit(
     ctx: typer.Context,
     lead: LeadArgument,
@@ -333,7 +335,7 @@ def edit(
     _report_edit(st.out, edited, fmt)
 
 
-@app.command()
+@commands.command()
 def qualify(
     ctx: typer.Context,
     lead: LeadArgument,
@@ -394,7 +396,7 @@ def _report_move(out: Output, moved: Any, fmt: Format) -> None:
         )
 
 
-@app.command()
+@commands.command()
 def advance(
     ctx: typer.Context,
     lead: LeadArgument,
@@ -419,7 +421,7 @@ def advance(
     _report_move(st.out, moved, fmt)
 
 
-@app.command()
+@commands.command()
 def win(
     ctx: typer.Context,
     lead: LeadArgument,
@@ -442,7 +444,7 @@ def win(
     _report_move(st.out, moved, fmt)
 
 
-@app.command()
+@commands.command()
 def lose(
     ctx: typer.Context,
     lead: LeadArgument,

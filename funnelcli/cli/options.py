@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -16,6 +16,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from funnelcli.cli import State
 
 T = TypeVar("T")
+
+
+def command_group(**settings: Any) -> typer.Typer:
+    """The Typer of one command module (plain help: Rich help costs ~165 ms of imports)."""
+    return typer.Typer(rich_markup_mode=None, **settings)
+
 
 FormatOption = Annotated[
     Format,

@@ -7,17 +7,19 @@ from typing import Annotated, Any
 import typer
 
 from funnelcli import records
-from funnelcli.cli import app
 from funnelcli.cli.complete import stage_names
-from funnelcli.cli.options import FormatOption, state
+from funnelcli.cli.options import FormatOption, command_group, state
 from funnelcli.render import Column, Format, Output
 
-stages_app = typer.Typer(
+commands = command_group()
+
+
+stages_app = command_group(
     help="Configure the pipeline: list, add, rename, move, set-probability, set-opportunity.",
     no_args_is_help=False,
     invoke_without_command=True,
 )
-app.add_typer(stages_app, name="stages")
+commands.add_typer(stages_app, name="stages")
 
 STAGE_COLUMNS = (
     Column("position", "#", justify="right"),
@@ -151,7 +153,7 @@ def remove_stage(ctx: typer.Context, name: StageName) -> None:
     st.out.line(f"Removed stage {stage.name!r}")
 
 
-@app.command("config")
+@commands.command("config")
 def config_command(
     ctx: typer.Context,
     key: Annotated[
