@@ -18,9 +18,8 @@ from __future__ import annotations
 import os
 import re
 import time as _time
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from funnelcli.errors import InvalidDate
 from funnelcli.text import fold
@@ -97,8 +96,7 @@ def format_local(value: str | None, *, with_time: bool = True) -> str:
 # --------------------------------------------------------------------------- parsed values
 
 
-@dataclass(frozen=True, slots=True)
-class When:
+class When(NamedTuple):
     """A calendar date with an optional local time of day."""
 
     date: date

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class StageKind(enum.StrEnum):
@@ -27,8 +27,7 @@ class Frequency(enum.StrEnum):
 ACTIVITY_TYPES = ("call", "email", "meeting", "demo", "proposal", "note")
 
 
-@dataclass(frozen=True, slots=True)
-class Stage:
+class Stage(NamedTuple):
     id: int
     name: str
     position: int
@@ -41,8 +40,7 @@ class Stage:
         return self.kind is not StageKind.OPEN
 
 
-@dataclass(slots=True)
-class Lead:
+class Lead(NamedTuple):
     """One prospect's journey through the funnel, as stored (instants are UTC ISO strings)."""
 
     id: int
@@ -80,8 +78,7 @@ class Lead:
         return self.stage_kind is not StageKind.OPEN
 
 
-@dataclass(frozen=True, slots=True)
-class StageChange:
+class StageChange(NamedTuple):
     id: int
     lead_id: int
     from_stage: str | None
@@ -95,8 +92,7 @@ def due_text(due_date: str, due_time: str | None) -> str:
     return f"{due_date} {due_time}" if due_time else due_date
 
 
-@dataclass(frozen=True, slots=True)
-class FollowUp:
+class FollowUp(NamedTuple):
     id: int
     lead_id: int
     text: str
@@ -112,8 +108,7 @@ class FollowUp:
         return due_text(self.due_date, self.due_time)
 
 
-@dataclass(frozen=True, slots=True)
-class Activity:
+class Activity(NamedTuple):
     id: int
     lead_id: int
     type: str

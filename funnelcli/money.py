@@ -8,7 +8,7 @@ narrow non-breaking spaces as thousands separators.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from funnelcli.errors import InvalidAmount
 
@@ -34,8 +34,7 @@ _BLANKS = re.compile(r"[\s\u00a0\u202f\u2009\u2007'’_]")
 _NUMBER = re.compile(r"^\d[\d.,]*$")
 
 
-@dataclass(frozen=True, slots=True)
-class Money:
+class Money(NamedTuple):
     cents: int
     currency: str | None  # None when the text named no currency (or only "$")
 

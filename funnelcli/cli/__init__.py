@@ -21,6 +21,7 @@ from typing import Annotated, Any
 
 import typer
 import typer.main
+import typer.models
 from typer.core import TyperGroup
 
 from funnelcli import __version__, config
@@ -54,18 +55,67 @@ COMMANDS = {
 }
 
 
-@functools.cache
-def module_group(module: str) -> Any:
-    """The click group of one command module (imported and built on first use)."""
+def _registration(name: str) -> Any:
+    """Typer's record of command ``name`` (a CommandInfo, or a TyperInfo for a sub-group)."""
     import importlib
 
-    loaded = importlib.import_module(f"funnelcli.cli.{module}")
-    commands = getattr(loaded, "commands", None)
-    if commands is None:  # TRANSITIONAL: a module still registering on the root app
-        commands = typer.Typer(rich_markup_mode=None)
-        commands.registered_commands = list(app.registered_commands)
-        commands.registered_groups = list(app.registered_groups)
-    return typer.main.get_group(commands)
+    commands = importlib.import_module(f"funnelcli.cli.{COMMANDS[name]}").commands
+    for info in commands.registered_commands:
+        callback_name = getattr(info.callback, "__name__", "")
+        if (info.name or typer.main.get_command_name(callback_name)) == name:
+            return info
+    return next((group for group in commands.registered_groups if group.name == name), None)
+
+
+@functools.cache
+def build_command(name: str) -> Any:
+    """The click command (or group) ``name``: its module imported, only it built."""
+    info = _registration(name)
+    if isinstance(info, typer.models.CommandInfo):
+        return typer.main.get_command_from_info(
+            info, pretty_exceptions_short=True, rich_markup_mode=None
+        )
+    if info is not None:
+        return typer.main.get_group_from_info(
+            info, pretty_exceptions_short=True, suggest_commands=True, rich_markup_mode=None
+        )
+    return None
+
+
+def short_help(name: str, limit: int = 45) -> str:
+    """A command's one-line help for ``funnel --help``, read without building the command."""
+    import inspect
+
+    info = _registration(name)
+    if isinstance(info, typer.models.CommandInfo):
+        text = info.short_help or info.help or inspect.getdoc(info.callback) or ""
+    else:
+        group_info = getattr(getattr(info, "typer_instance", None), "info", None)
+        text = getattr(group_info, "help", "")
+    return _shorten(str(text or "").split("\n\n")[0], limit)
+
+
+def _shorten(text: str, limit: int) -> str:
+    """Click's rule for short help: the first sentence, or as many words as fit, then "..."."""
+    words = text.split()
+    total = 0
+    for i, word in enumerate(words):  # noqa: B007 - i is used after the loop
+        total += len(word) + (i > 0)
+        if total > limit:
+            break
+        if word.endswith("."):
+            return " ".join(words[: i + 1])
+        if total == limit and i != len(words) - 1:
+            break
+    else:
+        return " ".join(words)
+    total += len("...")
+    while i > 0:
+        total -= len(words[i]) + (i > 0)
+        if total <= limit:
+            break
+        i -= 1
+    return " ".join(words[:i]) + "..."
 
 
 class FunnelGroup(TyperGroup):
@@ -76,8 +126,13 @@ class FunnelGroup(TyperGroup):
         return list(COMMANDS)
 
     def get_command(self, ctx: Any, name: str) -> Any:
-        module = COMMANDS.get(name)
-        return None if module is None else module_group(module).get_command(ctx, name)
+        return build_command(name) if name in COMMANDS else None
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The command list of ``funnel --help``, without building every command."""
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, short_help(name, limit)) for name in COMMANDS])
 
     def invoke(self, ctx: Any) -> Any:
         try:

@@ -15,8 +15,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TextIO
 
 from funnelcli.text import one_line
 
@@ -33,8 +32,7 @@ class Format(enum.StrEnum):
 Record = Mapping[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(NamedTuple):
     """One column of a table: the record key it shows, its header, how to display it."""
 
     key: str

@@ -8,9 +8,8 @@ together. Keeping a promise (``follow-up done``) records an activity of type ``f
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from funnelcli import dates
 from funnelcli.errors import UsageError
@@ -38,8 +37,7 @@ def normalize_type(value: str) -> str:
     return word
 
 
-@dataclass(frozen=True, slots=True)
-class Logged:
+class Logged(NamedTuple):
     activity: Activity
     lead: Lead
 

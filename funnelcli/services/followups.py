@@ -14,9 +14,8 @@ only read (a snapshot that never waits for, nor takes, the write lock).
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from funnelcli import dates
 from funnelcli.errors import NotFoundError, UsageError
@@ -83,8 +82,7 @@ def parse_id(value: str | int) -> int:
 # --------------------------------------------------------------------------- results
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(NamedTuple):
     """A follow-up as listed: with its lead, and where it stands at ``now``."""
 
     follow_up: FollowUp
@@ -103,14 +101,12 @@ def _item(row: FollowUpRow, now: datetime) -> Item:
     return Item(f, row.lead, overdue, days_late(f.due_date, now))
 
 
-@dataclass(frozen=True, slots=True)
-class Done:
+class Done(NamedTuple):
     item: Item
     activity: Activity
 
 
-@dataclass(frozen=True, slots=True)
-class Snoozed:
+class Snoozed(NamedTuple):
     item: Item
     previous_due: str
 

@@ -8,9 +8,8 @@ cycle times. Inputs arrive parsed (datetimes, cents); validation of meaning happ
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
 from datetime import datetime, time
-from typing import Any
+from typing import Any, NamedTuple
 
 from funnelcli import config, dates
 from funnelcli.errors import NotFoundError, UsageError
@@ -149,8 +148,7 @@ def completions(store: Store, incomplete: str, limit: int = 50) -> list[tuple[st
 # --------------------------------------------------------------------------- add
 
 
-@dataclass(frozen=True, slots=True)
-class Added:
+class Added(NamedTuple):
     lead: Lead
     same_email: list[int]  # other leads that already had this email
 
@@ -237,8 +235,7 @@ def list_leads(
         return found, q.next_follow_up_dates(conn, [lead.id for lead in found])
 
 
-@dataclass(frozen=True, slots=True)
-class LeadCard:
+class LeadCard(NamedTuple):
     """Everything ``show`` prints about one lead."""
 
     lead: Lead
@@ -264,12 +261,11 @@ def show_lead(store: Store, ref: str) -> LeadCard:
 # --------------------------------------------------------------------------- edit / qualify
 
 
-@dataclass(slots=True)
-class Changes:
+class Changes(NamedTuple):
     """Field updates from ``edit``/``qualify``; ``None`` means "leave as is"."""
 
-    values: dict[str, Any] = field(default_factory=dict)
-    unset: list[str] = field(default_factory=list)
+    values: dict[str, Any]
+    unset: list[str]
 
 
 _UNSET_COLUMN = {"amount": "amount_cents"}
@@ -312,8 +308,7 @@ def _prepared(conn: sqlite3.Connection, lead: Lead, changes: Changes) -> dict[st
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class Edited:
+class Edited(NamedTuple):
     lead: Lead
     changed: list[str]
     same_email: list[int]
@@ -340,8 +335,7 @@ def update_lead(store: Store, ref: str, changes: Changes) -> Edited:
 # --------------------------------------------------------------------------- moves
 
 
-@dataclass(frozen=True, slots=True)
-class Moved:
+class Moved(NamedTuple):
     lead: Lead
     from_stage: Stage
     to_stage: Stage

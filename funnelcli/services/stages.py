@@ -7,7 +7,7 @@ historical data consistent: "reached stage X" is always computed with the curren
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from funnelcli.errors import NotFoundError, UsageError
 from funnelcli.models import Stage, StageKind
@@ -16,8 +16,7 @@ from funnelcli.store import queries as q
 from funnelcli.text import fold
 
 
-@dataclass(frozen=True, slots=True)
-class Pipeline:
+class Pipeline(NamedTuple):
     """The stages in order, with lookups."""
 
     stages: tuple[Stage, ...]
@@ -67,8 +66,7 @@ def load(conn: sqlite3.Connection) -> Pipeline:
     return Pipeline(tuple(q.stages(conn)))
 
 
-@dataclass(frozen=True, slots=True)
-class StageRow:
+class StageRow(NamedTuple):
     stage: Stage
     leads: int
 

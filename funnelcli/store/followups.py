@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from funnelcli.models import Activity, FollowUp
 
@@ -30,8 +29,7 @@ _SELECT = (
 EDITABLE = ("text", "due_date", "due_time", "done_at", "done_note", "snooze_count")
 
 
-@dataclass(frozen=True, slots=True)
-class Contact:
+class Contact(NamedTuple):
     """Who a follow-up is with: enough of the lead to pick up the phone."""
 
     lead_id: int
@@ -41,16 +39,14 @@ class Contact:
     phone: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class FollowUpRow:
+class FollowUpRow(NamedTuple):
     """A follow-up and the lead it was promised to."""
 
     follow_up: FollowUp
     lead: Contact
 
 
-@dataclass(frozen=True, slots=True)
-class Cutoff:
+class Cutoff(NamedTuple):
     """A point in the local diary: a date and, optionally, a wall-clock ``HH:MM``."""
 
     date: str

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from funnelcli.models import (
     Activity,
@@ -168,8 +167,7 @@ def _to_sql(value: Any) -> Any:
     return int(value) if isinstance(value, bool) else value
 
 
-@dataclass(frozen=True, slots=True)
-class LeadFilter:
+class LeadFilter(NamedTuple):
     stage_id: int | None = None
     source: str | None = None
     status: str | None = None  # open / won / lost; None for all
