@@ -157,8 +157,15 @@ def test_demo_history_follows_the_apps_own_rules(funnel, in_tmp):
     funnel("demo", "--leads", "1500")
     db = in_tmp / "funnel-demo.db"
     # nothing happens to a lead before it exists
-    for table, column in (("follow_ups", "created_at"), ("activities", "at"), ("stage_changes", "at")):
-        early = rows(db, f"SELECT count(*) AS n FROM {table} t JOIN leads l ON l.id = t.lead_id WHERE t.{column} < l.created_at")
+    for table, column in (
+        ("follow_ups", "created_at"),
+        ("activities", "at"),
+        ("stage_changes", "at"),
+    ):
+        early = rows(
+            db,
+            f"SELECT count(*) AS n FROM {table} t JOIN leads l ON l.id = t.lead_id WHERE t.{column} < l.created_at",
+        )
         assert early[0]["n"] == 0, table
     # every kept promise logged its follow-up activity, as `follow-up done` does
     unlogged = rows(db, "SELECT count(*) AS n FROM follow_ups f WHERE done_at IS NOT NULL AND NOT EXISTS "
@@ -176,3 +183,80 @@ def test_a_global_db_option_is_not_used_by_the_demo(funnel, db_path, in_tmp):
         f"Warning: the demo never touches {db_path}: it builds funnel-demo.db (choose with: funnel demo --db PATH)\n"
     )
     assert not db_path.exists()
+
+
+@pytest.fixture(scope="module")
+def demo_reports(tmp_path_factory):
+    """Two demos from the same seed and "now", and every report section of the first."""
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path_factory.mktemp("demo")
+    env = {**os.environ, "FUNNEL_NOW": "2026-11-29T09:00:00", "TZ": "America/Toronto"}
+    env.pop("FUNNEL_DB", None)
+    outputs = {}
+    for name in ("a.db", "b.db"):
+        subprocess.run([sys.executable, "-m", "funnelcli", "demo", "--db", name, "--leads", "2500"],
+                       cwd=folder, env=env, check=True, capture_output=True)  # fmt: skip
+        outputs[name] = {}
+        for section in (
+            "",
+            "kpis",
+            "funnel",
+            "sources",
+            "monthly",
+            "forecast",
+            "cycle",
+            "paths",
+            "lost",
+        ):
+            argv = [
+                sys.executable,
+                "-m",
+                "funnelcli",
+                "--db",
+                name,
+                "report",
+                *([section] if section else []),
+                "-f",
+                "json",
+            ]
+            done = subprocess.run(
+                argv, cwd=folder, env=env, check=True, capture_output=True, text=True
+            )
+            outputs[name][section or "dashboard"] = json.loads(done.stdout)
+    return outputs
+
+
+def test_same_seed_and_now_give_the_same_report(demo_reports):
+    assert demo_reports["a.db"] == demo_reports["b.db"]
+
+
+def test_every_report_section_has_data(demo_reports):
+    r = demo_reports["a.db"]
+    assert r["kpis"]["leads_created"] == 2500
+    assert r["kpis"]["win_rate"]["rate"] > 0 and r["kpis"]["sales_cycle"]["deals"] > 0
+    assert len(r["kpis"]["won_deal_size"]) >= 2  # several currencies
+    assert [s["reached"] for s in r["funnel"]["stages"]] == sorted(
+        (s["reached"] for s in r["funnel"]["stages"]), reverse=True
+    )
+    assert r["funnel"]["stages"][-1]["reached"] > 0
+    assert len(r["sources"]["sources"]) >= 5
+    assert len(r["monthly"]["periods"]) == 13
+    assert any(
+        total["total"]["cents"] > 0 and total["pipeline"]["cents"] > 0
+        for total in r["forecast"]["totals"]
+    )
+    assert r["forecast"]["left_out"]  # bad data is visible
+    assert r["cycle"]["deals"] > 0 and r["cycle"]["average_days"] > 0
+    assert len(r["lost"]["reasons"]) >= 5
+    assert r["dashboard"]["overdue_follow_ups"] > 0
+    assert r["dashboard"]["data_quality_problems"] > 0
+
+
+def test_paths_show_a_clearly_positive_action(demo_reports):
+    types = {t["type"]: t for t in demo_reports["a.db"]["paths"]["types"]}
+    lift = types["demo"]["win_rate_with"]["rate"] - types["demo"]["win_rate_without"]["rate"]
+    assert lift > 0.15
+    assert not types["demo"]["win_rate_with"]["small_sample"]

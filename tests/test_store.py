@@ -42,7 +42,7 @@ EXPECTED_INDEXES = {
     "leads_stage",
     "leads_closed",
     "leads_expected_close",
-    "stage_changes_lead",
+    "stage_changes_lead_stage",
     "stage_changes_to",
     "follow_ups_open_due",
     "follow_ups_lead",
@@ -233,5 +233,6 @@ def test_migration_steps_are_append_only_named():
         "m001_pipeline_and_leads",
         "m002_follow_ups_and_activities",
         "m003_settings",
+        "m004_stage_history_covering_index",
     ]
     assert len(m.STEPS) == m.SCHEMA_VERSION

@@ -139,4 +139,8 @@ def demo(
         f"{summary.won} won, {summary.lost} lost), {summary.activities} activities, "
         f"{summary.follow_ups} follow-ups ({summary.overdue} overdue)."
     )
+    from funnelcli.render import reports as render_reports
+    from funnelcli.services import reports
+
+    render_reports.show(out, reports.build_file(summary.path, reports.options()), Format.TABLE)
     out.note(f"Explore it: funnel --db {summary.path} report | list | overdue | check")

@@ -1,1 +1,144 @@
-"""(being written)"""
+"""``funnel report``: the dashboard, or one section, for a period."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from funnelcli.cli.options import FormatOption, command_group, state
+from funnelcli.render import Format
+
+commands = command_group()
+
+
+class Section(enum.StrEnum):
+    KPIS = "kpis"
+    FUNNEL = "funnel"
+    SOURCES = "sources"
+    MONTHLY = "monthly"
+    FORECAST = "forecast"
+    CYCLE = "cycle"
+    PATHS = "paths"
+    LOST = "lost"
+
+
+class By(enum.StrEnum):
+    MONTH = "month"
+    QUARTER = "quarter"
+
+
+class Method(enum.StrEnum):
+    STAGE = "stage"
+    HISTORY = "history"
+
+
+@commands.command()
+def report(
+    ctx: typer.Context,
+    section: Annotated[
+        Section | None,
+        typer.Argument(
+            help="kpis, funnel, sources, monthly, forecast, cycle, paths or lost "
+            "[default: the dashboard].",
+            case_sensitive=False,
+            show_default=False,
+            metavar="[SECTION]",
+        ),
+    ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="First day of the period: a date (2026-03-01, '1 mar') or a period "
+            "(2026-Q1: its first day).",
+            show_default=False,
+            metavar="DATE",
+        ),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            help="Last day of the period: a date or a period (2026-06: its last day).",
+            show_default=False,
+            metavar="DATE",
+        ),
+    ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period",
+            help="2026-11, 2026-Q3, 2026, this-month, last-month, this-quarter, next-quarter, "
+            "ytd, last-12-months… [default: the last 12 full months and this one; for "
+            "forecast: this quarter and the next].",
+            show_default=False,
+            metavar="PERIOD",
+        ),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help="Only leads from this source ('(none)': leads without a source).",
+            show_default=False,
+            metavar="SOURCE",
+        ),
+    ] = None,
+    by: Annotated[
+        By,
+        typer.Option("--by", help="Buckets of the forecast and of monthly.", case_sensitive=False),
+    ] = By.MONTH,
+    method: Annotated[
+        Method | None,
+        typer.Option(
+            "--method",
+            help="Forecast probabilities from the stage defaults or from history "
+            "[default: history where 20+ closed deals reached the stage, else the default].",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOption = Format.TABLE,
+    save: Annotated[
+        Path | None,
+        typer.Option(
+            "--save",
+            help="Also write the report as a picture (FILE.svg) or a web page (FILE.html).",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Show the KPI dashboard, or one section of it, for a period."""
+    from funnelcli.errors import UsageError
+    from funnelcli.services import reports
+
+    st = state(ctx)
+    if save is not None and fmt is not Format.TABLE:
+        raise UsageError(
+            f"--save draws the table format: it cannot be combined with --format {fmt.value}"
+        )
+    opts = reports.options(
+        section.value if section else None,
+        period=period,
+        start=start,
+        end=end,
+        source=source,
+        by=by.value,
+        method=method.value if method else "auto",
+        dayfirst=st.dayfirst,
+    )
+    if save is not None and save.suffix.lower() not in (".svg", ".html", ".htm"):
+        raise UsageError(
+            f"cannot save to {str(save)!r}: expected a file name ending in .svg or .html"
+        )
+    built = reports.build(st.store(), opts)
+    from funnelcli.render import reports as render
+
+    render.show(st.out, built, fmt)
+    if save is not None:
+        render.save(built, save)
+        st.out.note(f"Saved {save}")

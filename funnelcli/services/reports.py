@@ -1,0 +1,486 @@
+"""Reports: gather the aggregates in one read snapshot, compute the KPIs, return report objects.
+
+Every report reads inside one ``store.read()`` transaction, so its figures agree with each
+other even while another process writes. The arithmetic is in :mod:`funnelcli.kpis`; the SQL in
+:mod:`funnelcli.store.reports`; drawing in :mod:`funnelcli.render.reports`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from funnelcli import dates, kpis, periods
+from funnelcli.errors import NotFoundError, UsageError
+from funnelcli.periods import Period
+from funnelcli.services.checks import problem_count
+from funnelcli.services.followups import overdue_count
+from funnelcli.services.stages import load
+from funnelcli.store import Store
+from funnelcli.store import reports as sql
+from funnelcli.text import normalize_source
+
+SECTIONS = ("kpis", "funnel", "sources", "monthly", "forecast", "cycle", "paths", "lost")
+METHODS = ("auto", "stage", "history")
+#: ``--source (none)`` selects the leads recorded without a source.
+NO_SOURCE = "(none)"
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    section: str | None  # None: the dashboard
+    period: Period
+    source: str | None = None  # normalised; NO_SOURCE for leads without one
+    by: str = "month"
+    method: kpis.Method = "auto"
+    now: datetime = field(default_factory=dates.now)
+
+    @property
+    def scope(self) -> sql.Scope:
+        if self.source == NO_SOURCE:
+            return sql.Scope(unsourced=True)
+        return sql.Scope(source=self.source)
+
+
+def options(
+    section: str | None = None,
+    *,
+    period: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    source: str | None = None,
+    by: str = "month",
+    method: str = "auto",
+    dayfirst: bool | None = None,
+    now: datetime | None = None,
+) -> Options:
+    """Validate the command line's choices into :class:`Options`."""
+    if section is not None and section not in SECTIONS:
+        raise UsageError(f"unknown report section {section!r}: expected {', '.join(SECTIONS)}")
+    if by not in ("month", "quarter"):
+        raise UsageError(f"invalid --by {by!r}: expected month or quarter")
+    if method not in METHODS:
+        raise UsageError(f"invalid --method {method!r}: expected stage or history")
+    now = now or dates.now()
+    today = now.date()
+    default = periods.forecast_default(today) if section == "forecast" else None
+    chosen = periods.resolve(period, start, end, today=today, dayfirst=dayfirst, default=default)
+    wanted = None
+    if source is not None:
+        text = source.strip()
+        wanted = NO_SOURCE if text.lower() in (NO_SOURCE, "none") else normalize_source(text)
+    return Options(section, chosen, wanted, by, method, now)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- report objects
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    section: str | None
+    period: Period
+    source: str | None
+    as_of: str  # UTC storage string of "now"
+    today: date
+    ladder: kpis.Ladder
+    by: str = "month"
+
+
+@dataclass(frozen=True, slots=True)
+class KpiReport:
+    header: Header
+    leads: kpis.LeadsByBucket
+    lead_to_opportunity: kpis.Rate
+    win_rate: kpis.Rate
+    sizes: list[kpis.DealSize]
+    cycle: kpis.Cycle
+    open: kpis.OpenOpportunities
+    velocity: list[kpis.Velocity]
+    forecast: list[kpis.ForecastLine]  # the whole period: (a) + (b) + (c) per currency
+    left_out: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class FunnelReport:
+    header: Header
+    funnel: kpis.Funnel
+
+
+@dataclass(frozen=True, slots=True)
+class SourcesReport:
+    header: Header
+    sources: list[kpis.SourceStats]
+
+
+@dataclass(frozen=True, slots=True)
+class MonthlyReport:
+    header: Header
+    leads: kpis.LeadsByBucket
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastReport:
+    header: Header
+    method: str
+    forecast: kpis.Forecast
+    left_out: list[kpis.LeftOut]
+    left_out_counts: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class CycleReport:
+    header: Header
+    cycle: kpis.Cycle
+    stages: list[kpis.StageTime]
+
+
+@dataclass(frozen=True, slots=True)
+class PathsReport:
+    header: Header
+    paths: kpis.Paths
+
+
+@dataclass(frozen=True, slots=True)
+class LostReport:
+    header: Header
+    deals: int
+    reasons: list[kpis.LostReason]
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardForecast:
+    """The forecast of this month, next month, this quarter and next quarter."""
+
+    spans: list[kpis.ForecastBucket]
+    probabilities: list[kpis.StageProbability]
+    left_out: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    header: Header
+    kpis: KpiReport
+    funnel: FunnelReport
+    monthly: MonthlyReport
+    forecast: DashboardForecast
+    overdue: int  # overdue follow-ups now
+    problems: int  # data-quality problems (funnel check) now
+
+
+Report = (
+    KpiReport
+    | FunnelReport
+    | SourcesReport
+    | MonthlyReport
+    | ForecastReport
+    | CycleReport
+    | PathsReport
+    | LostReport
+    | Dashboard
+)
+
+
+# --------------------------------------------------------------------------- gathering
+
+
+def _edges(buckets: list[periods.Bucket]) -> sql.Edges:
+    return sql.Edges(
+        tuple(b.label for b in buckets),
+        tuple(periods.utc_bound(b.start) for b in buckets),
+        periods.utc_bound(buckets[-1].end + timedelta(days=1)),
+    )
+
+
+class _Gather:
+    """The aggregates of one report, each read once (the dashboard shares them)."""
+
+    def __init__(self, conn: sqlite3.Connection, opts: Options) -> None:
+        self.conn = conn
+        self.opts = opts
+        self.scope = opts.scope
+        pipeline = load(conn)
+        self.ladder = kpis.Ladder(
+            pipeline.stages, {s.id: pipeline.rank(s) for s in pipeline.stages}
+        )
+        self.ranks = self.ladder.peak_ranks()
+        self.won_id = self.ladder.won.id
+        self.lost_id = self.ladder.lost.id
+        self.open_ids = [s.id for s in self.ladder.open]
+        self.period = opts.period
+        self.bounds = opts.period.bounds()
+        self.today = opts.now.date()
+
+    def header(self) -> Header:
+        return Header(
+            self.opts.section,
+            self.period,
+            self.opts.source,
+            dates.to_storage(self.opts.now),
+            self.today,
+            self.ladder,
+            self.opts.by,
+        )
+
+    # ---------------------------------------------------------------- period aggregates
+
+    @cached_property
+    def buckets(self) -> list[periods.Bucket]:
+        return periods.buckets(self.period, self.opts.by)
+
+    @cached_property
+    def cohort(self) -> list[kpis.CohortGroup]:
+        """Leads created in the period by bucket, source and peak: one pass for the dashboard."""
+        return sql.cohort(self.conn, self.ranks, _edges(self.buckets), self.scope)
+
+    @cached_property
+    def cohort_counts(self) -> list[kpis.CohortGroup]:
+        """Leads created per bucket and source (no peaks: they cost a look at each history)."""
+        return sql.cohort(self.conn, None, _edges(self.buckets), self.scope)
+
+    @cached_property
+    def cohort_peaks(self) -> list[kpis.CohortGroup]:
+        """Leads created in the period by peak rank only."""
+        return sql.cohort(
+            self.conn, self.ranks, _edges(self.buckets), self.scope, buckets=False, sources=False
+        )
+
+    @cached_property
+    def cohort_sources(self) -> list[kpis.CohortGroup]:
+        """Leads created in the period by source and peak rank."""
+        return sql.cohort(self.conn, self.ranks, _edges(self.buckets), self.scope, buckets=False)
+
+    @cached_property
+    def won(self) -> list[kpis.WonDeal]:
+        """Every deal won in the period (medians need the amounts themselves)."""
+        return sql.won_deals(self.conn, self.won_id, self.bounds, self.scope)
+
+    @cached_property
+    def lost_rows(self) -> list[tuple[str | None, int | None, int]]:
+        """Deals lost in the period by source and peak."""
+        return sql.lost_peaks(self.conn, self.ranks, self.lost_id, self.bounds, self.scope)
+
+    @cached_property
+    def closed(self) -> list[kpis.ClosedGroup]:
+        """Deals won or lost in the period, by source, outcome and peak."""
+        won_rank = self.ranks[self.won_id]
+        per_source: dict[str | None, int] = {}
+        for deal in self.won:
+            per_source[deal.source] = per_source.get(deal.source, 0) + 1
+        groups = [kpis.ClosedGroup(s, True, won_rank, n) for s, n in per_source.items()]
+        groups += [kpis.ClosedGroup(source, False, peak, n) for source, peak, n in self.lost_rows]
+        return groups
+
+    @cached_property
+    def leads(self) -> kpis.LeadsByBucket:
+        return kpis.leads_by_bucket([b.label for b in self.buckets], self.cohort_bucketed)
+
+    @property
+    def cohort_bucketed(self) -> list[kpis.CohortGroup]:
+        # The dashboard and ``kpis`` need buckets and peaks: one pass gives both.
+        return self.cohort if self.opts.section in (None, "kpis") else self.cohort_counts
+
+    @property
+    def cohort_ranked(self) -> list[kpis.CohortGroup]:
+        return self.cohort if self.opts.section in (None, "kpis") else self.cohort_peaks
+
+    # ---------------------------------------------------------------- now
+
+    @cached_property
+    def open(self) -> kpis.OpenOpportunities:
+        groups = sql.open_groups(self.conn, self.ladder.opportunity_stage_ids(), self.scope)
+        return kpis.open_opportunities(self.ladder, groups)
+
+    @cached_property
+    def probabilities(self) -> list[kpis.StageProbability]:
+        won = sql.won_count(self.conn, self.won_id, self.scope)
+        lost = sql.lost_histogram(self.conn, self.ranks, self.lost_id, self.scope)
+        return kpis.stage_probabilities(self.ladder, won, lost, self.opts.method)
+
+    @cached_property
+    def left_out_counts(self) -> dict[str, int]:
+        return sql.left_out_counts(
+            self.conn, self.open_ids, self.ladder.opportunity_stage_ids(), self.today, self.scope
+        )
+
+    def left_out(self) -> list[kpis.LeftOut]:
+        deals = sql.left_out(
+            self.conn, self.open_ids, self.ladder.opportunity_stage_ids(), self.today, self.scope
+        )
+        return kpis.left_out(deals, self.today)
+
+    def forecast(self, period: Period, by: str | None) -> kpis.Forecast:
+        """(a) + (b) + (c) for each month/quarter of ``period`` (one span when ``by`` is None)."""
+        if by is None:
+            spans = [kpis.Span(period.label, period.start, period.end)]
+        else:
+            spans = [kpis.Span(b.label, b.start, b.end) for b in periods.buckets(period, by)]
+        edges = sql.Edges(
+            tuple(s.label for s in spans),
+            tuple(periods.utc_bound(s.start) for s in spans),
+            period.bounds()[1],
+        )
+        first = max(self.today, period.start)
+        pipeline = (
+            sql.pipeline(self.conn, self.open_ids, first, period.end, self.scope)
+            if first <= period.end
+            else []
+        )
+        return kpis.forecast(
+            self.ladder,
+            spans,
+            self.today,
+            pipeline,
+            self.probabilities,
+            self.recurring,
+            self.won_by_span(edges),
+        )
+
+    @cached_property
+    def recurring(self) -> list[kpis.RecurringGroup]:
+        return sql.recurring(self.conn, self.won_id, self.scope)
+
+    def won_by_span(self, edges: sql.Edges) -> list[kpis.WonGroup]:
+        """Deals won in each span of ``edges``, per currency."""
+        start, end = edges.starts[0], edges.end
+        if self.bounds[0] <= start and end <= self.bounds[1]:
+            deals = self.won  # already read: the spans lie within the period
+        else:
+            deals = sql.won_deals(self.conn, self.won_id, (start, end), self.scope)
+        totals: dict[tuple[str, str], list[int]] = {}
+        for deal in deals:
+            if not start <= deal.closed_at < end:
+                continue
+            label = edges.labels[bisect.bisect_right(edges.starts, deal.closed_at) - 1]
+            row = totals.setdefault((label, deal.currency), [0, 0])
+            row[0] += 1
+            row[1] += deal.amount_cents or 0
+        return [kpis.WonGroup(label, c, n, cents) for (label, c), (n, cents) in totals.items()]
+
+    # ---------------------------------------------------------------- sections
+
+    def kpis(self) -> KpiReport:
+        rate = kpis.win_rate(self.ladder, self.closed)
+        sizes = kpis.deal_sizes(self.won)
+        cycle = kpis.sales_cycle(self.won)
+        return KpiReport(
+            self.header(),
+            self.leads,
+            kpis.lead_to_opportunity(self.ladder, self.cohort_ranked),
+            rate,
+            sizes,
+            cycle,
+            self.open,
+            kpis.sales_velocity(self.open, rate, sizes, cycle),
+            self.forecast(self.period, None).totals,
+            self.left_out_counts,
+        )
+
+    def funnel(self) -> FunnelReport:
+        return FunnelReport(self.header(), kpis.funnel(self.ladder, self.cohort_ranked))
+
+    def sources(self) -> SourcesReport:
+        return SourcesReport(
+            self.header(),
+            kpis.by_source(self.ladder, self.cohort_sources, self.closed, self.won),
+        )
+
+    def monthly(self) -> MonthlyReport:
+        return MonthlyReport(self.header(), self.leads)
+
+    def forecast_report(self) -> ForecastReport:
+        return ForecastReport(
+            self.header(),
+            self.opts.method,
+            self.forecast(self.period, self.opts.by),
+            self.left_out(),
+            self.left_out_counts,
+        )
+
+    def cycle(self) -> CycleReport:
+        groups = sql.stage_times(self.conn, self.won_id, self.bounds, self.scope)
+        return CycleReport(
+            self.header(), kpis.sales_cycle(self.won), kpis.time_in_stages(self.ladder, groups)
+        )
+
+    def paths(self) -> PathsReport:
+        groups = sql.paths(self.conn, self.won_id, self.lost_id, self.bounds, self.scope)
+        return PathsReport(self.header(), kpis.paths(*groups))
+
+    def lost(self) -> LostReport:
+        groups = sql.lost(self.conn, self.lost_id, self.bounds, self.scope)
+        return LostReport(self.header(), sum(g.deals for g in groups), kpis.lost_reasons(groups))
+
+    def dashboard(self) -> Dashboard:
+        this_quarter = periods.parse_period("this-quarter", today=self.today)
+        next_quarter = periods.parse_period("next-quarter", today=self.today)
+        this_month = periods.parse_period("this-month", today=self.today)
+        next_month = periods.parse_period("next-month", today=self.today)
+        ahead = Period(this_quarter.start, next_quarter.end, "")
+        months = self.forecast(ahead, "month").buckets
+        spans = [
+            kpis.combine(months, p.label, p.start, p.end)
+            for p in (this_month, next_month, this_quarter, next_quarter)
+        ]
+        return Dashboard(
+            self.header(),
+            self.kpis(),
+            self.funnel(),
+            self.monthly(),
+            DashboardForecast(spans, self.probabilities, self.left_out_counts),
+            overdue_count(self.conn, self.opts.now),
+            problem_count(self.conn, self.opts.now),
+        )
+
+
+def _check_source(conn: sqlite3.Connection, opts: Options) -> None:
+    if opts.source is None:
+        return
+    if opts.source == NO_SOURCE:
+        found = conn.execute("SELECT 1 FROM leads WHERE source IS NULL LIMIT 1").fetchone()
+    else:
+        found = conn.execute(
+            "SELECT 1 FROM leads WHERE source = ? LIMIT 1", (opts.source,)
+        ).fetchone()
+    if found:
+        return
+    known = [
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT source FROM leads WHERE source IS NOT NULL ORDER BY source LIMIT 20"
+        )
+    ]
+    raise NotFoundError(
+        f"no lead has the source {opts.source!r}: expected one of "
+        f"{', '.join([*known, NO_SOURCE]) if known else NO_SOURCE}",
+    )
+
+
+def build(store: Store, opts: Options) -> Any:
+    """The report ``opts.section`` asks for (the dashboard when None), from one read snapshot."""
+    sql.prepare(store.conn)
+    with store.read() as conn:
+        _check_source(conn, opts)
+        gather = _Gather(conn, opts)
+        match opts.section:
+            case None:
+                return gather.dashboard()
+            case "forecast":
+                return gather.forecast_report()
+            case section:
+                return getattr(gather, section)()
+
+
+def build_file(path: Path, opts: Options) -> Any:
+    """The report of another database file (the demo's), opened just for it."""
+    from funnelcli.store import open_db
+
+    store = open_db(path)
+    try:
+        return build(store, opts)
+    finally:
+        store.close()
