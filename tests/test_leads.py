@@ -524,5 +524,15 @@ def test_control_characters_never_reach_the_terminal(funnel, db_path):
 def test_an_explicit_time_before_creation_is_refused(funnel, db_path):
     funnel("add", "Marie", "--at", "2026-11-20 15:00")
     result = funnel("advance", "1", "--at", "2026-11-20 10:00", code=2)
-    assert result.stderr == "Error: --at 2026-11-20 10:00 is before lead 1 was created (2026-11-20 15:00)\n"
+    assert (
+        result.stderr
+        == "Error: --at 2026-11-20 10:00 is before lead 1 was created (2026-11-20 15:00)\n"
+    )
     assert len(history(db_path)) == 1
+
+
+def test_edit_amount(funnel, db_path):
+    funnel("add", "Marie")
+    funnel("edit", "1", "--amount", "1 500 €")
+    row = lead_row(db_path)
+    assert (row["amount_cents"], row["currency"]) == (150000, "EUR")

@@ -70,7 +70,10 @@ Source = Annotated[
 Amount = Annotated[
     str | None,
     typer.Option(
-        help="Deal amount: 12000, '12 000,00 $', '$12,000.50', '9 500 €'.", show_default=False
+        "--amount",
+        metavar="AMOUNT",
+        help="Deal amount: 12000, '12 000,00 $', '$12,000.50', '9 500 €'.",
+        show_default=False,
     ),
 ]
 Currency = Annotated[
