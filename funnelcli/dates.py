@@ -146,25 +146,19 @@ _KEYWORDS = {
     "yesterday": -1, "hier": -1,
 }  # fmt: skip
 
-_TIME_RE = re.compile(
+_TIME_RE = (
     r"^(?P<rest>.*?)\s*(?:\bat\s+|\ba\s+)?"
     r"(?P<h>\d{1,2})(?:(?P<sep>[:h])(?P<m>\d{2})?)?\s*(?P<ampm>am|pm)?$"
 )
-_RELATIVE_RE = re.compile(r"^(?P<sign>[+-])\s*(?P<n>\d{1,4})\s*(?P<unit>[a-z]+)$")
-_IN_RE = re.compile(r"^(?:in|dans)\s+(?P<n>\d{1,4})\s*(?P<unit>[a-z]+)$")
-_AGO_RE = re.compile(
+_RELATIVE_RE = r"^(?P<sign>[+-])\s*(?P<n>\d{1,4})\s*(?P<unit>[a-z]+)$"
+_IN_RE = r"^(?:in|dans)\s+(?P<n>\d{1,4})\s*(?P<unit>[a-z]+)$"
+_AGO_RE = (
     r"^(?:(?P<n>\d{1,4})\s*(?P<unit>[a-z]+)\s+ago|il y a\s+(?P<n2>\d{1,4})\s*(?P<unit2>[a-z]+))$"
 )
-_WEEKDAY_RE = re.compile(
-    r"^(?:(?P<which>next|this|last|prochain|dernier)\s+)?(?P<day>[a-z]+)\.?(?:\s+(?P<after>prochain|dernier))?$"
-)
-_NUMERIC_RE = re.compile(r"^(?P<a>\d{1,4})[/.\-](?P<b>\d{1,2})(?:[/.\-](?P<c>\d{2,4}))?$")
-_DAY_MONTH_RE = re.compile(
-    r"^(?P<d>\d{1,2})(?:er|st|nd|rd|th)?\s+(?P<mon>[a-z]+)\.?,?(?:\s+(?P<y>\d{4}))?$"
-)
-_MONTH_DAY_RE = re.compile(
-    r"^(?P<mon>[a-z]+)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?(?:\s+(?P<y>\d{4}))?$"
-)
+_WEEKDAY_RE = r"^(?:(?P<which>next|this|last|prochain|dernier)\s+)?(?P<day>[a-z]+)\.?(?:\s+(?P<after>prochain|dernier))?$"
+_NUMERIC_RE = r"^(?P<a>\d{1,4})[/.\-](?P<b>\d{1,2})(?:[/.\-](?P<c>\d{2,4}))?$"
+_DAY_MONTH_RE = r"^(?P<d>\d{1,2})(?:er|st|nd|rd|th)?\s+(?P<mon>[a-z]+)\.?,?(?:\s+(?P<y>\d{4}))?$"
+_MONTH_DAY_RE = r"^(?P<mon>[a-z]+)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?(?:\s+(?P<y>\d{4}))?$"
 
 
 def _check_year(year: int, text: str) -> None:
@@ -294,25 +288,25 @@ def _date_part(
         return When(ref_day + timedelta(days=_KEYWORDS[text]))
     if text in ("now", "maintenant"):
         return When(ref_day, ref.time().replace(second=0, microsecond=0))
-    if m := _RELATIVE_RE.match(text):
+    if m := re.match(_RELATIVE_RE, text):
         n = int(m["n"]) * (-1 if m["sign"] == "-" else 1)
         return _shift(ref, n, _unit(m["unit"], original), original)
-    if m := _IN_RE.match(text):
+    if m := re.match(_IN_RE, text):
         return _shift(ref, int(m["n"]), _unit(m["unit"], original), original)
-    if m := _AGO_RE.match(text):
+    if m := re.match(_AGO_RE, text):
         count, unit = (m["n"], m["unit"]) if m["n"] else (m["n2"], m["unit2"])
         return _shift(ref, -int(count), _unit(unit, original), original)
-    if m := _NUMERIC_RE.match(text):
+    if m := re.match(_NUMERIC_RE, text):
         return When(_numeric(m, ref_day, dayfirst, prefer, original))
-    if m := _DAY_MONTH_RE.match(text):
+    if m := re.match(_DAY_MONTH_RE, text):
         month = _month_number(m["mon"])
         if month is not None:
             return When(_dated(m, month, ref_day, prefer, original))
-    if m := _MONTH_DAY_RE.match(text):
+    if m := re.match(_MONTH_DAY_RE, text):
         month = _month_number(m["mon"])
         if month is not None:
             return When(_dated(m, month, ref_day, prefer, original))
-    if m := _WEEKDAY_RE.match(text):
+    if m := re.match(_WEEKDAY_RE, text):
         found = _weekday(m, ref_day, prefer)
         if found is not None:
             return When(found)
@@ -369,7 +363,7 @@ def _human(
     found = _date_part(folded, original, ref, dayfirst, prefer)
     if found is not None:
         return found
-    m = _TIME_RE.match(folded)
+    m = re.match(_TIME_RE, folded)
     if m and (m["sep"] or m["ampm"]):
         at = _parse_time(m["h"], m["m"], m["ampm"], original)
         rest = m["rest"].strip().rstrip(",")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import os
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -140,13 +139,6 @@ class FunnelGroup(TyperGroup):
         except FunnelError as exc:
             _report(exc)
             raise typer.Exit(exc.exit_code) from None
-        except sqlite3.Error as exc:  # not raised through a Store: translate it here
-            from funnelcli.store import translate
-
-            state = ctx.obj if isinstance(ctx.obj, State) else None
-            error = translate(exc, state.db_path if state else Path("?"))
-            _report(error, exc)
-            raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt:
             _report(Interrupted("interrupted; nothing was written by the unfinished command"))
             raise typer.Exit(Interrupted.exit_code) from None
@@ -157,6 +149,15 @@ class FunnelGroup(TyperGroup):
         except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:
+            sqlite3 = sys.modules.get("sqlite3")  # not imported: no database was touched
+            if sqlite3 is not None and isinstance(exc, sqlite3.Error):
+                # not raised through a Store: translate it here
+                from funnelcli.store import translate
+
+                state = ctx.obj if isinstance(ctx.obj, State) else None
+                error = translate(exc, state.db_path if state else Path("?"))
+                _report(error, exc)
+                raise typer.Exit(error.exit_code) from None
             if _is_click_exception(exc) or config.debug():
                 raise
             Output().error(

@@ -9,9 +9,7 @@ decision (as Rich does).
 
 from __future__ import annotations
 
-import csv
 import enum
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -160,11 +158,15 @@ class Output:
             self.plain_table(rows, columns)
 
     def json(self, data: Any) -> None:
+        import json
+
         json.dump(data, self.out, ensure_ascii=False, indent=2)
         self.out.write("\n")
 
     def csv(self, rows: Sequence[Record], keys: Iterable[str] | None = None) -> None:
         keys = list(keys) if keys is not None else (list(rows[0]) if rows else [])
+        import csv  # imported when needed: start-up time is a feature
+
         writer = csv.writer(self.out, lineterminator="\n")
         if keys:
             writer.writerow(keys)

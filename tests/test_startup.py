@@ -1,0 +1,81 @@
+"""Start-up stays lean: what a command does not need, it does not import.
+
+Measured in a fresh interpreter (a subprocess): the timings themselves live in
+benchmarks/startup.py; this guards the design so start-up cannot silently regress.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+PROBE = """
+import json, sys
+from funnelcli.cli import main
+sys.argv = ["funnel", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+sys.stdout.flush()
+sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n")
+"""
+
+#: Never needed by the everyday commands (each costs 10-200 ms to import).
+HEAVY = (
+    "rich",
+    "sqlite_utils",
+    "dateutil.parser",
+    "icalendar",
+    "charset_normalizer",
+    "pydantic",
+    "funnelcli.importers",
+    "funnelcli.kpis",
+    "funnelcli.services.reports",
+    "funnelcli.services.imports",
+    "funnelcli.services.demo",
+    "funnelcli.cli.transfer",
+    "funnelcli.cli.reports",
+)
+
+
+def modules_after(*args: str) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=60
+    )
+    line = next(l for l in result.stderr.splitlines() if l.startswith("MODULES "))  # noqa: E741
+    return set(json.loads(line[len("MODULES ") :]))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("overdue",),
+        ("list", "--limit", "20"),
+        ("add", "Startup Probe"),
+        ("follow-up", "list"),
+        ("show", "1"),
+    ],
+)
+def test_everyday_commands_import_nothing_heavy(db_path, args):
+    modules_after("add", "First lead")  # the database exists and is migrated: the usual case
+    loaded = modules_after(*args)
+    assert "funnelcli.cli" in loaded
+    heavy = sorted(m for m in loaded if m.startswith(HEAVY))
+    assert heavy == [], f"funnel {' '.join(args)} imported {heavy}"
+
+
+def test_help_does_not_touch_the_database_layer():
+    loaded = modules_after("--help")
+    assert not {"sqlite3", "funnelcli.store", "csv"} & loaded
+    # it reads every command's help from its CLI module, and nothing behind them
+    assert not [m for m in loaded if m.startswith(HEAVY) and not m.startswith("funnelcli.cli.")]
+
+
+def test_the_guard_can_fail(db_path):
+    """The probe does see lazily imported modules when a command needs them."""
+    loaded = modules_after("report", "--format", "json")
+    assert "funnelcli.kpis" in loaded and "funnelcli.services.reports" in loaded
