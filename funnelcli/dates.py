@@ -146,6 +146,8 @@ _KEYWORDS = {
     "yesterday": -1, "hier": -1,
 }  # fmt: skip
 
+# Patterns as strings: ``re`` compiles each on first use and caches it, so a command that
+# parses no date pays nothing for them at start-up.
 _TIME_RE = (
     r"^(?P<rest>.*?)\s*(?:\bat\s+|\ba\s+)?"
     r"(?P<h>\d{1,2})(?:(?P<sep>[:h])(?P<m>\d{2})?)?\s*(?P<ampm>am|pm)?$"
@@ -155,7 +157,10 @@ _IN_RE = r"^(?:in|dans)\s+(?P<n>\d{1,4})\s*(?P<unit>[a-z]+)$"
 _AGO_RE = (
     r"^(?:(?P<n>\d{1,4})\s*(?P<unit>[a-z]+)\s+ago|il y a\s+(?P<n2>\d{1,4})\s*(?P<unit2>[a-z]+))$"
 )
-_WEEKDAY_RE = r"^(?:(?P<which>next|this|last|prochain|dernier)\s+)?(?P<day>[a-z]+)\.?(?:\s+(?P<after>prochain|dernier))?$"
+_WEEKDAY_RE = (
+    r"^(?:(?P<which>next|this|last|prochain|dernier)\s+)?(?P<day>[a-z]+)\.?"
+    r"(?:\s+(?P<after>prochain|dernier))?$"
+)
 _NUMERIC_RE = r"^(?P<a>\d{1,4})[/.\-](?P<b>\d{1,2})(?:[/.\-](?P<c>\d{2,4}))?$"
 _DAY_MONTH_RE = r"^(?P<d>\d{1,2})(?:er|st|nd|rd|th)?\s+(?P<mon>[a-z]+)\.?,?(?:\s+(?P<y>\d{4}))?$"
 _MONTH_DAY_RE = r"^(?P<mon>[a-z]+)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?(?:\s+(?P<y>\d{4}))?$"
