@@ -6,6 +6,7 @@ process killed while it writes), pipes and terminals, and file permissions.
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import select
@@ -129,6 +130,10 @@ def test_readers_answer_during_an_uncommitted_write(db_path):
         started = time.monotonic()
         listed = funnel_process("list", "--format", "csv", env={"FUNNEL_BUSY_TIMEOUT": "5"})
         checked = funnel_process("check", env={"FUNNEL_BUSY_TIMEOUT": "5"})
+        overdue = funnel_process("overdue", "--format", "json", env={"FUNNEL_BUSY_TIMEOUT": "5"})
+        report = funnel_process(
+            "report", "kpis", "--format", "json", env={"FUNNEL_BUSY_TIMEOUT": "5"}
+        )
         elapsed = time.monotonic() - started
     finally:
         writer.execute("ROLLBACK")
@@ -136,7 +141,10 @@ def test_readers_answer_during_an_uncommitted_write(db_path):
     assert listed.returncode == 0, listed.stderr
     assert "Committed" in listed.stdout and "Uncommitted" not in listed.stdout
     assert checked.returncode == 0, checked.stderr
-    assert elapsed < 5  # neither waited for the writer's lock
+    assert overdue.returncode == 0 and overdue.stdout.strip() == "[]", overdue.stderr
+    assert report.returncode == 0, report.stderr
+    assert json.loads(report.stdout)["leads_created"] == 1  # the committed lead only
+    assert elapsed < 5  # none of them waited for the writer's lock
 
 
 # --------------------------------------------------------------------------- crashes
