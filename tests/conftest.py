@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import typer.main
-import typer.testing
 from typer.testing import CliRunner
 
 from funnelcli.cli import app
@@ -18,10 +15,6 @@ from funnelcli.cli import app
 #: The frozen "now" of the suite: a Sunday morning in Montréal's zone (UTC-5 in winter).
 NOW = "2026-11-29T09:00:00"
 TZ = "America/Toronto"
-
-# Typer rebuilds the whole click command tree from the function signatures on every
-# CliRunner.invoke (~35 ms). The tree never changes during a run: build it once.
-typer.testing._get_command = functools.cache(typer.main.get_command)
 
 _CLEARED = (
     "FUNNEL_CURRENCY",
