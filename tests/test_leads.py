@@ -179,8 +179,7 @@ def test_list_plain_table_when_piped(funnel, three_leads):
         "Amount",
         "Source",
         "Created",
-        "Next",
-        "follow-up",
+        "Follow-up",
     ]
     assert lines[1].split() == ["3", "Carol", "new", "web-form", "2026-11-29"]
     assert "\x1b[" not in "".join(lines)

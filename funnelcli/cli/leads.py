@@ -48,14 +48,14 @@ def _local_date(key: str):
 
 
 LEAD_COLUMNS = (
-    Column("id", "ID", justify="right"),
+    Column("id", "ID", justify="right", no_wrap=True),
     Column("name", "Name", style="bold"),
     Column("company", "Company"),
-    Column("stage", "Stage"),
-    Column("amount", "Amount", text=_money, justify="right"),
+    Column("stage", "Stage", no_wrap=True),
+    Column("amount", "Amount", text=_money, justify="right", no_wrap=True),
     Column("source", "Source"),
-    Column("created_at", "Created", text=_local_date("created_at")),
-    Column("next_follow_up", "Next follow-up"),
+    Column("created_at", "Created", text=_local_date("created_at"), no_wrap=True),
+    Column("next_follow_up", "Follow-up", no_wrap=True),
 )
 
 

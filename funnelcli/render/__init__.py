@@ -38,6 +38,7 @@ class Column(NamedTuple):
     text: Callable[[Record], str] | None = None
     justify: Literal["left", "right"] = "left"
     style: str | None = None
+    no_wrap: bool = False  # short values (ids, dates, amounts): let the long ones wrap instead
 
     def cell(self, record: Record) -> str:
         if self.text is not None:
@@ -196,9 +197,18 @@ class Output:
         from rich.table import Table
         from rich.text import Text
 
-        table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+        table = Table(
+            title=title,
+            box=box.SIMPLE_HEAD,
+            title_justify="left",
+            pad_edge=False,
+            show_edge=False,
+            collapse_padding=True,
+        )
         for column in columns:
-            table.add_column(column.header, justify=column.justify, style=column.style)
+            table.add_column(
+                column.header, justify=column.justify, style=column.style, no_wrap=column.no_wrap
+            )
         for row in rows:
             table.add_row(*(Text(one_line(column.cell(row))) for column in columns))
         self.console().print(table)
