@@ -34,8 +34,8 @@ from typing import Any, BinaryIO
 
 from funnelcli import dates
 from funnelcli.errors import DataError, FunnelError, InputFileError, UsageError
-from funnelcli.money import parse_amount, parse_currency
-from funnelcli.text import fold
+from funnelcli.money import MAX_CENTS, parse_amount, parse_currency
+from funnelcli.text import clean, fold, unneutralize
 
 #: Bytes looked at to detect the encoding; lines looked at to detect the delimiter.
 SAMPLE_BYTES = 64 * 1024
@@ -47,7 +47,6 @@ MAX_LINE = 4 * 1024 * 1024
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 #: What a spreadsheet runs as a formula; the export prefixes such cells with ``'``.
-FORMULA_STARTS = frozenset("=+-@\t\r\n")
 
 KINDS = ("leads", "follow-ups", "activities")
 
@@ -776,44 +775,63 @@ def load_mapping(path: Path) -> MappingFile:
 # --------------------------------------------------------------------------- values
 
 
-def unneutralize(cell: str) -> str:
-    """Undo the export's formula neutralisation: ``'=SUM(A1)`` -> ``=SUM(A1)``."""
-    if len(cell) > 1 and cell[0] == "'" and cell[1] in FORMULA_STARTS:
-        return cell[1:].strip()
-    return cell
-
-
 def collapse(text: str) -> str:
-    return " ".join(text.split())
-
-
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+    """One line, single spaces (``" ".join(text.split())``, skipped when it changes nothing)."""
+    if "  " in text or not text.isprintable():
+        return " ".join(text.split())
+    return text
 
 
 def parse_email(text: str) -> str:
     """Lower case, no blanks (as :func:`funnelcli.text.normalize_email`), or a problem."""
     email = text.casefold()
-    if " " in email or "\t" in email or "\xa0" in email:
+    if " " in email or not email.isprintable():  # any blank (tab, NBSP…) or line break
         email = "".join(email.split())
     if email.startswith("mailto:"):
         email = email[7:]
-    if _EMAIL.fullmatch(email) is None:
+    # As the pattern [^@\s]+@[^@\s]+\.[^@\s]+ (blanks are gone): one @, something before it,
+    # a dot with something on both sides after it.
+    local, _, domain = email.partition("@")
+    if not local or "@" in domain or "." not in domain[1:-1]:
         raise ValueProblem("invalid email: expected an address like name@example.com")
     return email
 
 
+_SOURCES: dict[str, str] = {}
+
+
 def parse_source(text: str) -> str:
-    return "-".join(text.casefold().split())
+    """``Web Form`` -> ``web-form`` (as :func:`funnelcli.text.normalize_source`)."""
+    found = _SOURCES.get(text)
+    if found is None:
+        found = "-".join(text.casefold().split())
+        if len(_SOURCES) < 1000:  # a file has a few sources, repeated on every row
+            _SOURCES[text] = found
+    return found
 
 
-_PLAIN_AMOUNT = re.compile(r"\d{1,13}(?:\.\d{1,2})?")
+#: ``1,234,567``: a first group that is not 0, then groups of three (read without the general
+#: parser, as are ``1234`` and ``1234.5``).
+_GROUPED_AMOUNT = re.compile(r"[1-9]\d{0,2}(?:,\d{3}){1,4}")
 
 
 def parse_money(text: str) -> tuple[int, str | None]:
     """Exact cents and the currency the text names (``1 234,56 €`` -> 123456, EUR)."""
-    if _PLAIN_AMOUNT.fullmatch(text):
-        whole, _, part = text.partition(".")
-        return int(whole) * 100 + int(part.ljust(2, "0") or "0"), None
+    if text.isascii():  # the forms most files use, without the general parser
+        whole, dot, part = text.partition(".")
+        if not dot or (len(part) <= 2 and part.isdigit()):
+            if whole.isdigit() and len(whole) <= 13:
+                digits = whole
+            elif "," in whole and _GROUPED_AMOUNT.fullmatch(whole):
+                digits = whole.replace(",", "")
+            else:
+                digits = ""
+            if digits:
+                cents = int(digits) * 100
+                if part:
+                    cents += int(part) * (10 if len(part) == 1 else 1)
+                if cents <= MAX_CENTS:  # else the general parser says why it is refused
+                    return cents, None
     try:
         money = parse_amount(text)
     except FunnelError as exc:
@@ -1219,6 +1237,7 @@ class RowParser:
             if name in position
         ]
         self._nfields = len(self.FIELDS)
+        self._fast_specs = [(index, position, parser) for index, position, parser, _ in self._specs]
 
     def _wrap_date(self, name: str, column: DateColumn) -> CellParser:
         return column
@@ -1226,6 +1245,26 @@ class RowParser:
     def cells(self, line: int, fields: list[str]) -> tuple[list[Any] | None, list[Problem]]:
         """Parsed values by field position (None for an empty row) and the problems found."""
         self.cursor.line = line
+        if len(fields) == self.width:
+            # Most rows: every cell printable (no control character, line break or odd blank),
+            # none starting with an apostrophe, not all empty. They are parsed without the
+            # checks of the general path, which takes any row that turns out otherwise.
+            stripped = list(map(str.strip, fields))
+            joined = "|".join(stripped)
+            if joined.isprintable() and "|'" not in joined and joined[:1] != "'" and any(stripped):
+                values: list[Any] = [None] * self._nfields
+                try:
+                    for index, position, parser in self._fast_specs:
+                        cell = stripped[index]
+                        if cell:
+                            values[position] = cell if parser is None else parser(cell)
+                except ValueProblem:
+                    pass  # reported by the general path
+                else:
+                    return values, []
+        return self._cells(line, fields)
+
+    def _cells(self, line: int, fields: list[str]) -> tuple[list[Any] | None, list[Problem]]:
         problems: list[Problem] = []
         if len(fields) != self.width:
             if not any(f.strip() for f in fields):
@@ -1244,15 +1283,12 @@ class RowParser:
             )
             return [], problems
         values: list[Any] = [None] * self._nfields
-        anything = False
         for index, position, parser, header in self._specs:
-            cell = fields[index]
+            cell: str | None = fields[index].strip()
+            if cell and not cell.isprintable():  # line breaks, tabs, odd blanks, control chars
+                cell = clean(cell)  # as every command does: no escape sequence gets stored
             if not cell:
                 continue
-            cell = cell.strip()
-            if not cell:
-                continue
-            anything = True
             if cell[0] == "'":
                 cell = unneutralize(cell)
             if parser is None:
@@ -1262,7 +1298,7 @@ class RowParser:
                 values[position] = parser(cell)
             except ValueProblem as problem:
                 problems.append(Problem(line, header, cell, problem.reason))
-        if not anything and not any(f.strip() for f in fields):
+        if not any(f.strip() for f in fields):
             return None, problems
         return values, problems
 
@@ -1392,6 +1428,8 @@ class LeadParser(RowParser):
                 name = last
             cells[0] = name
         display = name or cells[3] or cells[4] or cells[5]
+        if display and display is not name:  # a name is one line, like every lead's name
+            display = collapse(display)
         if not display:
             return [
                 Problem(line, None, None, "no name, company, email or phone: nothing to import")

@@ -53,14 +53,34 @@ def test_csv_export_shape(funnel, filled):
     assert list(table[0])[:3] == ["id", "name", "company"]
 
 
-def test_formula_injection_is_neutralised_in_csv_not_json(funnel, filled):
-    table = list(csv.DictReader(io.StringIO(funnel("export").stdout)))
+def test_formula_injection_is_neutralised_in_csv_not_json(funnel, filled, tmp_path):
+    path = tmp_path / "out.csv"
+    funnel("export", "--output", path)
+    on_stdout = funnel("export").stdout
+    assert path.read_text() == on_stdout  # a file export is the same as the piped one
+    table = list(csv.DictReader(io.StringIO(on_stdout)))
     odd = table[-1]
     assert odd["name"] == '\'=HYPERLINK("http://evil")'
     assert odd["company"] == "'+33 Corp"
     assert odd["notes"] == "'@risk"
+    assert odd["price_only"] == "true"
     data = json.loads(funnel("export", "--format", "json").stdout)
     assert data[-1]["name"] == '=HYPERLINK("http://evil")'
+
+
+def test_text_starting_with_apostrophes_then_a_formula_character_round_trips(
+    funnel, db_path, tmp_path
+):
+    names = ["'=not a formula", "''-5", "'plain", "l'=x", "'"]
+    for name in names:
+        funnel("add", "--", name)
+    path = tmp_path / "out.csv"
+    funnel("export", "--output", path)
+    written = [r["name"] for r in csv.DictReader(path.open(newline=""))]
+    assert written == ["''=not a formula", "'''-5", "'plain", "l'=x", "'"]
+    other = tmp_path / "other.db"
+    funnel("--db", other, "import", path)
+    assert [r["name"] for r in rows(other, "SELECT name FROM leads ORDER BY id")] == names
 
 
 def test_export_then_import_reproduces_the_same_leads(funnel, filled, tmp_path):
@@ -88,10 +108,22 @@ def test_excel_export_opens_in_french_excel_and_imports_back(funnel, filled, tmp
     assert leads(other) == leads(filled)
 
 
-def test_output_files_are_owner_only_and_never_overwritten_without_force(funnel, filled, tmp_path):
+@pytest.fixture
+def umask_022():
+    """The usual umask, under which a plain open() makes files readable by everyone."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def test_output_files_are_owner_only_and_never_overwritten_without_force(
+    funnel, filled, tmp_path, umask_022
+):
     path = tmp_path / "out.csv"
     funnel("export", "--output", path)
     assert path.stat().st_mode & 0o777 == 0o600
+    funnel("export", "--excel", "--output", tmp_path / "excel.csv")
+    assert (tmp_path / "excel.csv").stat().st_mode & 0o777 == 0o600
     path.write_text("keep me")
     result = funnel("export", "--output", path, code=2)
     assert f"{path} already exists: it was left untouched" in result.stderr
@@ -173,3 +205,21 @@ def test_a_failed_export_leaves_no_temporary_file(funnel, tmp_path, monkeypatch)
         not name.endswith(".tmp") for name in os.listdir(tmp_path)
     )
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_the_export_neutralises_exactly_what_the_import_undoes():
+    from funnelcli.text import spreadsheet_cell, unneutralize
+
+    for text in (
+        "=SUM(A1)",
+        "+1 514",
+        "-",
+        "@x",
+        "\tx",
+        "'=x",
+        "''+y",
+        "l'entreprise",
+        "'",
+        "plain",
+    ):
+        assert unneutralize(spreadsheet_cell(text)) == text.strip() or text.startswith("\t")

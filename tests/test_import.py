@@ -286,6 +286,22 @@ def test_invalid_rows_exit_65_listing_them_and_nothing_is_written(funnel, db_pat
     assert dump(db_path) == before
 
 
+def test_stderr_says_when_the_transaction_starts_and_commits(funnel, tmp_path):
+    """Two plain lines on stderr (a terminal or not): a long import shows where it is, and the
+    kill tests wait for them."""
+    good = write(tmp_path, "Name,Email\nAl,al@x.ca\n", "good.csv")
+    lines = funnel("import", good).stderr.splitlines()
+    assert lines[2:4] == ["Writing in one transaction: all rows or none…", "Committing…"]
+    again = funnel("import", good, "--dry-run").stderr.splitlines()
+    assert "Checking in one transaction, rolled back at the end (dry run)…" in again
+    assert "Committing…" not in again
+    failed = funnel("import", write(tmp_path, BAD), code=65).stderr.splitlines()
+    assert "Writing in one transaction: all rows or none…" in failed
+    assert "Committing…" not in failed
+    piped = funnel("import", good, "--format", "json").stdout
+    assert json.loads(piped)["unchanged"] == 1  # stdout stays the summary alone
+
+
 def test_rejects_file_gets_the_invalid_rows_with_a_reason(funnel, db_path, tmp_path):
     rejects = tmp_path / "rejects.csv"
     result = funnel("import", write(tmp_path, BAD), "--rejects", rejects)
@@ -421,6 +437,32 @@ def test_qualification_fields(funnel, db_path, tmp_path):
         "decision_maker": "La DG", "contact_decides": 1, "needs_approval": None,
         "prerequisites": "Budget 2027", "expected_close": "2027-02-15", "probability": 40,
     }  # fmt: skip
+
+
+def test_text_is_cleaned_as_every_command_cleans_it(funnel, db_path, tmp_path):
+    """Control characters (an escape sequence that would colour a terminal) never get stored,
+    line breaks stay in notes, and a name (even one made from the company) is one line."""
+    path = write(
+        tmp_path,
+        'Name,Company,Email,Notes\n"\x1b[31mAl\x07","Acme\x00x",al@x.ca,"first\r\nsecond\x1b[0m"\n'
+        ',"Beta\nInc",,\n'
+        '"\x1b\x1b",,,\n',
+    )
+    result = funnel("import", "--encoding", "utf-8", path, code=65)
+    assert "line 2: NUL byte" in result.stderr  # a NUL is never data: the file is refused
+    path = write(tmp_path, path.read_text().replace("\x00", ""))
+    result = funnel("import", path, "--rejects", tmp_path / "rejects.csv")
+    assert rows(db_path, "SELECT name, company, notes FROM leads ORDER BY id") == [
+        {"name": "[31mAl", "company": "Acmex", "notes": "first\nsecond[0m"},
+        {"name": "Beta Inc", "company": "Beta\nInc", "notes": None},
+    ]
+    assert "1 rejected" in summary(result)  # the row with nothing left is no lead
+    # The same as `funnel add` stores (text.clean()):
+    other = tmp_path / "other.db"
+    funnel("--db", other, "add", "\x1b[31mAl\x07", "--note", "first\r\nsecond\x1b[0m")
+    assert rows(other, "SELECT name, notes FROM leads") == [
+        {"name": "[31mAl", "notes": "first\nsecond[0m"}
+    ]
 
 
 def test_no_usable_column_exits_65(funnel, tmp_path):

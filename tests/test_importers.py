@@ -9,10 +9,13 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from funnelcli import importers as im
-from funnelcli.errors import DataError, InputFileError, UsageError
-from funnelcli.text import normalize_email
+from funnelcli.errors import DataError, InputFileError, InvalidAmount, UsageError
+from funnelcli.money import parse_amount
+from funnelcli.text import clean, normalize_email, unneutralize
 
 NOW = datetime.fromisoformat("2026-11-29T09:00:00").astimezone()
 
@@ -120,11 +123,13 @@ def test_quoted_newlines_keep_the_line_number_of_the_record_start(tmp_path):
 
 
 def test_formula_neutralisation_is_undone():
-    assert im.unneutralize("'=SUM(A1)") == "=SUM(A1)"
-    assert im.unneutralize("'+1 514 555 0100") == "+1 514 555 0100"
-    assert im.unneutralize("'-") == "-"
-    assert im.unneutralize("'quoted'") == "'quoted'"
-    assert im.unneutralize("l'entreprise") == "l'entreprise"
+    assert unneutralize("'=SUM(A1)") == "=SUM(A1)"
+    assert unneutralize("'+1 514 555 0100") == "+1 514 555 0100"
+    assert unneutralize("'-") == "-"
+    assert unneutralize("'quoted'") == "'quoted'"
+    assert unneutralize("l'entreprise") == "l'entreprise"
+    assert unneutralize("''=x") == "'=x"  # the export wrote the text '=x as ''=x
+    assert unneutralize("'") == "'"
 
 
 # --------------------------------------------------------------------------- strictness
@@ -282,7 +287,15 @@ def test_bad_amounts_are_value_problems(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["Marie@Acme.CA", " marie @ acme.ca ", "MAILTO:m@x.ca", "a.b+c@d-e.quebec"]
+    "text",
+    [
+        "Marie@Acme.CA",
+        " marie @ acme.ca ",
+        "MAILTO:m@x.ca",
+        "a.b+c@d-e.quebec",
+        "m\u2003@x.ca",
+        "m\xa0@x.ca\t",
+    ],
 )
 def test_email_parsing_matches_the_lead_service(text):
     assert im.parse_email(text.strip()) == normalize_email(text)
@@ -441,3 +454,58 @@ def test_stage_map_to_an_unknown_stage_is_a_usage_error():
             ],
             {"Won": "gagné"},
         )
+
+
+@given(st.text(alphabet="0123456789.,", min_size=1, max_size=24))
+def test_the_fast_amount_path_agrees_with_the_general_parser(text):
+    """parse_money reads common forms without money.parse_amount: same cents, same refusals."""
+    try:
+        expected = (parse_amount(text).cents, None)
+    except InvalidAmount:
+        expected = None
+    try:
+        found = im.parse_money(text)
+    except im.ValueProblem:
+        found = None
+    assert found == expected
+
+
+def test_amounts_too_large_are_refused_on_the_fast_path_too():
+    assert im.parse_money("100000000000") == (100_000_000_000_00, None)  # the largest
+    for text in ("100000000001", "9999999999999", "100,000,000,001.00"):
+        with pytest.raises(im.ValueProblem, match="too large"):
+            im.parse_money(text)
+
+
+@given(st.text(alphabet=st.sampled_from("aZ.@-_ \t\xa0\u2003\u200b\x01éß:mailto"), max_size=16))
+def test_email_parsing_agrees_with_the_lead_service_on_any_text(text):
+    cell = clean(text)  # what the row parser hands over: stripped, no control characters
+    try:
+        expected = normalize_email(text)
+    except ValueError:
+        expected = None
+    try:
+        found = im.parse_email(cell) if cell else None
+    except im.ValueProblem:
+        found = None
+    assert found == expected
+
+
+CELLS = [
+    "", " ", "Zoé", " Zoé ", "Zoé  Roy", "'=1+1", "'", "a|'b", "x\ty", "a\nb", "\x1b[31m", "\xa0",
+    "m@x.ca", " M@X.CA", "nope", "1234.5", "1,234.50", "1 234,56 $", "-5", "12.345",
+    "2026-01-05", "05/01/2026", "13/01/2026", "won", "Engaging", "salon expo", "yes",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(CELLS) | st.text(max_size=5), min_size=6, max_size=6))
+def test_the_fast_path_of_a_row_gives_what_the_general_path_gives(fields):
+    columns = im.map_columns(["Name", "Email", "Amount", "Created", "Stage", "Source"], "leads")
+    fast, general = lead_parser(columns), lead_parser(columns)
+    try:
+        expected = general._cells(3, fields)
+    except (DataError, im.Restart) as exc:  # a date column that cannot be read either way
+        with pytest.raises(type(exc)):
+            fast.cells(3, fields)
+        return
+    assert fast.cells(3, fields) == expected

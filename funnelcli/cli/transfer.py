@@ -11,7 +11,7 @@ import typer
 
 from funnelcli.cli.options import FormatOption, command_group, state
 from funnelcli.errors import UsageError
-from funnelcli.render import Format, csv_value
+from funnelcli.render import Format
 
 commands = command_group()
 
@@ -255,7 +255,7 @@ def export(
         out.flush()
         buffer = getattr(out, "buffer", None)
         stream = buffer if buffer is not None else io.BytesIO()
-        exports.write_export(st.store(), what.value, chosen, stream, excel=excel, cell=csv_value)
+        exports.write_export(st.store(), what.value, chosen, stream, excel=excel)
         if buffer is None:  # a text-only stdout (embedding, tests): decode it there
             out.write(stream.getvalue().decode("utf-8"))
         stream.flush()

@@ -1,5 +1,7 @@
 """A progress bar for long imports: on a terminal only, and only once a file proves long.
 
+Notices (the transaction starting, committing) are plain lines on stderr, terminal or not.
+
 Nothing is drawn (and Rich is not imported) until ``threshold`` rows have been read, and never
 when stderr is not a terminal (a pipe, a cron mail): ``TTY_COMPATIBLE=1``/``0`` forces the
 decision, as for the rest of the output.
@@ -88,6 +90,21 @@ class ImportProgress:
     def phase(self, text: str) -> None:
         if self._progress is not None:
             self._progress.update(self._task, description=f"{self.label}: {text}")
+
+    def notice(self, text: str) -> None:
+        """A line for the person on stderr, terminal or not (above the bar while it is drawn).
+
+        The import says when its transaction starts and when it commits: a long import shows
+        where it is, and tests use these lines to kill it at a known point.
+        """
+        if self._progress is not None:
+            self._progress.console.print(text, markup=False, highlight=False)
+            return
+        try:
+            self.err.write(text + "\n")
+            self.err.flush()
+        except (OSError, ValueError):
+            pass  # stderr closed: the notice is not worth failing the import for
 
     @property
     def shown(self) -> bool:

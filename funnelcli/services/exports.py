@@ -2,9 +2,9 @@
 
 CSV is UTF-8 with a header row, ISO dates, amounts as exact decimal strings with the currency in
 its own column, and text cells that a spreadsheet would run as a formula (``= + - @``, tab, CR,
-LF at the start) prefixed with ``'``. ``--excel`` writes what French Excel opens as-is: UTF-8
-with a byte-order mark, ``;`` between fields, decimal commas. Follow-ups also export as an
-iCalendar file (``.ics``).
+LF at the start; also apostrophes before one of these) prefixed with ``'``, for stdout and
+files alike. ``--excel`` writes what French Excel opens as-is: UTF-8 with a byte-order mark,
+``;`` between fields, decimal commas. Follow-ups also export as an iCalendar file (``.ics``).
 
 A file is written to a temporary file in the same folder, readable by its owner only, then
 renamed into place: a reader never sees half a file, and an existing file is replaced only with
@@ -29,6 +29,7 @@ from funnelcli.errors import PermissionDenied, StorageError, UsageError
 from funnelcli.models import Activity, FollowUp, Lead, StageChange, StageKind
 from funnelcli.store import Store
 from funnelcli.store import imports as sql
+from funnelcli.text import spreadsheet_cell
 
 WHAT = ("leads", "follow-ups", "activities", "stage-changes")
 FORMATS = ("csv", "json", "jsonl", "ics")
@@ -184,13 +185,8 @@ def format_for(output: Path | None, fmt: str | None) -> str:
     return "csv"
 
 
-#: How a value becomes a CSV cell; the CLI passes ``funnelcli.render.csv_value``, which
-#: neutralises formulas (services do not import the renderer).
+#: How a value becomes a CSV cell.
 Cell = Callable[[Any], str]
-
-
-def plain_cell(value: Any) -> str:
-    return "" if value is None else str(value)
 
 
 def write_export(
@@ -200,7 +196,7 @@ def write_export(
     stream: BinaryIO,
     *,
     excel: bool = False,
-    cell: Cell = plain_cell,
+    cell: Cell = spreadsheet_cell,
 ) -> int:
     """Write the export to a binary stream; return the number of records written."""
     check_format(what, fmt)
@@ -273,7 +269,7 @@ def export_to_file(
     *,
     force: bool = False,
     excel: bool = False,
-    cell: Cell = plain_cell,
+    cell: Cell = spreadsheet_cell,
 ) -> int:
     """Write the export to ``path`` atomically (0600); refuse to replace a file unless ``force``."""
     check_format(what, fmt)
