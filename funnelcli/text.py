@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 #: Control characters (escape sequences, NUL, DEL, C1), but not newline and tab.
@@ -49,3 +50,38 @@ def normalize_email(text: str | None) -> str | None:
     if not _EMAIL.match(text):
         raise ValueError(text)
     return text
+
+
+#: What a spreadsheet runs as a formula when a cell starts with it (CSV injection).
+FORMULA_STARTS = frozenset("=+-@\t\r\n")
+
+
+def spreadsheet_cell(value: Any) -> str:
+    """A value as a CSV cell that a spreadsheet shows as text and ``funnel import`` reads back.
+
+    Text a spreadsheet would run as a formula (``= + - @``, tab, CR, LF at the start) gets a
+    ``'`` in front; so does text that already starts with apostrophes and then such a character
+    (``'=x`` is written ``''=x``), because :func:`unneutralize` takes one apostrophe off those.
+    Booleans are ``true``/``false``, nothing is an empty cell.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        if value[:1] in FORMULA_STARTS or (
+            value[:1] == "'" and value.lstrip("'")[:1] in FORMULA_STARTS
+        ):
+            return "'" + value
+        return value
+    return str(value)
+
+
+def unneutralize(cell: str) -> str:
+    """Undo :func:`spreadsheet_cell`'s neutralisation: ``'=SUM(A1)`` -> ``=SUM(A1)``.
+
+    One apostrophe comes off whenever the apostrophes lead to a formula character.
+    """
+    if cell[:1] == "'" and cell.lstrip("'")[:1] in FORMULA_STARTS:
+        return cell[1:].strip()
+    return cell

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TextIO
 
-from funnelcli.text import one_line
+from funnelcli.text import one_line, spreadsheet_cell
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
@@ -47,23 +47,8 @@ class Column(NamedTuple):
         return "" if value is None else str(value)
 
 
-#: Leading characters a spreadsheet would run as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def neutralize(value: str) -> str:
-    """Prefix a text cell with ``'`` when a spreadsheet would read it as a formula."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def csv_value(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return neutralize(value)
-    return str(value)
+#: A value as a CSV cell (formula injection neutralised): the rule of ``funnel export`` too.
+csv_value = spreadsheet_cell
 
 
 class Output:
