@@ -349,6 +349,33 @@ def test_left_out_lists_every_reason():
         3: ("expected_close_past",),
         4: ("no_amount", "no_expected_close"),
     }
+    # 4 deals; deal 4 counts under two reasons: the counts add up to 5, not 4
+    assert kpis.left_out_counts(kpis.left_out(deals, today)) == {
+        "deals": 4,
+        "no_amount": 2,
+        "no_expected_close": 2,
+        "expected_close_past": 1,
+    }
+    assert kpis.left_out_counts([]) == {
+        "deals": 0,
+        "no_amount": 0,
+        "no_expected_close": 0,
+        "expected_close_past": 0,
+    }
+
+
+def test_billing_dates_clamp_the_day_to_the_month():
+    # won on 31 January, billed monthly: 28 Feb (29 in a leap year), 31 Mar, 30 Apr
+    assert kpis.billing_dates(
+        date(2027, 1, 31), "monthly", date(2027, 2, 1), date(2027, 4, 30)
+    ) == [
+        date(2027, 2, 28),
+        date(2027, 3, 31),
+        date(2027, 4, 30),
+    ]
+    assert kpis.add_months(date(2028, 1, 30), 1) == date(2028, 2, 29)
+    assert kpis.add_months(date(2026, 11, 28), 3) == date(2027, 2, 28)
+    assert kpis.add_months(date(2026, 5, 15), -6) == date(2025, 11, 15)
 
 
 # --------------------------------------------------------------------------- sources, cycle, lost

