@@ -37,7 +37,9 @@ def expected_close_passed(
 ) -> list[int]:
     return _ids(
         conn,
-        f"SELECT id FROM leads WHERE stage_id IN ({_in(open_ids)}) AND expected_close < ? "
+        # ``+stage_id``: read the few leads with a past date through leads_expected_close,
+        # not every open lead through leads_stage (170 -> 120 ms at 1M leads)
+        f"SELECT id FROM leads WHERE +stage_id IN ({_in(open_ids)}) AND expected_close < ? "
         "ORDER BY id",
         (today,),
     )
@@ -46,8 +48,10 @@ def expected_close_passed(
 def without_open_follow_up(conn: sqlite3.Connection, open_ids: Sequence[int]) -> list[int]:
     return _ids(
         conn,
-        f"SELECT id FROM leads l WHERE stage_id IN ({_in(open_ids)}) AND NOT EXISTS ("
-        "SELECT 1 FROM follow_ups f WHERE f.lead_id = l.id AND f.done_at IS NULL) ORDER BY id",
+        # the leads with an open follow-up, listed once (through follow_ups_open_due), rather
+        # than a probe per open lead that reads each of its follow-ups (500 -> 290 ms at 1M)
+        f"SELECT id FROM leads WHERE stage_id IN ({_in(open_ids)}) AND id NOT IN ("
+        "SELECT lead_id FROM follow_ups WHERE done_at IS NULL) ORDER BY id",
     )
 
 
@@ -69,7 +73,8 @@ def duplicate_emails(
     """Emails shared by several open leads (a returning customer's new deal is not a duplicate
     of the deal already won; a duplicate closed as lost stops counting)."""
     groups = conn.execute(
-        "SELECT email, group_concat(id) FROM (SELECT email, id FROM leads "
+        # open leads are many: a scan in id order beats leads_stage and a sort (400 -> 300 ms)
+        "SELECT email, group_concat(id) FROM (SELECT email, id FROM leads NOT INDEXED "
         f"WHERE email IS NOT NULL AND stage_id IN ({_in(open_ids)}) ORDER BY id) "
         "GROUP BY email HAVING count(*) > 1 ORDER BY email"
     )
@@ -92,10 +97,11 @@ def never_contacted(conn: sqlite3.Connection, first_stage_id: int, cutoff: str) 
     """Leads still at the first stage, created before ``cutoff``, never moved, no logged action."""
     return _ids(
         conn,
+        # the covered probe (activities_lead) first: most leads stop there (445 -> 305 ms)
         "SELECT id FROM leads l WHERE stage_id = ? AND created_at < ? "
+        "AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.lead_id = l.id) "
         "AND NOT EXISTS (SELECT 1 FROM stage_changes c "
-        "                WHERE c.lead_id = l.id AND c.from_stage_id IS NOT NULL) "
-        "AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.lead_id = l.id) ORDER BY id",
+        "                WHERE c.lead_id = l.id AND c.from_stage_id IS NOT NULL) ORDER BY id",
         (first_stage_id, cutoff),
     )
 
@@ -105,8 +111,10 @@ def snoozed_often(conn: sqlite3.Connection, times: int) -> list[tuple[int, int]]
     return [
         (lead_id, follow_up_id)
         for lead_id, follow_up_id in conn.execute(
+            # ``+lead_id``: sorting the few rows found beats walking follow_ups_lead and looking
+            # up every follow-up to honour the order (980 -> 90 ms at 1M follow-ups)
             "SELECT lead_id, id FROM follow_ups WHERE done_at IS NULL AND snooze_count >= ? "
-            "ORDER BY lead_id, id",
+            "ORDER BY +lead_id, id",
             (times,),
         )
     ]
