@@ -1,7 +1,5 @@
 """Plain domain types shared by services, KPIs and rendering. Standard library only."""
 
-from __future__ import annotations
-
 import enum
 from typing import NamedTuple
 

@@ -5,8 +5,6 @@
 narrow non-breaking spaces as thousands separators.
 """
 
-from __future__ import annotations
-
 import re
 from typing import NamedTuple
 

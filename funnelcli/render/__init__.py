@@ -7,8 +7,6 @@ machine formats. ``NO_COLOR`` is respected; ``TTY_COMPATIBLE=1``/``0`` forces th
 decision (as Rich does).
 """
 
-from __future__ import annotations
-
 import enum
 import os
 import sys
@@ -100,7 +98,7 @@ class Output:
 
     # ---------------------------------------------------------------- rich
 
-    def console(self) -> Console:
+    def console(self) -> "Console":
         if self._console is None:
             from rich.console import Console
 

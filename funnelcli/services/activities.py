@@ -5,8 +5,6 @@ any single custom word, stored in lower case so that reports group ``Call`` and 
 together. Keeping a promise (``follow-up done``) records an activity of type ``follow-up``.
 """
 
-from __future__ import annotations
-
 import re
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
@@ -43,7 +41,7 @@ class Logged(NamedTuple):
 
 
 def log(
-    store: Store,
+    store: "Store",
     lead_ref: str,
     type_: str,
     text: str | None = None,

@@ -5,8 +5,6 @@ Every write is one ``BEGIN IMMEDIATE`` transaction; every move of a lead is reco
 cycle times. Inputs arrive parsed (datetimes, cents); validation of meaning happens here.
 """
 
-from __future__ import annotations
-
 import sqlite3
 from datetime import datetime, time
 from typing import Any, NamedTuple

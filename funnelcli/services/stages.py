@@ -4,8 +4,6 @@ Stages are referred to by id in the history, so renaming, reordering or re-weigh
 historical data consistent: "reached stage X" is always computed with the current order.
 """
 
-from __future__ import annotations
-
 import sqlite3
 from typing import NamedTuple
 

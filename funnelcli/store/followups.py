@@ -8,8 +8,6 @@ found through the partial index ``follow_ups_open_due (due_date, due_time) WHERE
 Every function takes the ``sqlite3`` connection of an open transaction.
 """
 
-from __future__ import annotations
-
 import sqlite3
 from collections.abc import Mapping
 from typing import Any, NamedTuple

@@ -4,8 +4,6 @@ Every function takes the ``sqlite3`` connection of an open transaction (``Store.
 ``Store.write()``), so a command's queries see one consistent state.
 """
 
-from __future__ import annotations
-
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
