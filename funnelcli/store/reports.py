@@ -235,6 +235,27 @@ def _scan(wide: bool) -> str:
     return " NOT INDEXED" if wide else ""
 
 
+def _closed_in_period(
+    conn: sqlite3.Connection,
+    stage_ids: Sequence[int],
+    bounds: tuple[str, str],
+    scope: Scope,
+    leads: int,
+) -> tuple[str, str, list[Any]]:
+    """FROM, WHERE and parameters for the deals closed in the period at ``stage_ids``.
+
+    A wide period scans the table; a narrow one reads ``leads_closed`` (``+stage_id`` keeps
+    SQLite from choosing ``leads_stage`` instead).
+    """
+    where, params = scope.clause()
+    wide = _wide(conn, _in_range("closed_at"), bounds, leads)
+    ids = ", ".join(str(int(i)) for i in stage_ids)
+    condition = (
+        f"l.closed_at >= ? AND l.closed_at < ? AND {'' if wide else '+'}l.stage_id IN ({ids})"
+    )
+    return f"leads l{_scan(wide)}", condition + where, [*bounds, *params]
+
+
 # --------------------------------------------------------------------------- the lead pass
 
 
@@ -372,14 +393,12 @@ def won_deals(
     leads: int,
 ) -> list[WonDeal]:
     """Every deal won in the period: source, currency, amount and seconds from creation to win."""
-    where, params = scope.clause()
-    wide = _wide(conn, _in_range("closed_at"), bounds, leads)
+    table, where, params = _closed_in_period(conn, [won_id], bounds, scope, leads)
     rows = conn.execute(
         "SELECT l.source, l.currency, l.amount_cents, "
         "unixepoch(l.closed_at) - unixepoch(l.created_at), l.closed_at "
-        f"FROM leads l{_scan(wide)} WHERE l.closed_at >= ? AND l.closed_at < ? "
-        f"AND {'' if wide else '+'}l.stage_id = {int(won_id)}{where}",
-        [*bounds, *params],
+        f"FROM {table} WHERE {where}",
+        params,
     )
     return list(map(WonDeal._make, rows))
 
@@ -403,8 +422,7 @@ def stage_times(
     ``CROSS JOIN`` keeps the deals as the outer loop (SQLite would otherwise read every stage
     change through ``stage_changes_to``).
     """
-    where, params = scope.clause()
-    wide = _wide(conn, _in_range("closed_at"), bounds, leads)
+    table, where, params = _closed_in_period(conn, [won_id], bounds, scope, leads)
     rows = conn.execute(
         f"""
         WITH stays AS (
@@ -413,15 +431,14 @@ def stage_times(
                     SELECT min(n.at) FROM stage_changes n
                     WHERE n.lead_id = c.lead_id AND n.at >= c.at AND (n.at > c.at OR n.id > c.id)
                 )) - unixepoch(c.at) AS seconds
-            FROM leads l{_scan(wide)} CROSS JOIN stage_changes c ON c.lead_id = l.id
-            WHERE l.closed_at >= ? AND l.closed_at < ?
-            AND {"" if wide else "+"}l.stage_id = {int(won_id)}{where}
+            FROM {table} CROSS JOIN stage_changes c ON c.lead_id = l.id
+            WHERE {where}
             LIMIT -1
         )
         SELECT stage_id, count(DISTINCT lead_id), sum(seconds) FROM stays
         WHERE seconds IS NOT NULL GROUP BY stage_id
         """,
-        [*bounds, *params],
+        params,
     )
     return [StageTimeGroup(*row) for row in rows]
 
@@ -434,14 +451,12 @@ def lost(
     leads: int,
 ) -> list[LostGroup]:
     """Deals lost in the period by reason (trimmed, lower-case) and currency."""
-    where, params = scope.clause()
-    wide = _wide(conn, _in_range("closed_at"), bounds, leads)
+    table, where, params = _closed_in_period(conn, [lost_id], bounds, scope, leads)
     rows = conn.execute(
         "SELECT nullif(lower(trim(l.lost_reason)), '') AS reason, l.currency, count(*), "
         "count(l.amount_cents), coalesce(sum(l.amount_cents), 0) "
-        f"FROM leads l{_scan(wide)} WHERE l.closed_at >= ? AND l.closed_at < ? "
-        f"AND {'' if wide else '+'}l.stage_id = {int(lost_id)}{where} GROUP BY 1, 2",
-        [*bounds, *params],
+        f"FROM {table} WHERE {where} GROUP BY 1, 2",
+        params,
     )
     return [LostGroup(*row) for row in rows]
 
@@ -603,8 +618,7 @@ def paths(
     took 2.5× as long.)
     """
     won_id, lost_id = (int(i) for i in ids)
-    where, params = scope.clause()
-    wide = _wide(conn, _in_range("closed_at"), bounds, leads)
+    table, where, params = _closed_in_period(conn, [won_id, lost_id], bounds, scope, leads)
     rows = conn.execute(
         f"""
         SELECT source, won, types, count(*) FROM (
@@ -614,12 +628,11 @@ def paths(
                     WHERE a.lead_id = l.id AND a.at <= l.closed_at ORDER BY a.at, a.id
                 )
             ) AS types
-            FROM leads l{_scan(wide)} WHERE l.closed_at >= ? AND l.closed_at < ?
-            AND {"" if wide else "+"}l.stage_id IN ({won_id}, {lost_id}){where}
+            FROM {table} WHERE {where}
             LIMIT -1
         ) GROUP BY 1, 2, 3
         """,
-        [*bounds, *params],
+        params,
     )
     deals: dict[tuple[str | None, bool], list[int]] = {}
     types: dict[tuple[str | None, bool, str], int] = {}
