@@ -10,7 +10,6 @@ reasons, follow-ups of which a few are overdue, and a few deliberate data-qualit
 
 from __future__ import annotations
 
-import os
 import random
 import unicodedata
 from dataclasses import dataclass, field
@@ -472,7 +471,3 @@ def build(
         overdue=counts["overdue"],
         planted=dict(generator.planted),
     )
-
-
-def default_path() -> Path:
-    return Path(os.getcwd()) / DEFAULT_PATH
