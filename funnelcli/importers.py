@@ -100,6 +100,7 @@ class Restart(Exception):  # noqa: N818 - a signal, not an error
 class Encoding:
     codec: str  # what Python decodes with
     label: str  # what the person is told
+    guessed: bool = False  # not certain: a notice is printed
     ascii_sample: bool = False  # UTF-8 chosen on an ASCII-only sample: may turn out cp1252
 
 
@@ -131,7 +132,7 @@ def detect_encoding(sample: bytes, *, complete: bool) -> Encoding:
     except UnicodeDecodeError:
         pass
     else:
-        return Encoding("cp1252", "cp1252 (Windows/Excel; not UTF-8)")
+        return Encoding("cp1252", "cp1252 (Windows/Excel; not UTF-8)", guessed=True)
     from charset_normalizer import from_bytes
 
     best = from_bytes(sample).best()
@@ -140,7 +141,7 @@ def detect_encoding(sample: bytes, *, complete: bool) -> Encoding:
             "cannot tell the encoding of the file: it is not UTF-8 nor cp1252",
             hint="pass --encoding, e.g. --encoding latin-1",
         )
-    return Encoding(best.encoding, f"{best.encoding} (guessed)")
+    return Encoding(best.encoding, f"{best.encoding} (guessed)", guessed=True)
 
 
 def check_encoding(name: str) -> Encoding:

@@ -375,7 +375,9 @@ class ImportJob:
             except Restart as restart:
                 self.notes.append(f"{self.display}: {restart.why}; read it again")
                 if restart.encoding:
-                    self.encoding = Encoding(restart.encoding, f"{restart.encoding} (not UTF-8)")
+                    self.encoding = Encoding(
+                        restart.encoding, f"{restart.encoding} (not UTF-8)", guessed=True
+                    )
                 self.orders.update(restart.orders)
                 self._open()
         raise DataError(f"cannot read {self.display}: its encoding and dates keep changing")
