@@ -8,15 +8,61 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 from helpers import rows
 
-from funnelcli.store.migrations import SCHEMA_VERSION
+from funnelcli.store import APPLICATION_ID, open_db
+from funnelcli.store import migrations as m
+from funnelcli.store.migrations import REACHED_IDS, SCHEMA_VERSION
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VERSIONS = sorted(int(p.stem.removeprefix("schema-v")) for p in FIXTURES.glob("schema-v*.db"))
+
+
+def schema(db: Path) -> list[dict]:
+    """Every table, index and trigger, as SQLite stores its definition."""
+    return rows(db, "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name")
+
+
+def fresh_database(tmp_path: Path) -> Path:
+    db = tmp_path / "fresh.db"
+    open_db(db).close()
+    return db
+
+
+def test_the_newest_fixture_has_the_schema_of_a_new_database(tmp_path):
+    """A fixture is what its version wrote: one that differs from a new database of the same
+    version means a shipped step was edited (or the fixture is stale: rebuild it before the
+    release, never after)."""
+    newest = FIXTURES / f"schema-v{SCHEMA_VERSION}.db"
+    assert schema(newest) == schema(fresh_database(tmp_path))
+    assert rows(newest, "PRAGMA user_version")[0]["user_version"] == SCHEMA_VERSION
+
+
+def summaries(db: Path) -> dict[int, tuple[int, str | None]]:
+    """Each lead's ``(reached, last_event_at)`` as stored."""
+    return {
+        r["id"]: (r["reached"], r["last_event_at"])
+        for r in rows(db, "SELECT id, reached, last_event_at FROM leads")
+    }
+
+
+def recomputed(db: Path) -> dict[int, tuple[int, str | None]]:
+    """The same, computed here from the raw history (stage ids 1 to 62 only)."""
+    reached = {r["id"]: 0 for r in rows(db, "SELECT id FROM leads")}
+    last: dict[int, str | None] = dict.fromkeys(reached)
+    history = rows(db, "SELECT lead_id, to_stage_id AS stage, at FROM stage_changes")
+    actions = rows(db, "SELECT lead_id, NULL AS stage, at FROM activities")
+    for event in history + actions:
+        lead = event["lead_id"]
+        if event["stage"] is not None and event["stage"] in REACHED_IDS:
+            reached[lead] |= 1 << event["stage"]
+        last[lead] = max(filter(None, (last[lead], event["at"])))
+    return {lead: (reached[lead], last[lead]) for lead in reached}
 
 
 def test_there_is_a_fixture_for_every_schema_version():
@@ -34,8 +80,18 @@ def test_old_database_migrates_with_every_row_intact(funnel, tmp_path, version):
 
     assert rows(db, "PRAGMA user_version")[0]["user_version"] == SCHEMA_VERSION
     assert rows(db, "PRAGMA integrity_check")[0]["integrity_check"] == "ok"
+    assert schema(db) == schema(fresh_database(tmp_path))
     for table, old_rows in before.items():
-        assert rows(db, f"SELECT * FROM {table} ORDER BY id") == old_rows, table
+        # the columns the old version had keep their values; later steps may add columns
+        columns = ", ".join(old_rows[0])
+        assert rows(db, f"SELECT {columns} FROM {table} ORDER BY id") == old_rows, table
+    # m005's summaries: what the history says, for migrated and fresh files alike
+    assert summaries(db) == recomputed(db)
+    assert summaries(db) == {
+        1: (1 << 1 | 1 << 3, "2026-01-10T15:00:00Z"),  # new, qualified
+        2: (1 << 1 | 1 << 6, "2026-02-01T15:00:00Z"),  # new, won
+        3: (1 << 1 | 1 << 7, "2026-01-20T15:00:00Z"),  # new, lost
+    }
     assert marie["name"] == "Marie Tremblay"
     assert (marie["amount_cents"], marie["frequency"], marie["probability"]) == (
         1200000,
@@ -55,6 +111,64 @@ def test_old_database_migrates_with_every_row_intact(funnel, tmp_path, version):
         "Luc Roy": "won",
         "Zoé Côté": "lost",
     }
-    # and the migrated database takes new writes
-    funnel("--db", db, "add", "After the upgrade")
+    # and the migrated database takes new writes, its summaries kept by the triggers
+    funnel("--db", db, "add", "After the upgrade", "--at", "2026-11-02")
+    funnel("--db", db, "log", "1", "email", "after the upgrade", "--at", "2026-11-03 12:00")
     assert len(rows(db, "SELECT id FROM leads")) == 4
+    assert summaries(db) == recomputed(db)
+    assert summaries(db)[1] == (1 << 1 | 1 << 3, "2026-11-03T17:00:00Z")
+    assert summaries(db)[4][0] == 1 << 1
+
+
+def test_m005_fills_the_summaries_of_every_kind_of_history(tmp_path):
+    """The backfill of m005 on a version-4 file: leads without history, with actions only,
+    repeated stages, an action after the last stage change, and stage ids at and beyond the
+    last one ``reached`` records (62)."""
+    db = tmp_path / "v4.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    m.build(m.STEPS[:4]).apply(sqlite_utils.Database(conn, execute_plugins=False))
+    conn.execute("PRAGMA user_version = 4")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.executemany(
+        "INSERT INTO stages (id, name, position, probability) VALUES (?, ?, ?, 50)",
+        [(62, "sixty-two", 10), (63, "sixty-three", 11), (100, "hundred", 12)],
+    )
+    t = "2026-03-0{}T15:00:00Z".format
+    conn.executemany(
+        "INSERT INTO leads (id, name, created_at, updated_at, stage_id, currency) "
+        "VALUES (?, ?, ?, ?, ?, 'CAD')",
+        [(i, f"Lead {i}", t(1), t(1), 1) for i in range(1, 6)],
+    )
+    conn.executemany(
+        "INSERT INTO stage_changes (lead_id, from_stage_id, to_stage_id, at) VALUES (?, ?, ?, ?)",
+        [
+            (2, None, 1, t(1)),  # 2: an action after its last stage change
+            (2, 1, 3, t(2)),
+            (3, None, 1, t(1)),  # 3: at stage 2 three times, back and forth
+            (3, 1, 2, t(2)),
+            (3, 2, 1, t(3)),
+            (3, 1, 2, t(4)),
+            (3, 2, 1, t(5)),
+            (3, 1, 2, t(6)),
+            (4, None, 62, t(1)),  # 4: stage ids 62 (recorded), 63 and 100 (not)
+            (4, 62, 63, t(2)),
+            (4, 63, 100, t(7)),
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO activities (lead_id, type, at, created_at) VALUES (?, 'call', ?, ?)",
+        [(2, t(9), t(9)), (2, t(4), t(4)), (4, t(3), t(3)), (5, t(8), t(8)), (5, t(2), t(2))],
+    )
+    conn.close()
+
+    open_db(db).close()
+
+    assert rows(db, "PRAGMA user_version")[0]["user_version"] == SCHEMA_VERSION
+    assert summaries(db) == {
+        1: (0, None),  # no history at all
+        2: (1 << 1 | 1 << 3, t(9)),
+        3: (1 << 1 | 1 << 2, t(6)),
+        4: (1 << 62, t(7)),
+        5: (0, t(8)),  # actions only
+    }
+    assert summaries(db) == recomputed(db)

@@ -23,6 +23,7 @@ EXPECTED_COLUMNS = {
         "created_at", "updated_at", "stage_id", "closed_at", "lost_reason", "amount_cents",
         "currency", "frequency", "price_only", "decision_maker", "contact_decides",
         "needs_approval", "prerequisites", "expected_close", "probability",
+        "reached", "last_event_at",
     ],
     "stage_changes": ["id", "lead_id", "from_stage_id", "to_stage_id", "at", "note"],
     "follow_ups": [
@@ -37,17 +38,28 @@ EXPECTED_INDEXES = {
     "stages_one_opportunity",
     "stages_one_per_closed_kind",
     "leads_created",
-    "leads_email",
+    "leads_email_stage",
     "leads_external_id",
-    "leads_stage",
+    "leads_stage_reached",
     "leads_closed",
     "leads_expected_close",
     "stage_changes_lead_stage",
     "stage_changes_to",
     "follow_ups_open_due",
     "follow_ups_lead",
+    "follow_ups_snoozed",
     "activities_lead",
     "activities_type",
+}
+
+#: Trigger -> its table (they keep ``leads.reached`` and ``leads.last_event_at``).
+EXPECTED_TRIGGERS = {
+    "stage_changes_summary_insert": "stage_changes",
+    "stage_changes_summary_update": "stage_changes",
+    "stage_changes_summary_delete": "stage_changes",
+    "activities_summary_insert": "activities",
+    "activities_summary_update": "activities",
+    "activities_summary_delete": "activities",
 }
 
 
@@ -62,10 +74,42 @@ def test_blank_database_has_the_expected_schema(db_path):
         assert found == columns, table
         sql = rows(db_path, "SELECT sql FROM sqlite_master WHERE name = ?", (table,))[0]["sql"]
         assert sql.rstrip().endswith("STRICT"), table
+    summary = rows(
+        db_path,
+        "SELECT name, type, \"notnull\", dflt_value FROM pragma_table_info('leads') "
+        "WHERE name IN ('reached', 'last_event_at') ORDER BY cid",
+    )
+    assert summary == [
+        {"name": "reached", "type": "INTEGER", "notnull": 1, "dflt_value": "0"},
+        {"name": "last_event_at", "type": "TEXT", "notnull": 0, "dflt_value": None},
+    ]
     indexes = {
-        r["name"] for r in rows(db_path, "SELECT name FROM sqlite_master WHERE type='index'")
+        r["name"]
+        for r in rows(
+            db_path,
+            "SELECT name FROM sqlite_master WHERE type = 'index' "
+            "AND name NOT LIKE 'sqlite_autoindex_%' AND tbl_name <> '_sqlite_migrations'",
+        )
     }
-    assert indexes >= EXPECTED_INDEXES
+    assert indexes == EXPECTED_INDEXES  # leads_email (replaced by leads_email_stage) is gone
+    triggers = rows(db_path, "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'")
+    assert {r["name"]: r["tbl_name"] for r in triggers} == EXPECTED_TRIGGERS
+    partial = rows(
+        db_path,
+        "SELECT name, sql FROM sqlite_master "
+        "WHERE name IN ('leads_email_stage', 'follow_ups_snoozed') ORDER BY name",
+    )
+    assert [(r["name"], " ".join(r["sql"].split())) for r in partial] == [
+        (
+            "follow_ups_snoozed",
+            "CREATE INDEX follow_ups_snoozed ON follow_ups (lead_id) "
+            "WHERE done_at IS NULL AND snooze_count >= 3",
+        ),
+        (
+            "leads_email_stage",
+            "CREATE INDEX leads_email_stage ON leads (email, stage_id) WHERE email IS NOT NULL",
+        ),
+    ]
     assert rows(db_path, "PRAGMA user_version") == [{"user_version": m.SCHEMA_VERSION}]
     assert rows(db_path, "PRAGMA application_id") == [{"application_id": APPLICATION_ID}]
     applied = rows(db_path, "SELECT name FROM _sqlite_migrations ORDER BY id")
@@ -140,6 +184,10 @@ def test_older_database_is_migrated_forward_without_loss(db_path):
     ]
     assert len(rows(db_path, "SELECT * FROM stage_changes")) == 1
     assert rows(db_path, "PRAGMA user_version") == [{"user_version": m.SCHEMA_VERSION}]
+    # m005 filled the summary columns from the history it found
+    assert rows(db_path, "SELECT reached, last_event_at FROM leads") == [
+        {"reached": 1 << 1, "last_event_at": "2025-01-02T10:00:00Z"}
+    ]
     assert [r["name"] for r in rows(db_path, "PRAGMA table_info(follow_ups)")]
 
 
@@ -234,5 +282,6 @@ def test_migration_steps_are_append_only_named():
         "m002_follow_ups_and_activities",
         "m003_settings",
         "m004_stage_history_covering_index",
+        "m005_lead_summary_columns",
     ]
     assert len(m.STEPS) == m.SCHEMA_VERSION

@@ -17,6 +17,7 @@ from funnelcli.errors import UsageError
 from funnelcli.services.stages import Pipeline, load
 from funnelcli.store import Store
 from funnelcli.store import checks as q
+from funnelcli.store.migrations import REACHED_IDS
 
 DEFAULT_STALE_DAYS = 30
 MAX_STALE_DAYS = 36_500
@@ -44,52 +45,68 @@ def _opportunity_stage_ids(pipeline: Pipeline) -> list[int]:
     return [s.id for s in pipeline.open if pipeline.rank(s) >= threshold]
 
 
-def audit(
-    conn: sqlite3.Connection, now: datetime, stale_days: int = DEFAULT_STALE_DAYS
-) -> list[Finding]:
-    """Every rule, in a fixed order, including those that flag nothing."""
+def _rules(pipeline: Pipeline) -> q.Pipeline:
+    return q.Pipeline(
+        [s.id for s in pipeline.open],
+        _opportunity_stage_ids(pipeline),
+        pipeline.won.id,
+        pipeline.open[0].id,
+        all(s.id in REACHED_IDS for s in pipeline.stages),
+    )
+
+
+def _cutoffs(now: datetime, stale_days: int) -> q.Cutoffs:
     if not 1 <= stale_days <= MAX_STALE_DAYS:
         raise UsageError(
             f"invalid --stale-days {stale_days}: "
             f"expected a number of days from 1 to {MAX_STALE_DAYS}"
         )
+    return q.Cutoffs(
+        now.date().isoformat(),
+        dates.to_storage(now - timedelta(days=stale_days)),
+        dates.to_storage(now - timedelta(days=NEVER_CONTACTED_DAYS)),
+    )
+
+
+def audit(
+    conn: sqlite3.Connection, now: datetime, stale_days: int = DEFAULT_STALE_DAYS
+) -> list[Finding]:
+    """Every rule, in a fixed order, including those that flag nothing."""
+    cutoffs = _cutoffs(now, stale_days)
     pipeline = load(conn)
-    open_ids = [s.id for s in pipeline.open]
-    opportunity_ids = _opportunity_stage_ids(pipeline)
-    today = now.date().isoformat()
-    duplicates = q.duplicate_emails(conn, open_ids)
+    stages = _rules(pipeline)
+    flagged = q.flagged_leads(conn, stages, cutoffs)
+    duplicates = q.duplicate_emails(conn, stages.open_ids)
     snoozed = q.snoozed_often(conn, SNOOZED_TIMES)
-    stale_cutoff = dates.to_storage(now - timedelta(days=stale_days))
-    contact_cutoff = dates.to_storage(now - timedelta(days=NEVER_CONTACTED_DAYS))
     return [
         Finding(
             "opportunity_without_amount",
             "Open opportunities without an amount",
-            q.opportunities_without(conn, opportunity_ids, "amount_cents"),
+            flagged["opportunity_without_amount"],
             "funnel qualify LEAD --amount AMOUNT",
         ),
         Finding(
             "opportunity_without_close_date",
             "Open opportunities without an expected close date",
-            q.opportunities_without(conn, opportunity_ids, "expected_close"),
+            flagged["opportunity_without_close_date"],
             "funnel qualify LEAD --expected-close DATE",
         ),
         Finding(
             "close_date_passed",
             "Expected close date already past",
-            q.expected_close_passed(conn, open_ids, today),
+            flagged["close_date_passed"],
             "funnel qualify LEAD --expected-close DATE, or close it: funnel win/lose LEAD",
         ),
         Finding(
             "no_next_action",
             "Open leads with no open follow-up (no next action)",
-            q.without_open_follow_up(conn, open_ids),
+            flagged["no_next_action"],
             "funnel follow-up add LEAD 'what you will do' --due WHEN",
         ),
         Finding(
             "stale",
             f"Stale: no activity or stage change for {stale_days} days",
-            q.stale(conn, open_ids, stale_cutoff),
+            flagged["stale"],
             "funnel log LEAD call 'checked in', or funnel lose LEAD --reason 'went silent'",
         ),
         Finding(
@@ -102,19 +119,19 @@ def audit(
         Finding(
             "no_source",
             "Leads without a source",
-            q.without_source(conn),
+            flagged["no_source"],
             "funnel edit LEAD --source SOURCE",
         ),
         Finding(
             "won_without_amount",
             "Won deals without an amount",
-            q.won_without_amount(conn, pipeline.won.id),
+            flagged["won_without_amount"],
             "funnel edit LEAD --amount AMOUNT",
         ),
         Finding(
             "never_contacted",
             f"Never contacted {NEVER_CONTACTED_DAYS} days after creation",
-            q.never_contacted(conn, pipeline.open[0].id, contact_cutoff),
+            flagged["never_contacted"],
             "funnel log LEAD call 'first contact', or funnel advance LEAD",
         ),
         Finding(
@@ -134,5 +151,11 @@ def check(store: Store, *, stale_days: int = DEFAULT_STALE_DAYS) -> list[Finding
 
 
 def problem_count(conn: sqlite3.Connection, now: datetime) -> int:
-    """How many (rule, lead) problems the audit finds: the dashboard's figure."""
-    return sum(finding.count for finding in audit(conn, now))
+    """How many (rule, lead) problems the audit finds: the dashboard's figure, the sum of the
+    counts :func:`audit` lists, counted in SQL without reading the leads' ids."""
+    stages = _rules(load(conn))
+    return (
+        q.flagged_counts(conn, stages, _cutoffs(now, DEFAULT_STALE_DAYS))
+        + q.duplicate_count(conn, stages.open_ids)
+        + q.snoozed_lead_count(conn, SNOOZED_TIMES)
+    )

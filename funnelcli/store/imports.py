@@ -2,7 +2,7 @@
 
 Every function takes the ``sqlite3`` connection of an open transaction. Imports run inside one
 ``BEGIN IMMEDIATE`` transaction: lookups go through the indexes (``leads_external_id``,
-``leads_email``, ``follow_ups_lead``, ``activities_lead``), inserts through ``executemany``.
+``leads_email_stage``, ``follow_ups_lead``, ``activities_lead``), inserts through ``executemany``.
 Exports read through a cursor (a read snapshot), one row at a time: memory does not grow with
 the database.
 """
@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from funnelcli.models import Activity, FollowUp, Lead, StageChange, StageKind
-from funnelcli.store.queries import LEAD_COLUMNS
+from funnelcli.store.queries import LEAD_COLUMNS, LEAD_FIELDS
 
 #: Columns fetched to compare a file row with a lead (``id`` first).
 MATCH_COLUMNS = ("id", *LEAD_COLUMNS)
@@ -229,7 +229,7 @@ _BOOLS = ("price_only", "contact_decides", "needs_approval")
 def iter_leads(conn: sqlite3.Connection) -> Iterator[Lead]:
     """Every lead, by id, one at a time."""
     cursor = conn.execute(
-        "SELECT leads.*, stages.name AS stage, stages.kind AS stage_kind "
+        f"SELECT {LEAD_FIELDS}, stages.name AS stage, stages.kind AS stage_kind "
         "FROM leads JOIN stages ON stages.id = leads.stage_id ORDER BY leads.id"
     )
     for row in _dicts(cursor):

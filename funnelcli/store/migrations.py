@@ -21,6 +21,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 MIGRATION_SET = "funnelcli"
 
+#: Stage ids that ``leads.reached`` records, as ``1 << id`` (see :func:`m005_lead_summary_columns`).
+REACHED_IDS = range(1, 63)
+
 
 def _run(db: Database, script: str) -> None:
     """Run a script one complete statement at a time (``sqlite3.complete_statement`` knows about
@@ -171,12 +174,97 @@ def m004_stage_history_covering_index(db: Database) -> None:
     )
 
 
+def _lead_summary_sql(lead: str) -> str:
+    """``reached`` and ``last_event_at`` of lead ``lead`` (an SQL expression) from scratch."""
+    low, high = REACHED_IDS[0], REACHED_IDS[-1]
+    return f"""
+        UPDATE leads SET
+            reached = (
+                SELECT coalesce(sum(bit), 0) FROM (
+                    SELECT DISTINCT 1 << to_stage_id AS bit FROM stage_changes
+                    WHERE lead_id = {lead} AND to_stage_id BETWEEN {low} AND {high}
+                )
+            ),
+            last_event_at = (
+                SELECT max(at) FROM (
+                    SELECT max(at) AS at FROM stage_changes WHERE lead_id = {lead}
+                    UNION ALL SELECT max(at) FROM activities WHERE lead_id = {lead}
+                )
+            )
+        WHERE id = {lead};"""
+
+
+def m005_lead_summary_columns(db: Database) -> None:
+    """Two columns that summarise a lead's history, kept by triggers, so that reports and the
+    audit read one row per lead instead of probing its history (at 1M leads and 3M stage
+    changes those probes were most of the time of the dashboard):
+
+    - ``reached``: the stages the lead has ever been at, as bits (``1 << stage id``, for ids 1 to
+      62; a stage with a larger id is not recorded there, and readers then use the history);
+      stage ids, not positions, so that reordering the pipeline changes nothing stored;
+    - ``last_event_at``: its latest stage change or logged action (NULL: none).
+
+    Inserting a stage change or an action updates them in place; deleting or editing one
+    (the application never does, but a hand edit may) recomputes the lead's from scratch. (An
+    ``INSERT OR REPLACE`` of an existing row fires no delete trigger: not for hand edits.)
+
+    Also: the indexes on the stage and on emails gain a column (the stages every lost deal
+    reached, and the duplicate open leads, are then read from an index alone; lookups by stage
+    or email use the prefix, so the old indexes go), and a small index on the follow-ups pushed
+    back 3 times or more (the audit's rule) spares a scan of every follow-up.
+    """
+    _run(
+        db,
+        f"""
+        ALTER TABLE leads ADD COLUMN reached INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE leads ADD COLUMN last_event_at TEXT;
+        {_lead_summary_sql("leads.id").replace("WHERE id = leads.id", "")}
+
+        CREATE TRIGGER stage_changes_summary_insert AFTER INSERT ON stage_changes BEGIN
+            UPDATE leads SET
+                reached = reached | CASE WHEN NEW.to_stage_id
+                                              BETWEEN {REACHED_IDS[0]} AND {REACHED_IDS[-1]}
+                                         THEN 1 << NEW.to_stage_id ELSE 0 END,
+                last_event_at = max(coalesce(last_event_at, NEW.at), NEW.at)
+            WHERE id = NEW.lead_id;
+        END;
+        CREATE TRIGGER stage_changes_summary_update
+        AFTER UPDATE OF lead_id, to_stage_id, at ON stage_changes BEGIN
+            {_lead_summary_sql("OLD.lead_id")}
+            {_lead_summary_sql("NEW.lead_id")}
+        END;
+        CREATE TRIGGER stage_changes_summary_delete AFTER DELETE ON stage_changes BEGIN
+            {_lead_summary_sql("OLD.lead_id")}
+        END;
+        CREATE TRIGGER activities_summary_insert AFTER INSERT ON activities BEGIN
+            UPDATE leads SET last_event_at = max(coalesce(last_event_at, NEW.at), NEW.at)
+            WHERE id = NEW.lead_id;
+        END;
+        CREATE TRIGGER activities_summary_update AFTER UPDATE OF lead_id, at ON activities BEGIN
+            {_lead_summary_sql("OLD.lead_id")}
+            {_lead_summary_sql("NEW.lead_id")}
+        END;
+        CREATE TRIGGER activities_summary_delete AFTER DELETE ON activities BEGIN
+            {_lead_summary_sql("OLD.lead_id")}
+        END;
+
+        CREATE INDEX leads_stage_reached ON leads (stage_id, reached);
+        DROP INDEX leads_stage;
+        CREATE INDEX leads_email_stage ON leads (email, stage_id) WHERE email IS NOT NULL;
+        DROP INDEX leads_email;
+        CREATE INDEX follow_ups_snoozed ON follow_ups (lead_id)
+            WHERE done_at IS NULL AND snooze_count >= 3
+        """,
+    )
+
+
 #: Append-only. The position of a step is its schema version.
 STEPS: tuple[Callable[[Database], None], ...] = (
     m001_pipeline_and_leads,
     m002_follow_ups_and_activities,
     m003_settings,
     m004_stage_history_covering_index,
+    m005_lead_summary_columns,
 )
 
 SCHEMA_VERSION = len(STEPS)

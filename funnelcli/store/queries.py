@@ -27,8 +27,11 @@ LEAD_COLUMNS = (
 )  # fmt: skip
 _BOOL_COLUMNS = ("price_only", "contact_decides", "needs_approval")
 
+#: A lead's own columns, as ``Lead`` has them (not the summaries the schema keeps for reports).
+LEAD_FIELDS = ", ".join(f"leads.{c}" for c in ("id", *LEAD_COLUMNS))
+
 _LEAD_SELECT = (
-    "SELECT leads.*, stages.name AS stage, stages.kind AS stage_kind "
+    f"SELECT {LEAD_FIELDS}, stages.name AS stage, stages.kind AS stage_kind "
     "FROM leads JOIN stages ON stages.id = leads.stage_id"
 )
 

@@ -2,7 +2,7 @@
 
 Everything is grouped in SQL so that a report reads a few thousand rows, not a million. The
 queries ride the indexes of the schema: ``leads_created`` (leads created in the period),
-``leads_closed`` (deals closed in the period), ``leads_stage`` (open and won/lost deals),
+``leads_closed`` (deals closed in the period), ``leads_stage_reached`` (open and won/lost deals),
 ``leads_expected_close`` (the pipeline), ``stage_changes_lead_stage`` (a lead's history; it
 covers the stage too) and ``activities_lead`` (a lead's actions) -- except where a range holds
 a large share of the leads: reading it through an index costs a table lookup per row, and a
@@ -10,10 +10,10 @@ scan of the whole table is then cheaper (:func:`_wide`). ``benchmarks/report.py`
 plan and its time.
 
 A lead's **peak** (``funnelcli.kpis.peak_rank``) is computed here as the highest rank among the
-stages of its history and its current stage, ``lost`` left out; stage ids and ranks are integers
-from the database, written into the SQL as literals so that each query is one plan. Reading a
-lead's history is the main cost of the reports at scale (≈0.9 µs a lead at 3M stage changes),
-so :func:`lead_pass` reads each lead's once for everything a report needs.
+stages of its history and its current stage, ``lost`` left out, from the stages the lead has
+reached as recorded on its row (``leads.reached``, :func:`peak_sql`); stage ids and ranks are
+integers from the database, written into the SQL as literals so that each query is one plan.
+:func:`lead_pass` computes each lead's peak once for everything a report needs.
 
 Instants are compared as stored UTC strings (``2026-11-29T14:00:00Z``): the caller passes the
 UTC bounds of local days (``funnelcli.periods``).
@@ -43,6 +43,7 @@ from funnelcli.kpis import (
     StageTimeGroup,
     WonDeal,
 )
+from funnelcli.store.migrations import REACHED_IDS
 
 #: Frequencies that bill again after the win.
 RECURRING = ("monthly", "quarterly", "yearly")
@@ -108,21 +109,37 @@ def _rank_case(column: str, ranks: Mapping[int, int]) -> str:
     return f"CASE {column} {whens} ELSE 0 END"
 
 
+def recorded(ranks: Mapping[int, int]) -> bool:
+    """True when ``leads.reached`` records every ranked stage (then it holds the peaks)."""
+    return all(stage_id in REACHED_IDS for stage_id in ranks)
+
+
 def peak_sql(ranks: Mapping[int, int], won_id: int, lost_id: int, alias: str = "l") -> str:
     """The peak of lead ``alias`` as ``rank + 1``, 0 when it was only ever lost.
 
-    A won lead reached every stage (won has the top rank): its history is not read. Otherwise a
-    correlated subquery reads the lead's history through ``stage_changes_lead_stage`` (it
-    covers ``to_stage_id``), ≈0.9 µs a lead at 3M stage changes: the cost of every report that
-    needs peaks, which is why :func:`lead_pass` computes each lead's once. Callers put it in a
-    derived table with ``LIMIT -1``: that keeps SQLite from flattening the derived table into
-    the outer aggregate, which would copy (and run) the subquery once per use of the peak.
+    A won lead reached every stage (won has the top rank). Otherwise the peak is read from
+    ``leads.reached``, the bits of the stages the lead has ever been at (kept by triggers): a
+    ``CASE`` tests the ranked stages from the top down, on the lead's own row.
+
+    A pipeline with a stage id outside :data:`REACHED_IDS` (more than 62 stages ever made) is
+    not fully recorded there: the lead's history is then read instead, through a correlated
+    subquery on ``stage_changes_lead_stage`` (it covers ``to_stage_id``), ≈0.9 µs a lead at
+    3M stage changes. Callers put the peak in a derived table with ``LIMIT -1``: that keeps
+    SQLite from flattening the derived table into the outer aggregate, which would copy (and
+    run) the expression once per use of the peak.
     """
-    history = (
-        f"coalesce((SELECT max({_rank_case('c.to_stage_id', ranks)}) FROM stage_changes c "
-        f"WHERE c.lead_id = {alias}.id), 0)"
-    )
     current = _rank_case(f"{alias}.stage_id", ranks)
+    if recorded(ranks):
+        tests = " ".join(
+            f"WHEN {alias}.reached & {1 << int(stage_id)} THEN {int(rank) + 1}"
+            for stage_id, rank in sorted(ranks.items(), key=lambda item: -item[1])
+        )
+        history = f"CASE {tests} ELSE 0 END"
+    else:
+        history = (
+            f"coalesce((SELECT max({_rank_case('c.to_stage_id', ranks)}) FROM stage_changes c "
+            f"WHERE c.lead_id = {alias}.id), 0)"
+        )
     return (
         f"CASE {alias}.stage_id WHEN {int(won_id)} THEN {max(ranks.values()) + 1} "
         f"WHEN {int(lost_id)} THEN {history} ELSE max({current}, {history}) END"
@@ -245,7 +262,7 @@ def _closed_in_period(
     """FROM, WHERE and parameters for the deals closed in the period at ``stage_ids``.
 
     A wide period scans the table; a narrow one reads ``leads_closed`` (``+stage_id`` keeps
-    SQLite from choosing ``leads_stage`` instead).
+    SQLite from choosing ``leads_stage_reached`` instead).
     """
     where, params = scope.clause()
     wide = _wide(conn, _in_range("closed_at"), bounds, leads)
@@ -301,11 +318,17 @@ def lead_pass(
     in the funnel, in the win rate and in the stage→won rates. A report that needs only peaks
     (``funnel``, ``forecast``) sums one column per peak instead: no sort at all.
 
-    A pass that reads every lost deal reads about half the table, so it scans the table rather
-    than going through the indexes; so does one whose period holds many of the leads.
+    Every lost deal by peak (``wanted.lost``, all sources) is counted apart, from the index
+    ``leads_stage_reached`` alone (:func:`lost_peaks`). Otherwise, a pass that reads every lost
+    deal reads about half the table, so it scans the table rather than going through the
+    indexes; so does one whose period holds many of the leads.
     """
     won_id, lost_id = (int(i) for i in ids)
     where, params = scope.clause()
+    if wanted.lost and not where and recorded(ranks):
+        apart = lost_peaks(conn, ranks, won_id, lost_id)
+        tally = lead_pass(conn, ranks, ids, edges, scope, wanted._replace(lost=False), leads)
+        return tally._replace(lost=apart)
     start, end = _literal(edges.starts[0]), _literal(edges.end)
     in_cohort = f"(l.created_at >= {start} AND l.created_at < {end})"
     is_lost = f"l.stage_id = {lost_id}"
@@ -321,7 +344,7 @@ def lead_pass(
     peak = peak_sql(ranks, won_id, lost_id) if wanted.peaks or closed else "0"
     bounds = (edges.starts[0], edges.end)
     if wanted.lost:
-        wide = wanted.cohort or bool(where)  # else: leads_stage covers ``l.stage_id, l.id``
+        wide = wanted.cohort or bool(where)  # else: the lost deals only, from leads_stage_reached
     else:
         wide = (wanted.cohort and _wide(conn, _in_range("created_at"), bounds, leads)) or (
             wanted.lost_in_period and _wide(conn, _in_range("closed_at"), bounds, leads)
@@ -355,6 +378,27 @@ def lead_pass(
         kind = (4 if wanted.cohort else 0) + (2 if wanted.lost else 1 if closed else 0)
         counted = [(None, kind * peaks + code, n) for code, n in enumerate(row.fetchone()) if n]
     return _unpack(counted, peaks, edges.labels if wanted.buckets else ("",), wanted)
+
+
+def lost_peaks(
+    conn: sqlite3.Connection, ranks: Mapping[int, int], won_id: int, lost_id: int
+) -> dict[int | None, int]:
+    """Every lost deal by peak (None: it was only ever lost), when the peaks are recorded.
+
+    A lost deal's peak depends only on ``reached``: SQLite counts the deals per value of
+    ``reached`` (a few dozen) in ``leads_stage_reached`` order -- no table row, no sort -- and
+    computes the peak once per value.
+    """
+    assert recorded(ranks)
+    rows = conn.execute(
+        f"SELECT {peak_sql(ranks, won_id, lost_id)}, count(*) FROM leads l "
+        f"INDEXED BY leads_stage_reached WHERE l.stage_id = {int(lost_id)} GROUP BY l.reached"
+    )
+    lost: dict[int | None, int] = {}
+    for code, n in rows:
+        peak = None if code == 0 else code - 1
+        lost[peak] = lost.get(peak, 0) + n
+    return lost
 
 
 def _unpack(
@@ -533,7 +577,7 @@ def left_out(
     """Open deals that lack an amount or an expected close date, or whose date is past.
 
     Where open leads are many, a scan of the table (in id order: no sort) beats reading them
-    through ``leads_stage``.
+    through ``leads_stage_reached``.
     """
     where, params = scope.clause()
     wide = _open_wide(conn, open_ids, leads)
