@@ -1068,7 +1068,8 @@ def test_bucket_of_an_instant_by_binary_search(tricky):
 
 
 def test_report_json_text_is_the_standard_librarys(funnel, tricky):
-    """Reports write JSON with their own (faster) encoder: byte for byte ``json.dumps``."""
+    """Reports write JSON with their own (faster) encoder: byte for byte ``json.dumps``, except
+    the forecast's list of left-out deals, written one deal per line."""
     from funnelcli.render import reports as render
     from funnelcli.services import reports
     from funnelcli.store import open_db
@@ -1077,9 +1078,32 @@ def test_report_json_text_is_the_standard_librarys(funnel, tricky):
     try:
         for section in (None, *reports.SECTIONS):
             data = render.to_json(reports.build(store, reports.options(section)))
-            assert render.json_text(data) == json.dumps(data, ensure_ascii=False, indent=2)
+            text = render.json_text(data)
+            assert json.loads(text) == json.loads(json.dumps(data))
+            if section != "forecast":
+                assert text == json.dumps(data, ensure_ascii=False, indent=2)
+                continue
+            deals = data["left_out"]["list"]
+            assert deals, "the scenario must leave deals out of the forecast"
+            lines = text.splitlines()
+            for deal in deals:
+                line = json.dumps(deal, ensure_ascii=False)
+                assert f"      {line}," in lines or f"      {line}" in lines
     finally:
         store.close()
+
+
+def test_one_per_line_arrays_hold_any_json_value():
+    from funnelcli.render.reports import OnePerLine, json_text
+
+    items = [{"name": 'Zoé "Z"', "n": 1.5, "none": None, "nested": [1, {"a": True}]}, 7, "x"]
+    text = json_text({"list": OnePerLine(items), "empty": OnePerLine()})
+    assert json.loads(text) == {"list": items, "empty": []}
+    assert (
+        text.splitlines()[2]
+        == '    {"name": "Zoé \\"Z\\"", "n": 1.5, "none": null, "nested": [1, {"a": true}]},'
+    )
+    assert len(text.splitlines()) == 8
 
 
 _JSON = st.recursive(
@@ -1214,7 +1238,7 @@ def test_sections_give_the_same_figures_with_and_without_the_helper(
     from funnelcli.store import reports as sql
 
     threads = []
-    real = sql.won_deals if section != "forecast" else sql.recurring
+    real = sql.won_deals if section != "forecast" else sql.left_out
 
     def spy(*args, **kwargs):
         threads.append(threading.current_thread().name)

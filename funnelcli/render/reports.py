@@ -311,7 +311,7 @@ def forecast_body(r: ForecastReport) -> dict[str, Any]:
         "overrides": r.forecast.overrides,
         "left_out": {
             **r.left_out_counts,
-            "list": [_left_out_json(item, r.header.ladder) for item in r.left_out],
+            "list": OnePerLine(_left_out_json(item, r.header.ladder) for item in r.left_out),
         },
     }
 
@@ -1368,8 +1368,33 @@ def rich_renderables(items: Sequence[Block]) -> list[Any]:
 # --------------------------------------------------------------------------- output
 
 
+class OnePerLine(list[Any]):
+    """A JSON array that :func:`json_text` writes one item per line, each item on its line
+    (``{"id": 12, "name": "Acme", ...}``): the forecast's list of left-out deals, which can be
+    tens of thousands long, stays quick to write and easy to read with ``grep`` or ``jq``."""
+
+
+def _compact_encoder() -> Callable[[Any], str]:
+    """One JSON value on one line (``", "`` and ``": "`` separators, non-ASCII kept), with the
+    standard library's C encoder made once (a ``json.dumps`` per item sets one up each time)."""
+    import json.encoder
+
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover -- a Python built without the _json accelerator
+        return json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+    def default(value: Any) -> Any:
+        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+    encoder = make(
+        None, default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True
+    )
+    return lambda value: "".join(encoder(value, 0))
+
+
 def json_text(value: Any) -> str:
-    """``json.dumps(value, ensure_ascii=False, indent=2)``, the same text, ≈2.5× faster.
+    """``json.dumps(value, ensure_ascii=False, indent=2)``, the same text, ≈2.5× faster; the
+    items of a :class:`OnePerLine` array are each written on one line.
 
     The standard library encodes indented JSON in pure Python, one generator step per token:
     the forecast's list of 54,000 left-out deals at 1M leads took 0.8 s. This encoder appends
@@ -1381,6 +1406,7 @@ def json_text(value: Any) -> str:
 
     parts: list[str] = []
     append = parts.append
+    compact: Callable[[Any], str] | None = None
 
     def key_text(key: Any) -> str:
         if isinstance(key, str):
@@ -1413,6 +1439,13 @@ def json_text(value: Any) -> str:
                 encode(member, inner)
                 separator = "," + inner
             append(newline + "}")
+        elif isinstance(item, OnePerLine) and item:
+            nonlocal compact
+            compact = compact or _compact_encoder()
+            inner = newline + "  "
+            append("[" + inner)
+            append(("," + inner).join(map(compact, item)))
+            append(newline + "]")
         elif isinstance(item, list | tuple):
             if not item:
                 append("[]")
