@@ -613,6 +613,7 @@ class LeadMerge(_Merge):
                 "stage_id": self.first_open.id,
                 "currency": lead_service.default_currency(conn),
             },
+            self.entry.id,
         )
 
     # ------------------------------------------------------------ identity

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from funnelcli.models import Activity, FollowUp, Lead, StageChange, StageKind
+from funnelcli.store.migrations import REACHED_IDS
 from funnelcli.store.queries import LEAD_COLUMNS, LEAD_FIELDS
 
 #: Columns fetched to compare a file row with a lead (``id`` first).
@@ -92,23 +93,41 @@ def _literal(value: Any) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def lead_insert_sql(columns: Sequence[str], constants: Mapping[str, Any]) -> str:
-    """``INSERT INTO leads`` binding ``columns``; ``constants`` are written in the statement.
+def _bit(stage: str) -> str:
+    """``leads.reached``'s bit for the stage id ``stage`` (an SQL expression)."""
+    low, high = REACHED_IDS[0], REACHED_IDS[-1]
+    return f"CASE WHEN {stage} BETWEEN {low} AND {high} THEN 1 << {stage} ELSE 0 END"
 
-    A constant whose column is also bound is a default: ``coalesce(?, constant)``.
+
+def lead_insert_sql(
+    columns: Sequence[str], constants: Mapping[str, Any], entry_stage_id: int
+) -> str:
+    """``INSERT INTO leads`` binding ``columns`` (``?1``, ``?2``...); ``constants`` are written
+    in the statement. A constant whose column is also bound is a default: ``coalesce(?, constant)``.
+
+    The lead's history summaries (``reached``, ``last_event_at``) are written too, as
+    :func:`record_new_lead_history` will record the history (``entry_stage_id``: where a closed
+    lead entered): the history's triggers then find nothing to change, and no row is written
+    twice (a fifth of the time of a large import otherwise).
     """
-    names: list[str] = []
-    values: list[str] = []
-    for column in columns:
+    value: dict[str, str] = {}
+    for number, column in enumerate(columns, start=1):
         assert column in LEAD_COLUMNS, column
-        names.append(column)
-        values.append(f"coalesce(?, {_literal(constants[column])})" if column in constants else "?")
-    for column, value in constants.items():
+        value[column] = (
+            f"coalesce(?{number}, {_literal(constants[column])})"
+            if column in constants
+            else f"?{number}"
+        )
+    for column, constant in constants.items():
         if column not in columns:
             assert column in LEAD_COLUMNS, column
-            names.append(column)
-            values.append(_literal(value))
-    return f"INSERT INTO leads ({', '.join(names)}) VALUES ({', '.join(values)})"
+            value[column] = _literal(constant)
+    stage, created = value["stage_id"], value["created_at"]
+    closed = value.get("closed_at", "NULL")
+    entry = _bit(str(int(entry_stage_id)))
+    value["reached"] = f"{_bit(stage)} | CASE WHEN {closed} IS NULL THEN 0 ELSE {entry} END"
+    value["last_event_at"] = f"max({created}, coalesce({closed}, {created}))"
+    return f"INSERT INTO leads ({', '.join(value)}) VALUES ({', '.join(value.values())})"
 
 
 def insert_many(conn: sqlite3.Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:

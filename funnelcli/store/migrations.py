@@ -204,15 +204,18 @@ def m005_lead_summary_columns(db: Database) -> None:
       stage ids, not positions, so that reordering the pipeline changes nothing stored;
     - ``last_event_at``: its latest stage change or logged action (NULL: none).
 
-    Inserting a stage change or an action updates them in place; deleting or editing one
-    (the application never does, but a hand edit may) recomputes the lead's from scratch. (An
-    ``INSERT OR REPLACE`` of an existing row fires no delete trigger: not for hand edits.)
+    Inserting a stage change or an action updates them in place when they change (a writer
+    that knows the values can write them with the lead: an import does, and its history then
+    rewrites no row); deleting or editing one (the application never does, but a hand edit
+    may) recomputes the lead's from scratch. (An ``INSERT OR REPLACE`` of an existing row
+    fires no delete trigger: not for hand edits.)
 
     Also: the indexes on the stage and on emails gain a column (the stages every lost deal
     reached, and the duplicate open leads, are then read from an index alone; lookups by stage
     or email use the prefix, so the old indexes go), and a small index on the follow-ups pushed
     back 3 times or more (the audit's rule) spares a scan of every follow-up.
     """
+    low, high = REACHED_IDS[0], REACHED_IDS[-1]
     _run(
         db,
         f"""
@@ -220,10 +223,17 @@ def m005_lead_summary_columns(db: Database) -> None:
         ALTER TABLE leads ADD COLUMN last_event_at TEXT;
         {_lead_summary_sql("leads.id").replace("WHERE id = leads.id", "")}
 
-        CREATE TRIGGER stage_changes_summary_insert AFTER INSERT ON stage_changes BEGIN
+        CREATE TRIGGER stage_changes_summary_insert AFTER INSERT ON stage_changes
+        WHEN (
+            SELECT (
+                    NEW.to_stage_id BETWEEN {low} AND {high}
+                    AND reached & (1 << NEW.to_stage_id) = 0
+                ) OR last_event_at IS NULL OR last_event_at < NEW.at
+            FROM leads WHERE id = NEW.lead_id
+        )
+        BEGIN
             UPDATE leads SET
-                reached = reached | CASE WHEN NEW.to_stage_id
-                                              BETWEEN {REACHED_IDS[0]} AND {REACHED_IDS[-1]}
+                reached = reached | CASE WHEN NEW.to_stage_id BETWEEN {low} AND {high}
                                          THEN 1 << NEW.to_stage_id ELSE 0 END,
                 last_event_at = max(coalesce(last_event_at, NEW.at), NEW.at)
             WHERE id = NEW.lead_id;
@@ -236,7 +246,11 @@ def m005_lead_summary_columns(db: Database) -> None:
         CREATE TRIGGER stage_changes_summary_delete AFTER DELETE ON stage_changes BEGIN
             {_lead_summary_sql("OLD.lead_id")}
         END;
-        CREATE TRIGGER activities_summary_insert AFTER INSERT ON activities BEGIN
+        CREATE TRIGGER activities_summary_insert AFTER INSERT ON activities
+        WHEN (
+            SELECT last_event_at IS NULL OR last_event_at < NEW.at FROM leads WHERE id = NEW.lead_id
+        )
+        BEGIN
             UPDATE leads SET last_event_at = max(coalesce(last_event_at, NEW.at), NEW.at)
             WHERE id = NEW.lead_id;
         END;
