@@ -1,4 +1,4 @@
-"""KPI and forecast math, pure: plain data in, dataclasses out. Standard library only.
+"""KPI and forecast math, pure: plain data in, value objects out. Standard library only.
 
 The database aggregates (``funnelcli.store.reports``) and this module does the arithmetic, with
 exact :class:`~fractions.Fraction` values; rounding happens once, when a figure is shown
@@ -31,8 +31,6 @@ Definitions (the SPEC's "KPI definitions", stated once here and in the README):
   it, else the stage default); (b) recurring revenue: amount × billing dates in it, for won
   ``monthly``/``quarterly``/``yearly`` deals; (c) the amounts already won in it.
 """
-
-from __future__ import annotations
 
 import calendar
 from collections import defaultdict
@@ -120,8 +118,7 @@ def days(seconds: Number | None) -> Fraction | None:
     return None if seconds is None else Fraction(seconds) / SECONDS_PER_DAY
 
 
-@dataclass(frozen=True, slots=True)
-class Rate:
+class Rate(NamedTuple):
     """A share ``numerator / denominator``; ``value`` is None when the denominator is zero."""
 
     numerator: int
@@ -141,13 +138,17 @@ class Rate:
 
 @dataclass(frozen=True)
 class Ladder:
-    """The pipeline's stages with their ranks (``Pipeline.rank``): what "reached" is measured on."""
+    """The pipeline's stages with their ranks (``Pipeline.rank``): what "reached" is measured on.
+
+    A dataclass, not a NamedTuple like most types here: ``_by_id`` is a cached property, kept in
+    the instance's ``__dict__``.
+    """
 
     stages: tuple[Stage, ...]
     ranks: Mapping[int, int]
 
     @classmethod
-    def of(cls, stages: Sequence[Stage]) -> Ladder:
+    def of(cls, stages: Sequence[Stage]) -> "Ladder":
         """Stages already in pipeline order (open by position, won, lost): rank = index."""
         return cls(tuple(stages), {s.id: i for i, s in enumerate(stages)})
 
@@ -221,8 +222,7 @@ def stage_stays(history: Sequence[tuple[datetime, int]]) -> dict[int, int]:
 # --------------------------------------------------------------------------- leads created
 
 
-@dataclass(frozen=True, slots=True)
-class CohortGroup:
+class CohortGroup(NamedTuple):
     """Leads created in the period, grouped: ``leads`` created in ``bucket`` from ``source``
     whose peak rank is ``peak``."""
 
@@ -232,16 +232,14 @@ class CohortGroup:
     leads: int
 
 
-@dataclass(frozen=True, slots=True)
-class FunnelStep:
+class FunnelStep(NamedTuple):
     stage: Stage
     reached: int
     conversion: Rate | None  # from the previous step; None for the first
     of_created: Rate  # reached / leads created
 
 
-@dataclass(frozen=True, slots=True)
-class Funnel:
+class Funnel(NamedTuple):
     leads: int
     steps: list[FunnelStep]
 
@@ -272,6 +270,11 @@ def _source_key(source: str | None) -> tuple[bool, str]:
 
 @dataclass(frozen=True, slots=True)
 class LeadsByBucket:
+    """Leads created per bucket and source.
+
+    A dataclass, not a NamedTuple: its :meth:`count` would replace ``tuple.count``.
+    """
+
     buckets: list[str]
     sources: list[str | None]  # by total leads, most first; None ("(none)") among them
     counts: dict[tuple[str, str | None], int]
@@ -304,8 +307,7 @@ def leads_by_bucket(labels: Sequence[str], groups: Iterable[CohortGroup]) -> Lea
 # --------------------------------------------------------------------------- deals closed
 
 
-@dataclass(frozen=True, slots=True)
-class ClosedGroup:
+class ClosedGroup(NamedTuple):
     """Deals closed in the period (current status won or lost), grouped."""
 
     source: str | None
@@ -338,8 +340,7 @@ class WonDeal(NamedTuple):
     closed_at: str = ""  # the stored UTC instant of the win (to place it in a bucket)
 
 
-@dataclass(frozen=True, slots=True)
-class DealSize:
+class DealSize(NamedTuple):
     currency: str
     deals: int  # won in this currency, with or without an amount
     with_amount: int
@@ -369,8 +370,7 @@ def deal_sizes(won: Iterable[WonDeal]) -> list[DealSize]:
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class Cycle:
+class Cycle(NamedTuple):
     deals: int
     average_days: Fraction | None
     median_days: Fraction | None
@@ -385,8 +385,7 @@ def sales_cycle(won: Iterable[WonDeal]) -> Cycle:
 # --------------------------------------------------------------------------- open deals
 
 
-@dataclass(frozen=True, slots=True)
-class OpenGroup:
+class OpenGroup(NamedTuple):
     """Open leads at one stage, in one currency, with one probability override (or none)."""
 
     stage_id: int
@@ -397,8 +396,7 @@ class OpenGroup:
     amount_cents: int  # sum of the amounts known
 
 
-@dataclass(frozen=True, slots=True)
-class OpenCurrency:
+class OpenCurrency(NamedTuple):
     currency: str
     deals: int
     with_amount: int
@@ -406,8 +404,7 @@ class OpenCurrency:
     weighted: Fraction  # cents
 
 
-@dataclass(frozen=True, slots=True)
-class OpenOpportunities:
+class OpenOpportunities(NamedTuple):
     deals: int
     by_currency: list[OpenCurrency]
 
@@ -437,8 +434,7 @@ def open_opportunities(ladder: Ladder, groups: Iterable[OpenGroup]) -> OpenOppor
     return OpenOpportunities(sum(c.deals for c in by_currency), by_currency)
 
 
-@dataclass(frozen=True, slots=True)
-class Velocity:
+class Velocity(NamedTuple):
     currency: str
     open_opportunities: int
     win_rate: Fraction | None
@@ -467,8 +463,7 @@ def sales_velocity(
 # --------------------------------------------------------------------------- forecast
 
 
-@dataclass(frozen=True, slots=True)
-class StageProbability:
+class StageProbability(NamedTuple):
     stage: Stage
     default: Fraction  # the stage's configured probability, 0..1
     closed: int  # closed deals (won or lost) that reached the stage
@@ -546,8 +541,7 @@ def billing_dates(won_on: date, frequency: str, start: date, end: date) -> list[
         k += 1
 
 
-@dataclass(frozen=True, slots=True)
-class PipelineGroup:
+class PipelineGroup(NamedTuple):
     """Open deals with an amount and an expected close date, grouped."""
 
     expected_close: date
@@ -558,8 +552,7 @@ class PipelineGroup:
     amount_cents: int
 
 
-@dataclass(frozen=True, slots=True)
-class RecurringGroup:
+class RecurringGroup(NamedTuple):
     """Won recurring deals, grouped by the local day they were won."""
 
     won_on: date
@@ -569,8 +562,7 @@ class RecurringGroup:
     amount_cents: int  # sum of the deals' amounts (each billed that amount per billing date)
 
 
-@dataclass(frozen=True, slots=True)
-class WonGroup:
+class WonGroup(NamedTuple):
     """Deals won in one bucket, in one currency (amounts summed; deals without one counted)."""
 
     bucket: str
@@ -581,6 +573,8 @@ class WonGroup:
 
 @dataclass(slots=True)
 class ForecastLine:
+    """One currency's forecast in a bucket; mutable (:func:`forecast` adds into it): a dataclass."""
+
     currency: str
     pipeline: Fraction = Fraction(0)  # (a), cents
     recurring: int = 0  # (b), cents
@@ -594,8 +588,7 @@ class ForecastLine:
         return self.pipeline + self.recurring + self.won
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """A bucket of the forecast (a month or quarter, clipped to the period)."""
 
     label: str
@@ -605,6 +598,8 @@ class Span:
 
 @dataclass(slots=True)
 class ForecastBucket:
+    """A span's forecast lines by currency; mutable (filled by :func:`forecast`): a dataclass."""
+
     label: str
     start: date
     end: date
@@ -620,8 +615,7 @@ class ForecastBucket:
         return [self.lines[c] for c in sorted(self.lines)]
 
 
-@dataclass(frozen=True, slots=True)
-class Forecast:
+class Forecast(NamedTuple):
     buckets: list[ForecastBucket]
     totals: list[ForecastLine]
     probabilities: list[StageProbability]
@@ -745,8 +739,7 @@ def left_out_counts(items: Iterable[LeftOut]) -> dict[str, int]:
 # --------------------------------------------------------------------------- sources
 
 
-@dataclass(frozen=True, slots=True)
-class SourceStats:
+class SourceStats(NamedTuple):
     source: str | None
     leads: int
     lead_to_opportunity: Rate
@@ -796,8 +789,7 @@ def by_source(
 # --------------------------------------------------------------------------- cycle
 
 
-@dataclass(frozen=True, slots=True)
-class StageTimeGroup:
+class StageTimeGroup(NamedTuple):
     """Won deals that spent time at a stage: how many, and their total seconds there."""
 
     stage_id: int
@@ -805,8 +797,7 @@ class StageTimeGroup:
     seconds: int
 
 
-@dataclass(frozen=True, slots=True)
-class StageTime:
+class StageTime(NamedTuple):
     stage: Stage
     deals: int
     average_days: Fraction | None
@@ -826,8 +817,7 @@ def time_in_stages(ladder: Ladder, groups: Iterable[StageTimeGroup]) -> list[Sta
 # --------------------------------------------------------------------------- lost
 
 
-@dataclass(frozen=True, slots=True)
-class LostGroup:
+class LostGroup(NamedTuple):
     reason: str | None
     currency: str
     deals: int
@@ -835,16 +825,14 @@ class LostGroup:
     amount_cents: int
 
 
-@dataclass(frozen=True, slots=True)
-class LostValue:
+class LostValue(NamedTuple):
     currency: str
     deals: int
     with_amount: int
     amount_cents: int
 
 
-@dataclass(frozen=True, slots=True)
-class LostReason:
+class LostReason(NamedTuple):
     reason: str | None
     deals: int
     share: Rate
@@ -876,8 +864,7 @@ def lost_reasons(groups: Iterable[LostGroup]) -> list[LostReason]:
 # --------------------------------------------------------------------------- paths
 
 
-@dataclass(frozen=True, slots=True)
-class PathTotals:
+class PathTotals(NamedTuple):
     """Closed deals of one source and outcome: how many, and their actions before closing."""
 
     source: str | None
@@ -886,8 +873,7 @@ class PathTotals:
     actions: int
 
 
-@dataclass(frozen=True, slots=True)
-class PathTypeGroup:
+class PathTypeGroup(NamedTuple):
     """Closed deals of one source and outcome that had at least one action of ``type``."""
 
     source: str | None
@@ -896,8 +882,7 @@ class PathTypeGroup:
     deals: int
 
 
-@dataclass(frozen=True, slots=True)
-class SequenceGroup:
+class SequenceGroup(NamedTuple):
     """Closed deals whose first (up to) three actions were ``sequence``."""
 
     source: str | None
@@ -906,8 +891,7 @@ class SequenceGroup:
     deals: int
 
 
-@dataclass(frozen=True, slots=True)
-class ActionType:
+class ActionType(NamedTuple):
     type: str
     won_with: Rate  # won deals that had it / won deals
     lost_with: Rate  # lost deals that had it / lost deals
@@ -915,14 +899,12 @@ class ActionType:
     win_rate_without: Rate
 
 
-@dataclass(frozen=True, slots=True)
-class CommonSequence:
+class CommonSequence(NamedTuple):
     sequence: tuple[str, ...]
     share: Rate  # deals with this start / deals of that outcome with at least one action
 
 
-@dataclass(frozen=True, slots=True)
-class PathStats:
+class PathStats(NamedTuple):
     source: str | None  # None for the whole (when not per source) -- see ``Paths``
     won: int
     lost: int
@@ -938,8 +920,7 @@ class PathStats:
         return self.won + self.lost < SMALL_SAMPLE
 
 
-@dataclass(frozen=True, slots=True)
-class Paths:
+class Paths(NamedTuple):
     overall: PathStats
     by_source: list[PathStats]
 

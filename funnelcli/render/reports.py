@@ -10,14 +10,11 @@ beside its ``currency``, rates fractions 0..1 (4 decimals) with the counts they 
 undefined values ``null``. See the README's report section for every shape.
 """
 
-from __future__ import annotations
-
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from funnelcli import kpis
 from funnelcli.errors import PermissionDenied, StorageError, UsageError
@@ -113,7 +110,7 @@ def days_json(value: Fraction | None) -> float | None:
     return None if value is None else round_rate(value, 2)
 
 
-def header_json(header: Header, section: str) -> dict[str, Any]:
+def header_json(header: "Header", section: str) -> dict[str, Any]:
     return {
         "section": section,
         "period": {
@@ -184,13 +181,13 @@ def _leads_json(leads: kpis.LeadsByBucket, buckets: Sequence[Any]) -> list[dict[
     ]
 
 
-def _buckets(header: Header) -> list[Any]:
+def _buckets(header: "Header") -> list[Any]:
     from funnelcli.periods import buckets
 
     return buckets(header.period, header.by)
 
 
-def kpis_body(r: KpiReport) -> dict[str, Any]:
+def kpis_body(r: "KpiReport") -> dict[str, Any]:
     return {
         "leads_created": r.leads.total,
         "leads_per_month": _leads_json(r.leads, _buckets(r.header)),
@@ -235,7 +232,7 @@ def kpis_body(r: KpiReport) -> dict[str, Any]:
     }
 
 
-def funnel_body(r: FunnelReport) -> dict[str, Any]:
+def funnel_body(r: "FunnelReport") -> dict[str, Any]:
     return {
         "leads_created": r.funnel.leads,
         "stages": [
@@ -252,7 +249,7 @@ def funnel_body(r: FunnelReport) -> dict[str, Any]:
     }
 
 
-def sources_body(r: SourcesReport) -> dict[str, Any]:
+def sources_body(r: "SourcesReport") -> dict[str, Any]:
     return {
         "sources": [
             {
@@ -271,7 +268,7 @@ def sources_body(r: SourcesReport) -> dict[str, Any]:
     }
 
 
-def monthly_body(r: MonthlyReport) -> dict[str, Any]:
+def monthly_body(r: "MonthlyReport") -> dict[str, Any]:
     return {
         "by": r.header.by,
         "leads_created": r.leads.total,
@@ -293,7 +290,7 @@ def _left_out_json(item: kpis.LeftOut, ladder: kpis.Ladder) -> dict[str, Any]:
     }
 
 
-def forecast_body(r: ForecastReport) -> dict[str, Any]:
+def forecast_body(r: "ForecastReport") -> dict[str, Any]:
     return {
         "by": r.header.by,
         "method": r.method,
@@ -316,7 +313,7 @@ def forecast_body(r: ForecastReport) -> dict[str, Any]:
     }
 
 
-def cycle_body(r: CycleReport) -> dict[str, Any]:
+def cycle_body(r: "CycleReport") -> dict[str, Any]:
     return {
         **_cycle_json(r.cycle),
         "stages": [
@@ -360,14 +357,14 @@ def _path_stats_json(p: kpis.PathStats) -> dict[str, Any]:
     }
 
 
-def paths_body(r: PathsReport) -> dict[str, Any]:
+def paths_body(r: "PathsReport") -> dict[str, Any]:
     return {
         **_path_stats_json(r.paths.overall),
         "by_source": [{"source": p.source, **_path_stats_json(p)} for p in r.paths.by_source],
     }
 
 
-def lost_body(r: LostReport) -> dict[str, Any]:
+def lost_body(r: "LostReport") -> dict[str, Any]:
     return {
         "lost_deals": r.deals,
         "reasons": [
@@ -390,7 +387,7 @@ def lost_body(r: LostReport) -> dict[str, Any]:
     }
 
 
-def dashboard_body(r: Dashboard) -> dict[str, Any]:
+def dashboard_body(r: "Dashboard") -> dict[str, Any]:
     names = ("this_month", "next_month", "this_quarter", "next_quarter")
     return {
         "kpis": kpis_body(r.kpis),
@@ -453,7 +450,7 @@ def _kpi_row(kpi: str, value: Any = None, **extra: Any) -> dict[str, Any]:
     return {"kpi": kpi, "value": value, **extra}
 
 
-def kpis_csv(r: KpiReport) -> list[dict[str, Any]]:
+def kpis_csv(r: "KpiReport") -> list[dict[str, Any]]:
     rows = [_kpi_row("leads_created", r.leads.total)]
     for label in r.leads.buckets:
         for source in r.leads.sources:
@@ -531,7 +528,7 @@ def kpis_csv(r: KpiReport) -> list[dict[str, Any]]:
     return rows
 
 
-def funnel_csv(r: FunnelReport) -> list[dict[str, Any]]:
+def funnel_csv(r: "FunnelReport") -> list[dict[str, Any]]:
     return [
         {
             "stage": step.stage.name,
@@ -552,7 +549,7 @@ SOURCES_KEYS = (
 )  # fmt: skip
 
 
-def sources_csv(r: SourcesReport) -> list[dict[str, Any]]:
+def sources_csv(r: "SourcesReport") -> list[dict[str, Any]]:
     rows = []
     for s in r.sources:
         base = {
@@ -581,7 +578,7 @@ def sources_csv(r: SourcesReport) -> list[dict[str, Any]]:
     return rows
 
 
-def monthly_csv(r: MonthlyReport) -> list[dict[str, Any]]:
+def monthly_csv(r: "MonthlyReport") -> list[dict[str, Any]]:
     spans = {b.label: b for b in _buckets(r.header)}
     return [
         {
@@ -619,7 +616,7 @@ def _line_csv(label: str, start: Any, end: Any, line: kpis.ForecastLine) -> dict
     }
 
 
-def forecast_csv(r: ForecastReport) -> list[dict[str, Any]]:
+def forecast_csv(r: "ForecastReport") -> list[dict[str, Any]]:
     rows = [
         _line_csv(b.label, b.start, b.end, line)
         for b in r.forecast.buckets
@@ -631,7 +628,7 @@ def forecast_csv(r: ForecastReport) -> list[dict[str, Any]]:
     return rows
 
 
-def cycle_csv(r: CycleReport) -> list[dict[str, Any]]:
+def cycle_csv(r: "CycleReport") -> list[dict[str, Any]]:
     rows = [
         {
             "stage": "(created to won)",
@@ -653,7 +650,7 @@ PATHS_KEYS = (
 )  # fmt: skip
 
 
-def paths_csv(r: PathsReport) -> list[dict[str, Any]]:
+def paths_csv(r: "PathsReport") -> list[dict[str, Any]]:
     rows = []
     for label, stats in [("(all)", r.paths.overall)] + [
         (source_name(p.source), p) for p in r.paths.by_source
@@ -677,7 +674,7 @@ def paths_csv(r: PathsReport) -> list[dict[str, Any]]:
     return rows
 
 
-def lost_csv(r: LostReport) -> list[dict[str, Any]]:
+def lost_csv(r: "LostReport") -> list[dict[str, Any]]:
     rows = []
     for reason in r.reasons:
         base = {
@@ -698,7 +695,7 @@ def lost_csv(r: LostReport) -> list[dict[str, Any]]:
     return rows
 
 
-def dashboard_csv(r: Dashboard) -> list[dict[str, Any]]:
+def dashboard_csv(r: "Dashboard") -> list[dict[str, Any]]:
     return [
         *kpis_csv(r.kpis),
         _kpi_row("overdue_follow_ups", r.overdue),
@@ -742,22 +739,19 @@ def to_csv(report: Any) -> tuple[Sequence[str], list[dict[str, Any]]]:
 # --------------------------------------------------------------------------- blocks
 
 
-@dataclass(frozen=True, slots=True)
-class Heading:
+class Heading(NamedTuple):
     text: str
     detail: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Facts:
+class Facts(NamedTuple):
     """Label → value lines (the KPI panel)."""
 
     title: str
     rows: list[tuple[str, str]]
 
 
-@dataclass(frozen=True, slots=True)
-class Bar:
+class Bar(NamedTuple):
     """A bar in a table cell: stacked ``parts`` (one per colour) on a scale of ``maximum``."""
 
     parts: tuple[int, ...]
@@ -770,25 +764,23 @@ class Bar:
         return round(value * self.width / self.maximum)
 
 
-@dataclass(frozen=True, slots=True)
-class Grid:
+class Grid(NamedTuple):
     title: str
     headers: list[str]
     rows: list[list[str | Bar]]
     right: frozenset[int] = frozenset()
-    notes: list[str] = field(default_factory=list)
-    legend: list[str] = field(default_factory=list)  # names of the stacked bars' parts
+    notes: Sequence[str] = ()
+    legend: Sequence[str] = ()  # names of the stacked bars' parts
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
+class Note(NamedTuple):
     text: str
 
 
 Block = Heading | Facts | Grid | Note
 
 
-def _heading(header: Header, title: str) -> Heading:
+def _heading(header: "Header", title: str) -> Heading:
     from funnelcli.dates import format_local
 
     source = f"source {header.source}" if header.source else "all sources"
@@ -799,7 +791,7 @@ def _heading(header: Header, title: str) -> Heading:
 
 
 def _kpi_facts(
-    r: KpiReport,
+    r: "KpiReport",
     overdue: int | None = None,
     problems: int | None = None,
     *,
@@ -869,7 +861,7 @@ def _kpi_facts(
     return Facts("KPIs", rows)
 
 
-def _funnel_grid(r: FunnelReport) -> Grid:
+def _funnel_grid(r: "FunnelReport") -> Grid:
     top = max((s.reached for s in r.funnel.steps), default=0)
     rows: list[list[str | Bar]] = [
         [
@@ -963,7 +955,7 @@ def _probability_note(probabilities: Sequence[kpis.StageProbability]) -> str:
     return "Win probability by stage: " + ", ".join(parts)
 
 
-def dashboard_blocks(r: Dashboard) -> list[Block]:
+def dashboard_blocks(r: "Dashboard") -> list[Block]:
     names = ("This month", "Next month", "This quarter", "Next quarter")
     spans = [(f"{n} {s.label}", s) for n, s in zip(names, r.forecast.spans, strict=True)]
     return [
@@ -981,7 +973,7 @@ def dashboard_blocks(r: Dashboard) -> list[Block]:
     ]
 
 
-def kpis_blocks(r: KpiReport) -> list[Block]:
+def kpis_blocks(r: "KpiReport") -> list[Block]:
     return [
         _heading(r.header, "KPIs"),
         _kpi_facts(r),
@@ -990,11 +982,11 @@ def kpis_blocks(r: KpiReport) -> list[Block]:
     ]
 
 
-def funnel_blocks(r: FunnelReport) -> list[Block]:
+def funnel_blocks(r: "FunnelReport") -> list[Block]:
     return [_heading(r.header, "Funnel"), _funnel_grid(r)]
 
 
-def sources_blocks(r: SourcesReport) -> list[Block]:
+def sources_blocks(r: "SourcesReport") -> list[Block]:
     rows: list[list[str | Bar]] = []
     for s in r.sources:
         base: list[str | Bar] = [
@@ -1033,7 +1025,7 @@ def sources_blocks(r: SourcesReport) -> list[Block]:
     ]
 
 
-def monthly_blocks(r: MonthlyReport) -> list[Block]:
+def monthly_blocks(r: "MonthlyReport") -> list[Block]:
     grid = _monthly_grid(r.leads)
     title = "Leads created per quarter by source" if r.header.by == "quarter" else grid.title
     return [
@@ -1042,7 +1034,7 @@ def monthly_blocks(r: MonthlyReport) -> list[Block]:
     ]
 
 
-def forecast_blocks(r: ForecastReport) -> list[Block]:
+def forecast_blocks(r: "ForecastReport") -> list[Block]:
     f = r.forecast
     spans = [(b.label, b) for b in f.buckets]
     total = (
@@ -1117,7 +1109,7 @@ def forecast_blocks(r: ForecastReport) -> list[Block]:
     return blocks
 
 
-def cycle_blocks(r: CycleReport) -> list[Block]:
+def cycle_blocks(r: "CycleReport") -> list[Block]:
     return [
         _heading(r.header, "Sales cycle"),
         Facts(
@@ -1145,7 +1137,7 @@ def _actions(value: Fraction | None) -> str:
     return DASH if value is None else f"{float(value):.1f}"
 
 
-def paths_blocks(r: PathsReport) -> list[Block]:
+def paths_blocks(r: "PathsReport") -> list[Block]:
     p = r.paths.overall
     small_note = (
         f"{SMALL} fewer than {kpis.SMALL_SAMPLE} deals behind the rate: too few to mean much."
@@ -1215,7 +1207,7 @@ def paths_blocks(r: PathsReport) -> list[Block]:
     return blocks
 
 
-def lost_blocks(r: LostReport) -> list[Block]:
+def lost_blocks(r: "LostReport") -> list[Block]:
     rows: list[list[str | Bar]] = []
     for reason in r.reasons:
         for i, v in enumerate(reason.by_currency):
