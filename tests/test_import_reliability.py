@@ -527,7 +527,7 @@ def make_leads(db: Path, leads: list[dict]) -> None:
         if result.exit_code == 2 and "already belongs to lead" in result.stderr:
             assume(False)  # two random external ids came out the same after cleaning
         assert result.exit_code == 0, (args, result.output)
-        lead_id = str(json.loads(result.stdout)["id"])
+        lead_id = "#" + str(json.loads(result.stdout)["id"])  # never an external id
         qualify: list[object] = []
         for key in ("frequency", "decision_maker", "prerequisites", "probability"):
             if lead[key] is not None:

@@ -1277,3 +1277,56 @@ def test_the_audit_runs_while_the_kpis_are_computed(funnel, scenario, monkeypatc
     monkeypatch.setattr(reports, "problem_count", count_spy)
     assert report(funnel)["overdue_follow_ups"] == 2
     assert overlapped == [True]
+
+
+def test_a_failed_report_starts_no_more_work_on_the_helper(scenario, monkeypatch):
+    """The dashboard queues the audit, then the recurring revenue, on the helper; when the
+    report fails meanwhile, the queued job never starts and no worker outlives the report."""
+    import threading
+
+    from funnelcli.services import reports
+    from funnelcli.store import open_db
+    from funnelcli.store import reports as sql
+
+    jobs: list[reports._Background] = []
+    started: list[str] = []
+    released = threading.Event()
+    real_init, real_cancel = reports._Background.__init__, reports._Background.cancel
+    real_count = reports.problem_count
+
+    def init(job, *args, **kwargs):
+        jobs.append(job)
+        real_init(job, *args, **kwargs)
+
+    def held_count(conn, now):
+        assert released.wait(timeout=5)  # the audit still runs when the report fails
+        return real_count(conn, now)
+
+    def cancel(job):
+        released.set()
+        real_cancel(job)
+        for later in jobs:  # whatever was queued after it has had every chance to start
+            if later.thread is not None:
+                later.thread.join()
+
+    def recurring_spy(*args, **kwargs):
+        started.append("recurring")
+        raise AssertionError("a job queued after the failure ran")
+
+    def failing_pass(*args, **kwargs):
+        raise RuntimeError("the lead pass failed")
+
+    monkeypatch.setattr(reports._Background, "__init__", init)
+    monkeypatch.setattr(reports._Background, "cancel", cancel)
+    monkeypatch.setattr(reports, "problem_count", held_count)
+    monkeypatch.setattr(sql, "recurring", recurring_spy)
+    monkeypatch.setattr(sql, "lead_pass", failing_pass)
+    store = open_db(scenario)
+    try:
+        with pytest.raises(RuntimeError, match="the lead pass failed"):
+            reports.build(store, reports.options(None))
+    finally:
+        store.close()
+    assert len(jobs) == 2  # the audit, then the recurring revenue
+    assert started == []
+    assert not [t for t in threading.enumerate() if t.name == "funnel-report"]

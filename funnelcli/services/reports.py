@@ -9,8 +9,6 @@ The arithmetic is in :mod:`funnelcli.kpis`; the SQL in :mod:`funnelcli.store.rep
 in :mod:`funnelcli.render.reports`.
 """
 
-from __future__ import annotations
-
 import bisect
 import sqlite3
 import threading
@@ -19,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from funnelcli import dates, kpis, periods
 from funnelcli.errors import NotFoundError, UsageError
@@ -57,6 +55,9 @@ WANTED: dict[str | None, sql.Wanted] = {
 
 @dataclass(frozen=True, slots=True)
 class Options:
+    """A report's validated choices. A dataclass, not a NamedTuple like the report objects:
+    ``now`` defaults to the clock read when the options are made (a ``default_factory``)."""
+
     section: str | None  # None: the dashboard
     period: Period
     source: str | None = None  # normalised; NO_SOURCE for leads without one
@@ -104,8 +105,7 @@ def options(
 # --------------------------------------------------------------------------- report objects
 
 
-@dataclass(frozen=True, slots=True)
-class Header:
+class Header(NamedTuple):
     section: str | None
     period: Period
     source: str | None
@@ -115,8 +115,7 @@ class Header:
     by: str = "month"
 
 
-@dataclass(frozen=True, slots=True)
-class KpiReport:
+class KpiReport(NamedTuple):
     header: Header
     leads: kpis.LeadsByBucket
     lead_to_opportunity: kpis.Rate
@@ -129,26 +128,22 @@ class KpiReport:
     left_out: dict[str, int]
 
 
-@dataclass(frozen=True, slots=True)
-class FunnelReport:
+class FunnelReport(NamedTuple):
     header: Header
     funnel: kpis.Funnel
 
 
-@dataclass(frozen=True, slots=True)
-class SourcesReport:
+class SourcesReport(NamedTuple):
     header: Header
     sources: list[kpis.SourceStats]
 
 
-@dataclass(frozen=True, slots=True)
-class MonthlyReport:
+class MonthlyReport(NamedTuple):
     header: Header
     leads: kpis.LeadsByBucket
 
 
-@dataclass(frozen=True, slots=True)
-class ForecastReport:
+class ForecastReport(NamedTuple):
     header: Header
     method: str
     forecast: kpis.Forecast
@@ -156,28 +151,24 @@ class ForecastReport:
     left_out_counts: dict[str, int]
 
 
-@dataclass(frozen=True, slots=True)
-class CycleReport:
+class CycleReport(NamedTuple):
     header: Header
     cycle: kpis.Cycle
     stages: list[kpis.StageTime]
 
 
-@dataclass(frozen=True, slots=True)
-class PathsReport:
+class PathsReport(NamedTuple):
     header: Header
     paths: kpis.Paths
 
 
-@dataclass(frozen=True, slots=True)
-class LostReport:
+class LostReport(NamedTuple):
     header: Header
     deals: int
     reasons: list[kpis.LostReason]
 
 
-@dataclass(frozen=True, slots=True)
-class DashboardForecast:
+class DashboardForecast(NamedTuple):
     """The forecast of this month, next month, this quarter and next quarter."""
 
     spans: list[kpis.ForecastBucket]
@@ -185,8 +176,7 @@ class DashboardForecast:
     left_out: dict[str, int]
 
 
-@dataclass(frozen=True, slots=True)
-class Dashboard:
+class Dashboard(NamedTuple):
     header: Header
     kpis: KpiReport
     funnel: FunnelReport
@@ -235,7 +225,7 @@ class _Background(Generic[T]):
         self,
         work: Callable[[sqlite3.Connection], T],
         helper: sql.Helper | None,
-        after: _Background[Any] | None = None,
+        after: "_Background[Any] | None" = None,
     ) -> None:
         self.work = work
         self.helper = helper
@@ -289,6 +279,7 @@ class _Gather:
         self.helper = helper
         self.jobs: list[_Background[Any]] = []  # every job started (to cancel on failure)
         self.pending: list[_Background[dict[str, Any]]] = []  # prefetched, not yet collected
+        self.prefetched: set[str] = set()  # names given to the helper (each computed once)
         self.scope = opts.scope
         pipeline = load(conn)
         self.ladder = kpis.Ladder(
@@ -314,10 +305,13 @@ class _Gather:
         """Compute these cached properties on the helper connection, in its worker thread,
         while this one does the long part of the report; :meth:`collect` takes them.
 
-        Without a helper nothing happens: each property is computed here when first read.
+        Without a helper nothing happens: each property is computed here when first read; nor
+        for a property already computed or given to the helper.
         """
-        if self.helper is None:
+        names = tuple(n for n in names if n not in self.__dict__ and n not in self.prefetched)
+        if self.helper is None or not names:
             return
+        self.prefetched.update(names)
         opts = self.opts
 
         def work(conn: sqlite3.Connection) -> dict[str, Any]:
@@ -550,9 +544,16 @@ class _Gather:
         return LostReport(self.header(), sum(g.deals for g in groups), kpis.lost_reasons(groups))
 
     def dashboard(self) -> Dashboard:
-        # The helper: the audit, then the recurring revenue; here: the rest of the KPIs (at 1M
-        # leads, about 1.1 s of work on each side).
+        # The helper: the audit, then the recurring revenue; here, meanwhile: the rest of the
+        # KPIs (at 1M leads, about 1.1 s of work on each side), then the forecasts, which need
+        # nothing more than the KPIs read.
         self.counts_now  # noqa: B018 -- starts the audit on the helper connection
+        self.prefetch("recurring")
+        sections = (
+            self.kpis(helped=("recurring",)),
+            self.funnel(),
+            self.monthly(),
+        )
         this_quarter = periods.parse_period("this-quarter", today=self.today)
         next_quarter = periods.parse_period("next-quarter", today=self.today)
         this_month = periods.parse_period("this-month", today=self.today)
@@ -563,11 +564,6 @@ class _Gather:
             kpis.combine(months, p.label, p.start, p.end)
             for p in (this_month, next_month, this_quarter, next_quarter)
         ]
-        sections = (
-            self.kpis(helped=("recurring",)),
-            self.funnel(),
-            self.monthly(),
-        )
         forecast = DashboardForecast(spans, self.probabilities, self.left_out_counts)
         overdue, problems = self.counts_now.result(self.conn)  # last: it ran meanwhile
         return Dashboard(self.header(), *sections, forecast, overdue, problems)
@@ -628,7 +624,10 @@ def build(store: Store, opts: Options) -> Any:
                 case section:
                     return getattr(gather, section)()
     finally:
-        for job in gather.jobs if gather is not None else ():
+        jobs = gather.jobs if gather is not None else []
+        for job in jobs:  # the report failed or was interrupted: nothing more starts...
+            job.cancelled = True
+        for job in jobs:  # ... and what runs is interrupted
             job.cancel()
         if helper is not None:
             helper.close()
