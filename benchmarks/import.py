@@ -82,10 +82,11 @@ def schema_floor(data: Path, db: Path) -> None:
 
     store = open_db(db)
     conn = store.conn
+    # the history's summaries are written with the lead, as funnel import does (schema v5)
     insert = (
         "INSERT INTO leads (name, company, email, phone, source, amount_cents, created_at, "
-        "updated_at, stage_id, currency) VALUES (?, ?, ?, ?, ?, ?, ?, "
-        "'2026-11-29T14:00:00Z', 1, 'CAD')"
+        "updated_at, stage_id, currency, reached, last_event_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+        "?6, ?7, '2026-11-29T14:00:00Z', 1, 'CAD', 2, ?7)"
     )
     spent = 0.0
     started = time.perf_counter()

@@ -301,15 +301,17 @@ def plans(path: Path) -> None:
     store.close()
 
 
-def _schema_version(path: Path) -> int:
-    """``PRAGMA user_version`` of the cached database (0 when it is not there)."""
+def _cached(path: Path) -> tuple[int, int]:
+    """The schema version and the number of leads of the cached database ((0, 0): none)."""
     import sqlite3
 
     if not path.exists():
-        return 0
+        return 0, 0
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        leads = conn.execute("SELECT count(*) FROM leads").fetchone()[0] if version else 0
+        return version, int(leads)
     finally:
         conn.close()
 
@@ -321,13 +323,9 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--no-plans", action="store_true")
     args = parser.parse_args()
-    marker = Path(f"{args.db}.{args.leads}")
-    # Rebuilt when asked, when missing, for another size, or made by an older schema.
-    stale = _schema_version(args.db) != SCHEMA_VERSION
-    if args.rebuild or stale or not marker.exists():
-        marker.unlink(missing_ok=True)
+    # Rebuilt when asked, when missing, for another size, or made by another schema version.
+    if args.rebuild or _cached(args.db) != (SCHEMA_VERSION, args.leads):
         build(args.db, args.leads)
-        marker.touch()
     measure(args.db)
     if not args.no_plans:
         plans(args.db)

@@ -162,7 +162,7 @@ class Helper:
 
     The dashboard runs the data-quality audit (``funnel check``) on it in a worker thread while
     the report's connection computes the KPIs: SQLite lets go of Python's GIL while it steps,
-    so both cores work. (At 1M leads the audit alone takes longer than all the KPIs.)
+    so both cores work.
 
     Both connections must read the same snapshot: a report's figures agree with each other even
     while another process writes. Python's ``sqlite3`` has no snapshot API; the pairing rests on
