@@ -1280,7 +1280,7 @@ def test_the_audit_runs_while_the_kpis_are_computed(funnel, scenario, monkeypatc
 
 
 def test_a_failed_report_starts_no_more_work_on_the_helper(scenario, monkeypatch):
-    """The dashboard queues the audit, then the recurring revenue, on the helper; when the
+    """The dashboard queues the audit, then the open deals, on the helper; when the
     report fails meanwhile, the queued job never starts and no worker outlives the report."""
     import threading
 
@@ -1309,8 +1309,8 @@ def test_a_failed_report_starts_no_more_work_on_the_helper(scenario, monkeypatch
             if later.thread is not None:
                 later.thread.join()
 
-    def recurring_spy(*args, **kwargs):
-        started.append("recurring")
+    def open_spy(*args, **kwargs):
+        started.append("open deals")
         raise AssertionError("a job queued after the failure ran")
 
     def failing_pass(*args, **kwargs):
@@ -1319,7 +1319,7 @@ def test_a_failed_report_starts_no_more_work_on_the_helper(scenario, monkeypatch
     monkeypatch.setattr(reports._Background, "__init__", init)
     monkeypatch.setattr(reports._Background, "cancel", cancel)
     monkeypatch.setattr(reports, "problem_count", held_count)
-    monkeypatch.setattr(sql, "recurring", recurring_spy)
+    monkeypatch.setattr(sql, "open_groups", open_spy)
     monkeypatch.setattr(sql, "lead_pass", failing_pass)
     store = open_db(scenario)
     try:
@@ -1327,6 +1327,6 @@ def test_a_failed_report_starts_no_more_work_on_the_helper(scenario, monkeypatch
             reports.build(store, reports.options(None))
     finally:
         store.close()
-    assert len(jobs) == 2  # the audit, then the recurring revenue
+    assert len(jobs) == 2  # the audit, then the open deals
     assert started == []
     assert not [t for t in threading.enumerate() if t.name == "funnel-report"]
