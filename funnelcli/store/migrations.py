@@ -21,7 +21,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 MIGRATION_SET = "funnelcli"
 
-#: Stage ids that ``leads.reached`` records, as ``1 << id`` (see :func:`m005_lead_summary_columns`).
+#: Stage ids that ``leads.reached`` records, as ``1 << id``: the ids 1 to 62 written into
+#: :func:`m005_lead_summary_columns` (a shipped step: its SQL never changes).
 REACHED_IDS = range(1, 63)
 
 
@@ -174,15 +175,17 @@ def m004_stage_history_covering_index(db: Database) -> None:
     )
 
 
-def _lead_summary_sql(lead: str) -> str:
-    """``reached`` and ``last_event_at`` of lead ``lead`` (an SQL expression) from scratch."""
-    low, high = REACHED_IDS[0], REACHED_IDS[-1]
+def _m005_recompute(lead: str, where: str = "") -> str:
+    """Part of step 5 (frozen with it): ``reached`` and ``last_event_at`` of the lead whose id
+    is ``lead`` (an SQL expression), from scratch; ``where``: an extra condition, or the whole
+    WHERE clause when ``lead`` is the updated row itself (the backfill)."""
+    clause = where if lead == "leads.id" else f"WHERE id = {lead}{where}"
     return f"""
         UPDATE leads SET
             reached = (
                 SELECT coalesce(sum(bit), 0) FROM (
                     SELECT DISTINCT 1 << to_stage_id AS bit FROM stage_changes
-                    WHERE lead_id = {lead} AND to_stage_id BETWEEN {low} AND {high}
+                    WHERE lead_id = {lead} AND to_stage_id BETWEEN 1 AND 62
                 )
             ),
             last_event_at = (
@@ -191,7 +194,7 @@ def _lead_summary_sql(lead: str) -> str:
                     UNION ALL SELECT max(at) FROM activities WHERE lead_id = {lead}
                 )
             )
-        WHERE id = {lead};"""
+        {clause};"""
 
 
 def m005_lead_summary_columns(db: Database) -> None:
@@ -215,36 +218,35 @@ def m005_lead_summary_columns(db: Database) -> None:
     or email use the prefix, so the old indexes go), and a small index on the follow-ups pushed
     back 3 times or more (the audit's rule) spares a scan of every follow-up.
     """
-    low, high = REACHED_IDS[0], REACHED_IDS[-1]
     _run(
         db,
         f"""
         ALTER TABLE leads ADD COLUMN reached INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE leads ADD COLUMN last_event_at TEXT;
-        {_lead_summary_sql("leads.id").replace("WHERE id = leads.id", "")}
+        {_m005_recompute("leads.id")}
 
         CREATE TRIGGER stage_changes_summary_insert AFTER INSERT ON stage_changes
         WHEN (
             SELECT (
-                    NEW.to_stage_id BETWEEN {low} AND {high}
+                    NEW.to_stage_id BETWEEN 1 AND 62
                     AND reached & (1 << NEW.to_stage_id) = 0
                 ) OR last_event_at IS NULL OR last_event_at < NEW.at
             FROM leads WHERE id = NEW.lead_id
         )
         BEGIN
             UPDATE leads SET
-                reached = reached | CASE WHEN NEW.to_stage_id BETWEEN {low} AND {high}
+                reached = reached | CASE WHEN NEW.to_stage_id BETWEEN 1 AND 62
                                          THEN 1 << NEW.to_stage_id ELSE 0 END,
                 last_event_at = max(coalesce(last_event_at, NEW.at), NEW.at)
             WHERE id = NEW.lead_id;
         END;
         CREATE TRIGGER stage_changes_summary_update
         AFTER UPDATE OF lead_id, to_stage_id, at ON stage_changes BEGIN
-            {_lead_summary_sql("OLD.lead_id")}
-            {_lead_summary_sql("NEW.lead_id")}
+            {_m005_recompute("OLD.lead_id")}
+            {_m005_recompute("NEW.lead_id", " AND NEW.lead_id IS NOT OLD.lead_id")}
         END;
         CREATE TRIGGER stage_changes_summary_delete AFTER DELETE ON stage_changes BEGIN
-            {_lead_summary_sql("OLD.lead_id")}
+            {_m005_recompute("OLD.lead_id")}
         END;
         CREATE TRIGGER activities_summary_insert AFTER INSERT ON activities
         WHEN (
@@ -255,11 +257,11 @@ def m005_lead_summary_columns(db: Database) -> None:
             WHERE id = NEW.lead_id;
         END;
         CREATE TRIGGER activities_summary_update AFTER UPDATE OF lead_id, at ON activities BEGIN
-            {_lead_summary_sql("OLD.lead_id")}
-            {_lead_summary_sql("NEW.lead_id")}
+            {_m005_recompute("OLD.lead_id")}
+            {_m005_recompute("NEW.lead_id", " AND NEW.lead_id IS NOT OLD.lead_id")}
         END;
         CREATE TRIGGER activities_summary_delete AFTER DELETE ON activities BEGIN
-            {_lead_summary_sql("OLD.lead_id")}
+            {_m005_recompute("OLD.lead_id")}
         END;
 
         CREATE INDEX leads_stage_reached ON leads (stage_id, reached);
