@@ -1330,3 +1330,33 @@ def test_a_failed_report_starts_no_more_work_on_the_helper(scenario, monkeypatch
     assert len(jobs) == 2  # the audit, then the open deals
     assert started == []
     assert not [t for t in threading.enumerate() if t.name == "funnel-report"]
+
+
+def test_after_the_helper_loses_its_snapshot_its_queued_jobs_run_here(
+    funnel, scenario, monkeypatch
+):
+    """A helper job whose error ends the helper's read transaction is done again on the
+    report's connection, and so is every job queued behind it: none reads a newer snapshot."""
+    import threading
+
+    from funnelcli.services import reports
+    from funnelcli.store import reports as sql
+
+    expected = report(funnel)
+    real_count, real_open = reports.problem_count, sql.open_groups
+    threads: list[str] = []
+
+    def failing_count(conn, now):
+        if threading.current_thread().name == "funnel-report":
+            conn.execute("ROLLBACK")  # as SQLite does on some I/O errors
+            raise sqlite3.OperationalError("disk I/O error")
+        return real_count(conn, now)
+
+    def open_spy(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(reports, "problem_count", failing_count)
+    monkeypatch.setattr(sql, "open_groups", open_spy)
+    assert report(funnel) == expected
+    assert threads == ["MainThread"]

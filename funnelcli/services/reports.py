@@ -42,7 +42,7 @@ _EVERYTHING = sql.Wanted(
 #: Reports that give part of their work to a helper connection (see :func:`build`).
 PAIRED = (None, "kpis", "sources", "forecast", "cycle")
 #: What each report reads in its pass over the leads (``sql.lead_pass``): the dashboard and
-#: ``kpis`` need every part, and get them from one read of each lead's history.
+#: ``kpis`` need every part, and get them from one read of each lead's row.
 WANTED: dict[str | None, sql.Wanted] = {
     None: _EVERYTHING,
     "kpis": _EVERYTHING,
@@ -245,6 +245,10 @@ class _Background(Generic[T]):
         if self.cancelled:
             return
         try:
+            if not self.helper.conn.in_transaction:
+                # a job before this one failed and SQLite ended the read transaction: the
+                # snapshot is gone, so this job is done on the report's connection instead
+                raise sqlite3.OperationalError("the helper lost its snapshot")
             self.value = self.work(self.helper.conn)
         except BaseException as exc:  # handed to the report's thread by result()
             self.error = exc
@@ -262,10 +266,13 @@ class _Background(Generic[T]):
     def cancel(self) -> None:
         """Stop the worker (the report failed or was interrupted) before its connection closes."""
         self.cancelled = True  # a job still waiting for the one before it will not start
-        if self.thread is not None and self.thread.is_alive():
-            assert self.helper is not None
+        if self.thread is None:
+            return
+        assert self.helper is not None
+        while self.thread.is_alive():
+            # an interrupt that falls between two statements of the job is lost: repeat it
             self.helper.conn.interrupt()
-            self.thread.join()
+            self.thread.join(0.05)
 
 
 class _Gather:
@@ -469,7 +476,7 @@ class _Gather:
 
     # ---------------------------------------------------------------- sections
 
-    def kpis(self, helped: tuple[str, ...] = ("won", "recurring", "left_out_counts")):
+    def kpis(self, helped: tuple[str, ...] = ("won", "recurring", "left_out_counts")) -> KpiReport:
         """The KPIs; ``helped``: the parts the helper computes meanwhile (when there is one),
         chosen so that both sides take about as long (at 1M leads)."""
         self.prefetch(*helped)
@@ -604,8 +611,9 @@ def build(store: Store, opts: Options) -> Any:
 
     The reports in :data:`PAIRED` also open a helper connection paired to the same snapshot
     (``sql.Helper``) and give it the part of their work that does not wait for the long part
-    (the data-quality audit of the dashboard; the deals won, the recurring revenue and the
-    open deals of ``kpis``...). When pairing fails, everything runs on ``store``'s connection.
+    (the data-quality audit and the open deals of the dashboard; the deals won, the recurring
+    revenue and the left-out deals of ``kpis``...). When pairing fails, everything runs on
+    ``store``'s connection.
     """
     sql.prepare(store.conn)
     helper = sql.Helper.open(store.path, store.busy_timeout) if opts.section in PAIRED else None
