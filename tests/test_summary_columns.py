@@ -151,6 +151,31 @@ def test_every_command_keeps_the_summaries(funnel, db_path):
     }
 
 
+def test_an_import_writes_the_summaries_with_its_leads(funnel, db_path, monkeypatch):
+    """The new leads' history then rewrites no lead row: the triggers' updates are skipped,
+    so the history step changes exactly its own rows (a large import's speed rests on it)."""
+    from funnelcli.store import imports as sql
+
+    real = sql.record_new_lead_history
+    changes: list[tuple[int, int]] = []
+
+    def spy(conn, base, entry_stage_id):
+        history = conn.execute("SELECT count(*) FROM stage_changes").fetchone()[0]
+        before = conn.total_changes  # rows changed by statements and by their triggers
+        real(conn, base, entry_stage_id)
+        added = conn.execute("SELECT count(*) FROM stage_changes").fetchone()[0] - history
+        changes.append((conn.total_changes - before, added))
+
+    monkeypatch.setattr(sql, "record_new_lead_history", spy)
+    funnel("import", EXAMPLES / "crm-opportunities.csv", "--mapping", EXAMPLES / "crm-mapping.toml")
+    funnel("import", EXAMPLES / "web-form.csv")
+    assert len(changes) == 2
+    for changed, added in changes:
+        assert added > 0
+        assert changed == added
+    assert_summaries(db_path)
+
+
 def test_imports_and_re_imports_keep_the_summaries(funnel, db_path, tmp_path):
     crm = ("import", EXAMPLES / "crm-opportunities.csv", "--mapping", EXAMPLES / "crm-mapping.toml")
     funnel(*crm)

@@ -45,8 +45,8 @@ def _opportunity_stage_ids(pipeline: Pipeline) -> list[int]:
     return [s.id for s in pipeline.open if pipeline.rank(s) >= threshold]
 
 
-def _rules(pipeline: Pipeline) -> q.Pipeline:
-    return q.Pipeline(
+def _rules(pipeline: Pipeline) -> q.RuleStages:
+    return q.RuleStages(
         [s.id for s in pipeline.open],
         _opportunity_stage_ids(pipeline),
         pipeline.won.id,

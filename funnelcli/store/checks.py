@@ -26,7 +26,7 @@ class Cutoffs(NamedTuple):
     contact: str  # created before then, still untouched: never contacted
 
 
-class Pipeline(NamedTuple):
+class RuleStages(NamedTuple):
     """The stage ids the rules need."""
 
     open_ids: Sequence[int]
@@ -40,7 +40,7 @@ def _in(ids: Sequence[int]) -> str:
     return ", ".join(str(int(i)) for i in ids) or "NULL"
 
 
-def lead_rules(stages: Pipeline) -> dict[str, str]:
+def lead_rules(stages: RuleStages) -> dict[str, str]:
     """Rule name -> an SQL condition on lead ``l`` (parameters ``:today``, ``:stale`` and
     ``:contact``); each is cheap except the probes of ``never_contacted``, which come last in
     their ``CASE`` so that they run only for leads at the first stage that never moved."""
@@ -84,7 +84,7 @@ def _params(cutoffs: Cutoffs) -> Mapping[str, str]:
 
 
 def flagged_leads(
-    conn: sqlite3.Connection, stages: Pipeline, cutoffs: Cutoffs
+    conn: sqlite3.Connection, stages: RuleStages, cutoffs: Cutoffs
 ) -> dict[str, list[int]]:
     """Rule name -> the ids (ascending) of the leads it flags, for every rule of
     :func:`lead_rules`: one scan, each flagged lead returned once with its rules as bits."""
@@ -107,7 +107,7 @@ def flagged_leads(
     return found
 
 
-def flagged_counts(conn: sqlite3.Connection, stages: Pipeline, cutoffs: Cutoffs) -> int:
+def flagged_counts(conn: sqlite3.Connection, stages: RuleStages, cutoffs: Cutoffs) -> int:
     """How many (rule, lead) pairs the rules of :func:`lead_rules` flag: one scan, no rows."""
     sums = " + ".join(
         f"coalesce(sum(CASE WHEN {condition} THEN 1 ELSE 0 END), 0)"

@@ -16,7 +16,7 @@ from typing import Any
 
 from funnelcli.models import Activity, FollowUp, Lead, StageChange, StageKind
 from funnelcli.store.migrations import REACHED_IDS
-from funnelcli.store.queries import LEAD_COLUMNS, LEAD_FIELDS
+from funnelcli.store.queries import LEAD_COLUMNS, LEAD_COLUMNS_SQL
 
 #: Columns fetched to compare a file row with a lead (``id`` first).
 MATCH_COLUMNS = ("id", *LEAD_COLUMNS)
@@ -248,7 +248,7 @@ _BOOLS = ("price_only", "contact_decides", "needs_approval")
 def iter_leads(conn: sqlite3.Connection) -> Iterator[Lead]:
     """Every lead, by id, one at a time."""
     cursor = conn.execute(
-        f"SELECT {LEAD_FIELDS}, stages.name AS stage, stages.kind AS stage_kind "
+        f"SELECT {LEAD_COLUMNS_SQL}, stages.name AS stage, stages.kind AS stage_kind "
         "FROM leads JOIN stages ON stages.id = leads.stage_id ORDER BY leads.id"
     )
     for row in _dicts(cursor):

@@ -28,10 +28,10 @@ LEAD_COLUMNS = (
 _BOOL_COLUMNS = ("price_only", "contact_decides", "needs_approval")
 
 #: A lead's own columns, as ``Lead`` has them (not the summaries the schema keeps for reports).
-LEAD_FIELDS = ", ".join(f"leads.{c}" for c in ("id", *LEAD_COLUMNS))
+LEAD_COLUMNS_SQL = ", ".join(f"leads.{c}" for c in ("id", *LEAD_COLUMNS))
 
 _LEAD_SELECT = (
-    f"SELECT {LEAD_FIELDS}, stages.name AS stage, stages.kind AS stage_kind "
+    f"SELECT {LEAD_COLUMNS_SQL}, stages.name AS stage, stages.kind AS stage_kind "
     "FROM leads JOIN stages ON stages.id = leads.stage_id"
 )
 
