@@ -368,7 +368,7 @@ def lead_pass(
         counted = conn.execute(
             f"SELECT source, code, count(*) FROM (SELECT {source} AS source, "
             f"(({bucket}) * 4 + {flags}) * {peaks} + {peak} AS code {table} LIMIT -1) "
-            "GROUP BY 1, 2",
+            "GROUP BY 2, 1",  # the integer first: the sort compares text only on ties (-7 %)
             params,
         ).fetchall()
     else:
