@@ -1007,11 +1007,26 @@ def test_deals_read_by_scan_or_by_index_are_the_same(tricky):
         with store.read() as conn:
             gather = _gather(store)
             opportunity = gather.ladder.opportunity_stage_ids()
-            by_index, by_scan = (
-                sql.won_deals(conn, gather.won_id, gather.bounds, gather.scope, leads)
-                for leads in (10**9, 0)
-            )
-            assert by_index and sorted(by_index, key=repr) == sorted(by_scan, key=repr)
+            # won deals and recurring revenue come from covering indexes: as a table scan says
+            by_index = sql.won_deals(conn, gather.won_id, gather.bounds, gather.scope, 10**9)
+            by_scan = conn.execute(
+                "SELECT source, currency, amount_cents, unixepoch(closed_at) - "
+                "unixepoch(created_at), closed_at FROM leads NOT INDEXED "
+                "WHERE stage_id = ? AND closed_at >= ? AND closed_at < ?",
+                (gather.won_id, *gather.bounds),
+            ).fetchall()
+            assert by_index and sorted(map(tuple, by_index), key=repr) == sorted(by_scan, key=repr)
+            recurring = conn.execute(
+                "SELECT date(closed_at, 'localtime'), frequency, currency, count(*), "
+                "sum(amount_cents) FROM leads NOT INDEXED WHERE stage_id = ? AND frequency "
+                "IN ('monthly', 'quarterly', 'yearly') AND amount_cents IS NOT NULL "
+                "GROUP BY 1, 2, 3",
+                (gather.won_id,),
+            ).fetchall()
+            assert recurring and sorted(
+                (g.won_on.isoformat(), *g[1:])
+                for g in sql.recurring(conn, gather.won_id, gather.scope)
+            ) == sorted(recurring)
             listed = [
                 sql.left_out(conn, gather.open_ids, opportunity, gather.today, gather.scope, n)
                 for n in (10**9, 0)
@@ -1024,11 +1039,6 @@ def test_deals_read_by_scan_or_by_index_are_the_same(tricky):
             assert lost_by_index and sorted(lost_by_index, key=repr) == sorted(
                 lost_by_scan, key=repr
             )
-            recurring = [
-                sorted(sql.recurring(conn, gather.won_id, gather.scope, leads), key=repr)
-                for leads in (10**9, 0)
-            ]
-            assert recurring[0] and recurring[0] == recurring[1]
             counts = kpis.left_out_counts(kpis.left_out(listed[0], gather.today))
             for leads in (10**9, 0):
                 assert counts == sql.left_out_counts(
@@ -1360,3 +1370,35 @@ def test_after_the_helper_loses_its_snapshot_its_queued_jobs_run_here(
     monkeypatch.setattr(sql, "open_groups", open_spy)
     assert report(funnel) == expected
     assert threads == ["MainThread"]
+
+
+def test_deals_won_and_recurring_revenue_are_read_from_covering_indexes(tricky):
+    """Their queries read an index alone, never a table row (the speed of kpis at 1M leads)."""
+    from funnelcli.store import open_db
+    from funnelcli.store import reports as sql
+
+    store = open_db(tricky)
+    try:
+        with store.read() as conn:
+            gather = _gather(store)
+            for read, index in (
+                (
+                    lambda: sql.won_deals(conn, gather.won_id, gather.bounds, gather.scope, 1),
+                    "leads_closed_deals",
+                ),
+                (lambda: sql.recurring(conn, gather.won_id, gather.scope), "leads_recurring"),
+            ):
+                statements: list[str] = []
+                conn.set_trace_callback(statements.append)
+                assert read()
+                conn.set_trace_callback(None)
+                plans = [
+                    detail
+                    for statement in statements
+                    if statement.startswith("SELECT")
+                    for *_, detail in conn.execute(f"EXPLAIN QUERY PLAN {statement}")
+                ]
+                assert any(f"USING COVERING INDEX {index}" in p for p in plans), plans
+                assert not any(p.startswith("SCAN l") for p in plans), plans
+    finally:
+        store.close()

@@ -453,7 +453,7 @@ class _Gather:
 
     @cached_property
     def recurring(self) -> list[kpis.RecurringGroup]:
-        return sql.recurring(self.conn, self.won_id, self.scope, self.leads_ceiling)
+        return sql.recurring(self.conn, self.won_id, self.scope)
 
     def won_by_span(self, edges: sql.Edges) -> list[kpis.WonGroup]:
         """Deals won in each span of ``edges``, per currency."""
@@ -476,7 +476,9 @@ class _Gather:
 
     # ---------------------------------------------------------------- sections
 
-    def kpis(self, helped: tuple[str, ...] = ("won", "recurring", "left_out_counts")) -> KpiReport:
+    def kpis(
+        self, helped: tuple[str, ...] = ("won", "recurring", "left_out_counts", "open")
+    ) -> KpiReport:
         """The KPIs; ``helped``: the parts the helper computes meanwhile (when there is one),
         chosen so that both sides take about as long (at 1M leads)."""
         self.prefetch(*helped)
@@ -612,7 +614,7 @@ def build(store: Store, opts: Options) -> Any:
     The reports in :data:`PAIRED` also open a helper connection paired to the same snapshot
     (``sql.Helper``) and give it the part of their work that does not wait for the long part
     (the data-quality audit and the open deals of the dashboard; the deals won, the recurring
-    revenue and the left-out deals of ``kpis``...). When pairing fails, everything runs on
+    revenue, the open and the left-out deals of ``kpis``...). When pairing fails, everything runs on
     ``store``'s connection.
     """
     sql.prepare(store.conn)

@@ -258,19 +258,23 @@ def _closed_in_period(
     bounds: tuple[str, str],
     scope: Scope,
     leads: int,
+    covered: bool = False,
 ) -> tuple[str, str, list[Any]]:
     """FROM, WHERE and parameters for the deals closed in the period at ``stage_ids``.
 
-    A wide period scans the table; a narrow one reads ``leads_closed`` (``+stage_id`` keeps
-    SQLite from choosing ``leads_stage_reached`` instead).
+    ``covered``: the query reads only columns of ``leads_closed_deals`` (close date, stage,
+    source, currency, amount, creation, id): that index alone answers, whatever the period.
+    Otherwise a wide period scans the table; a narrow one reads the index and looks the rows
+    up (``+stage_id`` keeps SQLite from choosing ``leads_stage_reached`` instead).
     """
     where, params = scope.clause()
-    wide = _wide(conn, _in_range("closed_at"), bounds, leads)
+    wide = not covered and _wide(conn, _in_range("closed_at"), bounds, leads)
     ids = ", ".join(str(int(i)) for i in stage_ids)
     condition = (
         f"l.closed_at >= ? AND l.closed_at < ? AND {'' if wide else '+'}l.stage_id IN ({ids})"
     )
-    return f"leads l{_scan(wide)}", condition + where, [*bounds, *params]
+    table = "leads l INDEXED BY leads_closed_deals" if covered else f"leads l{_scan(wide)}"
+    return table, condition + where, [*bounds, *params]
 
 
 # --------------------------------------------------------------------------- the lead pass
@@ -437,7 +441,7 @@ def won_deals(
     leads: int,
 ) -> list[WonDeal]:
     """Every deal won in the period: source, currency, amount and seconds from creation to win."""
-    table, where, params = _closed_in_period(conn, [won_id], bounds, scope, leads)
+    table, where, params = _closed_in_period(conn, [won_id], bounds, scope, leads, covered=True)
     rows = conn.execute(
         "SELECT l.source, l.currency, l.amount_cents, "
         "unixepoch(l.closed_at) - unixepoch(l.created_at), l.closed_at "
@@ -466,7 +470,7 @@ def stage_times(
     ``CROSS JOIN`` keeps the deals as the outer loop (SQLite would otherwise read every stage
     change through ``stage_changes_to``).
     """
-    table, where, params = _closed_in_period(conn, [won_id], bounds, scope, leads)
+    table, where, params = _closed_in_period(conn, [won_id], bounds, scope, leads, covered=True)
     rows = conn.execute(
         f"""
         WITH stays AS (
@@ -618,22 +622,22 @@ def left_out_counts(
     }
 
 
-def recurring(
-    conn: sqlite3.Connection, won_id: int, scope: Scope, leads: int
-) -> list[RecurringGroup]:
+def recurring(conn: sqlite3.Connection, won_id: int, scope: Scope) -> list[RecurringGroup]:
     """Won recurring deals with an amount, grouped by the local day they were won.
 
-    SQLite's ``'localtime'`` modifier converts with the C library and the process's ``TZ``,
-    the same rules as Python's ``astimezone()``.
+    Read from ``leads_recurring`` alone (the frequencies are written into the SQL, so that
+    SQLite sees the query is within that partial index). SQLite's ``'localtime'`` modifier
+    converts with the C library and the process's ``TZ``, the same rules as Python's
+    ``astimezone()``.
     """
     where, params = scope.clause()
-    wide = _wide(conn, f"l.stage_id = {int(won_id)}", [], leads)
-    marks = ", ".join("?" for _ in RECURRING)
+    frequencies = ", ".join(f"'{f}'" for f in RECURRING)
     rows = conn.execute(
         "SELECT date(l.closed_at, 'localtime'), l.frequency, l.currency, count(*), "
-        f"sum(l.amount_cents) FROM leads l{_scan(wide)} WHERE l.stage_id = {int(won_id)} "
-        f"AND l.frequency IN ({marks}) AND l.amount_cents IS NOT NULL{where} GROUP BY 1, 2, 3",
-        [*RECURRING, *params],
+        "sum(l.amount_cents) FROM leads l INDEXED BY leads_recurring "
+        f"WHERE l.stage_id = {int(won_id)} AND l.frequency IN ({frequencies}) "
+        f"AND l.amount_cents IS NOT NULL{where} GROUP BY 1, 2, 3",
+        params,
     )
     return [
         RecurringGroup(date.fromisoformat(day), frequency, currency, n, cents)
@@ -662,7 +666,9 @@ def paths(
     took 2.5× as long.)
     """
     won_id, lost_id = (int(i) for i in ids)
-    table, where, params = _closed_in_period(conn, [won_id, lost_id], bounds, scope, leads)
+    table, where, params = _closed_in_period(
+        conn, [won_id, lost_id], bounds, scope, leads, covered=True
+    )
     rows = conn.execute(
         f"""
         SELECT source, won, types, count(*) FROM (
