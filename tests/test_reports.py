@@ -1402,3 +1402,29 @@ def test_deals_won_and_recurring_revenue_are_read_from_covering_indexes(tricky):
                 assert not any(p.startswith("SCAN l") for p in plans), plans
     finally:
         store.close()
+
+
+def test_a_dashboard_for_one_source_leaves_the_helper_to_the_audit(funnel, tricky, monkeypatch):
+    """For one source the audit (of every lead) is the longer side: the helper does only it,
+    and the figures are those computed without any helper."""
+    import threading
+
+    from funnelcli.store import reports as sql
+
+    real_open = sql.open_groups
+    threads: list[str] = []
+
+    def open_spy(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(sql, "open_groups", open_spy)
+    args = ("--db", tricky, "report", "--source", "web-form", "--format", "json")
+    paired = json.loads(funnel(*args).stdout)
+    assert threads == ["MainThread"]
+    assert paired["kpis"]["leads_created"] > 0
+    monkeypatch.setattr(sql.Helper, "open", classmethod(lambda cls, path, timeout: None))
+    assert json.loads(funnel(*args).stdout) == paired
+    threads.clear()
+    funnel("--db", tricky, "report", "--format", "json")
+    assert threads == ["MainThread"]  # no helper at all now: everything here

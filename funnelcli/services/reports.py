@@ -557,9 +557,11 @@ class _Gather:
         # (at 1M leads, about 1.15 s of work on each side), then the forecasts, which need
         # nothing more than the KPIs read.
         self.counts_now  # noqa: B018 -- starts the audit on the helper connection
-        self.prefetch("open")
+        # the audit covers every lead: for one source it is the longer side by itself
+        helped = () if self.opts.source else ("open",)
+        self.prefetch(*helped)
         sections = (
-            self.kpis(helped=("open",)),
+            self.kpis(helped=helped),
             self.funnel(),
             self.monthly(),
         )

@@ -513,8 +513,12 @@ def lost(
 
 
 def won_count(conn: sqlite3.Connection, won_id: int, scope: Scope) -> int:
+    """Every deal won. All sources: counted in ``leads_stage_reached``; one source: a scan of
+    the table beats looking up the source of every won deal (125 against 210 ms at 1M)."""
     where, params = scope.clause()
-    sql = f"SELECT count(*) FROM leads l WHERE l.stage_id = {int(won_id)}{where}"
+    sql = (
+        f"SELECT count(*) FROM leads l{_scan(bool(where))} WHERE l.stage_id = {int(won_id)}{where}"
+    )
     return int(conn.execute(sql, params).fetchone()[0])
 
 
