@@ -2,12 +2,13 @@
 
 Everything is grouped in SQL so that a report reads a few thousand rows, not a million. The
 queries ride the indexes of the schema: ``leads_created`` (leads created in the period),
-``leads_closed`` (deals closed in the period), ``leads_stage_reached`` (open and won/lost deals),
-``leads_expected_close`` (the pipeline), ``stage_changes_lead_stage`` (a lead's history; it
-covers the stage too) and ``activities_lead`` (a lead's actions) -- except where a range holds
-a large share of the leads: reading it through an index costs a table lookup per row, and a
-scan of the whole table is then cheaper (:func:`_wide`). ``benchmarks/report.py`` prints every
-plan and its time.
+``leads_closed_deals`` (deals closed in the period; it covers what the reports read of a
+won deal), ``leads_recurring`` (the recurring deals), ``leads_stage_reached`` (open and
+won/lost deals), ``leads_expected_close`` (the pipeline), ``stage_changes_lead_stage`` (a
+lead's history; it covers the stage too) and ``activities_lead`` (a lead's actions) -- except
+where a range holds a large share of the leads: reading it through an index costs a table
+lookup per row, and a scan of the whole table is then cheaper (:func:`_wide`).
+``benchmarks/report.py`` prints every plan and its time.
 
 A lead's **peak** (``funnelcli.kpis.peak_rank``) is computed here as the highest rank among the
 stages of its history and its current stage, ``lost`` left out, from the stages the lead has
