@@ -17,7 +17,7 @@ from funnelcli.errors import UsageError
 from funnelcli.services.stages import Pipeline, load
 from funnelcli.store import Store
 from funnelcli.store import checks as q
-from funnelcli.store.migrations import REACHED_IDS
+from funnelcli.store.migrations import all_recorded
 
 DEFAULT_STALE_DAYS = 30
 MAX_STALE_DAYS = 36_500
@@ -51,7 +51,8 @@ def _rules(pipeline: Pipeline) -> q.RuleStages:
         _opportunity_stage_ids(pipeline),
         pipeline.won.id,
         pipeline.open[0].id,
-        all(s.id in REACHED_IDS for s in pipeline.stages),
+        # every stage, lost too: a lead lost then reopened at the first stage has moved
+        all_recorded(s.id for s in pipeline.stages),
     )
 
 

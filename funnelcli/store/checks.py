@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from funnelcli.store.migrations import REACHED_IDS
+from funnelcli.store.migrations import reached_bit
 
 
 class Cutoffs(NamedTuple):
@@ -33,7 +33,7 @@ class RuleStages(NamedTuple):
     opportunity_ids: Sequence[int]
     won_id: int
     first_id: int
-    recorded: bool  # every stage id is one ``leads.reached`` records (REACHED_IDS)
+    recorded: bool  # ``leads.reached`` records every stage, lost included
 
 
 def _in(ids: Sequence[int]) -> str:
@@ -47,7 +47,7 @@ def lead_rules(stages: RuleStages) -> dict[str, str]:
     is_open = f"l.stage_id IN ({_in(stages.open_ids)})"
     is_opportunity = f"l.stage_id IN ({_in(stages.opportunity_ids)})"
     first = int(stages.first_id)
-    first_bit = 1 << first if first in REACHED_IDS else 0
+    first_bit = reached_bit(first)
     # Moves are recorded in ``reached`` when every stage is: a lead whose only bit is the
     # first stage's never moved (a move to the stage a lead is at is refused). Otherwise the
     # history says whether it moved.

@@ -12,7 +12,7 @@ storing ``"12.5"`` as text in an amount column.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -24,6 +24,17 @@ MIGRATION_SET = "funnelcli"
 #: Stage ids that ``leads.reached`` records, as ``1 << id``: the ids 1 to 62 written into
 #: :func:`m005_lead_summary_columns` (a shipped step: its SQL never changes).
 REACHED_IDS = range(1, 63)
+
+
+def reached_bit(stage_id: int) -> int:
+    """The bit of stage ``stage_id`` in ``leads.reached``; 0 for a stage it does not record."""
+    return 1 << stage_id if stage_id in REACHED_IDS else 0
+
+
+def all_recorded(stage_ids: Iterable[int]) -> bool:
+    """True when ``leads.reached`` records every one of these stages (readers may then trust
+    it instead of reading the history)."""
+    return all(stage_id in REACHED_IDS for stage_id in stage_ids)
 
 
 def _run(db: Database, script: str) -> None:

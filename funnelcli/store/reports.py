@@ -44,7 +44,7 @@ from funnelcli.kpis import (
     StageTimeGroup,
     WonDeal,
 )
-from funnelcli.store.migrations import REACHED_IDS
+from funnelcli.store.migrations import all_recorded, reached_bit
 
 #: Frequencies that bill again after the win.
 RECURRING = ("monthly", "quarterly", "yearly")
@@ -110,11 +110,6 @@ def _rank_case(column: str, ranks: Mapping[int, int]) -> str:
     return f"CASE {column} {whens} ELSE 0 END"
 
 
-def recorded(ranks: Mapping[int, int]) -> bool:
-    """True when ``leads.reached`` records every ranked stage (then it holds the peaks)."""
-    return all(stage_id in REACHED_IDS for stage_id in ranks)
-
-
 def peak_sql(ranks: Mapping[int, int], won_id: int, lost_id: int, alias: str = "l") -> str:
     """The peak of lead ``alias`` as ``rank + 1``, 0 when it was only ever lost.
 
@@ -122,7 +117,7 @@ def peak_sql(ranks: Mapping[int, int], won_id: int, lost_id: int, alias: str = "
     ``leads.reached``, the bits of the stages the lead has ever been at (kept by triggers): a
     ``CASE`` tests the ranked stages from the top down, on the lead's own row.
 
-    A pipeline with a stage id outside :data:`REACHED_IDS` (more than 62 stages ever made) is
+    A pipeline with a stage id ``leads.reached`` does not record (more than 62 stages ever made) is
     not fully recorded there: the lead's history is then read instead, through a correlated
     subquery on ``stage_changes_lead_stage`` (it covers ``to_stage_id``), ≈0.9 µs a lead at
     3M stage changes. Callers put the peak in a derived table with ``LIMIT -1``: that keeps
@@ -130,9 +125,9 @@ def peak_sql(ranks: Mapping[int, int], won_id: int, lost_id: int, alias: str = "
     run) the expression once per use of the peak.
     """
     current = _rank_case(f"{alias}.stage_id", ranks)
-    if recorded(ranks):
+    if all_recorded(ranks):
         tests = " ".join(
-            f"WHEN {alias}.reached & {1 << int(stage_id)} THEN {int(rank) + 1}"
+            f"WHEN {alias}.reached & {reached_bit(int(stage_id))} THEN {int(rank) + 1}"
             for stage_id, rank in sorted(ranks.items(), key=lambda item: -item[1])
         )
         history = f"CASE {tests} ELSE 0 END"
@@ -331,7 +326,7 @@ def lead_pass(
     """
     won_id, lost_id = (int(i) for i in ids)
     where, params = scope.clause()
-    if wanted.lost and not where and recorded(ranks):
+    if wanted.lost and not where and all_recorded(ranks):
         apart = lost_peaks(conn, ranks, won_id, lost_id)
         tally = lead_pass(conn, ranks, ids, edges, scope, wanted._replace(lost=False), leads)
         return tally._replace(lost=apart)
@@ -395,7 +390,7 @@ def lost_peaks(
     ``reached`` (a few dozen) in ``leads_stage_reached`` order -- no table row, no sort -- and
     computes the peak once per value.
     """
-    assert recorded(ranks)
+    assert all_recorded(ranks)
     rows = conn.execute(
         f"SELECT {peak_sql(ranks, won_id, lost_id)}, count(*) FROM leads l "
         f"INDEXED BY leads_stage_reached WHERE l.stage_id = {int(lost_id)} GROUP BY l.reached"
