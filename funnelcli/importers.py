@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Generic, TypeVar
 
 from funnelcli import dates
 from funnelcli.errors import DataError, FunnelError, InputFileError, UsageError
@@ -1193,8 +1193,13 @@ class StageWords:
         return found
 
 
-class RowParser:
-    """Common machinery: cell parsers per mapped column, problems with their column names."""
+#: What a parser makes of a valid row.
+V = TypeVar("V")
+
+
+class RowParser(Generic[V]):
+    """Common machinery: cell parsers per mapped column, problems with their column names;
+    each kind turns a row's parsed cells into its values (:meth:`values`)."""
 
     #: The fields this kind knows, in the order of the values list.
     FIELDS: tuple[str, ...] = ()
@@ -1241,6 +1246,19 @@ class RowParser:
 
     def _wrap_date(self, name: str, column: DateColumn) -> CellParser:
         return column
+
+    def parse(self, line: int, fields: list[str]) -> V | list[Problem] | None:
+        """A valid row's values, its problems, or None for an empty row."""
+        cells, problems = self.cells(line, fields)
+        if cells is None:
+            return None
+        if problems:
+            return problems
+        return self.values(line, cells)
+
+    def values(self, line: int, cells: list[Any]) -> V | list[Problem]:
+        """The values of a row whose cells all parsed (or the problems between cells)."""
+        raise NotImplementedError
 
     def cells(self, line: int, fields: list[str]) -> tuple[list[Any] | None, list[Problem]]:
         """Parsed values by field position (None for an empty row) and the problems found."""
@@ -1371,7 +1389,7 @@ class LeadValues:
         return {c: cells[p] for c, p in LEAD_COLUMN_POSITIONS if cells[p] is not None}
 
 
-class LeadParser(RowParser):
+class LeadParser(RowParser[LeadValues]):
     FIELDS = LEAD_FIELDS
     DATES = {
         "created": (True, False),
@@ -1412,13 +1430,7 @@ class LeadParser(RowParser):
             orders=orders,
         )
 
-    def parse(self, line: int, fields: list[str]) -> LeadValues | list[Problem] | None:
-        """A valid row, its problems, or None for an empty row."""
-        cells, problems = self.cells(line, fields)
-        if cells is None:
-            return None
-        if problems:
-            return problems
+    def values(self, line: int, cells: list[Any]) -> LeadValues | list[Problem]:
         name = cells[0]
         if cells[1] or cells[2]:
             first, last = cells[1], cells[2]
@@ -1540,7 +1552,7 @@ def collapse_keep_lines(text: str) -> str:
 _CLOCK = re.compile(r"[ T](\d{1,2}[:h]\d{2}(?::\d{2})?\s*(?:[AaPp][Mm])?)$")
 
 
-class FollowUpParser(RowParser):
+class FollowUpParser(RowParser[FollowUpValues]):
     FIELDS = (
         "lead", "lead_id", "lead_email", "lead_external_id", "text", "due", "due_time",
         "created", "done", "done_note", "status",
@@ -1581,12 +1593,7 @@ class FollowUpParser(RowParser):
 
         return due
 
-    def parse(self, line: int, fields: list[str]) -> FollowUpValues | list[Problem] | None:
-        cells, problems = self.cells(line, fields)
-        if cells is None:
-            return None
-        if problems:
-            return problems
+    def values(self, line: int, cells: list[Any]) -> FollowUpValues | list[Problem]:
         ref = _lead_ref(cells)
         text, due, due_time, created, done, note, status = cells[4:]
         if not (ref.external_id or ref.email or ref.ref):
@@ -1635,7 +1642,7 @@ def parse_activity_type(text: str) -> str:
     return word
 
 
-class ActivityParser(RowParser):
+class ActivityParser(RowParser[ActivityValues]):
     FIELDS = ("lead", "lead_id", "lead_email", "lead_external_id", "type", "text", "at")
     DATES = {"at": (True, False)}
 
@@ -1655,12 +1662,7 @@ class ActivityParser(RowParser):
             orders=orders,
         )
 
-    def parse(self, line: int, fields: list[str]) -> ActivityValues | list[Problem] | None:
-        cells, problems = self.cells(line, fields)
-        if cells is None:
-            return None
-        if problems:
-            return problems
+    def values(self, line: int, cells: list[Any]) -> ActivityValues | list[Problem]:
         ref = _lead_ref(cells)
         kind, text, at = cells[4:]
         if not (ref.external_id or ref.email or ref.ref):

@@ -445,7 +445,7 @@ def _invalid_rows(summary: Summary) -> DataError:
 class _Merge:
     """Shared loop: parse each record, reject or take it; progress; the dates' final check."""
 
-    parser: RowParser
+    parser: RowParser[Any]
 
     def __init__(
         self,
@@ -469,7 +469,7 @@ class _Merge:
             self._run(source, progress)
 
     def _run(self, source: CsvFile, progress: Progress | None) -> None:
-        parse = self.parser.parse  # type: ignore[attr-defined]
+        parse = self.parser.parse
         take = self.take
         summary = self.summary
         count = 0
@@ -838,7 +838,7 @@ class _LeadFinder:
         return sql.lead_id_by_external_id(conn, text)
 
 
-def _missing_lead(parser: RowParser, line: int, ref: LeadRef) -> Problem:
+def _missing_lead(parser: RowParser[Any], line: int, ref: LeadRef) -> Problem:
     for name in ("lead_external_id", "lead_email", "lead", "lead_id"):
         header = parser.header_of(name)
         if header is not None:
