@@ -187,6 +187,7 @@ def test_csv_output(funnel, db_path):
 
 @pytest.mark.parametrize("days", ["0", "-3", "1000000"])
 def test_bad_stale_days(funnel, days):
+    funnel("init")
     result = funnel("check", "--stale-days", days, code=2)
     assert result.stderr == (
         f"Error: invalid --stale-days {days}: expected a number of days from 1 to 36500\n"

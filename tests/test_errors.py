@@ -68,10 +68,8 @@ def test_read_only_database_exits_77(funnel, db_path, monkeypatch):
         # root ignores file modes: open the file read-only the way SQLite would see it
         real_connect = sqlite3.connect
 
-        def read_only(path, *args, **kwargs):
-            if kwargs.pop("uri", False):  # already a URI (the read-only identification)
-                return real_connect(path, *args, uri=True, **kwargs)
-            return real_connect(f"file:{path}?mode=ro", *args, uri=True, **kwargs)
+        def read_only(database, *args, **kwargs):
+            return real_connect(str(database).replace("mode=rw", "mode=ro"), *args, **kwargs)
 
         monkeypatch.setattr("funnelcli.store.sqlite3.connect", read_only)
     else:
@@ -91,7 +89,7 @@ def test_unwritable_folder_exits_77(funnel, tmp_path, monkeypatch):
 
     monkeypatch.setattr("funnelcli.store.os.open", denied)
     path = tmp_path / "new.db"
-    result = funnel("--db", str(path), "list", code=77)
+    result = funnel("--db", str(path), "add", "A", code=77)
     assert result.stderr == (
         f"Error: cannot create the database {path}: permission denied\n"
         "Hint: choose a writable folder with --db or FUNNEL_DB\n"
@@ -101,7 +99,7 @@ def test_unwritable_folder_exits_77(funnel, tmp_path, monkeypatch):
 
 def test_folder_that_does_not_exist_is_a_usage_error(funnel, tmp_path):
     missing = tmp_path / "nope" / "funnel.db"
-    result = funnel("--db", str(missing), "list", code=2)
+    result = funnel("--db", str(missing), "add", "A", code=2)
     assert result.stderr == (
         f"Error: cannot create the database {missing}: the folder {missing.parent} does not exist\n"
     )
@@ -131,6 +129,7 @@ def test_ctrl_c_exits_130(funnel, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
+    funnel("init")
     monkeypatch.setattr("funnelcli.services.leads.list_leads", interrupted)
     result = funnel("list", code=130)
     assert result.stderr == "Error: interrupted; nothing was written by the unfinished command\n"
@@ -140,6 +139,7 @@ def test_a_bug_gives_one_line_not_a_traceback(funnel, monkeypatch):
     def broken(*args, **kwargs):
         raise ZeroDivisionError("division by zero")
 
+    funnel("init")
     monkeypatch.setattr("funnelcli.services.leads.list_leads", broken)
     result = funnel("list", code=70)
     assert result.stderr == (
@@ -151,7 +151,7 @@ def test_a_bug_gives_one_line_not_a_traceback(funnel, monkeypatch):
 
 
 def test_database_created_owner_only_by_the_cli(funnel, db_path):
-    funnel("list")
+    assert funnel("add", "A").stderr == f"created {db_path}\n"
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
 
 

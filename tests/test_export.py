@@ -159,10 +159,12 @@ def test_json_and_jsonl(funnel, filled, tmp_path):
     assert len(lines) == 13
     assert json.loads(lines[0])["amount_cents"] == 1200000
     assert json.loads(funnel("export", "activities", "-f", "json").stdout)[0]["type"] == "call"
+    funnel("--db", tmp_path / "empty.db", "init")
     assert funnel("--db", tmp_path / "empty.db", "export", "-f", "json").stdout == "[]\n"
 
 
 def test_empty_csv_export_still_has_its_header(funnel, tmp_path):
+    funnel("--db", tmp_path / "empty.db", "init")
     result = funnel("--db", tmp_path / "empty.db", "export", "follow-ups")
     assert result.stdout.splitlines() == [
         "id,lead_id,text,due_date,due_time,status,created_at,done_at,done_note,snooze_count,"
@@ -200,6 +202,7 @@ def test_a_failed_export_leaves_no_temporary_file(funnel, tmp_path, monkeypatch)
         raise OSError("disk on fire")
 
     monkeypatch.setattr(exports, "_write_csv", boom)
+    funnel("init")
     funnel("export", "--output", tmp_path / "x.csv", code=70)
     assert os.listdir(tmp_path) == ["funnel.db"] or all(
         not name.endswith(".tmp") for name in os.listdir(tmp_path)

@@ -290,6 +290,7 @@ def test_stderr_says_when_the_transaction_starts_and_commits(funnel, tmp_path):
     """Two plain lines on stderr (a terminal or not): a long import shows where it is, and the
     kill tests wait for them."""
     good = write(tmp_path, "Name,Email\nAl,al@x.ca\n", "good.csv")
+    funnel("init")
     lines = funnel("import", good).stderr.splitlines()
     assert lines[2:4] == ["Writing in one transaction: all rows or none…", "Committing…"]
     again = funnel("import", good, "--dry-run").stderr.splitlines()
@@ -351,6 +352,7 @@ def test_json_summary(funnel, tmp_path):
 
 
 def test_missing_file_exits_66(funnel, tmp_path):
+    funnel("init")
     result = funnel("import", tmp_path / "nope.csv", code=66)
     assert result.stderr.startswith(f"Error: cannot read {tmp_path / 'nope.csv'}: no such file")
 

@@ -111,13 +111,14 @@ def test_add_json_output(funnel):
     ],
 )  # fmt: skip
 def test_add_refuses_bad_values_and_writes_nothing(funnel, db_path, args, message):
-    funnel("list")  # the database exists
+    funnel("init")  # the database exists
     result = funnel("add", "X", *args, code=2)
     assert result.stderr.splitlines()[0] == f"Error: {message}"
     assert rows(db_path, "SELECT count(*) AS n FROM leads") == [{"n": 0}]
 
 
 def test_add_refuses_an_empty_name(funnel):
+    funnel("init")
     assert funnel("add", "  ", code=2).stderr == "Error: a lead needs a name\n"
 
 
@@ -197,6 +198,7 @@ def test_list_csv_has_every_field(funnel, three_leads):
 
 
 def test_list_empty(funnel):
+    funnel("init")
     assert funnel("list", "-f", "json").stdout == "[]\n"
     assert funnel("list", "-f", "csv").stdout.startswith("id,name,company,email,")
     result = funnel("list")
@@ -206,6 +208,7 @@ def test_list_empty(funnel):
 
 @pytest.mark.parametrize("limit", ["0", "99999999999999999999"])
 def test_list_rejects_a_bad_limit(funnel, limit):
+    funnel("init")
     assert funnel("list", "--limit", limit, code=2).stderr == (
         f"Error: invalid --limit {limit}: expected a number from 1 to 1,000,000,000\n"
     )
@@ -243,6 +246,7 @@ def test_show_card_and_json(funnel):
 
 
 def test_show_unknown_lead(funnel):
+    funnel("init")
     result = funnel("show", "42", code=2)
     assert result.stderr == (
         "Error: no lead '42': expected a lead id, external id or email\n"
@@ -492,6 +496,7 @@ def test_advance_to_won_by_name_closes_the_lead(funnel, db_path):
 
 
 def test_default_currency_is_configurable(funnel, db_path):
+    funnel("init")
     assert funnel("config", "currency").stdout == "currency = CAD\n"
     assert funnel("config", "currency", "eur").stdout == "currency = EUR\n"
     funnel("add", "A", "--amount", "10")

@@ -119,6 +119,7 @@ def test_empty_machine_formats(funnel, leads):
 
 
 def test_empty_database_is_quiet_too(funnel, db_path):
+    funnel("init")
     result = funnel("overdue", "--exit-code")
     assert (result.stdout, result.stderr) == ("", "")
 

@@ -160,10 +160,16 @@ def lead_count(db: Path) -> int:
 
 @pytest.mark.parametrize("wal_bytes", KILL_AT_WAL_BYTES)
 def test_killed_while_writing_leaves_before_or_after(tmp_path, wal_bytes):
-    """SIGKILL a large write (a 60,000-lead demo build) once its WAL has grown to ``wal_bytes``."""
+    """SIGKILL a large write (a 60,000-lead demo build) once its WAL has grown to ``wal_bytes``.
+
+    The demo is built in a marked file beside its target and renamed at the end: the database
+    being written holds 0 or 60,000 leads, the target is untouched, and the next build removes
+    the half-built file.
+    """
     db = tmp_path / "demo.db"
-    wal = Path(f"{db}-wal")
     proc = spawn("demo", "--db", str(db), "--leads", "60000", cwd=tmp_path)
+    building = tmp_path / f".demo.db.{proc.pid}.demo-build"
+    wal = Path(f"{building}-wal")
     deadline = time.monotonic() + 60
     while proc.poll() is None and time.monotonic() < deadline:
         if wal.exists() and wal.stat().st_size >= wal_bytes:
@@ -173,10 +179,14 @@ def test_killed_while_writing_leaves_before_or_after(tmp_path, wal_bytes):
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert reached, "the write never reached the kill point"
-    assert lead_count(db) in (0, 60000)
-    assert integrity(db) == "ok"
-    again = funnel_process("--db", str(db), "stages")  # the next command works
+    assert not db.exists()  # the target appears only whole
+    assert lead_count(building) in (0, 60000)
+    assert integrity(building) == "ok"
+    assert rows(building, "SELECT value FROM settings WHERE key = 'demo'") == [{"value": "true"}]
+    again = funnel_process("demo", "--db", str(db), "--leads", "50", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
+    assert lead_count(db) == 50
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
 # --------------------------------------------------------------------------- pipes and terminals
@@ -286,7 +296,7 @@ def test_full_disk_exits_74_and_rolls_back(funnel, db_path, monkeypatch):
 
     def capped(*args, **kwargs):
         conn = real_connect(*args, **kwargs)
-        if not kwargs.get("uri"):  # the read/write connection
+        if "mode=rw" in str(args[0]):  # the read/write connection
             pages = conn.execute("PRAGMA page_count").fetchone()[0]
             conn.execute(f"PRAGMA max_page_count = {pages + 1}")
         return conn

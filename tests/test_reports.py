@@ -653,6 +653,7 @@ def test_save_errors(funnel, scenario, tmp_path):
 
 
 def test_empty_database_reports_undefined_rates(funnel):
+    funnel("init")
     data = report(funnel, "kpis")
     assert data["leads_created"] == 0
     assert data["lead_to_opportunity"] == {"rate": None, "numerator": 0, "denominator": 0}

@@ -84,6 +84,7 @@ def test_remove_only_unused_open_stages(funnel):
 
 
 def test_stage_errors(funnel):
+    funnel("init")
     assert funnel("stages", "rename", "nope", "x", code=2).stderr.startswith(
         "Error: unknown stage 'nope': expected one of new, contacted"
     )

@@ -510,7 +510,7 @@ def renumber(mapping: dict[str, int]) -> Callable[[Invoke, Path], None]:
     """Give stages new ids on a database without leads yet (nothing refers to them)."""
 
     def prepare(funnel: Invoke, db: Path) -> None:
-        funnel("--db", db, "stages")
+        funnel("--db", db, "init")
         conn = sqlite3.connect(db)
         with conn:
             for name, new_id in mapping.items():
@@ -743,5 +743,6 @@ def test_problem_count_is_the_sum_of_the_audits_counts(funnel, tmp_path, pipelin
 
 
 def test_problem_count_of_an_empty_database_is_zero(funnel, db_path):
+    funnel("init")
     dashboard = json.loads(funnel("report", "-f", "json").stdout)
     assert dashboard["data_quality_problems"] == 0

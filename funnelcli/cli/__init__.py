@@ -49,7 +49,9 @@ COMMANDS = {
     "export": "transfer",
     "stages": "stages",
     "config": "stages",
+    "init": "admin",
     "backup": "admin",
+    "restore": "admin",
     "demo": "admin",
 }
 
@@ -210,14 +212,20 @@ class State:
         self._store: Any = None
         self._out: Output | None = None
 
-    def store(self) -> Any:
-        """The open, migrated database (opened on first use)."""
+    def store(self, *, create: bool = False) -> Any:
+        """The open, migrated database (opened on first use).
+
+        Only commands that write pass ``create=True``: a command that only reads refuses a
+        missing file (66), so a mistyped path cannot make a cron job silently report nothing.
+        """
         if self._store is None:
             from funnelcli.store import ensure_parent, open_db
 
-            if self.is_default_db:
+            if self.is_default_db and create:
                 ensure_parent(self.db_path)
-            self._store = open_db(self.db_path, busy_timeout=config.busy_timeout())
+            self._store = open_db(self.db_path, busy_timeout=config.busy_timeout(), create=create)
+            if self._store.created:
+                self.out.note(f"created {self.db_path}")
         return self._store
 
     @property
@@ -248,6 +256,7 @@ def root(
             envvar="FUNNEL_DB",
             help="Database file [default: FUNNEL_DB, else funnel.db in your app data folder].",
             dir_okay=False,
+            readable=False,  # an unreadable file is ours to report (77), not click's (2)
             show_default=False,
         ),
     ] = None,

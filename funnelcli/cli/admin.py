@@ -1,4 +1,4 @@
-"""Looking after the data: ``check`` (the audit), ``backup`` and ``demo``."""
+"""Looking after the data: ``init``, ``check`` (the audit), ``backup``, ``restore``, ``demo``."""
 
 from __future__ import annotations
 
@@ -86,6 +86,28 @@ def check(
 
 
 @commands.command()
+def init(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            metavar="PATH",
+            help="The database to create [default: the global --db, FUNNEL_DB, else the app "
+            "data folder's].",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Create (and migrate) an empty database and print its path; fine if it exists already."""
+    st = state(ctx)
+    if db is not None:
+        st.db_path, st.is_default_db = db.expanduser(), False
+    store = st.store(create=True)
+    st.out.line(str(store.path))
+
+
+@commands.command()
 def backup(
     ctx: typer.Context,
     path: Annotated[
@@ -105,6 +127,43 @@ def backup(
         )
     else:
         record = {"path": str(done.path), "bytes": done.size, "leads": done.leads}
+        st.out.json(record) if fmt is Format.JSON else st.out.csv([record])
+
+
+@commands.command()
+def restore(
+    ctx: typer.Context,
+    path: Annotated[
+        Path,
+        typer.Argument(help="The backup file to restore.", metavar="BACKUP", show_default=False),
+    ],
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace a live database that holds leads (a copy is kept)."),
+    ] = False,
+    fmt: FormatOption = Format.TABLE,
+) -> None:
+    """Restore a backup into the live database, safely (never restore with cp).
+
+    The backup is verified first; the state it replaces is kept as a new backup file beside
+    the live database, and both paths are printed.
+    """
+    from funnelcli.services import admin
+
+    st = state(ctx)
+    done = admin.restore(st.store(create=True), path, force=force)
+    kept = str(done.kept.path) if done.kept else None
+    if fmt is Format.TABLE:
+        st.out.line(f"Restored {done.leads} leads from {done.source} into {done.live}")
+        if kept:
+            st.out.line(f"The replaced database is kept in {kept}")
+    else:
+        record = {
+            "backup": str(done.source),
+            "database": str(done.live),
+            "leads": done.leads,
+            "kept": kept,
+        }
         st.out.json(record) if fmt is Format.JSON else st.out.csv([record])
 
 

@@ -22,7 +22,7 @@ def _store(ctx: typer.Context) -> Any:
     path = config.db_path(explicit, typer.get_app_dir("funnel"))
     if not Path(path).is_file():
         return None
-    return open_db(Path(path), busy_timeout=0.5)
+    return open_db(Path(path), busy_timeout=0.5, create=False)
 
 
 def lead_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:

@@ -204,7 +204,7 @@ def add(
 
     st = state(ctx)
     when = due(st, due_text)
-    item = followups.add(st.store(), lead, text, when)
+    item = followups.add(st.store(create=True), lead, text, when)
     _print(
         st.out,
         fmt,
@@ -267,7 +267,7 @@ def done(
 
     st = state(ctx)
     ident = follow_up_id(follow_up)
-    kept = followups.done(st.store(), ident, note=note, at=moment(st, at))
+    kept = followups.done(st.store(create=True), ident, note=note, at=moment(st, at))
     item = kept.item
     _print(
         st.out,
@@ -294,7 +294,7 @@ def snooze(
 
     st = state(ctx)
     ident = follow_up_id(follow_up)
-    snoozed = followups.snooze(st.store(), ident, due(st, when, "WHEN"))
+    snoozed = followups.snooze(st.store(create=True), ident, due(st, when, "WHEN"))
     item = snoozed.item
     _print(
         st.out,
@@ -325,7 +325,7 @@ def edit(
     st = state(ctx)
     ident = follow_up_id(follow_up)
     when = due(st, due_text) if due_text is not None else None
-    item = followups.edit(st.store(), ident, text=text, due=when)
+    item = followups.edit(st.store(create=True), ident, text=text, due=when)
     _print(
         st.out,
         fmt,
@@ -340,7 +340,7 @@ def delete(ctx: typer.Context, follow_up: IdArgument, fmt: FormatOption = Format
     from funnelcli.services import followups
 
     st = state(ctx)
-    item = followups.delete(st.store(), follow_up_id(follow_up))
+    item = followups.delete(st.store(create=True), follow_up_id(follow_up))
     _print(
         st.out,
         fmt,
@@ -373,7 +373,7 @@ def log(
     from funnelcli.services import activities
 
     st = state(ctx)
-    logged = activities.log(st.store(), lead, type_, text, at=moment(st, at))
+    logged = activities.log(st.store(create=True), lead, type_, text, at=moment(st, at))
     activity, target = logged.activity, logged.lead
     _print(
         st.out,

@@ -191,7 +191,7 @@ def add(
     st = state(ctx)
     cents, currency = amount(amount_text, currency)
     added = leads.add_lead(
-        st.store(),
+        st.store(create=True),
         name,
         company=company,
         email=email,
@@ -334,7 +334,7 @@ def edit(
         "currency": currency,
         "lost_reason": lost_reason,
     }
-    edited = leads.update_lead(st.store(), lead, _changes(values, unset))
+    edited = leads.update_lead(st.store(create=True), lead, _changes(values, unset))
     _report_edit(st.out, edited, fmt)
 
 
@@ -377,7 +377,7 @@ def qualify(
         "expected_close": future_date(st, expected_close, "--expected-close"),
         "probability": probability,
     }
-    edited = leads.update_lead(st.store(), lead, _changes(values, unset))
+    edited = leads.update_lead(st.store(create=True), lead, _changes(values, unset))
     _report_edit(st.out, edited, fmt)
 
 
@@ -420,7 +420,7 @@ def advance(
     from funnelcli.services import leads
 
     st = state(ctx)
-    moved = leads.advance(st.store(), lead, stage, at=moment(st, at), note=note)
+    moved = leads.advance(st.store(create=True), lead, stage, at=moment(st, at), note=note)
     _report_move(st.out, moved, fmt)
 
 
@@ -442,7 +442,12 @@ def win(
     st = state(ctx)
     cents, currency = amount(amount_text)
     moved = leads.win(
-        st.store(), lead, amount_cents=cents, currency=currency, at=moment(st, at), note=note
+        st.store(create=True),
+        lead,
+        amount_cents=cents,
+        currency=currency,
+        at=moment(st, at),
+        note=note,
     )
     _report_move(st.out, moved, fmt)
 
@@ -462,5 +467,5 @@ def lose(
     from funnelcli.services import leads
 
     st = state(ctx)
-    moved = leads.lose(st.store(), lead, reason=reason, at=moment(st, at))
+    moved = leads.lose(st.store(create=True), lead, reason=reason, at=moment(st, at))
     _report_move(st.out, moved, fmt)

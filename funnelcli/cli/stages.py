@@ -82,7 +82,9 @@ def add_stage(
     from funnelcli.services import stages
 
     st = state(ctx)
-    stage = stages.add_stage(st.store(), name, probability=probability, after=after, before=before)
+    stage = stages.add_stage(
+        st.store(create=True), name, probability=probability, after=after, before=before
+    )
     if fmt is Format.TABLE:
         st.out.line(
             f"Added stage {stage.name!r} at position {stage.position} ({stage.probability} %)"
@@ -101,7 +103,7 @@ def rename_stage(
     from funnelcli.services import stages
 
     st = state(ctx)
-    stage = stages.rename_stage(st.store(), old, new)
+    stage = stages.rename_stage(st.store(create=True), old, new)
     st.out.line(f"Renamed stage {old!r} to {stage.name!r}")
 
 
@@ -113,7 +115,7 @@ def move_stage(
     from funnelcli.services import stages
 
     st = state(ctx)
-    order = stages.move_stage(st.store(), name, after=after, before=before)
+    order = stages.move_stage(st.store(create=True), name, after=after, before=before)
     st.out.line("Pipeline: " + " → ".join(s.name for s in order))
 
 
@@ -129,7 +131,7 @@ def set_probability(
     from funnelcli.services import stages
 
     st = state(ctx)
-    stage = stages.set_probability(st.store(), name, probability)
+    stage = stages.set_probability(st.store(create=True), name, probability)
     st.out.line(f"Stage {stage.name!r}: win probability {stage.probability} %")
 
 
@@ -139,7 +141,7 @@ def set_opportunity(ctx: typer.Context, name: StageName) -> None:
     from funnelcli.services import stages
 
     st = state(ctx)
-    stage = stages.set_opportunity(st.store(), name)
+    stage = stages.set_opportunity(st.store(create=True), name)
     st.out.line(f"Leads become opportunities at stage {stage.name!r}")
 
 
@@ -149,7 +151,7 @@ def remove_stage(ctx: typer.Context, name: StageName) -> None:
     from funnelcli.services import stages
 
     st = state(ctx)
-    stage = stages.remove_stage(st.store(), name)
+    stage = stages.remove_stage(st.store(create=True), name)
     st.out.line(f"Removed stage {stage.name!r}")
 
 
@@ -169,6 +171,6 @@ def config_command(
     if key not in (None, "currency"):
         raise UsageError(f"unknown setting {key!r}: expected currency")
     if value is not None:
-        st.out.line(f"currency = {leads.set_default_currency(st.store(), value)}")
+        st.out.line(f"currency = {leads.set_default_currency(st.store(create=True), value)}")
         return
     st.out.line(f"currency = {leads.get_default_currency(st.store())}")

@@ -80,6 +80,7 @@ def import_(
             help="A TOML file with the columns, stages and options of a repeated import.",
             metavar="FILE.toml",
             dir_okay=False,
+            readable=False,  # an unreadable mapping file is ours to report (66)
             show_default=False,
         ),
     ] = None,
@@ -166,7 +167,7 @@ def import_(
         )
     out = st.out
     job = imports.ImportJob(
-        st.store(), file, options, stdin=_stdin_bytes() if file == "-" else None
+        st.store(create=not dry_run), file, options, stdin=_stdin_bytes() if file == "-" else None
     )
     try:
         for line in job.describe():

@@ -1,14 +1,17 @@
-"""Looking after the database file: consistent backups."""
+"""Looking after the database file: consistent backups and safe restores."""
 
 from __future__ import annotations
 
 import errno
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from funnelcli.errors import PermissionDenied, StorageError, UsageError
-from funnelcli.store import Store
+from funnelcli import dates
+from funnelcli.errors import InputFileError, PermissionDenied, StorageError, UsageError
+from funnelcli.store import Store, quick_check, verify_backup
 from funnelcli.store import backup as backup_file
+from funnelcli.store import restore as restore_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,7 @@ def backup(store: Store, target: Path, *, force: bool = False) -> Backup:
             raise UsageError(f"{target} is the live database itself: choose another file")
         if not force:
             raise UsageError(f"{target} already exists", hint="add --force to overwrite it")
+    quick_check(store)  # never make a copy of a corrupt database look like a good backup
     try:
         size, leads = backup_file(store, target)
     except OSError as exc:
@@ -43,3 +47,48 @@ def backup(store: Store, target: Path, *, force: bool = False) -> Backup:
             raise PermissionDenied(f"cannot write the backup {target}: {exc.strerror}") from None
         raise
     return Backup(target, size, leads)
+
+
+@dataclass(frozen=True, slots=True)
+class Restore:
+    source: Path
+    live: Path
+    leads: int
+    kept: Backup | None  # the replaced state, None when the live database was empty
+
+
+def restore(store: Store, source: Path, *, force: bool = False) -> Restore:
+    """Replace the live database by the backup ``source``, keeping the replaced state first.
+
+    The backup is verified (a funnel database this version can open, integrity ok) before
+    anything is touched. Without ``force``, a live database that holds leads is left alone.
+    """
+    source = Path(source).expanduser()
+    if not source.exists():
+        raise InputFileError(f"the backup {source} does not exist")
+    if source.resolve() == store.path.resolve():
+        raise UsageError(f"{source} is the live database itself: nothing to restore")
+    leads = verify_backup(source)
+    live_leads = store.conn.execute("SELECT count(*) FROM leads").fetchone()[0]
+    kept = None
+    if live_leads or not store.created:
+        if live_leads and not force:
+            raise UsageError(
+                f"the live database {store.path} holds {live_leads} lead(s): restoring "
+                "replaces them",
+                hint="add --force (the replaced state is kept as a backup file first)",
+            )
+        kept = backup(store, _kept_path(store.path))
+    restore_file(store, source)
+    return Restore(source, store.path, leads, kept)
+
+
+def _kept_path(live: Path) -> Path:
+    """``funnel.db`` -> ``funnel.before-restore-20261129-090000.db``, beside it, never reused."""
+    stamp = dates.now().strftime("%Y%m%d-%H%M%S")
+    suffix = live.suffix or ".db"
+    candidate, n = live.with_name(f"{live.stem}.before-restore-{stamp}{suffix}"), 1
+    while os.path.lexists(candidate):
+        n += 1
+        candidate = live.with_name(f"{live.stem}.before-restore-{stamp}-{n}{suffix}")
+    return candidate

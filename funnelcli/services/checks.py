@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from funnelcli import dates
 from funnelcli.errors import UsageError
 from funnelcli.services.stages import Pipeline, load
-from funnelcli.store import Store
+from funnelcli.store import Store, quick_check
 from funnelcli.store import checks as q
 from funnelcli.store.migrations import all_recorded
 
@@ -146,7 +146,9 @@ def audit(
 
 
 def check(store: Store, *, stale_days: int = DEFAULT_STALE_DAYS) -> list[Finding]:
+    """The audit's findings; a corrupt page SQLite can see is an I/O failure (74) first."""
     now = dates.now()
+    quick_check(store)
     with store.read() as conn:
         return audit(conn, now, stale_days)
 

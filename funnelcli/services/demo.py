@@ -10,6 +10,8 @@ reasons, follow-ups of which a few are overdue, and a few deliberate data-qualit
 
 from __future__ import annotations
 
+import glob
+import os
 import random
 import unicodedata
 from dataclasses import dataclass, field
@@ -411,6 +413,45 @@ class _Generator:
         self.plant_duplicates(count)
 
 
+BUILD_SUFFIX = ".demo-build"
+
+
+def _remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _remove_stale_builds(path: Path) -> None:
+    """Remove half-built demos of ``path`` whose process is gone (killed during a build)."""
+    for build in path.parent.glob(f".{glob.escape(path.name)}.*{BUILD_SUFFIX}"):
+        pid = build.name[len(path.name) + 2 : -len(BUILD_SUFFIX)]
+        if pid.isdigit() and not _alive(int(pid)):
+            _remove_database(build)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process: alive
+    return True
+
+
+def _retire(path: Path) -> None:
+    """Fold an earlier demo's WAL into its file and remove it, so that no stale ``-wal``
+    beside ``path`` can be replayed onto the new demo once it is renamed into place."""
+    if Path(f"{path}-wal").exists():
+        store = open_db(path, create=False)
+        try:
+            store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            store.close()
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def _check_target(path: Path) -> None:
     """Refuse to replace anything but an earlier demo database (reading it changes nothing)."""
     if not path.exists() or path.stat().st_size == 0:
@@ -441,24 +482,36 @@ def build(
         raise UsageError(f"invalid --months {months}: expected 1 to 120")
     path = Path(path)
     _check_target(path)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    store = open_db(path)
+    if not path.parent.is_dir():
+        raise UsageError(f"cannot build the demo {path}: the folder {path.parent} does not exist")
+    _remove_stale_builds(path)
+    # Built beside the target and renamed at the end: an interrupted demo leaves the earlier
+    # one whole, and a half-built file is a marked ``.demo-build`` that a later run removes.
+    building = path.with_name(f".{path.name}.{os.getpid()}{BUILD_SUFFIX}")
+    _remove_database(building)
     try:
-        now = dates.now()
-        with store.write() as conn:
-            generator = _Generator(load(conn), now, seed, months)
-            generator.run(leads)
-            q.insert_all(
-                conn,
-                leads=generator.leads,
-                stage_changes=generator.changes,
-                activities=generator.activities,
-                follow_ups=generator.follow_ups,
-            )
-            q.mark_demo(conn)
-    finally:
-        store.close()
+        store = open_db(building)
+        try:
+            with store.write() as conn:
+                q.mark_demo(conn)
+            now = dates.now()
+            with store.write() as conn:
+                generator = _Generator(load(conn), now, seed, months)
+                generator.run(leads)
+                q.insert_all(
+                    conn,
+                    leads=generator.leads,
+                    stage_changes=generator.changes,
+                    activities=generator.activities,
+                    follow_ups=generator.follow_ups,
+                )
+        finally:
+            store.close()  # the last connection: SQLite folds the WAL into the file
+        _retire(path)
+        os.replace(building, path)
+    except BaseException:
+        _remove_database(building)
+        raise
     counts = generator.summary_counts
     return Summary(
         path=path,

@@ -15,6 +15,7 @@ import contextlib
 import errno
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
@@ -47,6 +48,7 @@ class Store:
         self.conn = conn
         self.path = path
         self.busy_timeout = busy_timeout
+        self.created = False  # open_db made the file: the CLI says so once
 
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -94,30 +96,67 @@ class Store:
         self.conn.close()
 
 
+#: SQLite's primary result codes (the low byte of an extended code) that a user can cause.
+_BUSY, _LOCKED, _PERM, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = (
+    5,
+    6,
+    3,
+    8,
+    10,
+    11,
+    13,
+    14,
+    26,
+)
+
+
+def _primary_code(exc: sqlite3.Error) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return int(code) & 0xFF
+    text = str(exc).lower()  # errors raised by the sqlite3 module itself carry no code
+    for needle, primary in (
+        ("locked", _BUSY),
+        ("busy", _BUSY),
+        ("readonly", _READONLY),
+        ("read-only", _READONLY),
+        ("full", _FULL),
+        ("disk i/o", _IOERR),
+        ("malformed", _CORRUPT),
+        ("not a database", _NOTADB),
+        ("unable to open", _CANTOPEN),
+    ):
+        if needle in text:
+            return primary
+    return None
+
+
 def translate(exc: sqlite3.Error, path: Path, busy_timeout: float = 0) -> FunnelError:
     """Turn a sqlite3 error into the FunnelError (and exit code) the user should see."""
-    text = str(exc).lower()
-    if "locked" in text or "busy" in text:
+    code = _primary_code(exc)
+    if code in (_BUSY, _LOCKED):
         return DatabaseLocked(
             f"the database {path} is locked by another funnel command "
             f"(waited {busy_timeout:g} s): try again",
             hint="raise the wait with FUNNEL_BUSY_TIMEOUT=<seconds>",
         )
-    if "readonly" in text or "read-only" in text:
+    if code in (_READONLY, _PERM):
         return PermissionDenied(
             f"cannot write to {path}: the database is read-only",
             hint="check the permissions of the file and of its folder",
         )
-    if "disk is full" in text or "disk i/o" in text or "database or disk is full" in text:
+    if code == _FULL:
         return StorageError(f"I/O failure on {path}: {exc}", hint="free some disk space")
-    if "malformed" in text or "corrupt" in text:
+    if code == _IOERR:
+        return StorageError(f"I/O failure on {path}: {exc}")
+    if code == _CORRUPT:
         return StorageError(
             f"the database file {path} is corrupt ({exc})",
-            hint="restore a backup: funnel --db BACKUP.db …",
+            hint="restore a backup: funnel restore BACKUP.db",
         )
-    if "not a database" in text or "file is encrypted" in text:
+    if code == _NOTADB:
         return NotAFunnelDatabase(f"{path} is not a funnel database (not an SQLite file)")
-    if "unable to open" in text:
+    if code == _CANTOPEN:
         return PermissionDenied(
             f"cannot open {path}: {exc}", hint="check the permissions of the file and folder"
         )
@@ -210,9 +249,54 @@ def _migrate(store: Store) -> None:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
+def _uri(path: Path, mode: str) -> str:
+    """A ``file:`` URI that funnel builds itself: ``--db`` is always a plain path.
+
+    The user's string is never handed to SQLite as is: ``:memory:`` would be a database that
+    vanishes at exit, and ``file:x.db?mode=rwc`` a URI that bypasses every check here.
+    ``as_uri`` percent-encodes ``?``, ``#`` and ``%`` in file names.
+    """
+    return f"{Path(os.path.abspath(path)).as_uri()}?mode={mode}"
+
+
+def _connect(path: Path, mode: str, timeout: float = 5.0) -> sqlite3.Connection:
+    return sqlite3.connect(
+        _uri(path, mode),
+        uri=True,
+        timeout=timeout,
+        isolation_level=None,
+        check_same_thread=False,
+    )
+
+
 def _read_only(path: Path) -> sqlite3.Connection:
     """A connection that cannot change the file: not even the checkpoint-on-close of a WAL."""
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    return _connect(path, "ro")
+
+
+#: SQLITE_READONLY_ROLLBACK: a hot journal that a read-only connection may not roll back.
+_READONLY_ROLLBACK = 776
+
+
+def _identify_copy(path: Path) -> int:
+    """Identify a database whose hot rollback journal must be rolled back before it can be read.
+
+    The rollback happens on a private copy of the file and its journal, so a foreign or newer
+    database is still refused untouched; only a funnel database we may open is rolled back in
+    place (by the read-write connection that follows).
+    """
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="funnel-journal-") as folder:
+        copy = Path(folder) / "copy.db"
+        shutil.copyfile(path, copy)
+        shutil.copyfile(f"{path}-journal", f"{copy}-journal")
+        conn = _connect(copy, "rw")
+        try:
+            return _identify(conn, path)
+        finally:
+            conn.close()
 
 
 def inspect(path: Path) -> tuple[int, dict[str, str]]:
@@ -222,6 +306,7 @@ def inspect(path: Path) -> tuple[int, dict[str, str]]:
     empty file.
     """
     path = Path(path)
+    _check_regular(path)
     if _check_header(path):
         return 0, {}
     try:
@@ -235,27 +320,91 @@ def inspect(path: Path) -> tuple[int, dict[str, str]]:
         finally:
             conn.close()
     except sqlite3.Error as exc:
+        if getattr(exc, "sqlite_errorcode", None) == _READONLY_ROLLBACK:
+            return _identify_copy(path), {}
         raise translate(exc, path) from exc
     return version, settings
 
 
-def open_db(path: Path, *, busy_timeout: float = 10.0) -> Store:
+def _check_regular(path: Path) -> None:
+    """A database is a regular file (or a symlink to one): not a device, a FIFO or a folder."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return  # reported by whoever opens it
+    if stat.S_ISDIR(mode):
+        raise UsageError(f"{path} is a folder, not a database file")
+    if not stat.S_ISREG(mode):
+        raise UsageError(
+            f"{path} is not a regular file (a device or a pipe): it cannot hold a funnel database",
+            hint="point --db or FUNNEL_DB at a file name",
+        )
+
+
+def _owner_only(path: Path) -> None:
+    """Make a database funnel initialises, and its ``-wal``/``-shm``, readable by its owner only.
+
+    A leftover ``-wal``/``-shm`` that its owner may not write (after a read-only episode) gets
+    the owner's read and write bits back, or SQLite would refuse to open the database.
+    """
+    for name in (str(path), f"{path}-wal", f"{path}-shm"):
+        try:
+            info = os.stat(name)
+            if info.st_uid == os.geteuid() and stat.S_IMODE(info.st_mode) != 0o600:
+                os.chmod(name, 0o600)
+        except OSError:
+            continue  # missing, or not ours: SQLite reports what matters
+
+
+def _fix_sidecars(path: Path) -> None:
+    """Give a leftover ``-wal``/``-shm`` its owner's write bit when the database itself has it."""
+    try:
+        if not os.stat(path).st_mode & stat.S_IWUSR:
+            return
+    except OSError:
+        return
+    for name in (f"{path}-wal", f"{path}-shm"):
+        try:
+            info = os.stat(name)
+            if info.st_uid == os.geteuid() and not info.st_mode & stat.S_IWUSR:
+                os.chmod(name, stat.S_IMODE(info.st_mode) | stat.S_IRUSR | stat.S_IWUSR)
+        except OSError:
+            continue
+
+
+def missing_database(path: Path) -> InputFileError:
+    return InputFileError(
+        f"the database {path} does not exist",
+        hint="create it with `funnel init` (or `funnel add`), or check --db and FUNNEL_DB",
+    )
+
+
+def open_db(path: Path, *, busy_timeout: float = 10.0, create: bool = True) -> Store:
     """Open (creating and migrating when needed) the funnel database at ``path``.
 
-    The file is identified on a read-only connection first: a foreign or newer database is
-    refused before anything (a WAL checkpoint, a journal-mode switch) could change it.
+    With ``create=False`` a missing file is refused (InputFileError): a command that only reads
+    must never create an empty database, or a mistyped path would make a cron job report
+    nothing. The file is identified on a read-only connection first: a foreign or newer
+    database is refused before anything (a WAL checkpoint, a journal-mode switch) could change
+    it.
     """
     path = Path(path)
-    if not path.exists():
+    created = False
+    if not os.path.lexists(path):
+        if not create:
+            raise missing_database(path)
         _create_file(path)
-    inspect(path)
+        created = True
+    version, _ = inspect(path)
+    if version == 0:
+        _owner_only(path)  # a new (or empty, pre-made) database holds personal data
+    _fix_sidecars(path)
     try:
-        conn = sqlite3.connect(
-            path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
-        )
+        conn = _connect(path, "rw", busy_timeout)
     except sqlite3.Error as exc:
         raise translate(exc, path, busy_timeout) from exc
     store = Store(conn, path, busy_timeout)
+    store.created = created
     conn.create_function("funnel_fold", 1, _fold, deterministic=True)
     try:
         with store.translate_errors():
@@ -271,6 +420,17 @@ def open_db(path: Path, *, busy_timeout: float = 10.0) -> Store:
         conn.close()
         raise
     return store
+
+
+def quick_check(store: Store) -> None:
+    """``PRAGMA quick_check``: a corrupt page SQLite can see is an I/O failure (74), said now."""
+    with store.translate_errors():
+        rows = [row[0] for row in store.conn.execute("PRAGMA quick_check(5)")]
+    if rows != ["ok"]:
+        raise StorageError(
+            f"the database file {store.path} is corrupt: {'; '.join(rows)}",
+            hint="restore a backup: funnel restore BACKUP.db",
+        )
 
 
 def ensure_parent(path: Path) -> None:
@@ -301,7 +461,7 @@ def backup(store: Store, target: Path) -> tuple[int, int]:
     _create_file(tmp)
     try:
         with store.translate_errors():
-            copy = sqlite3.connect(tmp, isolation_level=None)
+            copy = _connect(tmp, "rw")
             try:
                 store.conn.backup(copy)
                 result = copy.execute("PRAGMA integrity_check").fetchone()[0]
@@ -322,3 +482,47 @@ def backup(store: Store, target: Path) -> tuple[int, int]:
         tmp.unlink(missing_ok=True)
         raise
     return target.stat().st_size, leads
+
+
+def verify_backup(path: Path) -> int:
+    """Check that ``path`` is a whole funnel database this version can open: its lead count.
+
+    Refuses a foreign or newer file (78), an empty one (2) and one that fails
+    ``PRAGMA integrity_check`` (74), reading it without changing it.
+    """
+    version, _ = inspect(path)
+    if version == 0:
+        raise UsageError(f"{path} is an empty database, not a funnel backup")
+    try:
+        conn = _read_only(path)
+        try:
+            result = [row[0] for row in conn.execute("PRAGMA integrity_check(5)")]
+            if result != ["ok"]:
+                raise StorageError(
+                    f"the backup {path} is corrupt: {'; '.join(result)}; nothing was restored"
+                )
+            return int(conn.execute("SELECT count(*) FROM leads").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise translate(exc, path) from exc
+
+
+def restore(store: Store, source: Path) -> None:
+    """Copy the database ``source`` over the live one with SQLite's backup API.
+
+    The copy runs in one step, which holds the live database's write lock throughout: another
+    process sees the old state or the new one. SQLite itself writes the pages through the live
+    database's WAL, so no leftover ``-wal`` file can be replayed onto the restored data (the
+    danger of restoring with ``cp``).
+    """
+    with store.translate_errors():
+        conn = _read_only(source)
+        try:
+            conn.backup(store.conn)
+        finally:
+            conn.close()
+        if store.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            store.conn.execute("PRAGMA journal_mode = WAL")
+        if store.conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            _migrate(store)  # a backup made by an older version
