@@ -255,8 +255,8 @@ def root(
             "--db",
             envvar="FUNNEL_DB",
             help="Database file [default: FUNNEL_DB, else funnel.db in your app data folder].",
-            dir_okay=False,
-            readable=False,  # an unreadable file is ours to report (77), not click's (2)
+            # folders and unreadable files are ours to report in one line (2, 77), not click's
+            readable=False,
             show_default=False,
         ),
     ] = None,

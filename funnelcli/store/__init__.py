@@ -505,6 +505,10 @@ def verify_backup(path: Path) -> int:
         finally:
             conn.close()
     except sqlite3.Error as exc:
+        if _primary_code(exc) == _CORRUPT:
+            raise StorageError(
+                f"the backup {path} is corrupt ({exc}); nothing was restored"
+            ) from exc
         raise translate(exc, path) from exc
 
 
