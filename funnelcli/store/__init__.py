@@ -108,8 +108,10 @@ def translate(exc: sqlite3.Error, path: Path, busy_timeout: float = 0) -> Funnel
             f"cannot write to {path}: the database is read-only",
             hint="check the permissions of the file and of its folder",
         )
-    if "disk is full" in text or "disk i/o" in text or "database or disk is full" in text:
+    if "disk is full" in text:
         return StorageError(f"I/O failure on {path}: {exc}", hint="free some disk space")
+    if "disk i/o" in text:
+        return StorageError(f"I/O failure on {path}: {exc}", hint="check the disk and the file")
     if "malformed" in text or "corrupt" in text:
         return StorageError(
             f"the database file {path} is corrupt ({exc})",
@@ -150,6 +152,8 @@ def _create_file(path: Path) -> None:
 
 def _check_header(path: Path) -> bool:
     """True when the file is empty (a new database); refuse anything that is not SQLite."""
+    if path.exists() and not path.is_file() and not path.is_dir():  # /dev/null, a pipe
+        raise UsageError(f"{path} is not a regular file: a funnel database is a file")
     try:
         with open(path, "rb") as handle:
             header = handle.read(len(SQLITE_MAGIC))
