@@ -83,6 +83,7 @@ def add_stage(
 
     st = state(ctx)
     stage = stages.add_stage(st.store(), name, probability=probability, after=after, before=before)
+    st.out.committed(f"stage {stage.name!r} was added")
     if fmt is Format.TABLE:
         st.out.line(
             f"Added stage {stage.name!r} at position {stage.position} ({stage.probability} %)"
@@ -102,6 +103,7 @@ def rename_stage(
 
     st = state(ctx)
     stage = stages.rename_stage(st.store(), old, new)
+    st.out.committed(f"stage {old!r} was renamed to {stage.name!r}")
     st.out.line(f"Renamed stage {old!r} to {stage.name!r}")
 
 
@@ -114,6 +116,7 @@ def move_stage(
 
     st = state(ctx)
     order = stages.move_stage(st.store(), name, after=after, before=before)
+    st.out.committed(f"stage {name!r} was moved")
     st.out.line("Pipeline: " + " → ".join(s.name for s in order))
 
 
@@ -130,6 +133,7 @@ def set_probability(
 
     st = state(ctx)
     stage = stages.set_probability(st.store(), name, probability)
+    st.out.committed(f"the probability of stage {stage.name!r} was set")
     st.out.line(f"Stage {stage.name!r}: win probability {stage.probability} %")
 
 
@@ -140,6 +144,7 @@ def set_opportunity(ctx: typer.Context, name: StageName) -> None:
 
     st = state(ctx)
     stage = stages.set_opportunity(st.store(), name)
+    st.out.committed(f"stage {stage.name!r} was made the opportunity stage")
     st.out.line(f"Leads become opportunities at stage {stage.name!r}")
 
 
@@ -150,6 +155,7 @@ def remove_stage(ctx: typer.Context, name: StageName) -> None:
 
     st = state(ctx)
     stage = stages.remove_stage(st.store(), name)
+    st.out.committed(f"stage {stage.name!r} was removed")
     st.out.line(f"Removed stage {stage.name!r}")
 
 
@@ -169,6 +175,8 @@ def config_command(
     if key not in (None, "currency"):
         raise UsageError(f"unknown setting {key!r}: expected currency")
     if value is not None:
-        st.out.line(f"currency = {leads.set_default_currency(st.store(), value)}")
+        currency = leads.set_default_currency(st.store(), value)
+        st.out.committed(f"the default currency was set to {currency}")
+        st.out.line(f"currency = {currency}")
         return
     st.out.line(f"currency = {leads.get_default_currency(st.store())}")
