@@ -21,7 +21,7 @@ import time as _time
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, NamedTuple
 
-from funnelcli.errors import InvalidDate
+from funnelcli.errors import DataError, InvalidDate
 from funnelcli.text import fold
 
 Prefer = Literal["future", "past"] | None
@@ -44,14 +44,62 @@ def now() -> datetime:
     frozen = os.environ.get("FUNNEL_NOW", "").strip()
     if not frozen:
         return datetime.now().astimezone()
+    hint = "use e.g. FUNNEL_NOW=2026-11-29 or FUNNEL_NOW=2026-11-29T09:00:00"
     try:
         parsed = datetime.fromisoformat(frozen)
     except ValueError:
         raise InvalidDate(
-            f"FUNNEL_NOW={frozen!r} is not an ISO date or datetime",
-            hint="use e.g. FUNNEL_NOW=2026-11-29 or FUNNEL_NOW=2026-11-29T09:00:00",
+            f"FUNNEL_NOW={frozen!r} is not an ISO date or datetime", hint=hint
         ) from None
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:  # the range --at accepts
+        raise InvalidDate(
+            f"FUNNEL_NOW={frozen!r}: year {parsed.year} is out of range ({MIN_YEAR} to {MAX_YEAR})",
+            hint=hint,
+        )
     return parsed.astimezone()  # naive means local time; aware is converted
+
+
+#: A POSIX TZ rule (``EST5EDT``, ``<+0330>-3:30``, ``CET-1CEST,M3.5.0,M10.5.0/3``).
+_POSIX_TZ = (
+    r"^(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>)[+-]?\d{1,2}(?::\d{1,2}){0,2}"
+    r"(?:(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>)(?:[+-]?\d{1,2}(?::\d{1,2}){0,2})?(?:,.*)?)?$"
+)
+_ZONE_DIRS = ("/usr/share/zoneinfo", "/usr/lib/zoneinfo", "/usr/share/lib/zoneinfo")
+_UTC_NAMES = frozenset({"UTC", "UCT", "GMT", "Z", "Zulu", "Universal", "Greenwich"})
+
+
+def use_utc_if_zone_unusable() -> str | None:
+    """Switch to UTC when ``TZ`` cannot be used, and say why (None when it can).
+
+    The C library falls back to UTC, silently, on a zone it does not know (``Nowhere/Nope``),
+    and takes offsets of 24 hours or more (``UTC+25``) that no datetime can carry.
+    """
+    zone = os.environ.get("TZ", "")
+    if not zone:
+        return None
+    _time.tzset()
+    offsets = (_time.timezone, _time.altzone, _time.localtime().tm_gmtoff)
+    if any(abs(offset) >= 24 * 3600 for offset in offsets):
+        problem = f"TZ={zone!r} is more than 24 hours away from UTC"
+    elif not _zone_known(zone, offsets):
+        problem = f"TZ={zone!r} is not a time zone this system knows"
+    else:
+        return None
+    os.environ["TZ"] = "UTC"
+    _time.tzset()
+    return f"{problem}: using UTC"
+
+
+def _zone_known(zone: str, offsets: tuple[int, ...]) -> bool:
+    name = zone.removeprefix(":")
+    if name in _UTC_NAMES or re.match(_POSIX_TZ, name):
+        return True
+    if any(offsets):  # the C library found a zone that is not UTC
+        return True
+    if os.path.isabs(name):
+        return os.path.isfile(name)
+    folders = (os.environ.get("TZDIR", ""), *_ZONE_DIRS)
+    return ".." not in name and any(os.path.isfile(os.path.join(f, name)) for f in folders if f)
 
 
 def today() -> date:
@@ -72,12 +120,36 @@ def to_storage(moment: datetime) -> str:
     """Aware datetime -> ``2026-11-29T14:30:00Z`` (UTC, second precision)."""
     if moment.tzinfo is None:
         moment = moment.astimezone()
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = moment.astimezone(UTC)  # the year padded to 4 digits, whatever strftime does
+    return f"{utc.year:04d}-{utc:%m-%dT%H:%M:%S}Z"
+
+
+#: A stored instant whose year is not written with 4 digits (``1-01-02T00:00:00Z``): an older
+#: version stored one from FUNNEL_NOW=0001-01-02. Read, never written.
+_ODD_YEAR_RE = r"^(\d{1,4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?Z?$"
 
 
 def from_storage(value: str) -> datetime:
-    """A stored instant -> aware datetime in the local zone."""
-    return datetime.fromisoformat(value).astimezone()
+    """A stored instant -> aware datetime in the local zone (in UTC at the calendar's edges,
+    where the local zone cannot go)."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        m = re.match(_ODD_YEAR_RE, value) if isinstance(value, str) else None
+        try:
+            if m is None:
+                raise ValueError(value)
+            year, month, day, hour, minute, second = (int(part or 0) for part in m.groups())
+            moment = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+        except ValueError:
+            raise DataError(
+                f"a stored date is not an ISO 8601 instant: {value!r}",
+                hint="funnel check lists the problems of the database",
+            ) from None
+    try:
+        return moment.astimezone()
+    except (OverflowError, ValueError, OSError):
+        return moment
 
 
 def local_date_of(value: str) -> date:
@@ -89,8 +161,12 @@ def format_local(value: str | None, *, with_time: bool = True) -> str:
     """A stored instant for display in the local zone."""
     if not value:
         return ""
-    moment = from_storage(value)
-    return moment.strftime("%Y-%m-%d %H:%M") if with_time else moment.date().isoformat()
+    try:
+        moment = from_storage(value)
+    except DataError:
+        return value  # shown as it is stored (renderers escape what needs it)
+    day = f"{moment.year:04d}-{moment:%m-%d}"
+    return f"{day} {moment:%H:%M}" if with_time else day
 
 
 # --------------------------------------------------------------------------- parsed values

@@ -12,10 +12,13 @@ class FunnelError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, hint: str | None = None, details: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.details = details  # lines printed under the message (each one line)
 
 
 class UsageError(FunnelError):
@@ -52,6 +55,10 @@ class StorageError(FunnelError):
     """I/O failure: disk full, corrupt database file (EX_IOERR)."""
 
     exit_code = 74
+
+
+class OutputError(StorageError):
+    """Standard output could not be written: disk full, closed (EX_IOERR)."""
 
 
 class DatabaseLocked(FunnelError):

@@ -144,16 +144,43 @@ def detect_encoding(sample: bytes, *, complete: bool) -> Encoding:
     return Encoding(best.encoding, f"{best.encoding} (guessed)", guessed=True)
 
 
+#: Codecs Python calls text encodings that do not read a file of characters: escapes, domain
+#: names, and the one that refuses everything.
+_NOT_CHARSETS = frozenset(
+    {"idna", "punycode", "unicode-escape", "raw-unicode-escape", "undefined", "mbcs", "oem"}
+)
+_EXPECTED_ENCODINGS = "expected e.g. utf-8, utf-8-sig, utf-16, cp1252, latin-1"
+
+
 def check_encoding(name: str) -> Encoding:
-    """``--encoding NAME``: any codec Python knows (``utf-8``, ``cp1252``, ``latin-1``…)."""
+    """``--encoding NAME``: a character encoding Python knows (``utf-8``, ``cp1252``,
+    ``latin-1``…); codecs that are not (``rot13``, ``base64``, ``punycode``) are refused."""
     try:
         info = codecs.lookup(name)
     except LookupError:
-        raise UsageError(
-            f"unknown encoding {name!r}: expected e.g. utf-8, utf-8-sig, utf-16, cp1252, latin-1"
-        ) from None
+        raise UsageError(f"unknown encoding {name!r}: {_EXPECTED_ENCODINGS}") from None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+        raise UsageError(f"{name!r} is not a text encoding: {_EXPECTED_ENCODINGS}")
     codec = "utf-8-sig" if info.name == "utf-8" else info.name  # a BOM is never data
     return Encoding(codec, f"{name} (from --encoding)")
+
+
+def settle_byte_order(encoding: Encoding, sample: bytes) -> Encoding:
+    """``--encoding utf-16`` (or utf-32) on a file without a byte-order mark: the order its
+    NUL bytes show (``n\\0a\\0`` is little-endian), else an error naming both choices."""
+    unit = {"utf-16": 2, "utf-32": 4}.get(encoding.codec)
+    if unit is None or any(sample.startswith(bom) for bom, _, _ in _BOMS):
+        return encoding
+    # The high bytes of Latin text are NULs: first in each unit big-endian, last little-endian.
+    first, last = sample[0::unit].count(0), sample[unit - 1 :: unit].count(0)
+    if first == last:
+        raise DataError(
+            f"the file has no byte-order mark and its bytes do not tell whether it is "
+            f"{encoding.codec}-le or {encoding.codec}-be",
+            hint=f"pass --encoding {encoding.codec}-le or --encoding {encoding.codec}-be",
+        )
+    order = "le" if last > first else "be"
+    return Encoding(f"{encoding.codec}-{order}", f"{encoding.label}, {order.upper()} without BOM")
 
 
 def parse_delimiter(text: str) -> str:
@@ -229,7 +256,11 @@ class CsvFile:
             raise InputFileError(f"cannot read {self.display}: {exc.strerror}") from None
         if not sample:
             raise DataError(f"{self.display} is empty: expected a header row and data rows")
-        self.encoding = encoding or detect_encoding(sample, complete=len(sample) < SAMPLE_BYTES)
+        self.encoding = (
+            settle_byte_order(encoding, sample)
+            if encoding
+            else detect_encoding(sample, complete=len(sample) < SAMPLE_BYTES)
+        )
         self._text = io.TextIOWrapper(
             self._raw, encoding=self.encoding.codec, errors="strict", newline=""
         )
@@ -242,6 +273,8 @@ class CsvFile:
                     break
         except UnicodeDecodeError as exc:
             self._decode_error(exc)
+        except UnicodeError as exc:  # a codec whose errors are not decode errors
+            raise DataError(f"cannot read {self.display} as {self.encoding.codec}: {exc}") from None
         offset = 0
         sep = _SEP_LINE.match(head[0].rstrip("\r\n")) if head else None
         if sep and sep[1] in DELIMITERS:
@@ -280,7 +313,7 @@ class CsvFile:
                 raise DataError(
                     f"{self.display} line {self.lines_read}: NUL byte (a binary file, or UTF-16 "
                     "without a byte-order mark?)",
-                    hint="if the file is UTF-16, pass --encoding utf-16-le (or utf-16-be)",
+                    hint="if the file is UTF-16, pass --encoding utf-16",
                 )
             if len(line) >= MAX_LINE and line[-1] not in "\r\n":
                 raise DataError(
@@ -296,7 +329,8 @@ class CsvFile:
                 why=f"line {line} is not UTF-8 (byte {byte:#04x}): read as cp1252 (Windows/Excel)",
             ) from None
         raise DataError(
-            f"{self.display} line {line}: bytes that are not valid {self.encoding.codec} "
+            f"{self.display} line {line}: bytes that are not valid "
+            f"{self.encoding.codec.removesuffix('-sig')} "
             f"(byte {byte:#04x})",
             hint="pass the file's encoding with --encoding (e.g. cp1252 or utf-8)",
         ) from None
@@ -382,6 +416,8 @@ class CsvFile:
             raise DataError(_csv_problem(self.display, line, str(exc))) from None
         except UnicodeDecodeError as exc:
             self._decode_error(exc)
+        except UnicodeError as exc:
+            raise DataError(f"cannot read {self.display} as {self.encoding.codec}: {exc}") from None
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """Data records, each with the number of the line it starts on (the header is skipped)."""

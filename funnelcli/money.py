@@ -2,7 +2,8 @@
 
 ``parse_amount`` reads what salespeople and spreadsheets write: ``1234.5``, ``1,234.50``,
 ``1 234,50 $``, ``$1,234.50``, ``1 234,50 €``, ``CAD 1200``, with spaces, non-breaking spaces or
-narrow non-breaking spaces as thousands separators.
+narrow non-breaking spaces as thousands separators. A lone ``.`` before exactly three digits
+(``1.005``, ``12.500``) is refused as ambiguous; a lone ``,`` there groups thousands (``1,005``).
 """
 
 import re
@@ -100,6 +101,16 @@ def _split_decimal(number: str, original: str) -> tuple[str, str]:
         # One separator followed by exactly three digits is a thousands separator (1,234);
         # anything else is the decimal point (1234,5 / 12.50).
         thousands = number.count(sep) > 1 or (len(tail) == 3 and bool(head.lstrip("0")))
+        if thousands and sep == "." and number.count(sep) == 1 and len(head) <= 3:
+            # 1.005: a thousand and five in 1.005,00, one and five thousandths in English.
+            # Neither reading is safe to guess (0.001, with no thousands reading, is refused
+            # for its three decimals).
+            raise InvalidAmount(
+                f"ambiguous amount {original!r}: '.' before three digits could group "
+                "thousands or be the decimal point",
+                hint=f"write {head}{tail} or {head},{tail} for {head}{tail}, "
+                "or at most two decimals",
+            )
         decimal = None if thousands else sep
     else:
         decimal = None

@@ -1,4 +1,5 @@
-"""Small text helpers shared by parsing code: folding for comparisons, normalising free text."""
+"""Small text helpers: folding for comparisons, normalising free text, and the one rule for
+showing stored or typed text on a terminal (:func:`printable`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,15 @@ from typing import Any
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 #: Control characters (escape sequences, NUL, DEL, C1), but not newline and tab.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: What must not reach a terminal or a mail as it is: every C0 control (newline and tab too),
+#: DEL, C1, the bidi embeddings, overrides and isolates (text that reads differently than it is
+#: stored), the line and paragraph separators, and lone surrogates (undecodable bytes).
+_UNPRINTABLE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]"
+)
+#: What :func:`one_line` turns into a space before escaping the rest.
+_BREAKS = re.compile(r"[\n\r\t\v\f\x1c-\x1f\x85\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def fold(text: str) -> str:
@@ -27,10 +37,39 @@ def clean(text: str | None) -> str | None:
     return text or None
 
 
+def _escape(match: re.Match[str]) -> str:
+    char = match[0]
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """Text safe to show on a terminal or in a mail, on one line: the one rule for every
+    message and every value a renderer draws.
+
+    Control characters are escaped the way Python writes them, as visible characters (ESC is
+    the four characters ``\\x1b``, a newline the two characters ``\\n``), and so are the bidi
+    controls (``\\u202e``) and lone surrogates (the byte ``\\xff`` of a name that was not
+    UTF-8). Other text, accents and emoji included, is unchanged.
+    """
+    return _UNPRINTABLE.sub(_escape, text) if _UNPRINTABLE.search(text) else text
+
+
 def one_line(text: str) -> str:
-    """For display in tables and cards: no control characters, no line breaks."""
-    text = _CONTROL.sub("\ufffd", text)
-    return " ".join(text.split()) if any(c in text for c in "\n\r\t") else text
+    """For display in tables and cards: line breaks and tabs become one space, then
+    :func:`printable` escapes what is left."""
+    if _BREAKS.search(text):
+        text = " ".join(text.split())
+    return printable(text)
+
+
+def control_characters(text: str) -> list[str]:
+    """The characters :func:`printable` would escape, escaped (``['\\x1b', '\\x07']``)."""
+    return [_escape(m) for m in _UNPRINTABLE.finditer(text)]
 
 
 def normalize_source(text: str | None) -> str | None:

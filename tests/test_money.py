@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers import rows
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -48,7 +49,7 @@ def test_amount_forms(text, cents, currency):
         ("12abc", "expected a number"),
         ("-5", "cannot be negative"),
         ("(5.00)", "cannot be negative"),
-        ("1.234", None),  # accepted as thousands: checked below
+        ("1.234", "ambiguous amount"),  # a thousands '.' or three decimals: refused
         ("0,125", "more than two decimals"),
         ("1,23,456", "thousands separators"),
         ("1e5", "expected a number"),
@@ -57,9 +58,6 @@ def test_amount_forms(text, cents, currency):
     ],
 )
 def test_bad_amounts_raise_the_typed_error(text, reason):
-    if reason is None:
-        assert parse_amount(text).cents == 123400
-        return
     with pytest.raises(InvalidAmount) as exc:
         parse_amount(text)
     assert reason in exc.value.message
@@ -94,3 +92,57 @@ def test_currency_codes():
     assert parse_currency("€") == "EUR"
     with pytest.raises(InvalidAmount):
         parse_currency("dollars")
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "hint"),
+    [
+        # One '.' before exactly three digits: 1005 in German writing, 1.005 in English.
+        (
+            "1.005",
+            "ambiguous amount '1.005': '.' before three digits could group thousands or be "
+            "the decimal point",
+            "write 1005 or 1,005 for 1005, or at most two decimals",
+        ),
+        (
+            "12.500 €",
+            "ambiguous amount '12.500 €': '.' before three digits could group thousands or be "
+            "the decimal point",
+            "write 12500 or 12,500 for 12500, or at most two decimals",
+        ),
+        # No thousands reading (a leading zero groups nothing): three decimals, refused too.
+        (
+            "0.001",
+            "invalid amount '0.001': more than two decimals (amounts are kept in cents)",
+            None,
+        ),
+    ],
+)
+def test_a_dot_before_three_digits_is_refused_not_guessed(text, message, hint):
+    with pytest.raises(InvalidAmount) as exc:
+        parse_amount(text)
+    assert (exc.value.message, exc.value.hint) == (message, hint)
+
+
+@pytest.mark.parametrize(
+    ("text", "cents"),
+    [
+        ("1,005", 100500),  # a lone ',' before three digits groups thousands
+        ("1.005,00", 100500),  # both separators: the last one is the decimal point
+        ("1.234.567", 123456700),  # two '.' groups: thousands
+        ("0.500", 50),  # a leading zero: decimals (the third one is a zero)
+        ("1.50", 150),
+    ],
+)
+def test_unambiguous_neighbours_of_the_rule_still_parse(text, cents):
+    assert parse_amount(text).cents == cents
+
+
+def test_the_cli_refuses_the_ambiguous_amount_and_writes_nothing(funnel, db_path):
+    result = funnel("add", "Acme", "--amount", "1.005", code=2)
+    assert result.stderr == (
+        "Error: --amount: ambiguous amount '1.005': '.' before three digits could group "
+        "thousands or be the decimal point\n"
+        "Hint: write 1005 or 1,005 for 1005, or at most two decimals\n"
+    )
+    assert not db_path.exists() or rows(db_path, "SELECT id FROM leads") == []

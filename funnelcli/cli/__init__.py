@@ -24,8 +24,9 @@ import typer.models
 from typer.core import TyperGroup
 
 from funnelcli import __version__, config
-from funnelcli.errors import FunnelError, Interrupted
+from funnelcli.errors import FunnelError, Interrupted, OutputError, UsageError
 from funnelcli.render import Output
+from funnelcli.text import printable
 
 INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug, reported without a traceback
 
@@ -135,10 +136,34 @@ class FunnelGroup(TyperGroup):
         with formatter.section("Commands"):
             formatter.write_dl([(name, short_help(name, limit)) for name in COMMANDS])
 
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        """Refuse arguments that are not UTF-8 text before anything runs (exit 2)."""
+        error = undecodable_argument(sys.argv[1:] if args is None else list(args))
+        if error is not None:
+            Output().error(error.message, error.hint)
+            sys.exit(error.exit_code)
+        return super().main(args, *rest, **kwargs)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except Exception as exc:
+            _make_printable(exc)
+            raise
+
     def invoke(self, ctx: Any) -> Any:
         try:
-            return super().invoke(ctx)
+            _check_zone()
+            try:
+                result = super().invoke(ctx)
+            except (typer.Exit, typer.Abort):
+                _flush(ctx)
+                raise
+            _flush(ctx)  # a full disk shows when the output is flushed: report it here
+            return result
         except FunnelError as exc:
+            if isinstance(exc, OutputError):
+                _silence_stdout()  # what could not be written must not be retried at exit
             _report(exc)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
@@ -160,13 +185,56 @@ class FunnelGroup(TyperGroup):
                 error = translate(exc, state.db_path if state else Path("?"))
                 _report(error, exc)
                 raise typer.Exit(error.exit_code) from None
-            if _is_click_exception(exc) or config.debug():
+            if _is_click_exception(exc):
+                _make_printable(exc)
+                raise
+            if config.debug():
                 raise
             Output().error(
                 f"internal error: {type(exc).__name__}: {exc}",
                 hint="this is a bug in funnel; run again with FUNNEL_DEBUG=1 for the details",
             )
             raise typer.Exit(INTERNAL_ERROR) from None
+
+
+def undecodable_argument(argv: list[str]) -> UsageError | None:
+    """The error for the first argument that was not UTF-8 (Python hands such bytes over as
+    lone surrogates, which no file, database or terminal can take), or None."""
+    for arg in argv:
+        if not isinstance(arg, str):
+            continue
+        bad = next((ch for ch in arg if "\udc80" <= ch <= "\udcff"), None)
+        if bad is None and any("\ud800" <= ch <= "\udfff" for ch in arg):
+            bad = "\udc3f"  # a surrogate that stands for no byte: say it is not UTF-8 anyway
+        if bad is not None:
+            return UsageError(
+                f"the argument '{printable(arg)}' is not valid UTF-8 "
+                f"(byte {ord(bad) - 0xDC00:#04x})",
+                hint="funnel reads its arguments as UTF-8: check the encoding of the terminal "
+                "or of the script",
+            )
+    return None
+
+
+def _check_zone() -> None:
+    """An unusable TZ (unknown zone, offset past 24 h) becomes UTC, with one warning."""
+    from funnelcli import dates
+
+    problem = dates.use_utc_if_zone_unusable()
+    if problem:
+        Output().warn(problem)
+
+
+def _flush(ctx: Any) -> None:
+    state = ctx.obj if isinstance(ctx.obj, State) else None
+    if state is not None:
+        state.out.flush()
+
+
+def _make_printable(exc: BaseException) -> None:
+    """Click's own messages quote what was typed: show it like ours, escaped."""
+    if _is_click_exception(exc) and isinstance(getattr(exc, "message", None), str):
+        exc.message = printable(exc.message)  # type: ignore[attr-defined]
 
 
 def _silence_stdout() -> None:
@@ -178,7 +246,7 @@ def _silence_stdout() -> None:
         pass  # not a real file (tests): nothing left to flush anyway
 
 
-def _is_click_exception(exc: Exception) -> bool:
+def _is_click_exception(exc: BaseException) -> bool:
     # Typer vendors click; its exception classes are not exported, so test by ancestry.
     return any(cls.__name__ == "ClickException" for cls in type(exc).__mro__)
 
@@ -188,7 +256,7 @@ def _report(error: FunnelError, cause: BaseException | None = None) -> None:
         import traceback
 
         traceback.print_exception(cause or error, file=sys.stderr)
-    Output().error(error.message, error.hint)
+    Output().error(error.message, error.hint, error.details)
 
 
 app = typer.Typer(

@@ -205,6 +205,7 @@ def add(
     st = state(ctx)
     when = due(st, due_text)
     item = followups.add(st.store(create=True), lead, text, when)
+    st.out.committed(f"follow-up {item.follow_up.id} was added", "its id")
     _print(
         st.out,
         fmt,
@@ -269,6 +270,7 @@ def done(
     ident = follow_up_id(follow_up)
     kept = followups.done(st.store(create=True), ident, note=note, at=moment(st, at))
     item = kept.item
+    st.out.committed(f"follow-up {item.follow_up.id} was marked done")
     _print(
         st.out,
         fmt,
@@ -296,6 +298,7 @@ def snooze(
     ident = follow_up_id(follow_up)
     snoozed = followups.snooze(st.store(create=True), ident, due(st, when, "WHEN"))
     item = snoozed.item
+    st.out.committed(f"follow-up {item.follow_up.id} was snoozed to {item.due}")
     _print(
         st.out,
         fmt,
@@ -326,6 +329,7 @@ def edit(
     ident = follow_up_id(follow_up)
     when = due(st, due_text) if due_text is not None else None
     item = followups.edit(st.store(create=True), ident, text=text, due=when)
+    st.out.committed(f"follow-up {item.follow_up.id} was updated")
     _print(
         st.out,
         fmt,
@@ -341,6 +345,7 @@ def delete(ctx: typer.Context, follow_up: IdArgument, fmt: FormatOption = Format
 
     st = state(ctx)
     item = followups.delete(st.store(create=True), follow_up_id(follow_up))
+    st.out.committed(f"follow-up {item.follow_up.id} was deleted")
     _print(
         st.out,
         fmt,
@@ -375,6 +380,7 @@ def log(
     st = state(ctx)
     logged = activities.log(st.store(create=True), lead, type_, text, at=moment(st, at))
     activity, target = logged.activity, logged.lead
+    st.out.committed(f"activity {activity.id} was logged on lead {target.id}", "its id")
     _print(
         st.out,
         fmt,

@@ -205,6 +205,7 @@ def add(
         external_id=external_id,
     )
     lead = added.lead
+    st.out.committed(f"lead {lead.id} was added", "its id")
     _warn_same_email(st.out, lead.email, added.same_email)
     text = (
         f"Added lead {lead.id}: {lead.name} (stage {lead.stage})"
@@ -289,6 +290,7 @@ def _report_edit(out: Output, edited: Any, fmt: Format) -> None:
     lead = edited.lead
     _warn_same_email(out, lead.email, edited.same_email)
     if edited.changed:
+        out.committed(f"lead {lead.id} was updated")
         fields = sorted({f.removesuffix("_cents").replace("_", " ") for f in edited.changed})
         text = f"Lead {lead.id} {lead.name}: updated {', '.join(fields)}"
     else:
@@ -385,6 +387,7 @@ def _report_move(out: Output, moved: Any, fmt: Format) -> None:
     from funnelcli.dates import format_local
 
     lead = moved.lead
+    out.committed(f"lead {lead.id} was moved to {moved.to_stage.name!r}")
     verb = "reopened: " if moved.reopened else ""
     text = (
         f"Lead {lead.id} {lead.name}: {verb}{moved.from_stage.name} → {moved.to_stage.name} "

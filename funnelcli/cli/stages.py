@@ -85,6 +85,7 @@ def add_stage(
     stage = stages.add_stage(
         st.store(create=True), name, probability=probability, after=after, before=before
     )
+    st.out.committed(f"stage {stage.name!r} was added")
     if fmt is Format.TABLE:
         st.out.line(
             f"Added stage {stage.name!r} at position {stage.position} ({stage.probability} %)"
@@ -104,6 +105,7 @@ def rename_stage(
 
     st = state(ctx)
     stage = stages.rename_stage(st.store(create=True), old, new)
+    st.out.committed(f"stage {old!r} was renamed to {stage.name!r}")
     st.out.line(f"Renamed stage {old!r} to {stage.name!r}")
 
 
@@ -116,6 +118,7 @@ def move_stage(
 
     st = state(ctx)
     order = stages.move_stage(st.store(create=True), name, after=after, before=before)
+    st.out.committed(f"stage {name!r} was moved")
     st.out.line("Pipeline: " + " → ".join(s.name for s in order))
 
 
@@ -132,6 +135,7 @@ def set_probability(
 
     st = state(ctx)
     stage = stages.set_probability(st.store(create=True), name, probability)
+    st.out.committed(f"the probability of stage {stage.name!r} was set")
     st.out.line(f"Stage {stage.name!r}: win probability {stage.probability} %")
 
 
@@ -142,6 +146,7 @@ def set_opportunity(ctx: typer.Context, name: StageName) -> None:
 
     st = state(ctx)
     stage = stages.set_opportunity(st.store(create=True), name)
+    st.out.committed(f"stage {stage.name!r} was made the opportunity stage")
     st.out.line(f"Leads become opportunities at stage {stage.name!r}")
 
 
@@ -152,6 +157,7 @@ def remove_stage(ctx: typer.Context, name: StageName) -> None:
 
     st = state(ctx)
     stage = stages.remove_stage(st.store(create=True), name)
+    st.out.committed(f"stage {stage.name!r} was removed")
     st.out.line(f"Removed stage {stage.name!r}")
 
 
@@ -171,6 +177,8 @@ def config_command(
     if key not in (None, "currency"):
         raise UsageError(f"unknown setting {key!r}: expected currency")
     if value is not None:
-        st.out.line(f"currency = {leads.set_default_currency(st.store(create=True), value)}")
+        currency = leads.set_default_currency(st.store(create=True), value)
+        st.out.committed(f"the default currency was set to {currency}")
+        st.out.line(f"currency = {currency}")
         return
     st.out.line(f"currency = {leads.get_default_currency(st.store())}")

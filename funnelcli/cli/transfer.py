@@ -182,6 +182,8 @@ def import_(
             progress.close()
     finally:
         job.close()
+    if not summary.dry_run:
+        out.committed("the import was committed", "its summary")
     for note in summary.explain():
         out.note(note)
     record = summary.record()
@@ -197,6 +199,10 @@ def _stdin_bytes() -> BinaryIO:
     import sys
 
     stream: Any = sys.stdin
+    if stream is None:  # funnel import - <&-
+        from funnelcli.errors import InputFileError
+
+        raise InputFileError("cannot read standard input: it is closed")
     buffer = getattr(stream, "buffer", None)
     if buffer is not None:
         return buffer

@@ -5,6 +5,12 @@ once (:class:`Format`): ``table`` is a Rich table on a terminal and plain aligne
 (no box drawing, no ANSI codes: readable in a cron mail); ``csv`` and ``json`` are the stable
 machine formats. ``NO_COLOR`` is respected; ``TTY_COMPATIBLE=1``/``0`` forces the terminal
 decision (as Rich does).
+
+Text for people (lines, tables, messages) goes through :func:`funnelcli.text.printable`: a
+control character or a bidi override in a name is shown escaped, never sent to the terminal.
+Standard output that cannot be written (disk full, closed) raises ``OutputError`` (exit 74)
+naming what the command had already saved (:meth:`Output.committed`); a reader that went away
+(``| head -1``) stays a ``BrokenPipeError``, which the boundary ends quietly.
 """
 
 import enum
@@ -13,7 +19,8 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TextIO
 
-from funnelcli.text import one_line, spreadsheet_cell
+from funnelcli.errors import OutputError
+from funnelcli.text import one_line, printable, spreadsheet_cell
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
@@ -61,11 +68,12 @@ class Output:
         color: bool | None = None,
         width: int | None = None,
     ) -> None:
-        self.out = out if out is not None else sys.stdout
+        self.saved: tuple[str, str] | None = None
+        self.out: Any = _Checked(out if out is not None else sys.stdout, self)
         self.err = err if err is not None else sys.stderr
         forced = os.environ.get("TTY_COMPATIBLE", "")
         if terminal is None:
-            terminal = forced == "1" or (forced != "0" and _isatty(self.out))
+            terminal = forced == "1" or (forced != "0" and self.out.isatty())
         self.terminal = terminal
         if color is None:
             color = terminal and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
@@ -76,16 +84,20 @@ class Output:
     # ---------------------------------------------------------------- plain text
 
     def line(self, text: str = "") -> None:
-        self.out.write(text + "\n")
+        """One line for people (made :func:`printable`); data formats write ``self.out``."""
+        self.out.write(printable(text) + "\n")
 
     def _stderr(self, label: str, colour: str, text: str) -> None:
         use_colour = self.color and _isatty(self.err)
         prefix = f"\x1b[{colour}m{label}\x1b[0m" if use_colour else label
-        self.err.write(f"{prefix} {text}\n")
+        self.err.write(f"{prefix} {printable(text)}\n")
         self.err.flush()
 
-    def error(self, message: str, hint: str | None = None) -> None:
+    def error(self, message: str, hint: str | None = None, details: Sequence[str] = ()) -> None:
+        """``Error: message`` (then each detail line, then the hint), each on one line."""
         self._stderr("Error:", "1;31", message)
+        for detail in details:
+            self.err.write(printable(detail) + "\n")
         if hint:
             self._stderr("Hint:", "33", hint)
 
@@ -94,7 +106,26 @@ class Output:
 
     def note(self, message: str) -> None:
         """Information for the person, never for scripts: stderr."""
-        self.err.write(message + "\n")
+        self.err.write(printable(message) + "\n")
+
+    # ---------------------------------------------------------------- standard output
+
+    def committed(self, what: str, output: str = "its output") -> None:
+        """Say what the command has just committed (``"lead 17 was added"``, ``"its id"``), before
+        printing about it: if standard output then fails, the error says the write happened, so
+        that nobody retries it."""
+        self.saved = (what, output)
+
+    def write_failed(self, reason: str) -> OutputError:
+        """The error for standard output that cannot be written (exit 74)."""
+        if self.saved is not None:
+            what, output = self.saved
+            return OutputError(f"{what}; writing {output} failed: {reason}")
+        return OutputError(f"cannot write to standard output: {reason}")
+
+    def flush(self) -> None:
+        """Write out what is buffered (the boundary calls it: a full disk shows at the flush)."""
+        self.out.flush()
 
     # ---------------------------------------------------------------- rich
 
@@ -111,6 +142,8 @@ class Output:
                 highlight=False,
                 emoji=False,
             )
+            # Rich's own answer to a closed pipe is SystemExit(1); ours is a quiet exit 0.
+            self._console.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]
         return self._console
 
     # ---------------------------------------------------------------- records
@@ -195,6 +228,64 @@ class Output:
         for row in rows:
             table.add_row(*(Text(one_line(column.cell(row))) for column in columns))
         self.console().print(table)
+
+
+class _Checked:
+    """Standard output (or the stream a test gives), whose failures say what they mean.
+
+    A write or flush that fails with an OSError (disk full, I/O error, a closed descriptor), or
+    a stream that is not there at all (``funnel list >&-``), raises the Output's
+    :meth:`~Output.write_failed` error. A closed pipe stays ``BrokenPipeError``. ``buffer`` (the
+    bytes under a text stream, for exports) is checked the same way.
+    """
+
+    def __init__(self, stream: Any, output: Output) -> None:
+        self._stream = stream
+        self._output = output
+
+    def _failed(self, exc: OSError | None) -> OutputError:
+        if exc is None:
+            return self._output.write_failed("it is closed")
+        return self._output.write_failed(exc.strerror or str(exc))
+
+    def write(self, data: Any) -> int:
+        if self._stream is None:
+            raise self._failed(None)
+        try:
+            return int(self._stream.write(data))
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+    def flush(self) -> None:
+        if self._stream is None:
+            return
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError) as exc:  # ValueError: flush of a closed file
+            if isinstance(exc, OSError):
+                raise self._failed(exc) from None
+            raise self._failed(None) from None
+
+    @property
+    def buffer(self) -> Any:
+        raw = getattr(self._stream, "buffer", None)
+        return None if raw is None else _Checked(raw, self._output)
+
+    def isatty(self) -> bool:
+        return self._stream is not None and _isatty(self._stream)
+
+    def __getattr__(self, name: str) -> Any:
+        if self._stream is None:
+            raise self._failed(None)
+        return getattr(self._stream, name)
+
+
+def _broken_pipe() -> None:
+    raise BrokenPipeError(32, "Broken pipe")
 
 
 def _isatty(stream: TextIO) -> bool:

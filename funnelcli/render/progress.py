@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any, TextIO
 
+from funnelcli.text import printable
+
 if TYPE_CHECKING:  # pragma: no cover
     from rich.progress import Progress
 
@@ -43,7 +45,7 @@ class ImportProgress:
     ) -> None:
         self.err = err
         self.total = total_bytes or None
-        self.label = label
+        self.label = printable(label)  # it names the file
         self.threshold = threshold
         self.enabled = _terminal(err)
         self.color = color and not os.environ.get("NO_COLOR")
@@ -97,6 +99,7 @@ class ImportProgress:
         The import says when its transaction starts and when it commits: a long import shows
         where it is, and tests use these lines to kill it at a known point.
         """
+        text = printable(text)
         if self._progress is not None:
             self._progress.console.print(text, markup=False, highlight=False)
             return

@@ -21,6 +21,7 @@ from funnelcli.errors import PermissionDenied, StorageError, UsageError
 from funnelcli.kpis import Rate, round_rate, to_cents
 from funnelcli.money import format_money, to_decimal
 from funnelcli.render import Format, Output
+from funnelcli.text import one_line
 
 if TYPE_CHECKING:  # pragma: no cover
     from funnelcli.services.reports import (
@@ -1242,7 +1243,25 @@ _BLOCKS: dict[str, Callable[[Any], list[Block]]] = {
 
 
 def blocks(report: Any) -> list[Block]:
-    return _BLOCKS[section_of(report)](report)
+    """The report as blocks of text for people: every string one line, made printable (stage
+    names, sources and lost reasons are the user's text)."""
+    return [_printable(block) for block in _BLOCKS[section_of(report)](report)]
+
+
+def _printable(block: Block) -> Block:
+    if isinstance(block, Heading):
+        return Heading(one_line(block.text), one_line(block.detail))
+    if isinstance(block, Facts):
+        return Facts(one_line(block.title), [(one_line(k), one_line(v)) for k, v in block.rows])
+    if isinstance(block, Grid):
+        return block._replace(
+            title=one_line(block.title),
+            headers=[one_line(h) for h in block.headers],
+            rows=[[one_line(c) if isinstance(c, str) else c for c in row] for row in block.rows],
+            notes=[one_line(n) for n in block.notes],
+            legend=[one_line(n) for n in block.legend],
+        )
+    return Note(one_line(block.text))
 
 
 # --------------------------------------------------------------------------- plain text
@@ -1459,7 +1478,7 @@ def json_text(value: Any) -> str:
 def show(out: Output, report: Any, fmt: Format) -> None:
     """Write a report to ``out`` in the format asked."""
     if fmt is Format.JSON:
-        out.line(json_text(to_json(report)))
+        out.out.write(json_text(to_json(report)) + "\n")
     elif fmt is Format.CSV:
         keys, rows = to_csv(report)
         out.csv(rows, keys)

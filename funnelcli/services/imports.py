@@ -425,15 +425,13 @@ class ImportJob:
 def _invalid_rows(summary: Summary) -> DataError:
     count = summary.rejected
     shown_lines = {p.line for p in summary.problems}
-    lines = [
-        f"{count} invalid row{'s' if count != 1 else ''} in {summary.source}; "
-        f"nothing was {'checked in' if summary.dry_run else 'imported'}:"
-    ]
-    lines.extend("  " + p.describe() for p in summary.problems)
+    lines = ["  " + p.describe() for p in summary.problems]
     if count > len(shown_lines):
         lines.append(f"  … and {count - len(shown_lines)} more invalid rows")
     return DataError(
-        "\n".join(lines),
+        f"{count} invalid row{'s' if count != 1 else ''} in {summary.source}; "
+        f"nothing was {'checked in' if summary.dry_run else 'imported'}:",
+        details=tuple(lines),
         hint="fix them and import again, or pass --rejects FILE to import the valid rows and "
         "set the invalid ones aside in FILE",
     )

@@ -11,7 +11,7 @@ from funnelcli.errors import NotFoundError, UsageError
 from funnelcli.models import Stage, StageKind
 from funnelcli.store import Store
 from funnelcli.store import queries as q
-from funnelcli.text import fold
+from funnelcli.text import control_characters, fold
 
 
 class Pipeline(NamedTuple):
@@ -85,6 +85,11 @@ def _check_new_name(pipeline: Pipeline, name: str, *, except_id: int | None = No
     name = " ".join((name or "").split())
     if not name:
         raise UsageError("a stage name cannot be empty")
+    if hidden := control_characters(name):
+        raise UsageError(
+            f"invalid stage name {name!r}: a stage name cannot hold control characters "
+            f"({', '.join(dict.fromkeys(hidden))})"
+        )
     if name.isdigit():
         raise UsageError(f"invalid stage name {name!r}: a stage name cannot be a number")
     for stage in pipeline.stages:

@@ -148,7 +148,7 @@ def translate(exc: sqlite3.Error, path: Path, busy_timeout: float = 0) -> Funnel
     if code == _FULL:
         return StorageError(f"I/O failure on {path}: {exc}", hint="free some disk space")
     if code == _IOERR:
-        return StorageError(f"I/O failure on {path}: {exc}")
+        return StorageError(f"I/O failure on {path}: {exc}", hint="check the disk and the file")
     if code == _CORRUPT:
         return StorageError(
             f"the database file {path} is corrupt ({exc})",
