@@ -123,7 +123,8 @@ def import_(
         Path | None,
         typer.Option(
             "--rejects",
-            help="Import the valid rows and write the invalid ones to FILE, with a reason.",
+            help="Import the valid rows and write the invalid ones to FILE (- for standard "
+            "output), with a reason.",
             metavar="FILE",
             dir_okay=False,
             show_default=False,
@@ -166,7 +167,11 @@ def import_(
         )
     out = st.out
     job = imports.ImportJob(
-        st.store(), file, options, stdin=_stdin_bytes() if file == "-" else None
+        st.store(),
+        file,
+        options,
+        stdin=_stdin_bytes() if file == "-" else None,
+        stdout=_stdout_bytes(st.out.out) if str(rejects) == "-" else None,
     )
     try:
         for line in job.describe():
@@ -190,6 +195,15 @@ def import_(
         out.csv([{k: v for k, v in record.items() if not isinstance(v, list)}])
     else:
         out.line(summary.line())
+
+
+def _stdout_bytes(out: Any) -> BinaryIO:
+    """Standard output as bytes (``--rejects -``), after what was already written to it."""
+    out.flush()
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        raise UsageError("--rejects - needs a standard output that takes bytes")
+    return buffer
 
 
 def _stdin_bytes() -> BinaryIO:

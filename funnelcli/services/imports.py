@@ -44,7 +44,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
-from funnelcli import dates
+from funnelcli import dates, outfiles
 from funnelcli.errors import DataError, UsageError
 from funnelcli.importers import (
     KINDS,
@@ -72,7 +72,6 @@ from funnelcli.importers import (
     required_columns,
 )
 from funnelcli.services import leads as lead_service
-from funnelcli.services.exports import AtomicFile
 from funnelcli.services.stages import load as load_pipeline
 from funnelcli.store import Store
 from funnelcli.store import imports as sql
@@ -244,10 +243,25 @@ class _DryRun(Exception):  # noqa: N818 - a signal: roll the transaction back
 
 
 class RejectsWriter:
-    """Invalid rows, as they were, plus ``line`` and ``reason`` columns (renamed into place)."""
+    """Invalid rows, as they were, plus ``line`` and ``reason`` columns.
 
-    def __init__(self, path: Path, header: tuple[str, ...], delimiter: str, *, bom: bool):
-        self.file = AtomicFile(path, force=True, what="rejects file")
+    Written through :mod:`funnelcli.outfiles` (renamed into place, rewritten at each run; never
+    the live database; a device or a named pipe in place).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        header: tuple[str, ...],
+        delimiter: str,
+        *,
+        bom: bool,
+        live_db: Path | None,
+        stdout: BinaryIO | None = None,
+    ):
+        self.file = outfiles.open_output(
+            path, live_db=live_db, force=False, replace=True, what="rejects file", stdout=stdout
+        )
         self.text = io.TextIOWrapper(
             self.file.stream, encoding="utf-8-sig" if bom else "utf-8", newline=""
         )
@@ -260,13 +274,18 @@ class RejectsWriter:
         reason = "; ".join(f"{p.column}: {p.reason}" if p.column else p.reason for p in problems)
         self.writer.writerow([*cells, line, reason])
 
+    def sync(self) -> None:
+        """On disk (or on its device) before the import commits: a full disk rolls it back."""
+        self.text.flush()
+        self.file.sync()
+
     def commit(self) -> None:
         self.text.flush()
         self.text.detach()
         self.file.commit()
 
     def discard(self) -> None:
-        with contextlib.suppress(ValueError, OSError):
+        with contextlib.suppress(Exception):  # a failed flush (a full disk) was reported already
             self.text.detach()
         self.file.discard()
 
@@ -284,6 +303,7 @@ class ImportJob:
         options: ImportOptions,
         *,
         stdin: BinaryIO | None = None,
+        stdout: BinaryIO | None = None,
     ) -> None:
         if options.kind not in KINDS:
             raise UsageError(f"unknown --kind {options.kind!r}: expected one of {', '.join(KINDS)}")
@@ -295,7 +315,13 @@ class ImportJob:
         self.delimiter = parse_delimiter(options.delimiter) if options.delimiter else None
         self.orders: dict[str, bool] = {}
         self.notes: list[str] = []
+        self.stdout = stdout  # for --rejects -
         self._spooled: Path | None = None
+        if options.rejects is not None:
+            # Refused now, before the file is read, rather than when the rows are written.
+            outfiles.check_target(
+                options.rejects, live_db=store.path, force=False, replace=True, what="rejects file"
+            )
         if source == "-":
             self.display = "stdin"
             self.path = self._spool(stdin)
@@ -396,6 +422,8 @@ class ImportJob:
                     self.columns.headers,
                     self.csv.dialect.delimiter,
                     bom=self.csv.encoding.codec != "utf-8",
+                    live_db=self.store.path,
+                    stdout=self.stdout,
                 )
         merge_class = {"leads": LeadMerge, "follow-ups": FollowUpMerge, "activities": ActivityMerge}
         try:
@@ -409,6 +437,8 @@ class ImportJob:
                         raise _invalid_rows(summary)
                     if options.dry_run:
                         raise _DryRun
+                    if rejects is not None:
+                        rejects.sync()
                     if progress is not None:
                         progress.notice(COMMITTING)
             except _DryRun:
