@@ -202,6 +202,42 @@ def test_rejects_to_standard_output(funnel, tmp_path, monkeypatch):
     assert not (tmp_path / "-").exists()
 
 
+# --------------------------------------------------------------------------- 14. neutralised
+
+
+def test_the_rejects_file_is_neutralised_like_an_export(funnel, db_path, tmp_path):
+    rejects = tmp_path / "rejects.csv"
+    source = write(
+        tmp_path,
+        "Name,Email,Phone\n\"=cmd|' /C calc'!A0\",bad@,@SUM(1)\n+Plus,ok@x.ca,-1\nFine,also@,\n",
+    )
+    funnel("import", source, "--rejects", rejects)
+    assert rejects.read_text().splitlines() == [
+        "Name,Email,Phone,line,reason",
+        "'=cmd|' /C calc'!A0,bad@,'@SUM(1),2,"
+        "Email: invalid email: expected an address like name@example.com",
+        "Fine,also@,,4,Email: invalid email: expected an address like name@example.com",
+    ]
+    # fixed in a spreadsheet and imported as is: the values come back without the apostrophe
+    rejects.write_text(rejects.read_text().replace("bad@", "fixed@x.ca"))
+    funnel("import", rejects, "--rejects", tmp_path / "again.csv")
+    assert rows(db_path, "SELECT name, phone FROM leads WHERE email = 'fixed@x.ca'") == [
+        {"name": "=cmd|' /C calc'!A0", "phone": "@SUM(1)"}
+    ]
+
+
+def test_import_excel_writes_the_rejects_file_for_excel(funnel, tmp_path):
+    rejects = tmp_path / "rejects.csv"
+    funnel("import", write(tmp_path, BAD), "--rejects", rejects, "--excel")
+    data = rejects.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.decode("utf-8-sig").splitlines()[:2] == [
+        line.replace(",", ";") for line in BAD_LINES
+    ]
+    result = funnel("import", write(tmp_path, BAD), "--excel", code=2)
+    assert result.stderr == "Error: --excel shapes the --rejects file: give --rejects FILE too\n"
+
+
 # --------------------------------------------------------------------------- 15. report --save
 
 

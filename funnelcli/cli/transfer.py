@@ -130,6 +130,12 @@ def import_(
             show_default=False,
         ),
     ] = None,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel", help="Write the --rejects file for French Excel: UTF-8 with BOM, ';'."
+        ),
+    ] = False,
     closed_without_opportunity: Annotated[
         bool,
         typer.Option(
@@ -159,6 +165,7 @@ def import_(
         dayfirst=dayfirst if dayfirst is not None else st.dayfirst,
         dry_run=dry_run,
         rejects=rejects,
+        excel=excel,
         closed_without_opportunity=closed_without_opportunity,
     )
     if mapping is not None:

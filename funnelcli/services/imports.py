@@ -76,6 +76,7 @@ from funnelcli.services.stages import load as load_pipeline
 from funnelcli.store import Store
 from funnelcli.store import imports as sql
 from funnelcli.store import queries as q
+from funnelcli.text import spreadsheet_cell
 
 #: Invalid rows listed in the error (the rest are counted).
 MAX_SHOWN = 20
@@ -113,6 +114,7 @@ class ImportOptions:
     dayfirst: bool | None = None
     dry_run: bool = False
     rejects: Path | None = None
+    excel: bool = False  # the rejects file for French Excel: UTF-8 with BOM, ';'
     closed_without_opportunity: bool = False
 
     def with_mapping(self, mapping: MappingFile, *, kind_given: bool) -> ImportOptions:
@@ -127,6 +129,7 @@ class ImportOptions:
             dayfirst=self.dayfirst if self.dayfirst is not None else mapping.dayfirst,
             dry_run=self.dry_run,
             rejects=self.rejects,
+            excel=self.excel,
             closed_without_opportunity=self.closed_without_opportunity
             or bool(mapping.closed_without_opportunity),
         )
@@ -246,7 +249,9 @@ class RejectsWriter:
     """Invalid rows, as they were, plus ``line`` and ``reason`` columns.
 
     Written through :mod:`funnelcli.outfiles` (renamed into place, rewritten at each run; never
-    the live database; a device or a named pipe in place).
+    the live database; a device or a named pipe in place). Cells a spreadsheet would run as a
+    formula are neutralised as in exports (:func:`~funnelcli.text.spreadsheet_cell`; the import
+    takes the ``'`` off again).
     """
 
     def __init__(
@@ -266,13 +271,13 @@ class RejectsWriter:
             self.file.stream, encoding="utf-8-sig" if bom else "utf-8", newline=""
         )
         self.writer = csv.writer(self.text, delimiter=delimiter, lineterminator="\n")
-        self.writer.writerow([*header, "line", "reason"])
+        self.writer.writerow([spreadsheet_cell(h) for h in (*header, "line", "reason")])
         self.width = len(header)
 
     def write(self, line: int, fields: list[str], problems: list[Problem]) -> None:
         cells = (list(fields) + [""] * self.width)[: self.width]
         reason = "; ".join(f"{p.column}: {p.reason}" if p.column else p.reason for p in problems)
-        self.writer.writerow([*cells, line, reason])
+        self.writer.writerow([*map(spreadsheet_cell, cells), line, spreadsheet_cell(reason)])
 
     def sync(self) -> None:
         """On disk (or on its device) before the import commits: a full disk rolls it back."""
@@ -322,6 +327,8 @@ class ImportJob:
             outfiles.check_target(
                 options.rejects, live_db=store.path, force=False, replace=True, what="rejects file"
             )
+        elif options.excel:
+            raise UsageError("--excel shapes the --rejects file: give --rejects FILE too")
         if source == "-":
             self.display = "stdin"
             self.path = self._spool(stdin)
@@ -420,8 +427,8 @@ class ImportJob:
                 rejects = RejectsWriter(
                     options.rejects,
                     self.columns.headers,
-                    self.csv.dialect.delimiter,
-                    bom=self.csv.encoding.codec != "utf-8",
+                    ";" if options.excel else self.csv.dialect.delimiter,
+                    bom=options.excel or self.csv.encoding.codec != "utf-8",
                     live_db=self.store.path,
                     stdout=self.stdout,
                 )
