@@ -37,6 +37,7 @@ import io
 import operator
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -45,7 +46,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
 from funnelcli import dates, outfiles
-from funnelcli.errors import DataError, UsageError
+from funnelcli.errors import DataError, Interrupted, UsageError
 from funnelcli.importers import (
     KINDS,
     LEAD_POSITION,
@@ -433,6 +434,7 @@ class ImportJob:
                     stdout=self.stdout,
                 )
         merge_class = {"leads": LeadMerge, "follow-ups": FollowUpMerge, "activities": ActivityMerge}
+        held = _HeldInterrupt()
         try:
             try:
                 with self.store.write() as conn:
@@ -448,6 +450,8 @@ class ImportJob:
                         rejects.sync()
                     if progress is not None:
                         progress.notice(COMMITTING)
+                    # From here a Ctrl-C waits until the commit and the rejects file are done.
+                    held.start()
             except _DryRun:
                 pass
             if rejects is not None:
@@ -456,7 +460,45 @@ class ImportJob:
             if rejects is not None:
                 rejects.discard()
             raise
+        finally:
+            held.stop()
+        if held.caught:
+            raise _committed_anyway(summary, rejects is not None)
         return summary
+
+
+class _HeldInterrupt:
+    """Ctrl-C recorded instead of raised, from just before ``COMMIT`` until the rejects file is
+    in place: raised in that window, it would leave a committed import reported as undone and
+    its rejects file thrown away. Only where Python's own handler is in place (main thread)."""
+
+    def __init__(self) -> None:
+        self.caught = False
+        self._held = False
+
+    def start(self) -> None:
+        if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+            return  # ignored, or someone else's handler: leave it alone
+        try:
+            signal.signal(signal.SIGINT, self._record)
+        except ValueError:  # not the main thread: signals go to the main thread anyway
+            return
+        self._held = True
+
+    def _record(self, signum: int, frame: Any) -> None:
+        self.caught = True
+
+    def stop(self) -> None:
+        if self._held:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            self._held = False
+
+
+def _committed_anyway(summary: Summary, rejects: bool) -> Interrupted:
+    kept = (
+        f"; the invalid rows are in {summary.rejects_file}" if rejects and summary.rejected else ""
+    )
+    return Interrupted(f"interrupted, but the import was committed: {summary.line()}{kept}")
 
 
 def _invalid_rows(summary: Summary) -> DataError:
