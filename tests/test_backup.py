@@ -38,7 +38,9 @@ def test_backup_refuses_to_overwrite_without_force(funnel, tmp_path):
     target = tmp_path / "copy.db"
     target.write_text("precious")
     result = funnel("backup", target, code=2)
-    assert result.stderr == f"Error: {target} already exists\nHint: add --force to overwrite it\n"
+    assert result.stderr == (
+        f"Error: {target} already exists: it was left untouched\nHint: add --force to replace it\n"
+    )
     assert target.read_text() == "precious"
     funnel("backup", target, "--force")
     assert rows(target, "SELECT name FROM leads") == [{"name": "Marie"}]

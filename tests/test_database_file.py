@@ -491,8 +491,22 @@ def test_a_half_built_demo_of_a_dead_process_is_removed(funnel, tmp_path):
         text=True,
         check=True,
     )
-    stale = tmp_path / f".demo.db.{dead.stdout.strip()}.demo-build"
+    stale = tmp_path / f".demo.db.{dead.stdout.strip()}.demo.tmp"
     funnel("--db", stale, "init")
     funnel("demo", "--db", demo, "--leads", "20")
     assert not stale.exists()
     assert len(names(demo)) == 20
+
+
+def test_the_demo_never_replaces_the_live_database(funnel, db_path, tmp_path):
+    funnel("add", "Real")
+    conn = sqlite3.connect(db_path)  # even a live database that says it is a demo
+    with conn:
+        conn.execute("INSERT INTO settings (key, value) VALUES ('demo', 'true')")
+    conn.close()
+    result = funnel("demo", "--db", db_path, code=2)
+    assert result.stderr == f"Error: {db_path} is the live database itself: choose another file\n"
+    assert names(db_path) == ["Real"]
+    wal = tmp_path / "x.db-wal"
+    assert "-wal" in funnel("demo", "--db", wal, code=2).stderr
+    assert not wal.exists()

@@ -20,6 +20,13 @@ from funnelcli.store import translate
 # --------------------------------------------------------------------------- helpers
 
 
+@pytest.fixture(autouse=True)
+def existing_database(funnel):
+    """These tests are about what a command does to an existing database: make it first (a
+    write on a missing one would also say "created PATH" on stderr)."""
+    funnel("init")
+
+
 def run(*args: str | bytes, **kwargs):
     """The real funnel, with the suite's environment (FUNNEL_DB, FUNNEL_NOW, TZ)."""
     kwargs.setdefault("stdout", subprocess.PIPE)
@@ -41,6 +48,7 @@ def closing(fd: int):
 
 
 def test_an_argument_that_is_not_utf8_exits_2_naming_it(db_path):
+    db_path.unlink()  # the guard runs before any database is opened, or created
     result = run(b"add", b"Bad\xffName")
     assert result.returncode == 2
     assert result.stderr.decode() == (
@@ -52,6 +60,7 @@ def test_an_argument_that_is_not_utf8_exits_2_naming_it(db_path):
 
 
 def test_the_guard_covers_options_and_every_command(funnel, db_path):
+    db_path.unlink()  # the guard runs before any database is opened, or created
     result = funnel("list", "--search", "caf\udce9", code=2)
     assert result.stderr.startswith("Error: the argument 'caf\\xe9' is not valid UTF-8 (byte 0xe9)")
     result = funnel("add", "Acme", "--company=Ac\udcffme", code=2)

@@ -168,17 +168,18 @@ def test_killed_while_writing_leaves_before_or_after(tmp_path, wal_bytes):
     """
     db = tmp_path / "demo.db"
     proc = spawn("demo", "--db", str(db), "--leads", "60000", cwd=tmp_path)
-    building = tmp_path / f".demo.db.{proc.pid}.demo-build"
-    wal = Path(f"{building}-wal")
     deadline = time.monotonic() + 60
+    reached = False
     while proc.poll() is None and time.monotonic() < deadline:
-        if wal.exists() and wal.stat().st_size >= wal_bytes:
+        wals = list(tmp_path.glob(f".demo.db.{proc.pid}.*.tmp-wal"))
+        if wals and wals[0].exists() and wals[0].stat().st_size >= wal_bytes:
+            reached = True
             break
         time.sleep(0.002)
-    reached = wal.exists() and wal.stat().st_size >= wal_bytes
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert reached, "the write never reached the kill point"
+    building = Path(str(wals[0])[: -len("-wal")])
     assert not db.exists()  # the target appears only whole
     assert lead_count(building) in (0, 60000)
     assert integrity(building) == "ok"

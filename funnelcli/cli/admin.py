@@ -192,7 +192,7 @@ def demo(
             f"the demo never touches {st.db_path}: "
             f"it builds {db} (choose with: funnel demo --db PATH)"
         )
-    summary = demo_service.build(db, leads=leads, seed=seed, months=months)
+    summary = demo_service.build(db, leads=leads, seed=seed, months=months, live_db=st.db_path)
     out.note(
         f"Demo database {summary.path}: {summary.leads} leads ({summary.open} open, "
         f"{summary.won} won, {summary.lost} lost), {summary.activities} activities, "

@@ -106,11 +106,15 @@ def report(
         Path | None,
         typer.Option(
             "--save",
-            help="Also write the report as a picture (FILE.svg) or a web page (FILE.html).",
+            help="Also write the report as a picture (FILE.svg) or a web page (FILE.html), "
+            "owner-only.",
             dir_okay=False,
             show_default=False,
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --save FILE if it exists.")
+    ] = False,
 ) -> None:
     """Show the KPI dashboard, or one section of it, for a period."""
     from funnelcli.errors import UsageError
@@ -131,10 +135,15 @@ def report(
         method=method.value if method else "auto",
         dayfirst=st.dayfirst,
     )
-    if save is not None and save.suffix.lower() not in (".svg", ".html", ".htm"):
-        raise UsageError(
-            f"cannot save to {str(save)!r}: expected a file name ending in .svg or .html"
-        )
+    if save is not None:
+        if save.suffix.lower() not in (".svg", ".html", ".htm"):
+            raise UsageError(
+                f"cannot save to {str(save)!r}: expected a file name ending in .svg or .html"
+            )
+        from funnelcli import outfiles
+
+        # Refused now rather than after the report is built (checked again when written).
+        outfiles.check_target(save, live_db=st.db_path, force=force, what="report")
     import gc
 
     # A report at scale builds a few hundred thousand objects, none in a cycle: the collector's
@@ -148,7 +157,7 @@ def report(
 
         render.show(st.out, built, fmt)
         if save is not None:
-            render.save(built, save)
+            render.save(built, save, live_db=st.db_path, force=force)
             st.out.note(f"Saved {save}")
     finally:
         if collecting:

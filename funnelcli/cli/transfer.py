@@ -124,12 +124,19 @@ def import_(
         Path | None,
         typer.Option(
             "--rejects",
-            help="Import the valid rows and write the invalid ones to FILE, with a reason.",
+            help="Import the valid rows and write the invalid ones to FILE (- for standard "
+            "output), with a reason.",
             metavar="FILE",
             dir_okay=False,
             show_default=False,
         ),
     ] = None,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel", help="Write the --rejects file for French Excel: UTF-8 with BOM, ';'."
+        ),
+    ] = False,
     closed_without_opportunity: Annotated[
         bool,
         typer.Option(
@@ -159,6 +166,7 @@ def import_(
         dayfirst=dayfirst if dayfirst is not None else st.dayfirst,
         dry_run=dry_run,
         rejects=rejects,
+        excel=excel,
         closed_without_opportunity=closed_without_opportunity,
     )
     if mapping is not None:
@@ -167,7 +175,11 @@ def import_(
         )
     out = st.out
     job = imports.ImportJob(
-        st.store(create=not dry_run), file, options, stdin=_stdin_bytes() if file == "-" else None
+        st.store(create=not dry_run),
+        file,
+        options,
+        stdin=_stdin_bytes() if file == "-" else None,
+        stdout=_stdout_bytes(st.out.out) if str(rejects) == "-" else None,
     )
     try:
         for line in job.describe():
@@ -193,6 +205,15 @@ def import_(
         out.csv([{k: v for k, v in record.items() if not isinstance(v, list)}])
     else:
         out.line(summary.line())
+
+
+def _stdout_bytes(out: Any) -> BinaryIO:
+    """Standard output as bytes (``--rejects -``), after what was already written to it."""
+    out.flush()
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        raise UsageError("--rejects - needs a standard output that takes bytes")
+    return buffer
 
 
 def _stdin_bytes() -> BinaryIO:

@@ -16,8 +16,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from funnelcli import kpis
-from funnelcli.errors import PermissionDenied, StorageError, UsageError
+from funnelcli import kpis, outfiles
+from funnelcli.errors import UsageError
 from funnelcli.kpis import Rate, round_rate, to_cents
 from funnelcli.money import format_money, to_decimal
 from funnelcli.render import Format, Output
@@ -1494,8 +1494,9 @@ def show(out: Output, report: Any, fmt: Format) -> None:
 SAVE_WIDTH = 100
 
 
-def save(report: Any, path: Path) -> None:
-    """Draw the report with Rich and write it as an SVG picture or an HTML page."""
+def save(report: Any, path: Path, *, live_db: Path | None, force: bool = False) -> None:
+    """Draw the report with Rich and write it as an SVG picture or an HTML page
+    (:func:`funnelcli.outfiles.write_file`: 0600, replaced only with ``force``)."""
     kind = path.suffix.lower()
     if kind not in (".svg", ".html", ".htm"):
         raise UsageError(
@@ -1520,13 +1521,4 @@ def save(report: Any, path: Path) -> None:
         if kind == ".svg"
         else console.export_html(inline_styles=True)
     )
-    try:
-        path.write_text(text, encoding="utf-8")
-    except PermissionError:
-        raise PermissionDenied(f"cannot write {path}: permission denied") from None
-    except (FileNotFoundError, NotADirectoryError):
-        raise UsageError(f"cannot write {path}: the folder {path.parent} does not exist") from None
-    except IsADirectoryError:
-        raise UsageError(f"cannot write {path}: it is a folder") from None
-    except OSError as exc:
-        raise StorageError(f"cannot write {path}: {exc.strerror}") from None
+    outfiles.write_file(path, text.encode("utf-8"), live_db=live_db, force=force, what="report")

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from funnelcli import dates
-from funnelcli.errors import InputFileError, PermissionDenied, StorageError, UsageError
+from funnelcli import dates, outfiles
+from funnelcli.errors import InputFileError, UsageError
 from funnelcli.store import Store, quick_check, verify_backup
-from funnelcli.store import backup as backup_file
+from funnelcli.store import backup as copy_database
 from funnelcli.store import restore as restore_file
 
 
@@ -22,31 +21,22 @@ class Backup:
 
 
 def backup(store: Store, target: Path, *, force: bool = False) -> Backup:
-    """Write a consistent copy of the live database to ``target`` (0600)."""
+    """Write a consistent copy of the live database to ``target`` (0600; through
+    :mod:`funnelcli.outfiles`: a regular file, never the live database, replaced only with
+    ``force``)."""
     target = Path(target).expanduser()
-    if target.is_dir():
-        raise UsageError(
-            f"{target} is a folder: give the backup a file name, e.g. {target}/funnel-backup.db"
-        )
-    if not target.parent.is_dir():
-        raise UsageError(
-            f"cannot write the backup {target}: the folder {target.parent} does not exist"
-        )
-    if target.exists():
-        if target.resolve() == store.path.resolve():
-            raise UsageError(f"{target} is the live database itself: choose another file")
-        if not force:
-            raise UsageError(f"{target} already exists", hint="add --force to overwrite it")
-    quick_check(store)  # never make a copy of a corrupt database look like a good backup
+    output = outfiles.open_output(
+        target, live_db=store.path, force=force, what="backup", streams=False
+    )
+    assert isinstance(output, outfiles.AtomicFile)  # streams=False: always a file
     try:
-        size, leads = backup_file(store, target)
-    except OSError as exc:
-        if exc.errno in (errno.ENOSPC, errno.EIO):
-            raise StorageError(f"cannot write the backup {target}: {exc.strerror}") from None
-        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            raise PermissionDenied(f"cannot write the backup {target}: {exc.strerror}") from None
+        quick_check(store)  # never make a copy of a corrupt database look like a good backup
+        leads = copy_database(store, output.tmp, target=target)
+    except BaseException:
+        output.discard()
         raise
-    return Backup(target, size, leads)
+    output.commit()
+    return Backup(target, output.path.stat().st_size, leads)
 
 
 @dataclass(frozen=True, slots=True)

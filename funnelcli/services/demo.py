@@ -10,8 +10,6 @@ reasons, follow-ups of which a few are overdue, and a few deliberate data-qualit
 
 from __future__ import annotations
 
-import glob
-import os
 import random
 import unicodedata
 from dataclasses import dataclass, field
@@ -19,7 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from funnelcli import dates
+from funnelcli import dates, outfiles
 from funnelcli.errors import FunnelError, UsageError
 from funnelcli.services.stages import Pipeline, load
 from funnelcli.store import demo as q
@@ -413,32 +411,6 @@ class _Generator:
         self.plant_duplicates(count)
 
 
-BUILD_SUFFIX = ".demo-build"
-
-
-def _remove_database(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-def _remove_stale_builds(path: Path) -> None:
-    """Remove half-built demos of ``path`` whose process is gone (killed during a build)."""
-    for build in path.parent.glob(f".{glob.escape(path.name)}.*{BUILD_SUFFIX}"):
-        pid = build.name[len(path.name) + 2 : -len(BUILD_SUFFIX)]
-        if pid.isdigit() and not _alive(int(pid)):
-            _remove_database(build)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # another user's process: alive
-    return True
-
-
 def _retire(path: Path) -> None:
     """Fold an earlier demo's WAL into its file and remove it, so that no stale ``-wal``
     beside ``path`` can be replayed onto the new demo once it is renamed into place."""
@@ -473,7 +445,12 @@ def _check_target(path: Path) -> None:
 
 
 def build(
-    path: Path = DEFAULT_PATH, *, leads: int = 2000, seed: int = 42, months: int = 12
+    path: Path = DEFAULT_PATH,
+    *,
+    leads: int = 2000,
+    seed: int = 42,
+    months: int = 12,
+    live_db: Path | None = None,
 ) -> Summary:
     """Create (or re-create) the demo database at ``path`` and fill it."""
     if not 1 <= leads <= MAX_LEADS:
@@ -482,15 +459,15 @@ def build(
         raise UsageError(f"invalid --months {months}: expected 1 to 120")
     path = Path(path)
     _check_target(path)
-    if not path.parent.is_dir():
-        raise UsageError(f"cannot build the demo {path}: the folder {path.parent} does not exist")
-    _remove_stale_builds(path)
-    # Built beside the target and renamed at the end: an interrupted demo leaves the earlier
-    # one whole, and a half-built file is a marked ``.demo-build`` that a later run removes.
-    building = path.with_name(f".{path.name}.{os.getpid()}{BUILD_SUFFIX}")
-    _remove_database(building)
+    # Built in a temporary file beside the target and renamed at the end: an interrupted demo
+    # leaves the earlier one whole, and a killed one leaves a temporary file (already marked as
+    # a demo) that the next run removes.
+    output = outfiles.open_output(
+        path, live_db=live_db, force=False, replace=True, streams=False, what="demo database"
+    )
+    assert isinstance(output, outfiles.AtomicFile)  # streams=False: always a file
     try:
-        store = open_db(building)
+        store = open_db(output.tmp)
         try:
             with store.write() as conn:
                 q.mark_demo(conn)
@@ -507,11 +484,11 @@ def build(
                 )
         finally:
             store.close()  # the last connection: SQLite folds the WAL into the file
-        _retire(path)
-        os.replace(building, path)
+        _retire(output.path)
     except BaseException:
-        _remove_database(building)
+        output.discard()
         raise
+    output.commit()
     counts = generator.summary_counts
     return Summary(
         path=path,

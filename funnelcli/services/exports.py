@@ -6,26 +6,23 @@ LF at the start; also apostrophes before one of these) prefixed with ``'``, for 
 files alike. ``--excel`` writes what French Excel opens as-is: UTF-8 with a byte-order mark,
 ``;`` between fields, decimal commas. Follow-ups also export as an iCalendar file (``.ics``).
 
-A file is written to a temporary file in the same folder, readable by its owner only, then
-renamed into place: a reader never sees half a file, and an existing file is replaced only with
-``--force``.
+A file is written through :mod:`funnelcli.outfiles`: to a temporary file in the same folder,
+readable by its owner only, then renamed into place (a reader never sees half a file; an
+existing file is replaced only with ``--force``); never onto the live database; a device or a
+named pipe in place.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import errno
 import io
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
-from funnelcli import records
-from funnelcli.errors import PermissionDenied, StorageError, UsageError
+from funnelcli import outfiles, records
+from funnelcli.errors import UsageError
 from funnelcli.models import Activity, FollowUp, Lead, StageChange, StageKind
 from funnelcli.store import Store
 from funnelcli.store import imports as sql
@@ -33,75 +30,6 @@ from funnelcli.text import spreadsheet_cell
 
 WHAT = ("leads", "follow-ups", "activities", "stage-changes")
 FORMATS = ("csv", "json", "jsonl", "ics")
-
-
-# --------------------------------------------------------------------------- atomic files
-
-
-class AtomicFile:
-    """A file written beside its final path (mode 0600) and renamed into place by ``commit``."""
-
-    def __init__(self, path: Path, *, force: bool = False, what: str = "output file") -> None:
-        self.path = Path(path)
-        self.force = force
-        folder = self.path.parent
-        if self.path.is_dir():
-            raise UsageError(f"the {what} {self.path} is a folder")
-        if not folder.is_dir():
-            raise UsageError(f"cannot write {self.path}: the folder {folder} does not exist")
-        if self.path.exists() and not force:
-            raise UsageError(
-                f"{self.path} already exists: it was left untouched",
-                hint="add --force to replace it",
-            )
-        try:
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{self.path.name}.", suffix=".tmp")
-        except PermissionError:
-            raise PermissionDenied(f"cannot write in {folder}: permission denied") from None
-        except OSError as exc:
-            raise StorageError(f"cannot write in {folder}: {exc.strerror}") from None
-        self.tmp = Path(tmp)
-        self.stream: BinaryIO = os.fdopen(fd, "wb")
-
-    def commit(self) -> None:
-        """Flush to disk and move into place (refusing, without ``force``, a file made since)."""
-        try:
-            self.stream.flush()
-            os.fsync(self.stream.fileno())
-            self.stream.close()
-            if self.force:
-                os.replace(self.tmp, self.path)
-            else:
-                self._link_no_clobber()
-        except FileExistsError:
-            self.discard()
-            raise UsageError(
-                f"{self.path} already exists: it was left untouched",
-                hint="add --force to replace it",
-            ) from None
-        except OSError as exc:
-            self.discard()
-            if exc.errno == errno.ENOSPC:
-                raise StorageError(f"cannot write {self.path}: disk full") from None
-            raise StorageError(f"cannot write {self.path}: {exc.strerror}") from None
-
-    def _link_no_clobber(self) -> None:
-        try:
-            os.link(self.tmp, self.path)  # fails if the path exists: no race with another writer
-        except FileExistsError:
-            raise
-        except OSError:  # a file system without hard links
-            if self.path.exists():
-                raise FileExistsError(str(self.path)) from None
-            os.replace(self.tmp, self.path)
-            return
-        self.tmp.unlink()
-
-    def discard(self) -> None:
-        with contextlib.suppress(OSError):
-            self.stream.close()
-        with contextlib.suppress(OSError):
-            self.tmp.unlink()
 
 
 # --------------------------------------------------------------------------- records
@@ -271,9 +199,10 @@ def export_to_file(
     excel: bool = False,
     cell: Cell = spreadsheet_cell,
 ) -> int:
-    """Write the export to ``path`` atomically (0600); refuse to replace a file unless ``force``."""
+    """Write the export to ``path`` (:func:`funnelcli.outfiles.open_output`: atomically, 0600;
+    a file replaced only with ``force``; never the live database)."""
     check_format(what, fmt)
-    target = AtomicFile(path, force=force)
+    target = outfiles.open_output(path, live_db=store.path, force=force, what="export file")
     try:
         count = write_export(store, what, fmt, target.stream, excel=excel, cell=cell)
     except BaseException:

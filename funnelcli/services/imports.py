@@ -37,6 +37,7 @@ import io
 import operator
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -44,8 +45,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
-from funnelcli import dates
-from funnelcli.errors import DataError, UsageError
+from funnelcli import dates, outfiles
+from funnelcli.errors import DataError, Interrupted, UsageError
 from funnelcli.importers import (
     KINDS,
     LEAD_POSITION,
@@ -72,11 +73,11 @@ from funnelcli.importers import (
     required_columns,
 )
 from funnelcli.services import leads as lead_service
-from funnelcli.services.exports import AtomicFile
 from funnelcli.services.stages import load as load_pipeline
 from funnelcli.store import Store
 from funnelcli.store import imports as sql
 from funnelcli.store import queries as q
+from funnelcli.text import spreadsheet_cell
 
 #: Invalid rows listed in the error (the rest are counted).
 MAX_SHOWN = 20
@@ -114,6 +115,7 @@ class ImportOptions:
     dayfirst: bool | None = None
     dry_run: bool = False
     rejects: Path | None = None
+    excel: bool = False  # the rejects file for French Excel: UTF-8 with BOM, ';'
     closed_without_opportunity: bool = False
 
     def with_mapping(self, mapping: MappingFile, *, kind_given: bool) -> ImportOptions:
@@ -128,6 +130,7 @@ class ImportOptions:
             dayfirst=self.dayfirst if self.dayfirst is not None else mapping.dayfirst,
             dry_run=self.dry_run,
             rejects=self.rejects,
+            excel=self.excel,
             closed_without_opportunity=self.closed_without_opportunity
             or bool(mapping.closed_without_opportunity),
         )
@@ -244,21 +247,43 @@ class _DryRun(Exception):  # noqa: N818 - a signal: roll the transaction back
 
 
 class RejectsWriter:
-    """Invalid rows, as they were, plus ``line`` and ``reason`` columns (renamed into place)."""
+    """Invalid rows, as they were, plus ``line`` and ``reason`` columns.
 
-    def __init__(self, path: Path, header: tuple[str, ...], delimiter: str, *, bom: bool):
-        self.file = AtomicFile(path, force=True, what="rejects file")
+    Written through :mod:`funnelcli.outfiles` (renamed into place, rewritten at each run; never
+    the live database; a device or a named pipe in place). Cells a spreadsheet would run as a
+    formula are neutralised as in exports (:func:`~funnelcli.text.spreadsheet_cell`; the import
+    takes the ``'`` off again).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        header: tuple[str, ...],
+        delimiter: str,
+        *,
+        bom: bool,
+        live_db: Path | None,
+        stdout: BinaryIO | None = None,
+    ):
+        self.file = outfiles.open_output(
+            path, live_db=live_db, force=False, replace=True, what="rejects file", stdout=stdout
+        )
         self.text = io.TextIOWrapper(
             self.file.stream, encoding="utf-8-sig" if bom else "utf-8", newline=""
         )
         self.writer = csv.writer(self.text, delimiter=delimiter, lineterminator="\n")
-        self.writer.writerow([*header, "line", "reason"])
+        self.writer.writerow([spreadsheet_cell(h) for h in (*header, "line", "reason")])
         self.width = len(header)
 
     def write(self, line: int, fields: list[str], problems: list[Problem]) -> None:
         cells = (list(fields) + [""] * self.width)[: self.width]
         reason = "; ".join(f"{p.column}: {p.reason}" if p.column else p.reason for p in problems)
-        self.writer.writerow([*cells, line, reason])
+        self.writer.writerow([*map(spreadsheet_cell, cells), line, spreadsheet_cell(reason)])
+
+    def sync(self) -> None:
+        """On disk (or on its device) before the import commits: a full disk rolls it back."""
+        self.text.flush()
+        self.file.sync()
 
     def commit(self) -> None:
         self.text.flush()
@@ -266,7 +291,7 @@ class RejectsWriter:
         self.file.commit()
 
     def discard(self) -> None:
-        with contextlib.suppress(ValueError, OSError):
+        with contextlib.suppress(Exception):  # a failed flush (a full disk) was reported already
             self.text.detach()
         self.file.discard()
 
@@ -284,6 +309,7 @@ class ImportJob:
         options: ImportOptions,
         *,
         stdin: BinaryIO | None = None,
+        stdout: BinaryIO | None = None,
     ) -> None:
         if options.kind not in KINDS:
             raise UsageError(f"unknown --kind {options.kind!r}: expected one of {', '.join(KINDS)}")
@@ -295,7 +321,15 @@ class ImportJob:
         self.delimiter = parse_delimiter(options.delimiter) if options.delimiter else None
         self.orders: dict[str, bool] = {}
         self.notes: list[str] = []
+        self.stdout = stdout  # for --rejects -
         self._spooled: Path | None = None
+        if options.rejects is not None:
+            # Refused now, before the file is read, rather than when the rows are written.
+            outfiles.check_target(
+                options.rejects, live_db=store.path, force=False, replace=True, what="rejects file"
+            )
+        elif options.excel:
+            raise UsageError("--excel shapes the --rejects file: give --rejects FILE too")
         if source == "-":
             self.display = "stdin"
             self.path = self._spool(stdin)
@@ -394,10 +428,13 @@ class ImportJob:
                 rejects = RejectsWriter(
                     options.rejects,
                     self.columns.headers,
-                    self.csv.dialect.delimiter,
-                    bom=self.csv.encoding.codec != "utf-8",
+                    ";" if options.excel else self.csv.dialect.delimiter,
+                    bom=options.excel or self.csv.encoding.codec != "utf-8",
+                    live_db=self.store.path,
+                    stdout=self.stdout,
                 )
         merge_class = {"leads": LeadMerge, "follow-ups": FollowUpMerge, "activities": ActivityMerge}
+        held = _HeldInterrupt()
         try:
             try:
                 with self.store.write() as conn:
@@ -409,8 +446,12 @@ class ImportJob:
                         raise _invalid_rows(summary)
                     if options.dry_run:
                         raise _DryRun
+                    if rejects is not None:
+                        rejects.sync()
                     if progress is not None:
                         progress.notice(COMMITTING)
+                    # From here a Ctrl-C waits until the commit and the rejects file are done.
+                    held.start()
             except _DryRun:
                 pass
             if rejects is not None:
@@ -419,7 +460,45 @@ class ImportJob:
             if rejects is not None:
                 rejects.discard()
             raise
+        finally:
+            held.stop()
+        if held.caught:
+            raise _committed_anyway(summary, rejects is not None)
         return summary
+
+
+class _HeldInterrupt:
+    """Ctrl-C recorded instead of raised, from just before ``COMMIT`` until the rejects file is
+    in place: raised in that window, it would leave a committed import reported as undone and
+    its rejects file thrown away. Only where Python's own handler is in place (main thread)."""
+
+    def __init__(self) -> None:
+        self.caught = False
+        self._held = False
+
+    def start(self) -> None:
+        if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+            return  # ignored, or someone else's handler: leave it alone
+        try:
+            signal.signal(signal.SIGINT, self._record)
+        except ValueError:  # not the main thread: signals go to the main thread anyway
+            return
+        self._held = True
+
+    def _record(self, signum: int, frame: Any) -> None:
+        self.caught = True
+
+    def stop(self) -> None:
+        if self._held:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            self._held = False
+
+
+def _committed_anyway(summary: Summary, rejects: bool) -> Interrupted:
+    kept = (
+        f"; the invalid rows are in {summary.rejects_file}" if rejects and summary.rejected else ""
+    )
+    return Interrupted(f"interrupted, but the import was committed: {summary.line()}{kept}")
 
 
 def _invalid_rows(summary: Summary) -> DataError:

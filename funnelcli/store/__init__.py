@@ -285,13 +285,9 @@ def _identify_copy(path: Path) -> int:
     database is still refused untouched; only a funnel database we may open is rolled back in
     place (by the read-write connection that follows).
     """
-    import shutil
-    import tempfile
+    from funnelcli.outfiles import scratch_copy
 
-    with tempfile.TemporaryDirectory(prefix="funnel-journal-") as folder:
-        copy = Path(folder) / "copy.db"
-        shutil.copyfile(path, copy)
-        shutil.copyfile(f"{path}-journal", f"{copy}-journal")
+    with scratch_copy(path, ("-journal",)) as copy:
         conn = _connect(copy, "rw")
         try:
             return _identify(conn, path)
@@ -447,41 +443,34 @@ def ensure_parent(path: Path) -> None:
         raise StorageError(f"cannot create the folder {path.parent}: {exc.strerror}") from None
 
 
-def backup(store: Store, target: Path) -> tuple[int, int]:
-    """Copy the live database to ``target`` (a new 0600 file) with SQLite's backup API.
+def backup(store: Store, copy_path: Path, *, target: Path) -> int:
+    """Copy the live database into ``copy_path`` (an empty file) with SQLite's backup API;
+    return the number of leads in the copy.
 
     The copy is one consistent snapshot even while another process writes (the backup runs in
-    a single step inside a read transaction). It is written to a temporary file beside
-    ``target``, checked with ``PRAGMA integrity_check``, flushed, then renamed into place.
-    Returns the size of the copy in bytes and the number of leads in it.
+    a single step inside a read transaction), checked with ``PRAGMA integrity_check``. The
+    caller writes ``copy_path`` beside ``target`` and renames it into place
+    (:mod:`funnelcli.outfiles`); errors writing it name ``target``.
     """
-    folder = target.parent
-    tmp = folder / f".{target.name}.{os.getpid()}.tmp"
-    tmp.unlink(missing_ok=True)  # left by a crashed earlier run
-    _create_file(tmp)
     try:
-        with store.translate_errors():
-            copy = _connect(tmp, "rw")
-            try:
-                store.conn.backup(copy)
-                result = copy.execute("PRAGMA integrity_check").fetchone()[0]
-                if result != "ok":
-                    raise StorageError(f"the backup failed its integrity check: {result}")
-                leads = copy.execute("SELECT count(*) FROM leads").fetchone()[0]
-            finally:
-                copy.close()
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-        directory = os.open(folder, os.O_RDONLY)
+        copy = _connect(copy_path, "rw")
         try:
-            os.fsync(directory)
+            store.conn.backup(copy)
+            result = copy.execute("PRAGMA integrity_check").fetchone()[0]
+            if result != "ok":
+                raise StorageError(f"the backup failed its integrity check: {result}")
+            return copy.execute("SELECT count(*) FROM leads").fetchone()[0]
         finally:
-            os.close(directory)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target.stat().st_size, leads
+            copy.close()
+    except sqlite3.Error as exc:
+        text = str(exc).lower()
+        if "full" in text:
+            raise StorageError(
+                f"cannot write the backup {target}: disk full", hint="free some disk space"
+            ) from exc
+        if "disk i/o" in text:
+            raise StorageError(f"cannot write the backup {target}: {exc}") from exc
+        raise translate(exc, store.path, store.busy_timeout) from exc
 
 
 def verify_backup(path: Path) -> int:
