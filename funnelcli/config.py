@@ -12,10 +12,16 @@ DEFAULT_BUSY_TIMEOUT = 10.0
 DEFAULT_CURRENCY = "CAD"
 
 
+def user_path(value: str | Path) -> Path:
+    """A path the user typed, ``~`` expanded (``~nobody-known`` stays as typed, never an error:
+    ``Path.expanduser`` raises when it cannot find the home folder)."""
+    return Path(os.path.expanduser(value))
+
+
 def db_path(explicit: str | Path | None, app_dir: str | Path) -> Path:
     """``--db`` (which Typer already fills from ``FUNNEL_DB``), else the user's app directory."""
     if explicit:
-        return Path(explicit).expanduser()
+        return user_path(explicit)
     return Path(app_dir) / DB_FILENAME
 
 

@@ -510,3 +510,10 @@ def test_the_demo_never_replaces_the_live_database(funnel, db_path, tmp_path):
     wal = tmp_path / "x.db-wal"
     assert "-wal" in funnel("demo", "--db", wal, code=2).stderr
     assert not wal.exists()
+
+
+def test_a_home_folder_that_cannot_be_found_is_a_file_name(funnel, tmp_path, monkeypatch):
+    """``~nobody-known/x.db`` stays as typed (``Path.expanduser`` raised: exit 70)."""
+    monkeypatch.chdir(tmp_path)
+    funnel("--db", "~0", "add", "A")
+    assert names(tmp_path / "~0") == ["A"]

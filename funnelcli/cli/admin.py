@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from funnelcli import config
 from funnelcli.cli.options import FormatOption, command_group, state
 from funnelcli.render import Column, Format, Record
 
@@ -102,7 +103,7 @@ def init(
     """Create (and migrate) an empty database and print its path; fine if it exists already."""
     st = state(ctx)
     if db is not None:
-        st.db_path, st.is_default_db = db.expanduser(), False
+        st.db_path, st.is_default_db = config.user_path(db), False
     store = st.store(create=True)
     st.out.line(str(store.path))
 

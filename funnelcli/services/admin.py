@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from funnelcli import dates, outfiles
+from funnelcli.config import user_path
 from funnelcli.errors import InputFileError, UsageError
 from funnelcli.store import Store, quick_check, verify_backup
 from funnelcli.store import backup as copy_database
@@ -24,7 +25,7 @@ def backup(store: Store, target: Path, *, force: bool = False) -> Backup:
     """Write a consistent copy of the live database to ``target`` (0600; through
     :mod:`funnelcli.outfiles`: a regular file, never the live database, replaced only with
     ``force``)."""
-    target = Path(target).expanduser()
+    target = user_path(target)
     output = outfiles.open_output(
         target, live_db=store.path, force=force, what="backup", streams=False
     )
@@ -53,7 +54,7 @@ def restore(store: Store, source: Path, *, force: bool = False) -> Restore:
     The backup is verified (a funnel database this version can open, integrity ok) before
     anything is touched. Without ``force``, a live database that holds leads is left alone.
     """
-    source = Path(source).expanduser()
+    source = user_path(source)
     if not source.exists():
         raise InputFileError(f"the backup {source} does not exist")
     if source.resolve() == store.path.resolve():
