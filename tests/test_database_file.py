@@ -378,6 +378,7 @@ def test_restore_replaces_the_live_database_and_keeps_what_it_replaced(funnel, d
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     assert rows(db_path, "PRAGMA integrity_check") == [{"integrity_check": "ok"}]
     assert rows(db_path, "PRAGMA journal_mode") == [{"journal_mode": "wal"}]
+    assert not Path(f"{backup}-wal").exists() and not Path(f"{backup}-shm").exists()
     again = json.loads(funnel("restore", backup, "--force", "-f", "json").stdout)
     assert again["kept"] == str(tmp_path / "funnel.before-restore-20261129-090000-2.db")
 

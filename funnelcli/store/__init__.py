@@ -456,6 +456,9 @@ def backup(store: Store, copy_path: Path, *, target: Path) -> int:
         copy = _connect(copy_path, "rw")
         try:
             store.conn.backup(copy)
+            # A backup is one self-contained file: reading it (restore, --db) then needs no
+            # -wal/-shm beside it, and copying it by hand cannot leave half of it behind.
+            copy.execute("PRAGMA journal_mode = DELETE")
             result = copy.execute("PRAGMA integrity_check").fetchone()[0]
             if result != "ok":
                 raise StorageError(f"the backup failed its integrity check: {result}")
