@@ -6,6 +6,8 @@ stderr and exits with ``exit_code``. Codes follow sysexits(3) where one fits.
 
 from __future__ import annotations
 
+import errno
+
 
 class FunnelError(Exception):
     """Base class: a problem the user can understand and act on."""
@@ -83,3 +85,36 @@ class Interrupted(FunnelError):
     """Ctrl-C."""
 
     exit_code = 130
+
+
+# --------------------------------------------------------------------------- OS errors
+
+
+def read_error(exc: OSError, label: str) -> FunnelError:
+    """The FunnelError for an OSError met while reading ``label`` ("the mapping file m.toml"):
+    an input that is missing or unreadable is exit 66, whatever the cause."""
+    reasons = {
+        errno.ENOENT: "no such file",
+        errno.EISDIR: "it is a folder",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+    }
+    return InputFileError(f"cannot read {label}: {reasons.get(exc.errno or 0, exc.strerror)}")
+
+
+def write_error(exc: OSError, label: str) -> FunnelError:
+    """The FunnelError for an OSError met while writing ``label`` ("the report x.svg")."""
+    code = exc.errno
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        return StorageError(f"cannot write {label}: disk full", hint="free some disk space")
+    if code in (errno.EACCES, errno.EPERM):
+        return PermissionDenied(f"cannot write {label}: permission denied")
+    if code == errno.EROFS:
+        return PermissionDenied(f"cannot write {label}: read-only file system")
+    if code in (errno.ENOENT, errno.ENOTDIR):
+        return UsageError(f"cannot write {label}: its folder does not exist")
+    if code == errno.EISDIR:
+        return UsageError(f"cannot write {label}: it is a folder")
+    if code == errno.EPIPE:
+        return StorageError(f"cannot write {label}: its reader went away (broken pipe)")
+    return StorageError(f"cannot write {label}: {exc.strerror or exc}")

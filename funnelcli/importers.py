@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Generic, TypeVar
 
 from funnelcli import dates
-from funnelcli.errors import DataError, FunnelError, InputFileError, UsageError
+from funnelcli.errors import DataError, FunnelError, UsageError, read_error
 from funnelcli.money import MAX_CENTS, parse_amount, parse_currency
 from funnelcli.text import clean, fold, unneutralize
 
@@ -232,14 +232,8 @@ class CsvFile:
         self.display = display
         try:
             self._raw: BinaryIO = open(path, "rb")  # noqa: SIM115 - closed by close()
-        except FileNotFoundError:
-            raise InputFileError(f"cannot read {display}: no such file") from None
-        except IsADirectoryError:
-            raise InputFileError(f"cannot read {display}: it is a folder") from None
-        except PermissionError:
-            raise InputFileError(f"cannot read {display}: permission denied") from None
         except OSError as exc:
-            raise InputFileError(f"cannot read {display}: {exc.strerror}") from None
+            raise read_error(exc, display) from None
         try:
             self._open(encoding, delimiter)
         except BaseException:
@@ -253,7 +247,7 @@ class CsvFile:
             sample = self._raw.read(SAMPLE_BYTES)
             self._raw.seek(0)
         except OSError as exc:
-            raise InputFileError(f"cannot read {self.display}: {exc.strerror}") from None
+            raise read_error(exc, self.display) from None
         if not sample:
             raise DataError(f"{self.display} is empty: expected a header row and data rows")
         self.encoding = (
@@ -747,14 +741,8 @@ def load_mapping(path: Path) -> MappingFile:
     """Read a mapping file (TOML); see the README for its keys."""
     try:
         data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
-    except FileNotFoundError:
-        raise InputFileError(f"cannot read the mapping file {path}: no such file") from None
-    except IsADirectoryError:
-        raise InputFileError(f"cannot read the mapping file {path}: it is a folder") from None
-    except PermissionError:
-        raise InputFileError(f"cannot read the mapping file {path}: permission denied") from None
     except OSError as exc:
-        raise InputFileError(f"cannot read the mapping file {path}: {exc.strerror}") from None
+        raise read_error(exc, f"the mapping file {path}") from None
     except UnicodeDecodeError:
         raise DataError(f"the mapping file {path} is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from funnelcli.errors import FunnelError, PermissionDenied, StorageError, UsageError
+from funnelcli.errors import UsageError, write_error
 
 #: The files SQLite keeps beside a database named by the rest of the name.
 SIDECARS = ("-wal", "-shm", "-journal")
@@ -218,24 +218,6 @@ def write_file(
         output.discard()
         raise
     output.commit()
-
-
-def write_error(exc: OSError, label: str) -> FunnelError:
-    """The FunnelError for an OSError met while writing ``label`` ("the report x.svg")."""
-    code = exc.errno
-    if code in (errno.ENOSPC, errno.EDQUOT):
-        return StorageError(f"cannot write {label}: disk full", hint="free some disk space")
-    if code in (errno.EACCES, errno.EPERM):
-        return PermissionDenied(f"cannot write {label}: permission denied")
-    if code == errno.EROFS:
-        return PermissionDenied(f"cannot write {label}: read-only file system")
-    if code in (errno.ENOENT, errno.ENOTDIR):
-        return UsageError(f"cannot write {label}: its folder does not exist")
-    if code == errno.EISDIR:
-        return UsageError(f"cannot write {label}: it is a folder")
-    if code == errno.EPIPE:
-        return StorageError(f"cannot write {label}: its reader went away (broken pipe)")
-    return StorageError(f"cannot write {label}: {exc.strerror or exc}")
 
 
 class _Sink(io.RawIOBase):
