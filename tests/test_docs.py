@@ -131,7 +131,6 @@ class Session:
     def play(self, page: str, text: str) -> int:
         """Run every console block of the page; the number of commands checked."""
         checked = 0
-        pending_file = None
         for block in blocks(text):
             for directive in block.directives:
                 if directive.startswith("now "):
@@ -140,11 +139,8 @@ class Session:
                     status, shown = self.run(directive[2:])
                     assert status == 0, f"{page}:{block.line}: set-up '{directive}'\n{shown}"
             words = block.directives[0].split() if block.directives else []
-            if pending_file:
-                (self.folder / pending_file).write_text(block.body)
-                pending_file = None
             if words[:1] == ["file"]:
-                pending_file = words[1]
+                (self.folder / words[1]).write_text(block.body)
                 continue
             if block.lang != "console" or words[:1] == ["skip"]:
                 assert words[:1] != ["skip"] or len(words) > 1, f"{page}:{block.line}: why?"
@@ -303,3 +299,25 @@ def test_every_exit_code_is_documented():
     for code in (0, 1, 2, 65, 66, 70, 74, 75, 77, 78, 130):
         assert f"| {code} |" in table, code
     assert "exit-codes.md" in README
+
+
+def anchors(text: str) -> set[str]:
+    """GitHub's anchors for the headings of a page."""
+    found = set()
+    for title in re.findall(r"^#+ (.+)$", re.sub(r"```.*?```", "", text, flags=re.S), re.M):
+        slug = re.sub(r"[^\w\- ]", "", title.lower()).replace(" ", "-")
+        found.add(slug)
+    return found
+
+
+def test_every_link_between_the_pages_leads_somewhere():
+    pages = {**PAGES, "CONTRIBUTING.md": (ROOT / "CONTRIBUTING.md").read_text()}
+    for page, text in pages.items():
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"[a-z]+:", target):
+                continue  # a web address
+            path, _, anchor = target.partition("#")
+            file = (ROOT / page).parent / path if path else ROOT / page
+            assert file.exists(), f"{page}: {target}"
+            if anchor:
+                assert anchor in anchors(file.read_text()), f"{page}: {target}"
