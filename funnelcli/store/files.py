@@ -112,8 +112,6 @@ def missing_database(path: Path) -> InputFileError:
     )
 
 
-
-
 def ensure_parent(path: Path) -> None:
     """Create the folder of the default database location (owner-only) if missing."""
     try:

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from funnelcli.models import Activity, FollowUp
+from funnelcli.models import Activity, Contact, FollowUp
 
 _FOLLOW_UP_COLUMNS = (
     "f.id, f.lead_id, f.text, f.due_date, f.due_time, f.created_at, f.done_at, f.done_note, "
@@ -25,16 +25,6 @@ _SELECT = (
 
 #: Fields ``update_follow_up`` may change.
 EDITABLE = ("text", "due_date", "due_time", "done_at", "done_note", "snooze_count")
-
-
-class Contact(NamedTuple):
-    """Who a follow-up is with: enough of the lead to pick up the phone."""
-
-    lead_id: int
-    name: str
-    company: str | None
-    email: str | None
-    phone: str | None
 
 
 class FollowUpRow(NamedTuple):
