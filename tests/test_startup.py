@@ -37,6 +37,7 @@ HEAVY = (
     "funnelcli.services.reports",
     "funnelcli.services.imports",
     "funnelcli.services.demo",
+    "funnelcli.services.demo_simulation",
     "funnelcli.cli.transfer",
     "funnelcli.cli.reports",
 )
