@@ -1,96 +1,56 @@
-"""The options of the lead commands, defined once (``add``, ``edit``, ``qualify``, moves)."""
+"""The options of the lead commands, defined once (``add``, ``edit``, ``qualify``)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from funnelcli.cli.complete import stage_names
 from funnelcli.models import Frequency
 
-Company = Annotated[str | None, typer.Option(help="Company name.", show_default=False)]
-Email = Annotated[str | None, typer.Option(help="Email address.", show_default=False)]
-Phone = Annotated[str | None, typer.Option(help="Phone number.", show_default=False)]
+
+def _option(help: str, *names: str, **settings: Any) -> Any:
+    """An option without a default worth showing (its absence means "leave as is")."""
+    return typer.Option(*names, help=help, show_default=False, **settings)
+
+
+Company = Annotated[str | None, _option("Company name.")]
+Email = Annotated[str | None, _option("Email address.")]
+Phone = Annotated[str | None, _option("Phone number.")]
 Source = Annotated[
     str | None,
     typer.Option(help="Where the lead came from: web-form, referral, cold-call, event…"),
 ]
 Amount = Annotated[
     str | None,
-    typer.Option(
-        "--amount",
-        metavar="AMOUNT",
-        help="Deal amount: 12000, '12 000,00 $', '$12,000.50', '9 500 €'.",
-        show_default=False,
+    _option(
+        "Deal amount: 12000, '12 000,00 $', '$12,000.50', '9 500 €'.", "--amount", metavar="AMOUNT"
     ),
 ]
-Currency = Annotated[
-    str | None,
-    typer.Option(help="Currency code (default: the database's, CAD).", show_default=False),
-]
-ExternalId = Annotated[
-    str | None,
-    typer.Option("--external-id", help="The lead's id in another system.", show_default=False),
-]
-FrequencyOpt = Annotated[
-    Frequency | None,
-    typer.Option(help="Purchase frequency.", case_sensitive=False, show_default=False),
-]
+Currency = Annotated[str | None, _option("Currency code (default: the database's, CAD).")]
+ExternalId = Annotated[str | None, _option("The lead's id in another system.", "--external-id")]
+FrequencyOpt = Annotated[Frequency | None, _option("Purchase frequency.", case_sensitive=False)]
 PriceOnly = Annotated[
-    bool | None,
-    typer.Option(
-        "--price-only/--not-price-only",
-        help="Is price the only decision factor?",
-        show_default=False,
-    ),
+    bool | None, _option("Is price the only decision factor?", "--price-only/--not-price-only")
 ]
-DecisionMaker = Annotated[
-    str | None,
-    typer.Option("--decision-maker", help="Who decides (name or role).", show_default=False),
-]
+DecisionMaker = Annotated[str | None, _option("Who decides (name or role).", "--decision-maker")]
 ContactDecides = Annotated[
     bool | None,
-    typer.Option(
-        "--contact-decides/--contact-does-not-decide",
-        help="Is your contact the decision maker?",
-        show_default=False,
-    ),
+    _option("Is your contact the decision maker?", "--contact-decides/--contact-does-not-decide"),
 ]
 NeedsApproval = Annotated[
-    bool | None,
-    typer.Option(
-        "--needs-approval/--no-approval",
-        help="Is executive approval required?",
-        show_default=False,
-    ),
+    bool | None, _option("Is executive approval required?", "--needs-approval/--no-approval")
 ]
-Prerequisites = Annotated[
-    str | None,
-    typer.Option(help="Other prerequisites before the purchase.", show_default=False),
-]
+Prerequisites = Annotated[str | None, _option("Other prerequisites before the purchase.")]
 ExpectedClose = Annotated[
-    str | None,
-    typer.Option(
-        "--expected-close",
-        help="Expected close date: 2027-01-15, +30d, 15 jan.",
-        show_default=False,
-    ),
+    str | None, _option("Expected close date: 2027-01-15, +30d, 15 jan.", "--expected-close")
 ]
-Probability = Annotated[
-    int | None,
-    typer.Option(help="Win probability override, 0-100 (else the stage's).", show_default=False),
-]
+Probability = Annotated[int | None, _option("Win probability override, 0-100 (else the stage's).")]
 Unset = Annotated[
-    list[str] | None,
-    typer.Option("--unset", help="Clear a field (repeatable): --unset phone.", show_default=False),
+    list[str] | None, _option("Clear a field (repeatable): --unset phone.", "--unset")
 ]
-Note = Annotated[str | None, typer.Option(help="A note about the lead.", show_default=False)]
+Note = Annotated[str | None, _option("A note about the lead.")]
 StageOption = Annotated[
-    str | None,
-    typer.Option(
-        help="Starting stage (default: the first).",
-        show_default=False,
-        autocompletion=stage_names,
-    ),
+    str | None, _option("Starting stage (default: the first).", autocompletion=stage_names)
 ]
