@@ -100,21 +100,20 @@ def test_two_writers_at_once_both_succeed(db_path):
 
 
 def test_lock_held_past_the_timeout_exits_75_promptly(db_path):
+    """The writer waits the busy timeout it was given (1 s), then gives up with 75: it neither
+    hangs (funnel_process would time out) nor fails before waiting."""
     funnel_process("add", "First")
     holder = sqlite3.connect(db_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        started = time.monotonic()
         result = funnel_process("add", "Second", env={"FUNNEL_BUSY_TIMEOUT": "1"})
-        elapsed = time.monotonic() - started
     finally:
         holder.execute("ROLLBACK")
         holder.close()
     assert result.returncode == 75, result.stderr
     assert result.stderr.startswith(
-        f"Error: the database {db_path} is locked by another funnel command"
+        f"Error: the database {db_path} is locked by another funnel command (waited 1 s)"
     )
-    assert elapsed < 10  # about a second of waiting, plus start-up
     assert [r["name"] for r in rows(db_path, "SELECT name FROM leads")] == ["First"]
 
 
@@ -126,15 +125,13 @@ def test_readers_answer_during_an_uncommitted_write(db_path):
         "INSERT INTO leads (name, created_at, updated_at, stage_id, currency) "
         "VALUES ('Uncommitted', '2026-11-29T14:00:00Z', '2026-11-29T14:00:00Z', 1, 'CAD')"
     )
+    # A busy timeout of 0: a reader that waited for the writer's lock would fail at once (75).
+    no_wait = {"FUNNEL_BUSY_TIMEOUT": "0"}
     try:
-        started = time.monotonic()
-        listed = funnel_process("list", "--format", "csv", env={"FUNNEL_BUSY_TIMEOUT": "5"})
-        checked = funnel_process("check", env={"FUNNEL_BUSY_TIMEOUT": "5"})
-        overdue = funnel_process("overdue", "--format", "json", env={"FUNNEL_BUSY_TIMEOUT": "5"})
-        report = funnel_process(
-            "report", "kpis", "--format", "json", env={"FUNNEL_BUSY_TIMEOUT": "5"}
-        )
-        elapsed = time.monotonic() - started
+        listed = funnel_process("list", "--format", "csv", env=no_wait)
+        checked = funnel_process("check", env=no_wait)
+        overdue = funnel_process("overdue", "--format", "json", env=no_wait)
+        report = funnel_process("report", "kpis", "--format", "json", env=no_wait)
     finally:
         writer.execute("ROLLBACK")
         writer.close()
@@ -144,7 +141,6 @@ def test_readers_answer_during_an_uncommitted_write(db_path):
     assert overdue.returncode == 0 and overdue.stdout.strip() == "[]", overdue.stderr
     assert report.returncode == 0, report.stderr
     assert json.loads(report.stdout)["leads_created"] == 1  # the committed lead only
-    assert elapsed < 5  # none of them waited for the writer's lock
 
 
 # --------------------------------------------------------------------------- crashes
