@@ -51,6 +51,7 @@ def modules_after(*args: str) -> set[str]:
     return set(json.loads(line[len("MODULES ") :]))
 
 
+@pytest.mark.slow  # one interpreter per command
 @pytest.mark.parametrize(
     "args",
     [
