@@ -102,19 +102,21 @@ def read_error(exc: OSError, label: str) -> FunnelError:
     return InputFileError(f"cannot read {label}: {reasons.get(exc.errno or 0, exc.strerror)}")
 
 
-def write_error(exc: OSError, label: str) -> FunnelError:
-    """The FunnelError for an OSError met while writing ``label`` ("the report x.svg")."""
+def write_error(exc: OSError, label: str, *, verb: str = "write") -> FunnelError:
+    """The FunnelError for an OSError met while writing ``label`` ("the report x.svg"), or
+    doing ``verb`` to it ("create" the folder x)."""
+    what = f"cannot {verb} {label}"
     code = exc.errno
     if code in (errno.ENOSPC, errno.EDQUOT):
-        return StorageError(f"cannot write {label}: disk full", hint="free some disk space")
+        return StorageError(f"{what}: disk full", hint="free some disk space")
     if code in (errno.EACCES, errno.EPERM):
-        return PermissionDenied(f"cannot write {label}: permission denied")
+        return PermissionDenied(f"{what}: permission denied")
     if code == errno.EROFS:
-        return PermissionDenied(f"cannot write {label}: read-only file system")
+        return PermissionDenied(f"{what}: read-only file system")
     if code in (errno.ENOENT, errno.ENOTDIR):
-        return UsageError(f"cannot write {label}: its folder does not exist")
+        return UsageError(f"{what}: its folder does not exist")
     if code == errno.EISDIR:
-        return UsageError(f"cannot write {label}: it is a folder")
+        return UsageError(f"{what}: it is a folder")
     if code == errno.EPIPE:
-        return StorageError(f"cannot write {label}: its reader went away (broken pipe)")
-    return StorageError(f"cannot write {label}: {exc.strerror or exc}")
+        return StorageError(f"{what}: its reader went away (broken pipe)")
+    return StorageError(f"{what}: {exc.strerror or exc}")

@@ -113,3 +113,69 @@ class Activity(NamedTuple):
     text: str | None
     at: str
     follow_up_id: int | None
+
+
+class Contact(NamedTuple):
+    """Who a follow-up is with: enough of the lead to pick up the phone."""
+
+    lead_id: int
+    name: str
+    company: str | None
+    email: str | None
+    phone: str | None
+
+
+# --------------------------------------------------------------------------- use-case results
+# What the services hand back and render draws: neutral types, so render never imports services.
+
+
+class Added(NamedTuple):
+    lead: Lead
+    same_email: list[int]  # other leads that already had this email
+
+
+class Edited(NamedTuple):
+    lead: Lead
+    changed: list[str]
+    same_email: list[int]
+
+
+class Moved(NamedTuple):
+    lead: Lead
+    from_stage: Stage
+    to_stage: Stage
+    at: str
+    reopened: bool
+
+
+class LeadCard(NamedTuple):
+    """Everything ``show`` prints about one lead."""
+
+    lead: Lead
+    history: list[StageChange]
+    follow_ups: list[FollowUp]
+    activities: list[Activity]
+    probability: int  # the probability used for this deal: override, else the stage default
+
+
+class Item(NamedTuple):
+    """A follow-up as listed: with its lead, and where it stands at ``now``."""
+
+    follow_up: FollowUp
+    lead: Contact
+    overdue: bool
+    days_late: int  # calendar days since the due date; negative when it is due ahead
+
+    @property
+    def due(self) -> str:
+        return self.follow_up.due
+
+
+class Done(NamedTuple):
+    item: Item
+    activity: Activity
+
+
+class Snoozed(NamedTuple):
+    item: Item
+    previous_due: str

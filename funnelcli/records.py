@@ -22,34 +22,10 @@ LEAD_KEYS = (
 
 
 def lead(item: Lead, **extra: Any) -> dict[str, Any]:
-    return {
-        "id": item.id,
-        "name": item.name,
-        "company": item.company,
-        "email": item.email,
-        "phone": item.phone,
-        "source": item.source,
-        "stage": item.stage,
-        "status": item.status.value,
-        "created_at": item.created_at,
-        "updated_at": item.updated_at,
-        "closed_at": item.closed_at,
-        "lost_reason": item.lost_reason,
-        "amount": to_decimal(item.amount_cents),
-        "amount_cents": item.amount_cents,
-        "currency": item.currency,
-        "frequency": item.frequency,
-        "price_only": item.price_only,
-        "decision_maker": item.decision_maker,
-        "contact_decides": item.contact_decides,
-        "needs_approval": item.needs_approval,
-        "prerequisites": item.prerequisites,
-        "expected_close": item.expected_close,
-        "probability": item.probability,
-        "external_id": item.external_id,
-        "notes": item.notes,
-        **extra,
-    }
+    record = {key: getattr(item, key, None) for key in LEAD_KEYS}
+    record["status"] = item.status.value
+    record["amount"] = to_decimal(item.amount_cents)
+    return {**record, **extra}
 
 
 def stage(item: Stage, **extra: Any) -> dict[str, Any]:
@@ -64,38 +40,21 @@ def stage(item: Stage, **extra: Any) -> dict[str, Any]:
 
 
 def stage_change(item: StageChange) -> dict[str, Any]:
-    return {
-        "id": item.id,
-        "lead_id": item.lead_id,
-        "from_stage": item.from_stage,
-        "to_stage": item.to_stage,
-        "at": item.at,
-        "note": item.note,
-    }
+    return item._asdict()
+
+
+#: The fields of a follow-up record, in order.
+FOLLOW_UP_KEYS = (
+    "id", "lead_id", "text", "due_date", "due_time", "status", "created_at", "done_at",
+    "done_note", "snooze_count",
+)  # fmt: skip
 
 
 def follow_up(item: FollowUp, **extra: Any) -> dict[str, Any]:
-    return {
-        "id": item.id,
-        "lead_id": item.lead_id,
-        "text": item.text,
-        "due_date": item.due_date,
-        "due_time": item.due_time,
-        "status": "done" if item.done_at else "open",
-        "created_at": item.created_at,
-        "done_at": item.done_at,
-        "done_note": item.done_note,
-        "snooze_count": item.snooze_count,
-        **extra,
-    }
+    record = {key: getattr(item, key, None) for key in FOLLOW_UP_KEYS}
+    record["status"] = "done" if item.done_at else "open"
+    return {**record, **extra}
 
 
 def activity(item: Activity) -> dict[str, Any]:
-    return {
-        "id": item.id,
-        "lead_id": item.lead_id,
-        "type": item.type,
-        "text": item.text,
-        "at": item.at,
-        "follow_up_id": item.follow_up_id,
-    }
+    return item._asdict()

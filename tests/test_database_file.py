@@ -201,7 +201,7 @@ def test_a_database_we_may_not_read_is_77_not_a_usage_error(funnel, db_path, mon
         return real_connect(database, *args, **kwargs)
 
     monkeypatch.setattr("funnelcli.store.sqlite3.connect", denied)
-    monkeypatch.setattr("funnelcli.store._check_header", lambda path: False)
+    monkeypatch.setattr("funnelcli.store.files.check_header", lambda path: False)
     result = funnel("list", code=77)
     assert result.stderr.startswith(f"Error: cannot open {db_path}: unable to open database file")
 

@@ -100,21 +100,20 @@ def test_two_writers_at_once_both_succeed(db_path):
 
 
 def test_lock_held_past_the_timeout_exits_75_promptly(db_path):
+    """The writer waits the busy timeout it was given (1 s), then gives up with 75: it neither
+    hangs (funnel_process would time out) nor fails before waiting."""
     funnel_process("add", "First")
     holder = sqlite3.connect(db_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        started = time.monotonic()
         result = funnel_process("add", "Second", env={"FUNNEL_BUSY_TIMEOUT": "1"})
-        elapsed = time.monotonic() - started
     finally:
         holder.execute("ROLLBACK")
         holder.close()
     assert result.returncode == 75, result.stderr
     assert result.stderr.startswith(
-        f"Error: the database {db_path} is locked by another funnel command"
+        f"Error: the database {db_path} is locked by another funnel command (waited 1 s)"
     )
-    assert elapsed < 10  # about a second of waiting, plus start-up
     assert [r["name"] for r in rows(db_path, "SELECT name FROM leads")] == ["First"]
 
 
@@ -126,15 +125,13 @@ def test_readers_answer_during_an_uncommitted_write(db_path):
         "INSERT INTO leads (name, created_at, updated_at, stage_id, currency) "
         "VALUES ('Uncommitted', '2026-11-29T14:00:00Z', '2026-11-29T14:00:00Z', 1, 'CAD')"
     )
+    # A busy timeout of 0: a reader that waited for the writer's lock would fail at once (75).
+    no_wait = {"FUNNEL_BUSY_TIMEOUT": "0"}
     try:
-        started = time.monotonic()
-        listed = funnel_process("list", "--format", "csv", env={"FUNNEL_BUSY_TIMEOUT": "5"})
-        checked = funnel_process("check", env={"FUNNEL_BUSY_TIMEOUT": "5"})
-        overdue = funnel_process("overdue", "--format", "json", env={"FUNNEL_BUSY_TIMEOUT": "5"})
-        report = funnel_process(
-            "report", "kpis", "--format", "json", env={"FUNNEL_BUSY_TIMEOUT": "5"}
-        )
-        elapsed = time.monotonic() - started
+        listed = funnel_process("list", "--format", "csv", env=no_wait)
+        checked = funnel_process("check", env=no_wait)
+        overdue = funnel_process("overdue", "--format", "json", env=no_wait)
+        report = funnel_process("report", "kpis", "--format", "json", env=no_wait)
     finally:
         writer.execute("ROLLBACK")
         writer.close()
@@ -144,7 +141,6 @@ def test_readers_answer_during_an_uncommitted_write(db_path):
     assert overdue.returncode == 0 and overdue.stdout.strip() == "[]", overdue.stderr
     assert report.returncode == 0, report.stderr
     assert json.loads(report.stdout)["leads_created"] == 1  # the committed lead only
-    assert elapsed < 5  # none of them waited for the writer's lock
 
 
 # --------------------------------------------------------------------------- crashes
@@ -156,6 +152,15 @@ KILL_AT_WAL_BYTES = [64 * 1024, 4 * 1024 * 1024, 12 * 1024 * 1024]
 def lead_count(db: Path) -> int:
     tables = {r["name"] for r in rows(db, "SELECT name FROM sqlite_master WHERE type = 'table'")}
     return rows(db, "SELECT count(*) AS n FROM leads")[0]["n"] if "leads" in tables else 0
+
+
+def marked(wal: Path) -> bool:
+    """Whether the database being built beside ``wal`` is already marked as a demo."""
+    try:
+        found = rows(Path(str(wal)[: -len("-wal")]), "SELECT 1 FROM settings WHERE key = 'demo'")
+    except sqlite3.Error:
+        return False  # not migrated yet
+    return bool(found)
 
 
 @pytest.mark.parametrize("wal_bytes", KILL_AT_WAL_BYTES)
@@ -172,10 +177,12 @@ def test_killed_while_writing_leaves_before_or_after(tmp_path, wal_bytes):
     reached = False
     while proc.poll() is None and time.monotonic() < deadline:
         wals = list(tmp_path.glob(f".demo.db.{proc.pid}.*.tmp-wal"))
-        if wals and wals[0].exists() and wals[0].stat().st_size >= wal_bytes:
+        # The kill point: the WAL has grown that much, and the build has begun (the file is
+        # marked as a demo: the schema alone can fill the first 64 KiB of the WAL).
+        if wals and wals[0].exists() and wals[0].stat().st_size >= wal_bytes and marked(wals[0]):
             reached = True
             break
-        time.sleep(0.002)
+        time.sleep(0.002)  # the WAL's growth has no other signal
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert reached, "the write never reached the kill point"

@@ -37,6 +37,7 @@ HEAVY = (
     "funnelcli.services.reports",
     "funnelcli.services.imports",
     "funnelcli.services.demo",
+    "funnelcli.services.demo_simulation",
     "funnelcli.cli.transfer",
     "funnelcli.cli.reports",
 )
@@ -50,6 +51,7 @@ def modules_after(*args: str) -> set[str]:
     return set(json.loads(line[len("MODULES ") :]))
 
 
+@pytest.mark.slow  # one interpreter per command
 @pytest.mark.parametrize(
     "args",
     [

@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from funnelcli import config
 from funnelcli.cli.options import FormatOption, command_group, state
-from funnelcli.render import Column, Format, Record
+from funnelcli.render import Format
 
 commands = command_group()
-
-
-def _ids_text(record: Record) -> str:
-    ids = record["lead_ids"]
-    shown = ", ".join(str(i) for i in ids[:8])
-    return shown + (f" … (+{len(ids) - 8})" if len(ids) > 8 else "")
-
-
-CHECK_COLUMNS = (
-    Column("title", "Problem"),
-    Column("count", "Leads", justify="right"),
-    Column("lead_ids", "Lead ids", text=_ids_text),
-    Column("hint", "Fix"),
-)
 
 
 @commands.command()
@@ -43,45 +29,12 @@ def check(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Audit the data: bad data gives false predictions. Prints each problem with the fix."""
+    from funnelcli.render import admin as render
     from funnelcli.services import checks
 
     st = state(ctx)
     findings = checks.check(st.store(), stale_days=stale_days)
-    records: list[dict[str, Any]] = [
-        {
-            "rule": f.rule,
-            "title": f.title,
-            "count": f.count,
-            "lead_ids": f.lead_ids,
-            "hint": f.hint,
-            "details": f.details,
-        }
-        for f in findings
-    ]
-    found = [r for r in records if r["count"]]
-    if fmt is Format.JSON:
-        st.out.json(records)
-    elif fmt is Format.CSV:
-        st.out.csv(
-            [
-                {
-                    **r,
-                    "lead_ids": " ".join(map(str, r["lead_ids"])),
-                    "details": "; ".join(r["details"]),
-                }
-                for r in records
-            ]
-        )
-    elif not found:
-        st.out.line("No problems found.")
-    else:
-        st.out.records(found, CHECK_COLUMNS, fmt, title="Data-quality problems")
-        for record in found:
-            details = record["details"]
-            for detail in details[:5]:
-                st.out.line(f"  {record['rule']}: {detail}")
-            if len(details) > 5:
-                st.out.line(f"  {record['rule']}: … {len(details) - 5} more (see --format json)")
+    found = render.check(st.out, findings, fmt)
     if exit_code and found:
         raise typer.Exit(1)
 
@@ -118,17 +71,11 @@ def backup(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Write a consistent copy of the live database (safe while another command writes)."""
+    from funnelcli.render import admin as render
     from funnelcli.services import admin
 
     st = state(ctx)
-    done = admin.backup(st.store(), path, force=force)
-    if fmt is Format.TABLE:
-        st.out.line(
-            f"Backed up {done.leads} leads to {done.path} ({done.size // 1024} KiB, integrity ok)"
-        )
-    else:
-        record = {"path": str(done.path), "bytes": done.size, "leads": done.leads}
-        st.out.json(record) if fmt is Format.JSON else st.out.csv([record])
+    render.backed_up(st.out, admin.backup(st.store(), path, force=force), fmt)
 
 
 @commands.command()
@@ -149,23 +96,11 @@ def restore(
     The backup is verified first; the state it replaces is kept as a new backup file beside
     the live database, and both paths are printed.
     """
+    from funnelcli.render import admin as render
     from funnelcli.services import admin
 
     st = state(ctx)
-    done = admin.restore(st.store(create=True), path, force=force)
-    kept = str(done.kept.path) if done.kept else None
-    if fmt is Format.TABLE:
-        st.out.line(f"Restored {done.leads} leads from {done.source} into {done.live}")
-        if kept:
-            st.out.line(f"The replaced database is kept in {kept}")
-    else:
-        record = {
-            "backup": str(done.source),
-            "database": str(done.live),
-            "leads": done.leads,
-            "kept": kept,
-        }
-        st.out.json(record) if fmt is Format.JSON else st.out.csv([record])
+    render.restored(st.out, admin.restore(st.store(create=True), path, force=force), fmt)
 
 
 @commands.command()
@@ -194,13 +129,10 @@ def demo(
             f"it builds {db} (choose with: funnel demo --db PATH)"
         )
     summary = demo_service.build(db, leads=leads, seed=seed, months=months, live_db=st.db_path)
-    out.note(
-        f"Demo database {summary.path}: {summary.leads} leads ({summary.open} open, "
-        f"{summary.won} won, {summary.lost} lost), {summary.activities} activities, "
-        f"{summary.follow_ups} follow-ups ({summary.overdue} overdue)."
-    )
+    from funnelcli.render import admin as render
     from funnelcli.render import reports as render_reports
     from funnelcli.services import reports
 
+    render.demo_built(out, summary)
     render_reports.show(out, reports.build_file(summary.path, reports.options()), Format.TABLE)
     out.note(f"Explore it: funnel --db {summary.path} report | list | overdue | check")

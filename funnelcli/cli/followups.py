@@ -7,12 +7,11 @@ sqlite-utils, no dateutil parser, no icalendar; it reads a snapshot, without the
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Annotated, Any
+from datetime import timedelta
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from funnelcli import records
 from funnelcli.cli.options import (
     AtOption,
     FormatOption,
@@ -22,13 +21,11 @@ from funnelcli.cli.options import (
     parse,
     state,
 )
-from funnelcli.models import FollowUp
-from funnelcli.render import Column, Format, Output, Record
+from funnelcli.render import Format
 
 if TYPE_CHECKING:  # pragma: no cover
     from funnelcli.cli import State
     from funnelcli.dates import When
-    from funnelcli.services.followups import Item
 
 
 commands = command_group()
@@ -74,120 +71,6 @@ TextArgument = Annotated[
 ]
 
 
-# --------------------------------------------------------------------------- records
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def record(item: Item, **extra: Any) -> dict[str, Any]:
-    """The JSON/CSV shape of a listed follow-up: the follow-up, its lead, where it stands."""
-    lead = item.lead
-    return records.follow_up(
-        item.follow_up,
-        lead_name=lead.name,
-        company=lead.company,
-        email=lead.email,
-        phone=lead.phone,
-        overdue=item.overdue,
-        days_late=item.days_late,
-        **extra,
-    )
-
-
-_BLANK = FollowUp(0, 0, "", "", None, "", None, None, 0)
-#: CSV columns of listed follow-ups (the header is printed even when nothing is listed).
-RECORD_KEYS = tuple(
-    records.follow_up(
-        _BLANK, lead_name=None, company=None, email=None, phone=None, overdue=None, days_late=None
-    )
-)
-
-
-def _due(record: Record) -> str:
-    return (
-        f"{record['due_date']} {record['due_time']}" if record["due_time"] else record["due_date"]
-    )
-
-
-def _status(record: Record) -> str:
-    if record["done_at"]:
-        from funnelcli.dates import format_local
-
-        return "done " + format_local(record["done_at"], with_time=False)
-    if record["overdue"]:
-        return "overdue"
-    return "due today" if record["days_late"] == 0 else "open"
-
-
-def _snoozed(record: Record) -> str:
-    return f"{record['snooze_count']}×" if record["snooze_count"] else ""
-
-
-def _when(record: Record) -> str:
-    late = record["days_late"]
-    if record["overdue"]:
-        return "late today" if late == 0 else f"{_plural(late, 'day')} late"
-    if late == 0:
-        return "due today"
-    return "due tomorrow" if late == -1 else f"due in {-late} days"
-
-
-def _lead(record: Record) -> str:
-    company = f", {record['company']}" if record["company"] else ""
-    return f"{record['lead_id']} {record['lead_name']}{company}"
-
-
-def _contact(record: Record) -> str:
-    return ", ".join(v for v in (record["phone"], record["email"]) if v)
-
-
-LIST_COLUMNS = (
-    Column("id", "ID", justify="right"),
-    Column("due_date", "Due", text=_due),
-    Column("status", "Status", text=_status),
-    Column("lead_id", "Lead", justify="right"),
-    Column("lead_name", "Name", style="bold"),
-    Column("company", "Company"),
-    Column("text", "Promise"),
-    Column("snooze_count", "Snoozed", text=_snoozed, justify="right"),
-)
-
-AGENDA_COLUMNS = (
-    Column("days_late", "When", text=_when),
-    Column("due_date", "Due", text=_due),
-    Column("id", "#", justify="right"),
-    Column("lead_id", "Lead", text=_lead),
-    Column("phone", "Contact", text=_contact),
-    Column("text", "Promise"),
-)
-
-
-def _print(out: Output, fmt: Format, text: str, data: dict[str, Any], plain: str | None = None):
-    """One result: the record for scripts, a sentence for people (``plain`` when piped)."""
-    if fmt is Format.JSON:
-        out.json(data)
-    elif fmt is Format.CSV:
-        out.csv([data])
-    else:
-        out.line(text if out.terminal or plain is None else plain)
-
-
-def _lead_text(item: Item) -> str:
-    lead = item.lead
-    company = f", {lead.company}" if lead.company else ""
-    return f"{lead.name} (lead {lead.lead_id}{company})"
-
-
-def _list(out: Output, items: list[Item], fmt: Format, empty: str) -> None:
-    rows = [record(item) for item in items]
-    if fmt is Format.CSV:
-        out.csv(rows, RECORD_KEYS)
-    else:
-        out.records(rows, LIST_COLUMNS, fmt, empty=empty)
-
-
 # --------------------------------------------------------------------------- follow-up …
 
 
@@ -200,22 +83,12 @@ def add(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Record a promise made to a lead, with the date (and time) of the next action."""
+    from funnelcli.render import followups as render
     from funnelcli.services import followups
 
     st = state(ctx)
     when = due(st, due_text)
-    item = followups.add(st.store(create=True), lead, text, when)
-    st.out.committed(f"follow-up {item.follow_up.id} was added", "its id")
-    _print(
-        st.out,
-        fmt,
-        f"Follow-up {item.follow_up.id} for {_lead_text(item)}: due {item.due} · "
-        f"{item.follow_up.text}",
-        record(item),
-        plain=str(item.follow_up.id),
-    )
-    if item.overdue:
-        st.out.warn(f"follow-up {item.follow_up.id} is already overdue (due {item.due})")
+    render.added(st.out, followups.add(st.store(create=True), lead, text, when), fmt)
 
 
 commands.command(
@@ -243,6 +116,7 @@ def list_(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """List open follow-ups by due date (--all: done ones too)."""
+    from funnelcli.render import followups as render
     from funnelcli.services import followups
 
     st = state(ctx)
@@ -250,7 +124,7 @@ def list_(
     items = followups.list_follow_ups(
         st.store(), include_done=all_, lead_ref=lead, due_before=before
     )
-    _list(st.out, items, fmt, "No follow-ups." if all_ else "No open follow-ups.")
+    render.follow_up_list(st.out, items, fmt, "No follow-ups." if all_ else "No open follow-ups.")
 
 
 @follow_up_app.command("done")
@@ -264,19 +138,13 @@ def done(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Mark a promise kept; it is logged on the lead as a 'follow-up' activity."""
+    from funnelcli.render import followups as render
     from funnelcli.services import followups
 
     st = state(ctx)
     ident = follow_up_id(follow_up)
     kept = followups.done(st.store(create=True), ident, note=note, at=moment(st, at))
-    item = kept.item
-    st.out.committed(f"follow-up {item.follow_up.id} was marked done")
-    _print(
-        st.out,
-        fmt,
-        f"Follow-up {item.follow_up.id} done: {item.follow_up.text} · {_lead_text(item)}",
-        record(item, activity=records.activity(kept.activity)),
-    )
+    render.done(st.out, kept, fmt)
 
 
 @follow_up_app.command("snooze")
@@ -292,21 +160,13 @@ def snooze(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Push a promise back to a later date; 'show' displays how often it was pushed back."""
+    from funnelcli.render import followups as render
     from funnelcli.services import followups
 
     st = state(ctx)
     ident = follow_up_id(follow_up)
     snoozed = followups.snooze(st.store(create=True), ident, due(st, when, "WHEN"))
-    item = snoozed.item
-    st.out.committed(f"follow-up {item.follow_up.id} was snoozed to {item.due}")
-    _print(
-        st.out,
-        fmt,
-        f"Follow-up {item.follow_up.id} snoozed to {item.due} "
-        f"(was {snoozed.previous_due}; snoozed {item.follow_up.snooze_count}×): "
-        f"{item.follow_up.text}",
-        record(item, previous_due=snoozed.previous_due),
-    )
+    render.snoozed(st.out, snoozed, fmt)
 
 
 @follow_up_app.command("edit")
@@ -323,35 +183,23 @@ def edit(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Correct a follow-up's text or due date (a mistake, not a snooze)."""
+    from funnelcli.render import followups as render
     from funnelcli.services import followups
 
     st = state(ctx)
     ident = follow_up_id(follow_up)
     when = due(st, due_text) if due_text is not None else None
-    item = followups.edit(st.store(create=True), ident, text=text, due=when)
-    st.out.committed(f"follow-up {item.follow_up.id} was updated")
-    _print(
-        st.out,
-        fmt,
-        f"Follow-up {item.follow_up.id} updated: due {item.due} · {item.follow_up.text}",
-        record(item),
-    )
+    render.edited(st.out, followups.edit(st.store(create=True), ident, text=text, due=when), fmt)
 
 
 @follow_up_app.command("delete")
 def delete(ctx: typer.Context, follow_up: IdArgument, fmt: FormatOption = Format.TABLE) -> None:
     """Delete a follow-up entered by mistake (activities already logged stay)."""
+    from funnelcli.render import followups as render
     from funnelcli.services import followups
 
     st = state(ctx)
-    item = followups.delete(st.store(create=True), follow_up_id(follow_up))
-    st.out.committed(f"follow-up {item.follow_up.id} was deleted")
-    _print(
-        st.out,
-        fmt,
-        f"Deleted follow-up {item.follow_up.id}: {item.follow_up.text} · {_lead_text(item)}",
-        record(item),
-    )
+    render.deleted(st.out, followups.delete(st.store(create=True), follow_up_id(follow_up)), fmt)
 
 
 # --------------------------------------------------------------------------- log
@@ -374,32 +222,15 @@ def log(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Record an action taken on a lead: a call, an email, a meeting, a demo…"""
-    from funnelcli.dates import format_local
+    from funnelcli.render import followups as render
     from funnelcli.services import activities
 
     st = state(ctx)
     logged = activities.log(st.store(create=True), lead, type_, text, at=moment(st, at))
-    activity, target = logged.activity, logged.lead
-    st.out.committed(f"activity {activity.id} was logged on lead {target.id}", "its id")
-    _print(
-        st.out,
-        fmt,
-        f"Logged {activity.type} on lead {target.id} {target.name} ({format_local(activity.at)})",
-        {**records.activity(activity), "lead_name": target.name},
-        plain=str(activity.id),
-    )
+    render.logged(st.out, logged.activity, logged.lead, fmt)
 
 
 # --------------------------------------------------------------------------- overdue
-
-
-def _title(items: list[Item], now: datetime, within: str | None) -> str:
-    late = sum(1 for item in items if item.overdue)
-    soon = len(items) - late
-    head = f"{_plural(late, 'overdue follow-up')}" if late else "Nothing overdue"
-    if within is not None:
-        head += f", {soon} due within {within}"
-    return f"{head} ({now:%a %Y-%m-%d %H:%M})"
 
 
 @commands.command("overdue")
@@ -419,6 +250,7 @@ def overdue(
 ) -> None:
     """Overdue follow-ups, oldest first. Prints NOTHING and exits 0 when none (cron-friendly)."""
     from funnelcli import dates
+    from funnelcli.render import agenda as render
     from funnelcli.services import followups
 
     st = state(ctx)
@@ -427,20 +259,6 @@ def overdue(
     )
     now = dates.now()
     items = followups.overdue(st.store(), within=ahead, now=now)
-    rows = [record(item) for item in items]
-    if fmt is Format.JSON:
-        st.out.json(rows)
-    elif fmt is Format.CSV:
-        st.out.csv(rows, RECORD_KEYS)
-    elif rows:
-        from funnelcli.render.followups import render_agenda
-
-        render_agenda(
-            st.out,
-            rows,
-            AGENDA_COLUMNS,
-            title=_title(items, now, within),
-            no_wrap=("days_late", "due_date", "id"),
-        )
+    render.overdue(st.out, items, now, within, fmt)
     if exit_code and items:
         raise typer.Exit(1)

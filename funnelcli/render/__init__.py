@@ -174,6 +174,15 @@ class Output:
         else:
             self.plain_table(rows, columns)
 
+    def result(self, fmt: Format, record: Record, text: str) -> None:
+        """One result of a command: the record for scripts (JSON, CSV), a sentence for people."""
+        if fmt is Format.JSON:
+            self.json(record)
+        elif fmt is Format.CSV:
+            self.csv([record])
+        else:
+            self.line(text)
+
     def json(self, data: Any) -> None:
         import json
 

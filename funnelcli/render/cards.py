@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from funnelcli.dates import format_local
-from funnelcli.models import Lead
+from funnelcli.models import Lead, LeadCard, StageChange
 from funnelcli.money import format_money
 from funnelcli.render import Output
 from funnelcli.text import one_line
-
-if TYPE_CHECKING:  # pragma: no cover
-    from funnelcli.models import StageChange
-    from funnelcli.services.leads import LeadCard
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,67 +1,170 @@
-"""The overdue agenda printed by ``funnel overdue`` (and its ``--within`` look-ahead).
+"""What the follow-up commands print: the list, and one line (or record) per change.
 
-On a terminal: a Rich table, overdue rows in red and the ones falling due soon in yellow, in a
-section of their own. Elsewhere (cron, pipes): a summary line, a blank line and plain aligned
-columns — no box drawing, no ANSI codes — readable in a mail. Rich is imported only to draw on
-a terminal.
+The JSON/CSV record of a listed follow-up is the follow-up, its lead's contact and where it
+stands (overdue, days late): :func:`record`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import Any
 
-from funnelcli.render import Column, Output, Record
-from funnelcli.text import one_line
-
-
-def render_agenda(
-    out: Output,
-    rows: Sequence[Record],
-    columns: Sequence[Column],
-    *,
-    title: str,
-    no_wrap: Sequence[str] = (),
-) -> None:
-    """``rows`` carry an ``overdue`` flag; nothing at all is printed when there are none.
-
-    ``no_wrap``: keys of the columns Rich must not wrap (short ones: dates, ids).
-    """
-    if not rows:
-        return
-    if out.terminal:
-        _rich_agenda(out, rows, columns, title, no_wrap)
-        return
-    out.line(title)
-    out.line()
-    out.plain_table(rows, columns)
+from funnelcli import records
+from funnelcli.models import Activity, Done, FollowUp, Item, Lead, Snoozed
+from funnelcli.render import Column, Format, Output, Record
 
 
-def _rich_agenda(
-    out: Output,
-    rows: Sequence[Record],
-    columns: Sequence[Column],
-    title: str,
-    no_wrap: Sequence[str],
-) -> None:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    for column in columns:
-        table.add_column(
-            column.header,
-            justify=column.justify,
-            style=column.style,
-            no_wrap=column.key in no_wrap,
-        )
-    previous_overdue = True
-    for row in rows:
-        if previous_overdue and not row["overdue"] and row is not rows[0]:
-            table.add_section()
-        previous_overdue = bool(row["overdue"])
-        style = "red" if row["overdue"] else "yellow"
-        cells = [Text(one_line(column.cell(row))) for column in columns]
-        cells[0].stylize(f"bold {style}" if row["overdue"] else style)
-        table.add_row(*cells)
-    out.console().print(table)
+
+def record(item: Item, **extra: Any) -> dict[str, Any]:
+    """The JSON/CSV shape of a listed follow-up: the follow-up, its lead, where it stands."""
+    lead = item.lead
+    return records.follow_up(
+        item.follow_up,
+        lead_name=lead.name,
+        company=lead.company,
+        email=lead.email,
+        phone=lead.phone,
+        overdue=item.overdue,
+        days_late=item.days_late,
+        **extra,
+    )
+
+
+_BLANK = FollowUp(0, 0, "", "", None, "", None, None, 0)
+#: CSV columns of listed follow-ups (the header is printed even when nothing is listed).
+RECORD_KEYS = tuple(
+    records.follow_up(
+        _BLANK, lead_name=None, company=None, email=None, phone=None, overdue=None, days_late=None
+    )
+)
+
+
+def _due(record: Record) -> str:
+    return (
+        f"{record['due_date']} {record['due_time']}" if record["due_time"] else record["due_date"]
+    )
+
+
+def _status(record: Record) -> str:
+    if record["done_at"]:
+        from funnelcli.dates import format_local
+
+        return "done " + format_local(record["done_at"], with_time=False)
+    if record["overdue"]:
+        return "overdue"
+    return "due today" if record["days_late"] == 0 else "open"
+
+
+def _snoozed(record: Record) -> str:
+    return f"{record['snooze_count']}×" if record["snooze_count"] else ""
+
+
+def _when(record: Record) -> str:
+    late = record["days_late"]
+    if record["overdue"]:
+        return "late today" if late == 0 else f"{plural(late, 'day')} late"
+    if late == 0:
+        return "due today"
+    return "due tomorrow" if late == -1 else f"due in {-late} days"
+
+
+def _lead(record: Record) -> str:
+    company = f", {record['company']}" if record["company"] else ""
+    return f"{record['lead_id']} {record['lead_name']}{company}"
+
+
+def _contact(record: Record) -> str:
+    return ", ".join(v for v in (record["phone"], record["email"]) if v)
+
+
+LIST_COLUMNS = (
+    Column("id", "ID", justify="right"),
+    Column("due_date", "Due", text=_due),
+    Column("status", "Status", text=_status),
+    Column("lead_id", "Lead", justify="right"),
+    Column("lead_name", "Name", style="bold"),
+    Column("company", "Company"),
+    Column("text", "Promise"),
+    Column("snooze_count", "Snoozed", text=_snoozed, justify="right"),
+)
+
+AGENDA_COLUMNS = (
+    Column("days_late", "When", text=_when),
+    Column("due_date", "Due", text=_due),
+    Column("id", "#", justify="right"),
+    Column("lead_id", "Lead", text=_lead),
+    Column("phone", "Contact", text=_contact),
+    Column("text", "Promise"),
+)
+
+
+def _lead_text(item: Item) -> str:
+    lead = item.lead
+    company = f", {lead.company}" if lead.company else ""
+    return f"{lead.name} (lead {lead.lead_id}{company})"
+
+
+def _result(out: Output, fmt: Format, text: str, data: Record, plain: str | None = None) -> None:
+    """One result: the record for scripts, a sentence for people (``plain`` when piped)."""
+    out.result(fmt, data, text if out.terminal or plain is None else plain)
+
+
+def follow_up_list(out: Output, items: list[Item], fmt: Format, empty: str) -> None:
+    rows = [record(item) for item in items]
+    if fmt is Format.CSV:
+        out.csv(rows, RECORD_KEYS)
+    else:
+        out.records(rows, LIST_COLUMNS, fmt, empty=empty)
+
+
+def added(out: Output, item: Item, fmt: Format) -> None:
+    f = item.follow_up
+    out.committed(f"follow-up {f.id} was added", "its id")
+    text = f"Follow-up {f.id} for {_lead_text(item)}: due {item.due} · {f.text}"
+    _result(out, fmt, text, record(item), plain=str(f.id))
+    if item.overdue:
+        out.warn(f"follow-up {f.id} is already overdue (due {item.due})")
+
+
+def done(out: Output, kept: Done, fmt: Format) -> None:
+    item = kept.item
+    f = item.follow_up
+    out.committed(f"follow-up {f.id} was marked done")
+    text = f"Follow-up {f.id} done: {f.text} · {_lead_text(item)}"
+    _result(out, fmt, text, record(item, activity=records.activity(kept.activity)))
+
+
+def snoozed(out: Output, result: Snoozed, fmt: Format) -> None:
+    item = result.item
+    f = item.follow_up
+    out.committed(f"follow-up {f.id} was snoozed to {item.due}")
+    text = (
+        f"Follow-up {f.id} snoozed to {item.due} "
+        f"(was {result.previous_due}; snoozed {f.snooze_count}×): {f.text}"
+    )
+    _result(out, fmt, text, record(item, previous_due=result.previous_due))
+
+
+def edited(out: Output, item: Item, fmt: Format) -> None:
+    f = item.follow_up
+    out.committed(f"follow-up {f.id} was updated")
+    _result(out, fmt, f"Follow-up {f.id} updated: due {item.due} · {f.text}", record(item))
+
+
+def deleted(out: Output, item: Item, fmt: Format) -> None:
+    f = item.follow_up
+    out.committed(f"follow-up {f.id} was deleted")
+    text = f"Deleted follow-up {f.id}: {f.text} · {_lead_text(item)}"
+    _result(out, fmt, text, record(item))
+
+
+def logged(out: Output, activity: Activity, lead: Lead, fmt: Format) -> None:
+    """``funnel log``: the activity's id (a sentence on a terminal)."""
+    from funnelcli.dates import format_local
+
+    out.committed(f"activity {activity.id} was logged on lead {lead.id}", "its id")
+    text = f"Logged {activity.type} on lead {lead.id} {lead.name} ({format_local(activity.at)})"
+    data = {**records.activity(activity), "lead_name": lead.name}
+    _result(out, fmt, text, data, plain=str(activity.id))

@@ -9,7 +9,7 @@ from pathlib import Path
 from funnelcli import dates, outfiles
 from funnelcli.config import user_path
 from funnelcli.errors import InputFileError, UsageError
-from funnelcli.store import Store, quick_check, verify_backup
+from funnelcli.store import Store, lead_count, quick_check, verify_backup
 from funnelcli.store import backup as copy_database
 from funnelcli.store import restore as restore_file
 
@@ -60,7 +60,7 @@ def restore(store: Store, source: Path, *, force: bool = False) -> Restore:
     if source.resolve() == store.path.resolve():
         raise UsageError(f"{source} is the live database itself: nothing to restore")
     leads = verify_backup(source)
-    live_leads = store.conn.execute("SELECT count(*) FROM leads").fetchone()[0]
+    live_leads = lead_count(store)
     kept = None
     if live_leads or not store.created:
         if live_leads and not force:

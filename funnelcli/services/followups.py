@@ -13,17 +13,18 @@ only read (a snapshot that never waits for, nor takes, the write lock).
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from funnelcli import dates
 from funnelcli.errors import NotFoundError, UsageError
-from funnelcli.models import Activity, FollowUp, due_text
-from funnelcli.services.leads import event_moment
+from funnelcli.models import Done, Item, Snoozed, due_text
+from funnelcli.services.lookup import resolve
+from funnelcli.services.moves import event_moment
+from funnelcli.store import Tx
 from funnelcli.store import followups as fq
 from funnelcli.store import queries as q
-from funnelcli.store.followups import Contact, Cutoff, FollowUpRow
+from funnelcli.store.followups import Cutoff, FollowUpRow
 
 if TYPE_CHECKING:  # pragma: no cover
     from funnelcli.dates import When
@@ -82,33 +83,10 @@ def parse_id(value: str | int) -> int:
 # --------------------------------------------------------------------------- results
 
 
-class Item(NamedTuple):
-    """A follow-up as listed: with its lead, and where it stands at ``now``."""
-
-    follow_up: FollowUp
-    lead: Contact
-    overdue: bool
-    days_late: int  # calendar days since the due date; negative when it is due ahead
-
-    @property
-    def due(self) -> str:
-        return self.follow_up.due
-
-
 def _item(row: FollowUpRow, now: datetime) -> Item:
     f = row.follow_up
     overdue = f.done_at is None and is_overdue(f.due_date, f.due_time, now)
     return Item(f, row.lead, overdue, days_late(f.due_date, now))
-
-
-class Done(NamedTuple):
-    item: Item
-    activity: Activity
-
-
-class Snoozed(NamedTuple):
-    item: Item
-    previous_due: str
 
 
 # --------------------------------------------------------------------------- helpers
@@ -118,7 +96,7 @@ def _now(now: datetime | None) -> datetime:
     return (now or dates.now()).astimezone()
 
 
-def _get(conn: sqlite3.Connection, follow_up_id: int) -> FollowUpRow:
+def _get(conn: Tx, follow_up_id: int) -> FollowUpRow:
     row = fq.get_follow_up(conn, follow_up_id)
     if row is None:
         raise NotFoundError(
@@ -128,7 +106,7 @@ def _get(conn: sqlite3.Connection, follow_up_id: int) -> FollowUpRow:
     return row
 
 
-def _reload(conn: sqlite3.Connection, follow_up_id: int, now: datetime) -> Item:
+def _reload(conn: Tx, follow_up_id: int, now: datetime) -> Item:
     return _item(_get(conn, follow_up_id), now)
 
 
@@ -145,8 +123,6 @@ def _refuse_done(row: FollowUpRow, action: str) -> None:
 
 def add(store: Store, lead_ref: str, text: str, due: When, *, now: datetime | None = None) -> Item:
     """Record a promise made to a lead, due on a date (optionally at a time)."""
-    from funnelcli.services.leads import resolve
-
     now = _now(now)
     text = _text(text)
     due_date, due_time = _due_parts(due)
@@ -165,8 +141,6 @@ def list_follow_ups(
     now: datetime | None = None,
 ) -> list[Item]:
     """Open follow-ups (or all of them) by due date; optionally one lead's, or due before WHEN."""
-    from funnelcli.services.leads import resolve
-
     now = _now(now)
     before = Cutoff(*_due_parts(due_before)) if due_before is not None else None
     with store.read() as conn:
@@ -294,7 +268,7 @@ def overdue(
     return items
 
 
-def overdue_count(conn: sqlite3.Connection, now: datetime) -> int:
+def overdue_count(conn: Tx, now: datetime) -> int:
     """How many open follow-ups are overdue at ``now`` (an aware local datetime)."""
     return fq.count_open_before(conn, cutoff_at(now))
 

@@ -4,17 +4,33 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
+from funnelcli.models import FollowUp
 from funnelcli.store.queries import LEAD_COLUMNS
 
+
+class NewStageChange(NamedTuple):
+    lead_id: int
+    from_stage_id: int | None
+    to_stage_id: int
+    at: str
+    note: str | None
+
+
+class NewActivity(NamedTuple):
+    lead_id: int
+    type: str
+    text: str | None
+    at: str
+    created_at: str
+    follow_up_id: int | None
+
+
 LEAD_FIELDS = ("id", *LEAD_COLUMNS)
-STAGE_CHANGE_FIELDS = ("lead_id", "from_stage_id", "to_stage_id", "at", "note")
-ACTIVITY_FIELDS = ("lead_id", "type", "text", "at", "created_at", "follow_up_id")
-FOLLOW_UP_FIELDS = (
-    "id", "lead_id", "text", "due_date", "due_time", "created_at", "done_at", "done_note",
-    "snooze_count",
-)  # fmt: skip
+STAGE_CHANGE_FIELDS = NewStageChange._fields
+ACTIVITY_FIELDS = NewActivity._fields
+FOLLOW_UP_FIELDS = FollowUp._fields
 
 
 def _insert(
@@ -28,9 +44,9 @@ def insert_all(
     conn: sqlite3.Connection,
     *,
     leads: Sequence[dict[str, Any]],
-    stage_changes: Sequence[Sequence[Any]],
-    activities: Sequence[Sequence[Any]],
-    follow_ups: Sequence[Sequence[Any]],
+    stage_changes: Sequence[NewStageChange],
+    activities: Sequence[NewActivity],
+    follow_ups: Sequence[FollowUp],
 ) -> None:
     _insert(conn, "leads", LEAD_FIELDS, [[lead.get(f) for f in LEAD_FIELDS] for lead in leads])
     _insert(conn, "stage_changes", STAGE_CHANGE_FIELDS, stage_changes)

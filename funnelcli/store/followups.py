@@ -5,14 +5,14 @@ A follow-up's due moment is a diary entry in the user's local calendar: ``due_da
 text, which orders them correctly because they are zero-padded ISO forms. Open follow-ups are
 found through the partial index ``follow_ups_open_due (due_date, due_time) WHERE done_at IS NULL``.
 
-Every function takes the ``sqlite3`` connection of an open transaction.
+Every function takes the connection of an open transaction (``Tx``).
 """
 
-import sqlite3
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from funnelcli.models import Activity, FollowUp
+from funnelcli.models import Activity, Contact, FollowUp
+from funnelcli.store.connection import Tx
 
 _FOLLOW_UP_COLUMNS = (
     "f.id, f.lead_id, f.text, f.due_date, f.due_time, f.created_at, f.done_at, f.done_note, "
@@ -25,16 +25,6 @@ _SELECT = (
 
 #: Fields ``update_follow_up`` may change.
 EDITABLE = ("text", "due_date", "due_time", "done_at", "done_note", "snooze_count")
-
-
-class Contact(NamedTuple):
-    """Who a follow-up is with: enough of the lead to pick up the phone."""
-
-    lead_id: int
-    name: str
-    company: str | None
-    email: str | None
-    phone: str | None
 
 
 class FollowUpRow(NamedTuple):
@@ -61,29 +51,31 @@ def _row(values: tuple[Any, ...]) -> FollowUpRow:
 
 
 def insert_follow_up(
-    conn: sqlite3.Connection,
+    conn: Tx,
     lead_id: int,
     text: str,
     due_date: str,
     due_time: str | None,
     created_at: str,
+    *,
+    done_at: str | None = None,
+    done_note: str | None = None,
 ) -> int:
+    """A new follow-up (``done_at``: one already kept, as an import brings them)."""
     cursor = conn.execute(
-        "INSERT INTO follow_ups (lead_id, text, due_date, due_time, created_at) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (lead_id, text, due_date, due_time, created_at),
+        "INSERT INTO follow_ups (lead_id, text, due_date, due_time, created_at, done_at, "
+        "done_note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (lead_id, text, due_date, due_time, created_at, done_at, done_note),
     )
     return int(cursor.lastrowid or 0)
 
 
-def get_follow_up(conn: sqlite3.Connection, follow_up_id: int) -> FollowUpRow | None:
+def get_follow_up(conn: Tx, follow_up_id: int) -> FollowUpRow | None:
     found = conn.execute(f"{_SELECT} WHERE f.id = ?", (follow_up_id,)).fetchone()
     return _row(found) if found else None
 
 
-def update_follow_up(
-    conn: sqlite3.Connection, follow_up_id: int, changes: Mapping[str, Any]
-) -> None:
+def update_follow_up(conn: Tx, follow_up_id: int, changes: Mapping[str, Any]) -> None:
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValueError(f"not editable follow-up columns: {sorted(unknown)}")
@@ -95,9 +87,7 @@ def update_follow_up(
     )
 
 
-def snooze_follow_up(
-    conn: sqlite3.Connection, follow_up_id: int, due_date: str, due_time: str | None
-) -> None:
+def snooze_follow_up(conn: Tx, follow_up_id: int, due_date: str, due_time: str | None) -> None:
     """Move the due moment and count one more push-back."""
     conn.execute(
         "UPDATE follow_ups SET due_date = ?, due_time = ?, snooze_count = snooze_count + 1 "
@@ -106,39 +96,32 @@ def snooze_follow_up(
     )
 
 
-def delete_follow_up(conn: sqlite3.Connection, follow_up_id: int) -> None:
+def delete_follow_up(conn: Tx, follow_up_id: int) -> None:
     # activities.follow_up_id is ON DELETE SET NULL: the log of what was done stays.
     conn.execute("DELETE FROM follow_ups WHERE id = ?", (follow_up_id,))
 
 
-def _before(cutoff: Cutoff, params: dict[str, Any], prefix: str) -> str:
-    """Due strictly before ``cutoff``. A follow-up without a time lasts its whole day, so it is
-    before a cutoff only when its date is earlier (it is overdue once its day has ended)."""
+def _due_by(cutoff: Cutoff, params: dict[str, Any], prefix: str, *, inclusive: bool) -> str:
+    """Due strictly before ``cutoff`` (``inclusive``: at or before it).
+
+    A follow-up without a time lasts its whole day: it is before a cutoff only when its date is
+    earlier (overdue once its day has ended), and at or before one from the start of its day.
+    A cutoff without a time means the end of its day.
+    """
     params[f"{prefix}_date"] = cutoff.date
     if cutoff.time is None:
-        return f"f.due_date < :{prefix}_date"
+        return f"f.due_date {'<=' if inclusive else '<'} :{prefix}_date"
     params[f"{prefix}_time"] = cutoff.time
-    return (
-        f"(f.due_date < :{prefix}_date OR (f.due_date = :{prefix}_date "
-        f"AND f.due_time IS NOT NULL AND f.due_time < :{prefix}_time))"
+    same_day = (
+        f"(f.due_time IS NULL OR f.due_time <= :{prefix}_time)"
+        if inclusive
+        else f"f.due_time IS NOT NULL AND f.due_time < :{prefix}_time"
     )
-
-
-def _through(cutoff: Cutoff, params: dict[str, Any], prefix: str) -> str:
-    """Due at or before ``cutoff``: a follow-up without a time starts at the start of its day;
-    a cutoff without a time means the end of its day."""
-    params[f"{prefix}_date"] = cutoff.date
-    if cutoff.time is None:
-        return f"f.due_date <= :{prefix}_date"
-    params[f"{prefix}_time"] = cutoff.time
-    return (
-        f"(f.due_date < :{prefix}_date OR (f.due_date = :{prefix}_date "
-        f"AND (f.due_time IS NULL OR f.due_time <= :{prefix}_time)))"
-    )
+    return f"(f.due_date < :{prefix}_date OR (f.due_date = :{prefix}_date AND {same_day}))"
 
 
 def select_follow_ups(
-    conn: sqlite3.Connection,
+    conn: Tx,
     *,
     open_only: bool = True,
     lead_id: int | None = None,
@@ -158,9 +141,9 @@ def select_follow_ups(
         clauses.append("f.lead_id = :lead_id")
         params["lead_id"] = lead_id
     if before is not None:
-        clauses.append(_before(before, params, "before"))
+        clauses.append(_due_by(before, params, "before", inclusive=False))
     if through is not None:
-        clauses.append(_through(through, params, "through"))
+        clauses.append(_due_by(through, params, "through", inclusive=True))
     sql = _SELECT
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
@@ -168,10 +151,10 @@ def select_follow_ups(
     return [_row(r) for r in conn.execute(sql, params)]
 
 
-def count_open_before(conn: sqlite3.Connection, cutoff: Cutoff) -> int:
+def count_open_before(conn: Tx, cutoff: Cutoff) -> int:
     """How many open follow-ups are due strictly before ``cutoff`` (uses the partial index)."""
     params: dict[str, Any] = {}
-    due = _before(cutoff, params, "c")
+    due = _due_by(cutoff, params, "c", inclusive=False)
     sql = f"SELECT count(*) FROM follow_ups f WHERE f.done_at IS NULL AND {due}"
     return int(conn.execute(sql, params).fetchone()[0])
 
@@ -180,7 +163,7 @@ def count_open_before(conn: sqlite3.Connection, cutoff: Cutoff) -> int:
 
 
 def insert_activity(
-    conn: sqlite3.Connection,
+    conn: Tx,
     lead_id: int,
     type_: str,
     text: str | None,
@@ -196,7 +179,7 @@ def insert_activity(
     return int(cursor.lastrowid or 0)
 
 
-def get_activity(conn: sqlite3.Connection, activity_id: int) -> Activity | None:
+def get_activity(conn: Tx, activity_id: int) -> Activity | None:
     found = conn.execute(
         "SELECT id, lead_id, type, text, at, follow_up_id FROM activities WHERE id = ?",
         (activity_id,),

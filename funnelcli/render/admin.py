@@ -1,0 +1,88 @@
+"""What the commands that look after the data print: ``check``, ``backup``, ``restore``,
+``demo``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from funnelcli.render import Column, Format, Output, Record
+
+
+def _ids_text(record: Record) -> str:
+    ids = record["lead_ids"]
+    shown = ", ".join(str(i) for i in ids[:8])
+    return shown + (f" … (+{len(ids) - 8})" if len(ids) > 8 else "")
+
+
+CHECK_COLUMNS = (
+    Column("title", "Problem"),
+    Column("count", "Leads", justify="right"),
+    Column("lead_ids", "Lead ids", text=_ids_text),
+    Column("hint", "Fix"),
+)
+
+
+def check(out: Output, findings: Sequence[Any], fmt: Format) -> list[dict[str, Any]]:
+    """``funnel check``: every rule for scripts, the problems found for people; returns those."""
+    records: list[dict[str, Any]] = [
+        {
+            "rule": f.rule,
+            "title": f.title,
+            "count": f.count,
+            "lead_ids": f.lead_ids,
+            "hint": f.hint,
+            "details": f.details,
+        }
+        for f in findings
+    ]
+    found = [r for r in records if r["count"]]
+    if fmt is Format.JSON:
+        out.json(records)
+    elif fmt is Format.CSV:
+        out.csv(
+            [
+                {
+                    **r,
+                    "lead_ids": " ".join(map(str, r["lead_ids"])),
+                    "details": "; ".join(r["details"]),
+                }
+                for r in records
+            ]
+        )
+    elif not found:
+        out.line("No problems found.")
+    else:
+        out.records(found, CHECK_COLUMNS, fmt, title="Data-quality problems")
+        for record in found:
+            details = record["details"]
+            for detail in details[:5]:
+                out.line(f"  {record['rule']}: {detail}")
+            if len(details) > 5:
+                out.line(f"  {record['rule']}: … {len(details) - 5} more (see --format json)")
+    return found
+
+
+def backed_up(out: Output, done: Any, fmt: Format) -> None:
+    record = {"path": str(done.path), "bytes": done.size, "leads": done.leads}
+    text = f"Backed up {done.leads} leads to {done.path} ({done.size // 1024} KiB, integrity ok)"
+    out.result(fmt, record, text)
+
+
+def restored(out: Output, done: Any, fmt: Format) -> None:
+    kept = str(done.kept.path) if done.kept else None
+    if fmt is Format.TABLE:
+        out.line(f"Restored {done.leads} leads from {done.source} into {done.live}")
+        if kept:
+            out.line(f"The replaced database is kept in {kept}")
+        return
+    record = {"backup": str(done.source), "database": str(done.live), "leads": done.leads}
+    out.result(fmt, {**record, "kept": kept}, "")
+
+
+def demo_built(out: Output, summary: Any) -> None:
+    out.note(
+        f"Demo database {summary.path}: {summary.leads} leads ({summary.open} open, "
+        f"{summary.won} won, {summary.lost} lost), {summary.activities} activities, "
+        f"{summary.follow_ups} follow-ups ({summary.overdue} overdue)."
+    )

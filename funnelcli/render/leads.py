@@ -1,0 +1,111 @@
+"""What the lead commands print: the lead list, the lines after add/edit/qualify and after a
+move (advance, win, lose), and ``show`` (the card, or the lead's record)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from funnelcli import records
+from funnelcli.models import Added, Edited, Lead, LeadCard, Moved
+from funnelcli.render import Column, Format, Output, Record
+
+
+def _money(record: Record) -> str:
+    from funnelcli.money import format_money
+
+    return format_money(record["amount_cents"], record["currency"])
+
+
+def _created(record: Record) -> str:
+    from funnelcli.dates import format_local
+
+    return format_local(record["created_at"], with_time=False)
+
+
+LEAD_COLUMNS = (
+    Column("id", "ID", justify="right", no_wrap=True),
+    Column("name", "Name", style="bold"),
+    Column("company", "Company"),
+    Column("stage", "Stage", no_wrap=True),
+    Column("amount", "Amount", text=_money, justify="right", no_wrap=True),
+    Column("source", "Source"),
+    Column("created_at", "Created", text=_created, no_wrap=True),
+    Column("next_follow_up", "Follow-up", no_wrap=True),
+)
+
+
+def lead_list(out: Output, found: Sequence[Lead], next_dates: dict[int, str], fmt: Format) -> None:
+    """``funnel list``: each lead with the date of its next open follow-up."""
+    rows = [records.lead(lead, next_follow_up=next_dates.get(lead.id)) for lead in found]
+    keys = (*records.LEAD_KEYS, "next_follow_up")
+    out.records(rows, LEAD_COLUMNS, fmt, empty="No leads match.", keys=keys)
+
+
+def _warn_same_email(out: Output, email: str | None, others: list[int]) -> None:
+    if others:
+        ids = ", ".join(str(i) for i in others)
+        out.warn(f"lead {ids} already has the email {email}: is this a duplicate?")
+
+
+def added(out: Output, result: Added, fmt: Format) -> None:
+    """``funnel add``: the new id (a sentence on a terminal)."""
+    lead = result.lead
+    out.committed(f"lead {lead.id} was added", "its id")
+    _warn_same_email(out, lead.email, result.same_email)
+    text = (
+        f"Added lead {lead.id}: {lead.name} (stage {lead.stage})" if out.terminal else str(lead.id)
+    )
+    out.result(fmt, records.lead(lead), text)
+
+
+def edited(out: Output, result: Edited, fmt: Format) -> None:
+    """``funnel edit`` / ``qualify``: which fields changed."""
+    lead = result.lead
+    _warn_same_email(out, lead.email, result.same_email)
+    if result.changed:
+        out.committed(f"lead {lead.id} was updated")
+        fields = sorted({f.removesuffix("_cents").replace("_", " ") for f in result.changed})
+        text = f"Lead {lead.id} {lead.name}: updated {', '.join(fields)}"
+    else:
+        text = f"Lead {lead.id} {lead.name}: nothing changed"
+    out.result(fmt, records.lead(lead), text)
+
+
+def moved(out: Output, result: Moved, fmt: Format) -> None:
+    """``funnel advance`` / ``win`` / ``lose``: from where to where, and when."""
+    from funnelcli.dates import format_local
+
+    lead = result.lead
+    out.committed(f"lead {lead.id} was moved to {result.to_stage.name!r}")
+    verb = "reopened: " if result.reopened else ""
+    text = (
+        f"Lead {lead.id} {lead.name}: {verb}{result.from_stage.name} → {result.to_stage.name} "
+        f"({format_local(result.at)})"
+    )
+    record = records.lead(lead, previous_stage=result.from_stage.name, changed_at=result.at)
+    out.result(fmt, record, text)
+    if result.to_stage.kind.value == "won" and lead.amount_cents is None:
+        out.warn(
+            f"lead {lead.id} was won without an amount: "
+            f"add it with funnel edit {lead.id} --amount AMOUNT"
+        )
+
+
+def shown(out: Output, card: LeadCard, fmt: Format) -> None:
+    """``funnel show``: the card for people; the lead with its history for scripts."""
+    if fmt is Format.JSON:
+        out.json(
+            records.lead(
+                card.lead,
+                effective_probability=card.probability,
+                history=[records.stage_change(c) for c in card.history],
+                follow_ups=[records.follow_up(f) for f in card.follow_ups],
+                activities=[records.activity(a) for a in card.activities],
+            )
+        )
+    elif fmt is Format.CSV:
+        out.csv([records.lead(card.lead, effective_probability=card.probability)])
+    else:
+        from funnelcli.render.cards import render_lead_card
+
+        render_lead_card(out, card)

@@ -1,0 +1,96 @@
+"""The fields of a lead as typed: cleaned, validated, turned into column values."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from funnelcli.errors import UsageError
+from funnelcli.models import Frequency, Lead
+from funnelcli.money import parse_currency
+from funnelcli.store import Tx
+from funnelcli.store import queries as q
+from funnelcli.text import clean, normalize_email, normalize_source
+
+#: Fields ``edit``/``qualify`` may clear with ``--unset FIELD``.
+UNSETTABLE = (
+    "company", "email", "phone", "source", "notes", "external_id", "amount", "frequency",
+    "price_only", "decision_maker", "contact_decides", "needs_approval", "prerequisites",
+    "expected_close", "probability", "lost_reason",
+)  # fmt: skip
+
+
+def lead_email(value: str | None) -> str | None:
+    try:
+        return normalize_email(value)
+    except ValueError:
+        raise UsageError(
+            f"invalid email {value!r}: expected an address like name@example.com"
+        ) from None
+
+
+def lead_name(value: str) -> str:
+    name = " ".join((clean(value) or "").split())
+    if not name:
+        raise UsageError("a lead needs a name")
+    return name
+
+
+def checked_probability(value: int | None) -> int | None:
+    if value is not None and not 0 <= value <= 100:
+        raise UsageError(f"invalid probability {value}: expected 0 to 100 (percent)")
+    return value
+
+
+def external_id_free(conn: Tx, external_id: str | None, lead_id: int | None) -> None:
+    if external_id is None:
+        return
+    owner = q.lead_id_by_external_id(conn, external_id)
+    if owner is not None and owner != lead_id:
+        raise UsageError(f"external id {external_id!r} already belongs to lead {owner}")
+
+
+class Changes(NamedTuple):
+    """Field updates from ``edit``/``qualify``; ``None`` means "leave as is"."""
+
+    values: dict[str, Any]
+    unset: list[str]
+
+
+_UNSET_COLUMN = {"amount": "amount_cents"}
+
+
+def prepared(conn: Tx, lead: Lead, changes: Changes) -> dict[str, Any]:
+    """Validate and normalise changes into column values."""
+    out: dict[str, Any] = {}
+    for name in changes.unset:
+        if name not in UNSETTABLE:
+            raise UsageError(f"cannot unset {name!r}: expected one of {', '.join(UNSETTABLE)}")
+        out[_UNSET_COLUMN.get(name, name)] = None
+    for key, value in changes.values.items():
+        if value is None:
+            continue
+        if key == "name":
+            value = lead_name(value)
+        elif key == "email":
+            value = lead_email(value)
+        elif key == "source":
+            value = normalize_source(value)
+        elif key == "currency":
+            value = parse_currency(value)
+        elif key == "frequency":
+            try:
+                value = Frequency(str(value).lower()).value
+            except ValueError:
+                choices = ", ".join(f.value for f in Frequency)
+                raise UsageError(f"invalid frequency {value!r}: expected {choices}") from None
+        elif key == "probability":
+            value = checked_probability(value)
+        elif key == "external_id":
+            value = clean(value)
+            external_id_free(conn, value, lead.id)
+        elif key == "expected_close":
+            value = value.isoformat()
+        elif isinstance(value, str):
+            value = clean(value)
+        out[key] = value
+    return out

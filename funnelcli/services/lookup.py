@@ -1,0 +1,55 @@
+"""Finding a lead by what the user typed: its id, external id or email."""
+
+from __future__ import annotations
+
+from funnelcli.errors import NotFoundError, UsageError
+from funnelcli.models import Lead
+from funnelcli.store import Tx
+from funnelcli.store import queries as q
+
+
+def _is_number(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) < 19
+
+
+def resolve(conn: Tx, ref: str) -> Lead:
+    """A lead named by its numeric id, external id or email (when unambiguous).
+
+    ``#12`` is always lead id 12 and ``ext:12`` always the external id ``12``; a bare ``12`` that
+    is both one lead's id and another's external id is refused as ambiguous.
+    """
+    text = (ref or "").strip()
+    if not text:
+        raise UsageError("no lead given: expected a lead id, external id or email")
+    lead_id: int | None = None
+    if text.startswith("#") and _is_number(text[1:]):
+        lead_id = int(text[1:])
+    elif text.lower().startswith("ext:"):
+        lead_id = q.lead_id_by_external_id(conn, text[4:].strip())
+    elif _is_number(text):
+        by_id = int(text) if q.get_lead(conn, int(text)) else None
+        by_external = q.lead_id_by_external_id(conn, text)
+        if by_id is not None and by_external is not None and by_id != by_external:
+            raise UsageError(
+                f"{text!r} is ambiguous: lead {by_id} has that id and lead {by_external} that "
+                "external id",
+                hint=f"write #{text} for the lead id, or ext:{text} for the external id",
+            )
+        lead_id = by_id if by_id is not None else by_external
+    elif "@" in text:
+        ids = q.lead_ids_by_email(conn, text.casefold())
+        if len(ids) > 1:
+            raise UsageError(
+                f"{text!r} is the email of several leads ({', '.join(map(str, ids))}): "
+                "name one by its id"
+            )
+        lead_id = ids[0] if ids else None
+    else:
+        lead_id = q.lead_id_by_external_id(conn, text)
+    lead = q.get_lead(conn, lead_id) if lead_id is not None else None
+    if lead is None:
+        raise NotFoundError(
+            f"no lead {text!r}: expected a lead id, external id or email",
+            hint=f"find it with: funnel list --search {text!r}",
+        )
+    return lead

@@ -1,0 +1,187 @@
+"""Moving a lead through the pipeline: advance (also backwards, or reopening), win, lose.
+
+Every move is recorded in ``stage_changes`` with its date: the history is the source of truth
+for conversion rates and cycle times.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from funnelcli import dates
+from funnelcli.errors import UsageError
+from funnelcli.models import Lead, Moved, Stage, StageKind
+from funnelcli.money import parse_currency
+from funnelcli.services.lookup import resolve
+from funnelcli.services.stages import Pipeline, load
+from funnelcli.store import Store, Tx
+from funnelcli.store import queries as q
+from funnelcli.text import clean
+
+
+def event_moment(
+    conn: Tx,
+    lead: Lead,
+    at: datetime | None,
+    *,
+    now: datetime | None = None,
+    after_last_move: bool = False,
+) -> str:
+    """When something happened to ``lead`` (``--at``, default now), as stored.
+
+    Never before the lead was created (nor, for a stage change, before its last one). A date
+    given without a time (local midnight) on that same day means "that day" and is taken as the
+    creation (or last move) moment; any other earlier moment is refused.
+    """
+    moment = (at or now or dates.now()).astimezone()
+    floors: list[tuple[str, str | None]] = [("was created", lead.created_at)]
+    if after_last_move:
+        floors.append(("last changed stage", q.last_stage_change_at(conn, lead.id)))
+    for label, floor in floors:
+        if floor is None:
+            continue
+        floor_moment = dates.from_storage(floor)
+        if moment >= floor_moment:
+            continue
+        date_only = moment.time() == time(0)
+        if date_only and moment.date() == floor_moment.date():
+            moment = floor_moment
+        else:
+            shown = f"{moment:%Y-%m-%d}" if date_only else f"{moment:%Y-%m-%d %H:%M}"
+            raise UsageError(
+                f"--at {shown} is before lead {lead.id} {label} ({dates.format_local(floor)})"
+            )
+    return dates.to_storage(moment)
+
+
+def _move(
+    conn: Tx,
+    lead: Lead,
+    pipeline: Pipeline,
+    target: Stage,
+    *,
+    at: datetime | None,
+    note: str | None,
+    extra: dict[str, Any] | None = None,
+) -> Moved:
+    current = pipeline.by_id(lead.stage_id)
+    if target.id == current.id:
+        raise UsageError(f"lead {lead.id} is already at stage {current.name!r}")
+    stamp = event_moment(conn, lead, at, after_last_move=True)
+    values: dict[str, Any] = {
+        "stage_id": target.id,
+        "closed_at": stamp if target.is_closed else None,
+        "updated_at": dates.to_storage(dates.now()),
+        **(extra or {}),
+    }
+    if current.kind is StageKind.LOST and not target.is_closed:
+        values.setdefault("lost_reason", None)  # reopened: the reason stays in the history
+    q.update_lead(conn, lead.id, values)
+    q.insert_stage_change(conn, lead.id, current.id, target.id, stamp, clean(note))
+    moved = q.get_lead(conn, lead.id)
+    assert moved is not None
+    return Moved(moved, current, target, stamp, reopened=current.is_closed and not target.is_closed)
+
+
+def advance(
+    store: Store,
+    ref: str,
+    stage: str | None = None,
+    *,
+    at: datetime | None = None,
+    note: str | None = None,
+) -> Moved:
+    """Move a lead to the next open stage, or to the stage named (backwards, or reopening)."""
+    with store.write() as conn:
+        lead = resolve(conn, ref)
+        pipeline = load(conn)
+        current = pipeline.by_id(lead.stage_id)
+        if stage is None:
+            if current.is_closed:
+                raise UsageError(
+                    f"lead {lead.id} is {current.kind.value}: a closed lead does not advance",
+                    hint=f"to reopen it, name the stage: funnel advance {lead.id} "
+                    f"{pipeline.open[0].name}",
+                )
+            target = pipeline.next_open(current)
+            if target is None:
+                raise UsageError(
+                    f"lead {lead.id} is at the last open stage {current.name!r}",
+                    hint=f"close it with: funnel win {lead.id}  or  funnel lose {lead.id}",
+                )
+        else:
+            target = pipeline.find(stage)
+        if target.kind is StageKind.WON:
+            return _close_won(conn, lead, pipeline, at=at, note=note)
+        if target.kind is StageKind.LOST:
+            return _close_lost(conn, lead, pipeline, at=at, reason=note)
+        return _move(conn, lead, pipeline, target, at=at, note=note)
+
+
+def _refuse_closed(lead: Lead, pipeline: Pipeline, verb: str) -> None:
+    if lead.is_closed:
+        raise UsageError(
+            f"lead {lead.id} is already {lead.stage_kind.value}: it cannot be {verb}",
+            hint=f"reopen it first: funnel advance {lead.id} {pipeline.open[-1].name}",
+        )
+
+
+def _close_won(
+    conn: Tx,
+    lead: Lead,
+    pipeline: Pipeline,
+    *,
+    at: datetime | None,
+    note: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Moved:
+    _refuse_closed(lead, pipeline, "won")
+    return _move(conn, lead, pipeline, pipeline.won, at=at, note=note, extra=extra)
+
+
+def _close_lost(
+    conn: Tx,
+    lead: Lead,
+    pipeline: Pipeline,
+    *,
+    at: datetime | None,
+    reason: str | None,
+) -> Moved:
+    _refuse_closed(lead, pipeline, "lost")
+    return _move(
+        conn,
+        lead,
+        pipeline,
+        pipeline.lost,
+        at=at,
+        note=reason,
+        extra={"lost_reason": clean(reason)},
+    )
+
+
+def win(
+    store: Store,
+    ref: str,
+    *,
+    amount_cents: int | None = None,
+    currency: str | None = None,
+    at: datetime | None = None,
+    note: str | None = None,
+) -> Moved:
+    """Close a lead as won (optionally with its final amount and currency)."""
+    extra: dict[str, Any] = {}
+    if amount_cents is not None:
+        extra["amount_cents"] = amount_cents
+    if currency:
+        extra["currency"] = parse_currency(currency)
+    with store.write() as conn:
+        lead = resolve(conn, ref)
+        return _close_won(conn, lead, load(conn), at=at, note=note, extra=extra)
+
+
+def lose(store: Store, ref: str, *, reason: str | None = None, at: datetime | None = None) -> Moved:
+    """Close a lead as lost, with the reason (which the ``lost`` report counts)."""
+    with store.write() as conn:
+        lead = resolve(conn, ref)
+        return _close_lost(conn, lead, load(conn), at=at, reason=reason)
