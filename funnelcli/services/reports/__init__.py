@@ -15,9 +15,9 @@ from pathlib import Path
 
 from funnelcli.errors import NotFoundError
 from funnelcli.kpis.reports import Report
-from funnelcli.services.reports.gather import Gather
+from funnelcli.services.reports.gather import Gather, ahead
 from funnelcli.services.reports.options import NO_SOURCE, SECTIONS, Options, options
-from funnelcli.services.reports.sections import BUILDERS, ahead
+from funnelcli.services.reports.sections import BUILDERS
 from funnelcli.services.stages import load
 from funnelcli.store import Store
 from funnelcli.store.reports import sources

@@ -1,7 +1,8 @@
-"""Each report from its aggregates: the KPIs are computed by :mod:`funnelcli.kpis`.
+"""Each report from its aggregates (:class:`~funnelcli.services.reports.gather.Gather`); the KPIs
+are computed by :mod:`funnelcli.kpis`.
 
-Each section reads its longest aggregate first (the pass over the leads, the stage times), so
-that the aggregates given to the helper (:data:`AHEAD`) are ready when they are read.
+Each section reads its longest aggregate first (the pass over the leads, the stage times): the
+aggregates computed meanwhile on the helper connection are then ready when they are read.
 """
 
 from __future__ import annotations
@@ -30,23 +31,6 @@ from funnelcli.periods import Period
 from funnelcli.services.reports.gather import Gather
 from funnelcli.store.reports import deals as deal_sql
 from funnelcli.store.reports import paths as path_sql
-
-#: What the helper connection computes meanwhile, per report (None: the dashboard), chosen so
-#: that both connections take about as long on a large database. For one source, the dashboard
-#: leaves the helper to the audit (of every lead): alone it is the longer side.
-AHEAD: dict[str | None, tuple[str, ...]] = {
-    None: ("counts_now", "open"),
-    "kpis": ("won", "recurring", "left_out_counts", "open"),
-    "sources": ("won",),
-    "forecast": ("left_out_deals",),
-    "cycle": ("won",),
-}
-
-
-def ahead(section: str | None, source: str | None) -> tuple[str, ...]:
-    if section is None and source is not None:
-        return ("counts_now",)
-    return AHEAD.get(section, ())
 
 
 def kpis(g: Gather) -> KpiReport:
