@@ -15,6 +15,7 @@ from funnelcli.kpis.reports import (
     LostReport,
     MonthlyReport,
     PathsReport,
+    Report,
     SourcesReport,
 )
 from funnelcli.money import to_decimal
@@ -32,6 +33,13 @@ KPI_KEYS = ("kpi", "period", "source", "currency", "value", "cents", "numerator"
 
 def _kpi_row(kpi: str, value: Any = None, **extra: Any) -> dict[str, Any]:
     return {"kpi": kpi, "value": value, **extra}
+
+
+def _money_row(
+    kpi: str, cents: Fraction | int | None, currency: str, **extra: Any
+) -> dict[str, Any]:
+    whole = to_cents(cents)
+    return _kpi_row(kpi, to_decimal(whole), currency=currency, cents=whole, **extra)
 
 
 def kpis_csv(r: KpiReport) -> list[dict[str, Any]]:
@@ -61,16 +69,7 @@ def kpis_csv(r: KpiReport) -> list[dict[str, Any]]:
             ("won_deal_average", size.average),
             ("won_deal_median", size.median),
         ):
-            whole = to_cents(cents)
-            rows.append(
-                _kpi_row(
-                    name,
-                    to_decimal(whole),
-                    currency=size.currency,
-                    cents=whole,
-                    denominator=size.with_amount,
-                )
-            )
+            rows.append(_money_row(name, cents, size.currency, denominator=size.with_amount))
     rows.append(
         _kpi_row(
             "sales_cycle_average_days", days_json(r.cycle.average_days), denominator=r.cycle.deals
@@ -85,21 +84,9 @@ def kpis_csv(r: KpiReport) -> list[dict[str, Any]]:
     for c in r.open.by_currency:
         rows.append(_kpi_row("open_opportunities", c.deals, currency=c.currency))
         for name, cents in (("open_total", c.total_cents), ("open_weighted", c.weighted)):
-            whole = to_cents(cents)
-            rows.append(
-                _kpi_row(
-                    name,
-                    to_decimal(whole),
-                    currency=c.currency,
-                    cents=whole,
-                    denominator=c.with_amount,
-                )
-            )
+            rows.append(_money_row(name, cents, c.currency, denominator=c.with_amount))
     for v in r.velocity:
-        whole = to_cents(v.per_day)
-        rows.append(
-            _kpi_row("sales_velocity_per_day", to_decimal(whole), currency=v.currency, cents=whole)
-        )
+        rows.append(_money_row("sales_velocity_per_day", v.per_day, v.currency))
     for line in r.forecast:
         for name, cents in (
             ("forecast_pipeline", line.pipeline),
@@ -107,8 +94,7 @@ def kpis_csv(r: KpiReport) -> list[dict[str, Any]]:
             ("forecast_won", line.won),
             ("forecast_total", line.total),
         ):
-            whole = to_cents(cents)
-            rows.append(_kpi_row(name, to_decimal(whole), currency=line.currency, cents=whole))
+            rows.append(_money_row(name, cents, line.currency))
     return rows
 
 
@@ -315,6 +301,6 @@ _CSV: dict[str, tuple[Callable[[Any], list[dict[str, Any]]], Sequence[str]]] = {
 }
 
 
-def to_csv(report: Any) -> tuple[Sequence[str], list[dict[str, Any]]]:
+def to_csv(report: Report) -> tuple[Sequence[str], list[dict[str, Any]]]:
     make, keys = _CSV[section_of(report)]
     return keys, make(report)

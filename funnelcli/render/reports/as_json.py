@@ -24,10 +24,11 @@ from funnelcli.kpis.reports import (
     LostReport,
     MonthlyReport,
     PathsReport,
+    Report,
     SourcesReport,
 )
 from funnelcli.money import to_decimal
-from funnelcli.periods import buckets
+from funnelcli.periods import Bucket, buckets
 from funnelcli.pipeline import Pipeline
 from funnelcli.render.reports.json_text import OnePerLine
 
@@ -111,7 +112,7 @@ def _probability_json(p: StageProbability) -> dict[str, Any]:
     }
 
 
-def _leads_json(leads: LeadsByBucket, buckets: Sequence[Any]) -> list[dict[str, Any]]:
+def _leads_json(leads: LeadsByBucket, buckets: Sequence[Bucket]) -> list[dict[str, Any]]:
     spans = {b.label: b for b in buckets}
     return [
         {
@@ -125,7 +126,7 @@ def _leads_json(leads: LeadsByBucket, buckets: Sequence[Any]) -> list[dict[str, 
     ]
 
 
-def report_buckets(header: Header) -> list[Any]:
+def report_buckets(header: Header) -> list[Bucket]:
 
     return buckets(header.period, header.by)
 
@@ -368,11 +369,11 @@ _BODIES: dict[str, Callable[[Any], dict[str, Any]]] = {
 }
 
 
-def section_of(report: Any) -> str:
+def section_of(report: Report) -> str:
     return report.header.section or "dashboard"
 
 
-def to_json(report: Any) -> dict[str, Any]:
+def to_json(report: Report) -> dict[str, Any]:
     """The stable JSON object of a report (see the README for each section's shape)."""
     section = section_of(report)
     return {**header_json(report.header, section), **_BODIES[section](report)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import sqlite3
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cached_property, partial
 from typing import Any
 
@@ -33,7 +33,7 @@ from funnelcli.services.checks import problem_count
 from funnelcli.services.followups import overdue_count
 from funnelcli.services.reports.options import Options
 from funnelcli.store.reports import deals as deal_sql
-from funnelcli.store.reports.clauses import Edges, lead_id_ceiling
+from funnelcli.store.reports.clauses import Edges, Scope, lead_id_ceiling
 from funnelcli.store.reports.helper import Helper, Job
 from funnelcli.store.reports.lead_pass import Tally, Wanted, lead_pass
 
@@ -197,26 +197,17 @@ class Gather:
 
     @aggregate
     def left_out_counts(self) -> dict[str, int]:
-        return deal_sql.left_out_counts(
-            self.conn,
-            self.open_ids,
-            self.pipeline.opportunity_ids(),
-            self.today,
-            self.scope,
-            self.leads_ceiling,
-        )
+        return deal_sql.left_out_counts(self.conn, *self._open_deals)
 
     @aggregate
     def left_out_deals(self) -> list[LeftOut]:
-        found = deal_sql.left_out(
-            self.conn,
-            self.open_ids,
-            self.pipeline.opportunity_ids(),
-            self.today,
-            self.scope,
-            self.leads_ceiling,
-        )
-        return left_out(found, self.today)
+        return left_out(deal_sql.left_out(self.conn, *self._open_deals), self.today)
+
+    @property
+    def _open_deals(self) -> tuple[list[int], list[int], date, Scope, int]:
+        """Which open deals the forecast may leave out (the store's arguments)."""
+        ids = self.pipeline.opportunity_ids()
+        return self.open_ids, ids, self.today, self.scope, self.leads_ceiling
 
     @aggregate
     def recurring(self) -> list[RecurringGroup]:

@@ -23,6 +23,10 @@ from funnelcli.store.reports.clauses import Scope, closed_in_period, ids_sql, is
 RECURRING = ("monthly", "quarterly", "yearly")
 
 
+#: Deals, deals with an amount, and the sum of the amounts known.
+_AMOUNTS = "count(*), count(l.amount_cents), coalesce(sum(l.amount_cents), 0)"
+
+
 def won_deals(
     conn: sqlite3.Connection,
     won_id: int,
@@ -51,7 +55,7 @@ def stage_times(
     """For the deals won in the period: per stage, how many were at it and their total seconds.
 
     A stay lasts from a change into the stage to the lead's next change in (``at``, ``id``)
-    order; a lead's stays at the same stage are summed (``funnelcli.kpis.stage_stays``).
+    order; a lead's stays at the same stage are summed.
 
     The next change is found with one index seek per change (``stage_changes_lead_stage``):
     the first later instant, or the change's own instant when a change with the same instant
@@ -91,8 +95,7 @@ def lost(
     """Deals lost in the period by reason (trimmed, lower-case) and currency."""
     table, where, params = closed_in_period(conn, [lost_id], bounds, scope, leads)
     rows = conn.execute(
-        "SELECT nullif(lower(trim(l.lost_reason)), '') AS reason, l.currency, count(*), "
-        "count(l.amount_cents), coalesce(sum(l.amount_cents), 0) "
+        f"SELECT nullif(lower(trim(l.lost_reason)), '') AS reason, l.currency, {_AMOUNTS} "
         f"FROM {table} WHERE {where} GROUP BY 1, 2",
         params,
     )
@@ -113,8 +116,7 @@ def open_groups(
     """Open leads at the stages given, by stage, currency and probability override."""
     where, params = scope.clause()
     rows = conn.execute(
-        "SELECT l.stage_id, l.currency, l.probability, count(*), count(l.amount_cents), "
-        "coalesce(sum(l.amount_cents), 0) "
+        f"SELECT l.stage_id, l.currency, l.probability, {_AMOUNTS} "
         f"FROM leads l WHERE l.stage_id IN ({ids_sql(stage_ids)}){where} GROUP BY 1, 2, 3",
         params,
     )
