@@ -6,9 +6,33 @@ from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 
 import pytest
+from kpi_definitions import peak_rank, stage_stays
 
-from funnelcli import kpis
-from funnelcli.kpis import (
+from funnelcli.kpis.deals import (
+    Cycle,
+    by_source,
+    deal_sizes,
+    lost_reasons,
+    open_opportunities,
+    sales_cycle,
+    sales_velocity,
+    time_in_stages,
+    win_rate,
+)
+from funnelcli.kpis.forecast import (
+    Span,
+    add_months,
+    billing_dates,
+    combine,
+    forecast,
+    left_out,
+    left_out_counts,
+    stage_probabilities,
+)
+from funnelcli.kpis.funnel import funnel, lead_to_opportunity, leads_by_bucket
+from funnelcli.kpis.numbers import Rate, mean, median, ratio, round_rate, to_cents
+from funnelcli.kpis.paths import paths
+from funnelcli.kpis.rows import (
     ClosedGroup,
     CohortGroup,
     LostGroup,
@@ -17,15 +41,14 @@ from funnelcli.kpis import (
     PathTotals,
     PathTypeGroup,
     PipelineGroup,
-    Rate,
     RecurringGroup,
     SequenceGroup,
-    Span,
     StageTimeGroup,
     WonDeal,
     WonGroup,
 )
 from funnelcli.models import Stage, StageKind
+from funnelcli.pipeline import Pipeline
 
 # The default pipeline: ids 1..7, ranks 0..6 (won after every open stage, lost last).
 NEW, CONTACTED, QUALIFIED, PROPOSAL, NEGOTIATION, WON, LOST = range(1, 8)
@@ -38,7 +61,7 @@ STAGES = (
     Stage(WON, "won", 6, 100, StageKind.WON, False),
     Stage(LOST, "lost", 7, 0, StageKind.LOST, False),
 )
-LADDER = kpis.Ladder.of(STAGES)
+LADDER = Pipeline(STAGES)
 DAY = 86_400
 
 
@@ -46,18 +69,18 @@ DAY = 86_400
 
 
 def test_ratio_mean_median_and_rounding():
-    assert kpis.ratio(1, 0) is None  # a zero denominator is "undefined", never an error
-    assert kpis.ratio(0, 0) is None
-    assert kpis.ratio(2, 4) == Fraction(1, 2)
-    assert kpis.mean([]) is None and kpis.median([]) is None
-    assert kpis.mean([1, 2, 4]) == Fraction(7, 3)
-    assert kpis.median([5, 1, 3]) == 3
-    assert kpis.median([100, 201]) == Fraction(301, 2)  # even count: mean of the middle two
-    assert kpis.to_cents(Fraction(301, 2)) == 151  # 150.5 cents -> 151 (halves away from 0)
-    assert kpis.to_cents(Fraction(-301, 2)) == -151
-    assert kpis.to_cents(Fraction(1001, 10)) == 100
-    assert kpis.round_rate(Fraction(2, 3)) == 0.6667
-    assert kpis.round_rate(None) is None
+    assert ratio(1, 0) is None  # a zero denominator is "undefined", never an error
+    assert ratio(0, 0) is None
+    assert ratio(2, 4) == Fraction(1, 2)
+    assert mean([]) is None and median([]) is None
+    assert mean([1, 2, 4]) == Fraction(7, 3)
+    assert median([5, 1, 3]) == 3
+    assert median([100, 201]) == Fraction(301, 2)  # even count: mean of the middle two
+    assert to_cents(Fraction(301, 2)) == 151  # 150.5 cents -> 151 (halves away from 0)
+    assert to_cents(Fraction(-301, 2)) == -151
+    assert to_cents(Fraction(1001, 10)) == 100
+    assert round_rate(Fraction(2, 3)) == 0.6667
+    assert round_rate(None) is None
     assert Rate(3, 0).value is None and Rate(3, 9).small_sample and not Rate(3, 10).small_sample
 
 
@@ -66,17 +89,17 @@ def test_ratio_mean_median_and_rounding():
 
 def test_peak_rank_skips_backwards_reopened_and_lost_only():
     # A: new -> qualified (skips contacted) -> won: won counts as reaching everything.
-    assert kpis.peak_rank(LADDER, [NEW, QUALIFIED, WON]) == 5
+    assert peak_rank(LADDER, [NEW, QUALIFIED, WON]) == 5
     # B: new -> contacted -> proposal -> contacted (moved back): keeps proposal (rank 3).
-    assert kpis.peak_rank(LADDER, [NEW, CONTACTED, PROPOSAL, CONTACTED]) == 3
+    assert peak_rank(LADDER, [NEW, CONTACTED, PROPOSAL, CONTACTED]) == 3
     # C: new -> lost: lost never counts, the peak is new (0).
-    assert kpis.peak_rank(LADDER, [NEW, LOST]) == 0
+    assert peak_rank(LADDER, [NEW, LOST]) == 0
     # D: new -> qualified -> lost -> reopened at contacted: qualified (2).
-    assert kpis.peak_rank(LADDER, [NEW, QUALIFIED, LOST, CONTACTED]) == 2
+    assert peak_rank(LADDER, [NEW, QUALIFIED, LOST, CONTACTED]) == 2
     # E: created directly as lost: reached nothing.
-    assert kpis.peak_rank(LADDER, [LOST]) is None
+    assert peak_rank(LADDER, [LOST]) is None
     # F: new -> won -> reopened at negotiation -> lost: it was won once: rank 5.
-    assert kpis.peak_rank(LADDER, [NEW, WON, NEGOTIATION, LOST]) == 5
+    assert peak_rank(LADDER, [NEW, WON, NEGOTIATION, LOST]) == 5
 
 
 def _cohort(peaks: list[int | None], source: str | None = "web") -> list[CohortGroup]:
@@ -94,9 +117,9 @@ def test_funnel_counts_each_lead_at_every_stage_up_to_its_peak():
     #          proposal  = A B F                             = 3
     #          negotiation = A F (A skipped it, F won once)   = 2
     #          won = A F                                     = 2
-    funnel = kpis.funnel(LADDER, _cohort(SIX))
-    assert funnel.leads == 6
-    assert [(s.stage.name, s.reached) for s in funnel.steps] == [
+    steps = funnel(LADDER, _cohort(SIX))
+    assert steps.leads == 6
+    assert [(s.stage.name, s.reached) for s in steps.steps] == [
         ("new", 5),
         ("contacted", 4),
         ("qualified", 4),
@@ -104,23 +127,23 @@ def test_funnel_counts_each_lead_at_every_stage_up_to_its_peak():
         ("negotiation", 2),
         ("won", 2),
     ]
-    conversions = [s.conversion.value if s.conversion else None for s in funnel.steps]
+    conversions = [s.conversion.value if s.conversion else None for s in steps.steps]
     # 4/5, 4/4, 3/4, 2/3, 2/2; the first step has no previous one
     assert conversions == [None, Fraction(4, 5), 1, Fraction(3, 4), Fraction(2, 3), 1]
-    assert funnel.steps[0].of_created == Rate(5, 6)
+    assert steps.steps[0].of_created == Rate(5, 6)
 
 
 def test_lead_to_opportunity_rate():
     # reached qualified (the opportunity stage): A, B, D, F = 4 of the 6 created
-    assert kpis.lead_to_opportunity(LADDER, _cohort(SIX)) == Rate(4, 6)
+    assert lead_to_opportunity(LADDER, _cohort(SIX)) == Rate(4, 6)
 
 
 def test_zero_leads_give_undefined_rates_not_errors():
-    funnel = kpis.funnel(LADDER, [])
-    assert funnel.leads == 0
-    assert all(s.reached == 0 and s.of_created.value is None for s in funnel.steps)
-    assert kpis.lead_to_opportunity(LADDER, []).value is None
-    assert kpis.win_rate(LADDER, []).value is None
+    steps = funnel(LADDER, [])
+    assert steps.leads == 0
+    assert all(s.reached == 0 and s.of_created.value is None for s in steps.steps)
+    assert lead_to_opportunity(LADDER, []).value is None
+    assert win_rate(LADDER, []).value is None
 
 
 def test_leads_by_bucket_lists_every_bucket_and_sources_by_volume():
@@ -131,7 +154,7 @@ def test_leads_by_bucket_lists_every_bucket_and_sources_by_volume():
         CohortGroup("2026-11", "referral", 0, 1),
         CohortGroup("2026-11", "web", 0, 1),
     ]
-    leads = kpis.leads_by_bucket(["2026-09", "2026-10", "2026-11"], groups)
+    leads = leads_by_bucket(["2026-09", "2026-10", "2026-11"], groups)
     # web 4, then (none) 1 and referral 1: equals are sorted by name, "(none)" last
     assert leads.sources == ["web", "referral", None]
     assert leads.count("2026-11", "web") == 2
@@ -151,7 +174,7 @@ def test_win_rate_counts_only_lost_deals_that_were_opportunities():
         ClosedGroup("web", False, None, 1),  # created as lost
     ]
     # 3 won / (3 won + 2 lost opportunities) = 0.6
-    assert kpis.win_rate(LADDER, groups) == Rate(3, 5)
+    assert win_rate(LADDER, groups) == Rate(3, 5)
 
 
 def test_deal_sizes_per_currency_never_mixed():
@@ -162,11 +185,11 @@ def test_deal_sizes_per_currency_never_mixed():
         WonDeal("web", "CAD", None, 5 * DAY),  # won without an amount: counted, not averaged
         WonDeal("web", "USD", 50_000, 5 * DAY),
     ]
-    cad, usd = kpis.deal_sizes(won)
+    cad, usd = deal_sizes(won)
     # CAD: 1000.00 + 2000.00 + 4000.01 = 7000.01 over 3 deals with an amount
     assert (cad.currency, cad.deals, cad.with_amount, cad.total_cents) == ("CAD", 4, 3, 700_001)
     assert cad.average == Fraction(700_001, 3)  # 2333.336666… -> shown 2333.34
-    assert kpis.to_cents(cad.average) == 233_334
+    assert to_cents(cad.average) == 233_334
     assert cad.median == 200_000
     assert (usd.currency, usd.total_cents, usd.average, usd.median) == (
         "USD",
@@ -178,10 +201,10 @@ def test_deal_sizes_per_currency_never_mixed():
 
 def test_sales_cycle_mean_and_median_days():
     won = [WonDeal(None, "CAD", 1, s * DAY) for s in (10, 20, 45)]
-    cycle = kpis.sales_cycle(won)
+    cycle = sales_cycle(won)
     # mean (10 + 20 + 45) / 3 = 25 days, median 20 days
     assert (cycle.deals, cycle.average_days, cycle.median_days) == (3, 25, 20)
-    empty = kpis.sales_cycle([])
+    empty = sales_cycle([])
     assert (empty.deals, empty.average_days, empty.median_days) == (0, None, None)
 
 
@@ -197,7 +220,7 @@ OPEN = [
 
 
 def test_open_opportunities_weighted_by_override_else_stage_default():
-    opened = kpis.open_opportunities(LADDER, OPEN)
+    opened = open_opportunities(LADDER, OPEN)
     assert opened.deals == 4
     cad, usd = opened.by_currency
     # CAD: 3 deals, 12,000.00 in total, weighted 2,500.00 + 1,800.00 = 4,300.00
@@ -206,8 +229,8 @@ def test_open_opportunities_weighted_by_override_else_stage_default():
 
 
 def test_sales_velocity_per_currency():
-    opened = kpis.open_opportunities(LADDER, OPEN)
-    sizes = kpis.deal_sizes(
+    opened = open_opportunities(LADDER, OPEN)
+    sizes = deal_sizes(
         [
             WonDeal(None, "CAD", 100_000, 10 * DAY),
             WonDeal(None, "CAD", 200_000, 20 * DAY),
@@ -215,19 +238,19 @@ def test_sales_velocity_per_currency():
             WonDeal(None, "USD", 50_000, 25 * DAY),
         ]
     )
-    cycle = kpis.Cycle(4, Fraction(25), Fraction(22))
-    cad, usd = kpis.sales_velocity(opened, Rate(3, 5), sizes, cycle)
+    cycle = Cycle(4, Fraction(25), Fraction(22))
+    cad, usd = sales_velocity(opened, Rate(3, 5), sizes, cycle)
     # CAD: 3 open × 0.6 × 7000.01/3 ÷ 25 days = 168.0002… -> 168.00 per day
     assert cad.per_day == 3 * Fraction(3, 5) * Fraction(700_001, 3) / 25
-    assert kpis.to_cents(cad.per_day) == 16_800
+    assert to_cents(cad.per_day) == 16_800
     # USD: 1 × 0.6 × 500.00 ÷ 25 = 12.00 per day
     assert usd.per_day == 1_200
     # undefined parts give an undefined velocity, never a division by zero
-    no_cycle = kpis.sales_velocity(opened, Rate(3, 5), sizes, kpis.Cycle(0, None, None))
+    no_cycle = sales_velocity(opened, Rate(3, 5), sizes, Cycle(0, None, None))
     assert all(v.per_day is None for v in no_cycle)
-    same_day = kpis.sales_velocity(opened, Rate(3, 5), sizes, kpis.Cycle(1, Fraction(0), 0))
+    same_day = sales_velocity(opened, Rate(3, 5), sizes, Cycle(1, Fraction(0), 0))
     assert all(v.per_day is None for v in same_day)
-    no_rate = kpis.sales_velocity(opened, Rate(0, 0), sizes, cycle)
+    no_rate = sales_velocity(opened, Rate(0, 0), sizes, cycle)
     assert all(v.per_day is None for v in no_rate)
 
 
@@ -238,7 +261,7 @@ def test_empirical_stage_rates_and_the_twenty_deal_threshold():
     # 15 won deals (each reached every stage); lost deals by peak: 10 at new, 3 at qualified,
     # 2 at negotiation.
     lost = {0: 10, 2: 3, 4: 2}
-    auto = {p.stage.name: p for p in kpis.stage_probabilities(LADDER, 15, lost)}
+    auto = {p.stage.name: p for p in stage_probabilities(LADDER, 15, lost)}
     # new: 15 won + 15 lost reached it = 30 closed >= 20 -> history 15/30
     assert (auto["new"].closed, auto["new"].used, auto["new"].value) == (
         30,
@@ -253,37 +276,35 @@ def test_empirical_stage_rates_and_the_twenty_deal_threshold():
     assert auto["proposal"].empirical == Fraction(15, 17)
     assert (auto["proposal"].used, auto["proposal"].value) == ("stage", Fraction(1, 2))
     assert auto["negotiation"].value == Fraction(3, 4)  # the default 75 %
-    forced = kpis.stage_probabilities(LADDER, 15, lost, "history")
+    forced = stage_probabilities(LADDER, 15, lost, "history")
     assert [p.value for p in forced][3] == Fraction(15, 17)
-    stage = kpis.stage_probabilities(LADDER, 15, lost, "stage")
+    stage = stage_probabilities(LADDER, 15, lost, "stage")
     assert [p.value for p in stage] == [Fraction(p, 100) for p in (5, 10, 25, 50, 75)]
     # nothing closed yet: the empirical rate is undefined, the default is used even if forced
-    empty = kpis.stage_probabilities(LADDER, 0, {}, "history")
+    empty = stage_probabilities(LADDER, 0, {}, "history")
     assert all(p.used == "stage" and p.empirical is None for p in empty)
 
 
 def test_billing_dates_follow_the_won_day_clamped_to_month_ends():
     jan31 = date(2026, 1, 31)
-    assert kpis.billing_dates(jan31, "monthly", date(2026, 2, 1), date(2026, 5, 31)) == [
+    assert billing_dates(jan31, "monthly", date(2026, 2, 1), date(2026, 5, 31)) == [
         date(2026, 2, 28),
         date(2026, 3, 31),  # counted from the won date: back to the 31st
         date(2026, 4, 30),
         date(2026, 5, 31),
     ]
     # the won day itself is the won amount, not a recurring billing
-    assert kpis.billing_dates(jan31, "monthly", date(2026, 1, 1), date(2026, 1, 31)) == []
-    assert kpis.billing_dates(
-        date(2025, 11, 30), "quarterly", date(2026, 1, 1), date(2026, 8, 31)
-    ) == [
+    assert billing_dates(jan31, "monthly", date(2026, 1, 1), date(2026, 1, 31)) == []
+    assert billing_dates(date(2025, 11, 30), "quarterly", date(2026, 1, 1), date(2026, 8, 31)) == [
         date(2026, 2, 28),
         date(2026, 5, 30),
         date(2026, 8, 30),
     ]
-    leap = kpis.billing_dates(date(2024, 2, 29), "yearly", date(2025, 1, 1), date(2028, 12, 31))
+    leap = billing_dates(date(2024, 2, 29), "yearly", date(2025, 1, 1), date(2028, 12, 31))
     assert leap == [date(2025, 2, 28), date(2026, 2, 28), date(2027, 2, 28), date(2028, 2, 29)]
-    far = kpis.billing_dates(date(2020, 1, 15), "monthly", date(2026, 11, 1), date(2026, 11, 30))
+    far = billing_dates(date(2020, 1, 15), "monthly", date(2026, 11, 1), date(2026, 11, 30))
     assert far == [date(2026, 11, 15)]
-    assert kpis.billing_dates(jan31, "once", date(2026, 1, 1), date(2027, 1, 1)) == []
+    assert billing_dates(jan31, "once", date(2026, 1, 1), date(2027, 1, 1)) == []
 
 
 def test_forecast_pipeline_recurring_and_won_per_month():
@@ -292,7 +313,7 @@ def test_forecast_pipeline_recurring_and_won_per_month():
         Span("2026-11", date(2026, 11, 1), date(2026, 11, 30)),
         Span("2026-12", date(2026, 12, 1), date(2026, 12, 31)),
     ]
-    probabilities = kpis.stage_probabilities(LADDER, 15, {0: 10, 2: 3, 4: 2})  # proposal: 50 %
+    probabilities = stage_probabilities(LADDER, 15, {0: 10, 2: 3, 4: 2})  # proposal: 50 %
     pipeline = [
         # 10,000.00 at proposal (50 %, stage default) due tomorrow -> 5,000.00 in November
         PipelineGroup(date(2026, 11, 30), PROPOSAL, "CAD", None, 1, 1_000_000),
@@ -312,7 +333,7 @@ def test_forecast_pipeline_recurring_and_won_per_month():
         RecurringGroup(date(2026, 10, 15), "quarterly", "USD", 1, 30_000),
     ]
     won = [WonGroup("2026-11", "CAD", 2, 300_000)]  # 3,000.00 already won in November
-    result = kpis.forecast(LADDER, spans, today, pipeline, probabilities, recurring, won)
+    result = forecast(spans, today, pipeline, probabilities, recurring, won)
     nov, dec = result.buckets
     # November: 5,000.00 + 100.00 + 3,000.00 = 8,100.00
     (n,) = nov.by_currency
@@ -329,7 +350,7 @@ def test_forecast_pipeline_recurring_and_won_per_month():
         1_140_000,
     )
     assert result.overrides == 2
-    quarter = kpis.combine(result.buckets, "Q", date(2026, 10, 1), date(2026, 12, 31))
+    quarter = combine(result.buckets, "Q", date(2026, 10, 1), date(2026, 12, 31))
     assert quarter.by_currency[0].total == 1_140_000
 
 
@@ -342,7 +363,7 @@ def test_left_out_lists_every_reason():
         OpenDeal(4, "Both missing", QUALIFIED, "USD", None, None),
         OpenDeal(5, "Fine", QUALIFIED, "CAD", 100, today),  # due today: still forecast
     ]
-    found = {item.deal.id: item.reasons for item in kpis.left_out(deals, today)}
+    found = {item.deal.id: item.reasons for item in left_out(deals, today)}
     assert found == {
         1: ("no_amount",),
         2: ("no_expected_close",),
@@ -350,13 +371,13 @@ def test_left_out_lists_every_reason():
         4: ("no_amount", "no_expected_close"),
     }
     # 4 deals; deal 4 counts under two reasons: the counts add up to 5, not 4
-    assert kpis.left_out_counts(kpis.left_out(deals, today)) == {
+    assert left_out_counts(left_out(deals, today)) == {
         "deals": 4,
         "no_amount": 2,
         "no_expected_close": 2,
         "expected_close_past": 1,
     }
-    assert kpis.left_out_counts([]) == {
+    assert left_out_counts([]) == {
         "deals": 0,
         "no_amount": 0,
         "no_expected_close": 0,
@@ -366,16 +387,14 @@ def test_left_out_lists_every_reason():
 
 def test_billing_dates_clamp_the_day_to_the_month():
     # won on 31 January, billed monthly: 28 Feb (29 in a leap year), 31 Mar, 30 Apr
-    assert kpis.billing_dates(
-        date(2027, 1, 31), "monthly", date(2027, 2, 1), date(2027, 4, 30)
-    ) == [
+    assert billing_dates(date(2027, 1, 31), "monthly", date(2027, 2, 1), date(2027, 4, 30)) == [
         date(2027, 2, 28),
         date(2027, 3, 31),
         date(2027, 4, 30),
     ]
-    assert kpis.add_months(date(2028, 1, 30), 1) == date(2028, 2, 29)
-    assert kpis.add_months(date(2026, 11, 28), 3) == date(2027, 2, 28)
-    assert kpis.add_months(date(2026, 5, 15), -6) == date(2025, 11, 15)
+    assert add_months(date(2028, 1, 30), 1) == date(2028, 2, 29)
+    assert add_months(date(2026, 11, 28), 3) == date(2027, 2, 28)
+    assert add_months(date(2026, 5, 15), -6) == date(2025, 11, 15)
 
 
 # --------------------------------------------------------------------------- sources, cycle, lost
@@ -389,7 +408,7 @@ def test_by_source_keeps_each_source_apart():
     ]
     closed = [ClosedGroup("web", True, 5, 2), ClosedGroup("web", False, 3, 2)]
     won = [WonDeal("web", "CAD", 100_000, DAY), WonDeal("web", "CAD", 300_000, 3 * DAY)]
-    web, none = kpis.by_source(LADDER, cohort, closed, won)
+    web, none = by_source(LADDER, cohort, closed, won)
     # web: 4 leads, 3 reached qualified; 2 won of 4 opportunities; 4,000.00 won, cycle 2 days
     assert (web.source, web.leads, web.lead_to_opportunity) == ("web", 4, Rate(3, 4))
     assert (web.won, web.lost, web.win_rate) == (2, 2, Rate(2, 4))
@@ -407,9 +426,9 @@ def test_stage_stays_and_time_in_stages():
         (t0 + timedelta(days=6), WON),
     ]
     # new 1 day; contacted 2 + 2 = 4 days; proposal 1 day; won: no end, not counted
-    assert kpis.stage_stays(history) == {NEW: DAY, CONTACTED: 4 * DAY, PROPOSAL: DAY}
+    assert stage_stays(history) == {NEW: DAY, CONTACTED: 4 * DAY, PROPOSAL: DAY}
     groups = [StageTimeGroup(NEW, 2, 3 * DAY), StageTimeGroup(CONTACTED, 1, 4 * DAY)]
-    times = {t.stage.name: (t.deals, t.average_days) for t in kpis.time_in_stages(LADDER, groups)}
+    times = {t.stage.name: (t.deals, t.average_days) for t in time_in_stages(LADDER, groups)}
     # new: 3 days over 2 deals = 1.5; qualified: no won deal was there -> undefined
     assert times["new"] == (2, Fraction(3, 2))
     assert times["contacted"] == (1, 4)
@@ -424,7 +443,7 @@ def test_lost_reasons_by_count_with_value_per_currency():
         LostGroup(None, "CAD", 1, 1, 5_000),
         LostGroup("timing", "CAD", 1, 1, 100),
     ]
-    reasons = kpis.lost_reasons(groups)
+    reasons = lost_reasons(groups)
     # price 3 of 5; then timing and (no reason), 1 each (named reasons first)
     assert [(r.reason, r.deals, r.share) for r in reasons] == [
         ("price", 3, Rate(3, 5)),
@@ -460,7 +479,7 @@ def test_paths_per_type_sequences_and_sources():
         SequenceGroup("web", False, ("email",), 4),
         SequenceGroup("web", False, ("call", "email"), 2),
     ]
-    result = kpis.paths(totals, types, sequences)
+    result = paths(totals, types, sequences)
     overall = result.overall
     # 5 won (4 web + 1 referral), 6 lost: win rate 5/11
     assert (overall.won, overall.lost, overall.win_rate) == (5, 6, Rate(5, 11))
@@ -488,7 +507,7 @@ def test_paths_per_type_sequences_and_sources():
 
 
 def test_paths_with_no_closed_deal_are_undefined():
-    empty = kpis.paths([], [], [])
+    empty = paths([], [], [])
     assert empty.overall.win_rate.value is None
     assert empty.overall.actions_before_win is None
     assert empty.by_source == []
@@ -499,4 +518,4 @@ def test_add_months_matches_relativedelta(months):
     from dateutil.relativedelta import relativedelta
 
     for day in (date(2026, 1, 31), date(2024, 2, 29), date(2026, 12, 15)):
-        assert kpis.add_months(day, months) == day + relativedelta(months=months)
+        assert add_months(day, months) == day + relativedelta(months=months)

@@ -669,9 +669,15 @@ def test_empty_database_reports_undefined_rates(funnel):
 
 
 def test_report_is_read_only(funnel, scenario):
-    before = rows(scenario, "SELECT count(*) AS n, max(updated_at) AS u FROM leads")
-    funnel("report")
-    assert rows(scenario, "SELECT count(*) AS n, max(updated_at) AS u FROM leads") == before
+    # PRAGMA data_version changes on this connection whenever another one commits
+    watcher = sqlite3.connect(scenario)
+    try:
+        before = watcher.execute("PRAGMA data_version").fetchone()[0]
+        funnel("report")
+        funnel("report", "forecast", "--format", "json")
+        assert watcher.execute("PRAGMA data_version").fetchone()[0] == before
+    finally:
+        watcher.close()
 
 
 def test_json_report_does_not_import_rich(scenario):
@@ -795,21 +801,23 @@ def tricky(funnel, tmp_path_factory):
 
 def _gather(store, section=None, **choices):
     from funnelcli.services import reports
+    from funnelcli.services.reports.gather import Gather
+    from funnelcli.services.stages import load
 
     opts = reports.options(section, **choices)
-    return reports._Gather(store.conn, opts)
+    return Gather(store.conn, opts, load(store.conn))
 
 
-def _peaks(conn, ladder) -> dict[int, int | None]:
-    """Every lead's peak, by the definition (``kpis.peak_rank``) on its raw history."""
-    from funnelcli import kpis
+def _peaks(conn, pipeline) -> dict[int, int | None]:
+    """Every lead's peak, by the definition (``peak_rank``) on its raw history."""
+    from kpi_definitions import peak_rank
 
     visited: dict[int, list[int]] = {}
     for lead, stage in conn.execute("SELECT id, stage_id FROM leads"):
         visited[lead] = [stage]
     for lead, stage in conn.execute("SELECT lead_id, to_stage_id FROM stage_changes"):
         visited[lead].append(stage)
-    return {lead: kpis.peak_rank(ladder, stages) for lead, stages in visited.items()}
+    return {lead: peak_rank(pipeline, stages) for lead, stages in visited.items()}
 
 
 def _expected_tally(conn, gather, wanted):
@@ -818,7 +826,7 @@ def _expected_tally(conn, gather, wanted):
 
     starts = _starts(gather)
     start, end = gather.bounds
-    peaks = _peaks(conn, gather.ladder)
+    peaks = _peaks(conn, gather.pipeline)
     cohort, lost_in, lost = Counter(), Counter(), Counter()
     where, params = gather.scope.clause()
     for lead, created, closed, stage, source in conn.execute(
@@ -863,9 +871,9 @@ def _starts(gather):
 def test_the_lead_pass_counts_what_the_definitions_say(tricky, choices):
     from collections import Counter
 
-    from funnelcli.services.reports import WANTED
+    from funnelcli.services.reports.gather import WANTED
     from funnelcli.store import open_db
-    from funnelcli.store import reports as sql
+    from funnelcli.store.reports import lead_pass as sql
 
     store = open_db(tricky)
     try:
@@ -896,9 +904,9 @@ def test_the_lead_pass_counts_what_the_definitions_say(tricky, choices):
 
 
 def _edges_of(gather):
-    from funnelcli.services.reports import _edges
+    from funnelcli.services.reports.gather import edges
 
-    return _edges(gather.buckets)
+    return edges(gather.buckets)
 
 
 def test_the_lead_pass_is_not_empty_on_the_tricky_database(tricky):
@@ -915,12 +923,14 @@ def test_the_lead_pass_is_not_empty_on_the_tricky_database(tricky):
 
 
 def test_time_in_stages_follows_each_history_in_order(tricky):
-    """``stage_times`` (index seeks) against ``kpis.stage_stays`` on each won deal's history."""
+    """``stage_times`` (index seeks) against ``stage_stays`` on each won deal's history."""
     from collections import defaultdict
 
-    from funnelcli import dates, kpis
+    from kpi_definitions import stage_stays
+
+    from funnelcli import dates
     from funnelcli.store import open_db
-    from funnelcli.store import reports as sql
+    from funnelcli.store.reports import deals as sql
 
     store = open_db(tricky)
     try:
@@ -937,7 +947,7 @@ def test_time_in_stages_follows_each_history_in_order(tricky):
                 histories[lead].append((dates.from_storage(at), stage))
             expected: dict[int, list[int]] = defaultdict(lambda: [0, 0])
             for history in histories.values():
-                for stage, seconds in kpis.stage_stays(history).items():
+                for stage, seconds in stage_stays(history).items():
                     expected[stage][0] += 1
                     expected[stage][1] += seconds
             assert len(histories) >= 30
@@ -953,7 +963,7 @@ def test_paths_read_each_deals_actions_in_time_order(tricky):
     from collections import Counter, defaultdict
 
     from funnelcli.store import open_db
-    from funnelcli.store import reports as sql
+    from funnelcli.store.reports import paths as sql
 
     store = open_db(tricky)
     try:
@@ -999,15 +1009,15 @@ def test_paths_read_each_deals_actions_in_time_order(tricky):
 
 
 def test_deals_read_by_scan_or_by_index_are_the_same(tricky):
-    from funnelcli import kpis
+    from funnelcli.kpis.forecast import left_out, left_out_counts
     from funnelcli.store import open_db
-    from funnelcli.store import reports as sql
+    from funnelcli.store.reports import deals as sql
 
     store = open_db(tricky)
     try:
         with store.read() as conn:
             gather = _gather(store)
-            opportunity = gather.ladder.opportunity_stage_ids()
+            opportunity = gather.pipeline.opportunity_ids()
             # won deals and recurring revenue come from covering indexes: as a table scan says
             by_index = sql.won_deals(conn, gather.won_id, gather.bounds, gather.scope, 10**9)
             by_scan = conn.execute(
@@ -1040,7 +1050,7 @@ def test_deals_read_by_scan_or_by_index_are_the_same(tricky):
             assert lost_by_index and sorted(lost_by_index, key=repr) == sorted(
                 lost_by_scan, key=repr
             )
-            counts = kpis.left_out_counts(kpis.left_out(listed[0], gather.today))
+            counts = left_out_counts(left_out(listed[0], gather.today))
             for leads in (10**9, 0):
                 assert counts == sql.left_out_counts(
                     conn, gather.open_ids, opportunity, gather.today, gather.scope, leads
@@ -1079,17 +1089,18 @@ def test_bucket_of_an_instant_by_binary_search(tricky):
 
 
 def test_report_json_text_is_the_standard_librarys(funnel, tricky):
-    """Reports write JSON with their own (faster) encoder: byte for byte ``json.dumps``, except
+    """Reports write JSON with the standard library: byte for byte ``json.dumps``, except
     the forecast's list of left-out deals, written one deal per line."""
-    from funnelcli.render import reports as render
+    from funnelcli.render.reports.as_json import to_json
+    from funnelcli.render.reports.json_text import json_text
     from funnelcli.services import reports
     from funnelcli.store import open_db
 
     store = open_db(tricky)
     try:
         for section in (None, *reports.SECTIONS):
-            data = render.to_json(reports.build(store, reports.options(section)))
-            text = render.json_text(data)
+            data = to_json(reports.build(store, reports.options(section)))
+            text = json_text(data)
             assert json.loads(text) == json.loads(json.dumps(data))
             if section != "forecast":
                 assert text == json.dumps(data, ensure_ascii=False, indent=2)
@@ -1105,7 +1116,7 @@ def test_report_json_text_is_the_standard_librarys(funnel, tricky):
 
 
 def test_one_per_line_arrays_hold_any_json_value():
-    from funnelcli.render.reports import OnePerLine, json_text
+    from funnelcli.render.reports.json_text import OnePerLine, json_text
 
     items = [{"name": 'Zoé "Z"', "n": 1.5, "none": None, "nested": [1, {"a": True}]}, 7, "x"]
     text = json_text({"list": OnePerLine(items), "empty": OnePerLine()})
@@ -1133,7 +1144,7 @@ _JSON = st.recursive(
 
 @given(_JSON)
 def test_json_text_matches_json_dumps_on_any_value(value):
-    from funnelcli.render.reports import json_text
+    from funnelcli.render.reports.json_text import json_text
 
     assert json_text(value) == json.dumps(value, ensure_ascii=False, indent=2)
 
@@ -1145,7 +1156,7 @@ def test_json_text_matches_json_dumps_on_any_value(value):
 
 def test_the_helper_pairs_only_when_it_reads_the_reports_snapshot(scenario):
     from funnelcli.store import open_db
-    from funnelcli.store import reports as sql
+    from funnelcli.store.reports import helper as sql
 
     store = open_db(scenario)
     writer = sqlite3.connect(scenario, isolation_level=None)
@@ -1175,7 +1186,7 @@ def test_the_helper_pairs_only_when_it_reads_the_reports_snapshot(scenario):
 
 
 def test_the_helper_cannot_write(scenario):
-    from funnelcli.store import reports as sql
+    from funnelcli.store.reports import helper as sql
 
     helper = sql.Helper.open(scenario, 1.0)
     assert helper is not None
@@ -1192,14 +1203,14 @@ def _check_total(funnel) -> int:
 def test_the_dashboard_audits_on_the_helper_thread(funnel, scenario, monkeypatch):
     import threading
 
-    from funnelcli.services import reports
+    from funnelcli.services.reports import gather as reports
 
     seen = []
     real = reports.problem_count
 
-    def spy(conn, now):
+    def spy(conn, pipeline, now):
         seen.append(threading.current_thread().name)
-        return real(conn, now)
+        return real(conn, pipeline, now)
 
     monkeypatch.setattr(reports, "problem_count", spy)
     data = report(funnel)
@@ -1213,15 +1224,15 @@ def test_the_dashboard_audits_on_its_own_connection_when_the_helper_fails(
 ):
     import threading
 
-    from funnelcli.services import reports
-    from funnelcli.store import reports as sql
+    from funnelcli.services.reports import gather as reports
+    from funnelcli.store.reports import helper as sql
 
     seen = []
     real = reports.problem_count
 
-    def spy(conn, now):
+    def spy(conn, pipeline, now):
         seen.append(threading.current_thread().name)
-        return real(conn, now)
+        return real(conn, pipeline, now)
 
     def broken_pair(self):  # pairs, then loses its connection: the worker's work fails
         self.conn.close()
@@ -1229,7 +1240,6 @@ def test_the_dashboard_audits_on_its_own_connection_when_the_helper_fails(
 
     monkeypatch.setattr(reports, "problem_count", spy)
     monkeypatch.setattr(sql.Helper, "pair", broken_pair)
-    monkeypatch.setattr(sql.Helper, "close", lambda self: None)
     data = report(funnel)
     assert data["data_quality_problems"] == _check_total(funnel)
     assert data["overdue_follow_ups"] == 2
@@ -1246,7 +1256,8 @@ def test_sections_give_the_same_figures_with_and_without_the_helper(
 ):
     import threading
 
-    from funnelcli.store import reports as sql
+    from funnelcli.store.reports import deals as sql
+    from funnelcli.store.reports.helper import Helper
 
     threads = []
     real = sql.won_deals if section != "forecast" else sql.left_out
@@ -1259,7 +1270,7 @@ def test_sections_give_the_same_figures_with_and_without_the_helper(
     args = ("--db", tricky, "report", section, "--format", "json")
     paired = funnel(*args).stdout
     assert threads[:1] == ["funnel-report"]  # prefetched on the helper's thread
-    monkeypatch.setattr(sql.Helper, "open", classmethod(lambda cls, path, timeout: None))
+    monkeypatch.setattr(Helper, "open", classmethod(lambda cls, path, timeout: None))
     threads.clear()
     assert funnel(*args).stdout == paired
     assert threads[:1] == ["MainThread"]
@@ -1269,22 +1280,21 @@ def test_the_audit_runs_while_the_kpis_are_computed(funnel, scenario, monkeypatc
     """The dashboard waits for the audit last: the two overlap (else the helper is useless)."""
     import threading
 
-    from funnelcli.services import reports
-    from funnelcli.store import reports as sql
+    from funnelcli.services.reports import gather as reports
 
     kpis_started = threading.Event()
     overlapped = []
-    real_pass, real_count = sql.lead_pass, reports.problem_count
+    real_pass, real_count = reports.lead_pass, reports.problem_count
 
     def pass_spy(*args, **kwargs):
         kpis_started.set()
         return real_pass(*args, **kwargs)
 
-    def count_spy(conn, now):
+    def count_spy(conn, pipeline, now):
         overlapped.append(kpis_started.wait(timeout=5))
-        return real_count(conn, now)
+        return real_count(conn, pipeline, now)
 
-    monkeypatch.setattr(sql, "lead_pass", pass_spy)
+    monkeypatch.setattr(reports, "lead_pass", pass_spy)
     monkeypatch.setattr(reports, "problem_count", count_spy)
     assert report(funnel)["overdue_follow_ups"] == 2
     assert overlapped == [True]
@@ -1296,29 +1306,26 @@ def test_a_failed_report_starts_no_more_work_on_the_helper(scenario, monkeypatch
     import threading
 
     from funnelcli.services import reports
+    from funnelcli.services.reports import gather
     from funnelcli.store import open_db
-    from funnelcli.store import reports as sql
+    from funnelcli.store.reports import deals as deal_sql
+    from funnelcli.store.reports.helper import Helper
 
-    jobs: list[reports._Background] = []
+    helpers: list[Helper] = []
+    jobs: list[object] = []
     started: list[str] = []
-    released = threading.Event()
-    real_init, real_cancel = reports._Background.__init__, reports._Background.cancel
-    real_count = reports.problem_count
+    real_submit = Helper.submit
+    real_count = gather.problem_count
 
-    def init(job, *args, **kwargs):
-        jobs.append(job)
-        real_init(job, *args, **kwargs)
+    def submit(helper, work):
+        helpers.append(helper)
+        jobs.append(real_submit(helper, work))
+        return jobs[-1]
 
-    def held_count(conn, now):
-        assert released.wait(timeout=5)  # the audit still runs when the report fails
-        return real_count(conn, now)
-
-    def cancel(job):
-        released.set()
-        real_cancel(job)
-        for later in jobs:  # whatever was queued after it has had every chance to start
-            if later.thread is not None:
-                later.thread.join()
+    def held_count(conn, pipeline, now):
+        # the audit still runs when the report fails: it ends once the report closes the helper
+        assert helpers[0].closing.wait(timeout=5)
+        return real_count(conn, pipeline, now)
 
     def open_spy(*args, **kwargs):
         started.append("open deals")
@@ -1327,11 +1334,10 @@ def test_a_failed_report_starts_no_more_work_on_the_helper(scenario, monkeypatch
     def failing_pass(*args, **kwargs):
         raise RuntimeError("the lead pass failed")
 
-    monkeypatch.setattr(reports._Background, "__init__", init)
-    monkeypatch.setattr(reports._Background, "cancel", cancel)
-    monkeypatch.setattr(reports, "problem_count", held_count)
-    monkeypatch.setattr(sql, "open_groups", open_spy)
-    monkeypatch.setattr(sql, "lead_pass", failing_pass)
+    monkeypatch.setattr(Helper, "submit", submit)
+    monkeypatch.setattr(gather, "problem_count", held_count)
+    monkeypatch.setattr(deal_sql, "open_groups", open_spy)
+    monkeypatch.setattr(gather, "lead_pass", failing_pass)
     store = open_db(scenario)
     try:
         with pytest.raises(RuntimeError, match="the lead pass failed"):
@@ -1350,18 +1356,18 @@ def test_after_the_helper_loses_its_snapshot_its_queued_jobs_run_here(
     report's connection, and so is every job queued behind it: none reads a newer snapshot."""
     import threading
 
-    from funnelcli.services import reports
-    from funnelcli.store import reports as sql
+    from funnelcli.services.reports import gather as reports
+    from funnelcli.store.reports import deals as sql
 
     expected = report(funnel)
     real_count, real_open = reports.problem_count, sql.open_groups
     threads: list[str] = []
 
-    def failing_count(conn, now):
+    def failing_count(conn, pipeline, now):
         if threading.current_thread().name == "funnel-report":
             conn.execute("ROLLBACK")  # as SQLite does on some I/O errors
             raise sqlite3.OperationalError("disk I/O error")
-        return real_count(conn, now)
+        return real_count(conn, pipeline, now)
 
     def open_spy(*args, **kwargs):
         threads.append(threading.current_thread().name)
@@ -1376,7 +1382,7 @@ def test_after_the_helper_loses_its_snapshot_its_queued_jobs_run_here(
 def test_deals_won_and_recurring_revenue_are_read_from_covering_indexes(tricky):
     """Their queries read an index alone, never a table row (the speed of kpis at 1M leads)."""
     from funnelcli.store import open_db
-    from funnelcli.store import reports as sql
+    from funnelcli.store.reports import deals as sql
 
     store = open_db(tricky)
     try:
@@ -1410,7 +1416,8 @@ def test_a_dashboard_for_one_source_leaves_the_helper_to_the_audit(funnel, trick
     and the figures are those computed without any helper."""
     import threading
 
-    from funnelcli.store import reports as sql
+    from funnelcli.store.reports import deals as sql
+    from funnelcli.store.reports.helper import Helper
 
     real_open = sql.open_groups
     threads: list[str] = []
@@ -1424,7 +1431,7 @@ def test_a_dashboard_for_one_source_leaves_the_helper_to_the_audit(funnel, trick
     paired = json.loads(funnel(*args).stdout)
     assert threads == ["MainThread"]
     assert paired["kpis"]["leads_created"] > 0
-    monkeypatch.setattr(sql.Helper, "open", classmethod(lambda cls, path, timeout: None))
+    monkeypatch.setattr(Helper, "open", classmethod(lambda cls, path, timeout: None))
     assert json.loads(funnel(*args).stdout) == paired
     threads.clear()
     funnel("--db", tricky, "report", "--format", "json")

@@ -720,6 +720,7 @@ PROBLEMS = {
 def test_problem_count_is_the_sum_of_the_audits_counts(funnel, tmp_path, pipeline):
     from funnelcli import dates
     from funnelcli.services.checks import audit, problem_count
+    from funnelcli.services.stages import load
     from funnelcli.store import open_db
 
     db = tmp_path / "problems.db"
@@ -732,10 +733,11 @@ def test_problem_count_is_the_sum_of_the_audits_counts(funnel, tmp_path, pipelin
     store = open_db(db)
     try:
         now = dates.now()
-        findings = audit(store.conn, now)
+        pipeline = load(store.conn)
+        findings = audit(store.conn, pipeline, now)
         assert {f.rule: f.lead_ids for f in findings} == PROBLEMS
         assert sum(f.count for f in findings) == total
-        assert problem_count(store.conn, now) == total
+        assert problem_count(store.conn, pipeline, now) == total
     finally:
         store.close()
     dashboard = json.loads(funnel("--db", db, "report", "-f", "json").stdout)

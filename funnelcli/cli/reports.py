@@ -136,18 +136,16 @@ def report(
         dayfirst=st.dayfirst,
     )
     if save is not None:
-        if save.suffix.lower() not in (".svg", ".html", ".htm"):
-            raise UsageError(
-                f"cannot save to {str(save)!r}: expected a file name ending in .svg or .html"
-            )
         from funnelcli import outfiles
+        from funnelcli.render.reports.save import kind_of
 
         # Refused now rather than after the report is built (checked again when written).
+        kind_of(save)
         outfiles.check_target(save, live_db=st.db_path, force=force, what="report")
     import gc
 
     # A report at scale builds a few hundred thousand objects, none in a cycle: the collector's
-    # passes over them are pure cost (≈10 % of a report). Back on afterwards, for callers that
+    # passes over them are pure cost. Back on afterwards, for callers that
     # run commands in their own process (tests, scripts).
     collecting = gc.isenabled()
     gc.disable()
@@ -157,7 +155,9 @@ def report(
 
         render.show(st.out, built, fmt)
         if save is not None:
-            render.save(built, save, live_db=st.db_path, force=force)
+            from funnelcli.render.reports.save import save as save_report
+
+            save_report(built, save, live_db=st.db_path, force=force)
             st.out.note(f"Saved {save}")
     finally:
         if collecting:

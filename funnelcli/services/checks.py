@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 
 from funnelcli import dates
 from funnelcli.errors import UsageError
-from funnelcli.services.stages import Pipeline, load
+from funnelcli.pipeline import Pipeline
+from funnelcli.services.stages import load
 from funnelcli.store import Store, quick_check
 from funnelcli.store import checks as q
 from funnelcli.store.migrations import all_recorded
@@ -40,15 +41,10 @@ class Finding:
         return len(self.lead_ids)
 
 
-def _opportunity_stage_ids(pipeline: Pipeline) -> list[int]:
-    threshold = pipeline.rank(pipeline.opportunity)
-    return [s.id for s in pipeline.open if pipeline.rank(s) >= threshold]
-
-
 def _rules(pipeline: Pipeline) -> q.RuleStages:
     return q.RuleStages(
         [s.id for s in pipeline.open],
-        _opportunity_stage_ids(pipeline),
+        pipeline.opportunity_ids(),
         pipeline.won.id,
         pipeline.open[0].id,
         # every stage, lost too: a lead lost then reopened at the first stage has moved
@@ -70,11 +66,13 @@ def _cutoffs(now: datetime, stale_days: int) -> q.Cutoffs:
 
 
 def audit(
-    conn: sqlite3.Connection, now: datetime, stale_days: int = DEFAULT_STALE_DAYS
+    conn: sqlite3.Connection,
+    pipeline: Pipeline,
+    now: datetime,
+    stale_days: int = DEFAULT_STALE_DAYS,
 ) -> list[Finding]:
     """Every rule, in a fixed order, including those that flag nothing."""
     cutoffs = _cutoffs(now, stale_days)
-    pipeline = load(conn)
     stages = _rules(pipeline)
     flagged = q.flagged_leads(conn, stages, cutoffs)
     duplicates = q.duplicate_emails(conn, stages.open_ids)
@@ -150,13 +148,13 @@ def check(store: Store, *, stale_days: int = DEFAULT_STALE_DAYS) -> list[Finding
     now = dates.now()
     quick_check(store)
     with store.read() as conn:
-        return audit(conn, now, stale_days)
+        return audit(conn, load(conn), now, stale_days)
 
 
-def problem_count(conn: sqlite3.Connection, now: datetime) -> int:
+def problem_count(conn: sqlite3.Connection, pipeline: Pipeline, now: datetime) -> int:
     """How many (rule, lead) problems the audit finds: the dashboard's figure, the sum of the
     counts :func:`audit` lists, counted in SQL without reading the leads' ids."""
-    stages = _rules(load(conn))
+    stages = _rules(pipeline)
     return (
         q.flagged_counts(conn, stages, _cutoffs(now, DEFAULT_STALE_DAYS))
         + q.duplicate_count(conn, stages.open_ids)

@@ -1,67 +1,23 @@
-"""The pipeline: an ordered list of open stages, then the two closed stages ``won`` and ``lost``.
+"""``funnel stages``: list, add, rename, move, re-weight and remove the stages of the pipeline.
 
-Stages are referred to by id in the history, so renaming, reordering or re-weighting them keeps
-historical data consistent: "reached stage X" is always computed with the current order.
+The stage model itself is :class:`funnelcli.pipeline.Pipeline`; :func:`load` builds it from the
+store's stage rows (once per command).
 """
 
 import sqlite3
 from typing import NamedTuple
 
-from funnelcli.errors import NotFoundError, UsageError
-from funnelcli.models import Stage, StageKind
+from funnelcli.errors import UsageError
+from funnelcli.models import Stage
+from funnelcli.pipeline import Pipeline
 from funnelcli.store import Store
 from funnelcli.store import queries as q
 from funnelcli.text import control_characters, fold
 
 
-class Pipeline(NamedTuple):
-    """The stages in order, with lookups."""
-
-    stages: tuple[Stage, ...]
-
-    @property
-    def open(self) -> list[Stage]:
-        return [s for s in self.stages if s.kind is StageKind.OPEN]
-
-    @property
-    def won(self) -> Stage:
-        return next(s for s in self.stages if s.kind is StageKind.WON)
-
-    @property
-    def lost(self) -> Stage:
-        return next(s for s in self.stages if s.kind is StageKind.LOST)
-
-    @property
-    def opportunity(self) -> Stage:
-        return next(s for s in self.stages if s.is_opportunity)
-
-    def by_id(self, stage_id: int) -> Stage:
-        return next(s for s in self.stages if s.id == stage_id)
-
-    def find(self, name: str) -> Stage:
-        """A stage by name, case- and accent-insensitively; unknown names exit 2."""
-        wanted = fold(name or "")
-        for stage in self.stages:
-            if fold(stage.name) == wanted:
-                return stage
-        raise NotFoundError(
-            f"unknown stage {name!r}: expected one of {', '.join(s.name for s in self.stages)}",
-            hint="see the pipeline with: funnel stages list",
-        )
-
-    def next_open(self, stage: Stage) -> Stage | None:
-        """The open stage after ``stage``, or None at the end of the open stages."""
-        open_stages = self.open
-        index = next(i for i, s in enumerate(open_stages) if s.id == stage.id)
-        return open_stages[index + 1] if index + 1 < len(open_stages) else None
-
-    def rank(self, stage: Stage) -> int:
-        """Order used for "reached": open stages by position, won after every open stage."""
-        return next(i for i, s in enumerate(self.stages) if s.id == stage.id)
-
-
 def load(conn: sqlite3.Connection) -> Pipeline:
-    return Pipeline(tuple(q.stages(conn)))
+    """The pipeline as it is in this transaction."""
+    return Pipeline(q.stages(conn))
 
 
 class StageRow(NamedTuple):

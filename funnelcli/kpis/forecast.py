@@ -1,0 +1,255 @@
+"""The revenue forecast: (a) weighted pipeline, (b) recurring revenue, (c) already won; and the
+open deals it cannot count.
+"""
+
+import calendar
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from typing import Literal, NamedTuple
+
+from funnelcli.kpis.numbers import ratio
+from funnelcli.kpis.rows import OpenDeal, PipelineGroup, RecurringGroup, WonGroup
+from funnelcli.models import Stage
+from funnelcli.pipeline import Pipeline
+
+#: The empirical stage→won rate is used when at least this many closed deals reached the stage.
+EMPIRICAL_MINIMUM = 20
+
+
+MONTHS_BETWEEN_BILLINGS = {"monthly": 1, "quarterly": 3, "yearly": 12}
+
+
+Method = Literal["auto", "stage", "history"]
+
+
+class StageProbability(NamedTuple):
+    stage: Stage
+    default: Fraction  # the stage's configured probability, 0..1
+    closed: int  # closed deals (won or lost) that reached the stage
+    won: int
+    empirical: Fraction | None
+    used: Literal["history", "stage"]
+
+    @property
+    def value(self) -> Fraction:
+        return (
+            self.empirical
+            if self.used == "history" and self.empirical is not None
+            else self.default
+        )
+
+
+def stage_probabilities(
+    pipeline: Pipeline, won: int, lost_peaks: Mapping[int | None, int], method: Method = "auto"
+) -> list[StageProbability]:
+    """The win probability of a deal at each open stage, measured on every closed deal.
+
+    ``won`` is the number of won deals (each reached every stage); ``lost_peaks`` counts the
+    lost deals by peak rank. ``auto`` uses the empirical rate when at least
+    :data:`EMPIRICAL_MINIMUM` closed deals reached the stage, else the stage default; ``stage``
+    always uses the default; ``history`` always uses the empirical rate (the default only where
+    no closed deal reached the stage).
+    """
+    out: list[StageProbability] = []
+    for stage in pipeline.open:
+        rank = pipeline.rank(stage)
+        lost = sum(n for peak, n in lost_peaks.items() if peak is not None and peak >= rank)
+        closed = won + lost
+        empirical = ratio(won, closed)
+        if method == "stage" or empirical is None:
+            used: Literal["history", "stage"] = "stage"
+        elif method == "history":
+            used = "history"
+        else:
+            used = "history" if closed >= EMPIRICAL_MINIMUM else "stage"
+        out.append(
+            StageProbability(stage, Fraction(stage.probability, 100), closed, won, empirical, used)
+        )
+    return out
+
+
+def add_months(day: date, months: int) -> date:
+    """Same day ``months`` later, clamped to the end of a shorter month (Jan 31 + 1 = Feb 28)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    if day.day <= 28:  # every month has it (most days: no calendar lookup)
+        return date(year, month + 1, day.day)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def billing_dates(won_on: date, frequency: str, start: date, end: date) -> list[date]:
+    """The later billing dates of a recurring deal that fall in ``[start, end]``.
+
+    The first payment is the won amount itself, on the day it was won (counted as won revenue);
+    the next ones fall on the same day of the month every 1, 3 or 12 months, counted from the
+    won date (so a deal won on 31 January bills on 28/29 February, 31 March, 30 April, …).
+    """
+    step = MONTHS_BETWEEN_BILLINGS.get(frequency)
+    if step is None or end < start:
+        return []
+    # First k >= 1 whose date can be >= start: jump close, then walk.
+    months_ahead = (start.year - won_on.year) * 12 + start.month - won_on.month
+    k = max(1, months_ahead // step - 1)
+    out: list[date] = []
+    while True:
+        when = add_months(won_on, k * step)
+        if when > end:
+            return out
+        if when >= start:
+            out.append(when)
+        k += 1
+
+
+@dataclass(slots=True)
+class ForecastLine:
+    """One currency's forecast in a bucket; mutable (:func:`forecast` adds into it): a dataclass."""
+
+    currency: str
+    pipeline: Fraction = Fraction(0)  # (a), cents
+    recurring: int = 0  # (b), cents
+    won: int = 0  # (c), cents
+    pipeline_deals: int = 0
+    billings: int = 0
+    won_deals: int = 0
+
+    @property
+    def total(self) -> Fraction:
+        return self.pipeline + self.recurring + self.won
+
+
+class Span(NamedTuple):
+    """A bucket of the forecast (a month or quarter, clipped to the period)."""
+
+    label: str
+    start: date
+    end: date
+
+
+@dataclass(slots=True)
+class ForecastBucket:
+    """A span's forecast lines by currency; mutable (filled by :func:`forecast`): a dataclass."""
+
+    label: str
+    start: date
+    end: date
+    lines: dict[str, ForecastLine] = field(default_factory=dict)
+
+    def line(self, currency: str) -> ForecastLine:
+        if currency not in self.lines:
+            self.lines[currency] = ForecastLine(currency)
+        return self.lines[currency]
+
+    @property
+    def by_currency(self) -> list[ForecastLine]:
+        return [self.lines[c] for c in sorted(self.lines)]
+
+
+class Forecast(NamedTuple):
+    buckets: list[ForecastBucket]
+    totals: list[ForecastLine]
+    probabilities: list[StageProbability]
+    overrides: int  # deals in (a) weighted by their own probability
+
+
+def forecast(
+    spans: Sequence[Span],
+    today: date,
+    pipeline: Iterable[PipelineGroup],
+    probabilities: Sequence[StageProbability],
+    recurring: Iterable[RecurringGroup],
+    won: Iterable[WonGroup],
+) -> Forecast:
+    """Per bucket and currency: (a) weighted pipeline, (b) recurring revenue, (c) already won.
+
+    Open deals expected to close before ``today`` are not counted in (a) (they are listed as
+    left out, see :func:`left_out`).
+    """
+    chance = {p.stage.id: p.value for p in probabilities}
+    buckets = [ForecastBucket(s.label, s.start, s.end) for s in spans]
+    by_label = {b.label: b for b in buckets}
+    overrides = 0
+    for g in pipeline:
+        if g.expected_close < today or g.stage_id not in chance:
+            continue
+        bucket = next((b for b in buckets if b.start <= g.expected_close <= b.end), None)
+        if bucket is None:
+            continue
+        p = Fraction(g.probability, 100) if g.probability is not None else chance[g.stage_id]
+        overrides += g.deals if g.probability is not None else 0
+        line = bucket.line(g.currency)
+        line.pipeline += g.amount_cents * p
+        line.pipeline_deals += g.deals
+    recurring = list(recurring)
+    if buckets:
+        first, last = buckets[0].start, buckets[-1].end
+        for r in recurring:
+            for when in billing_dates(r.won_on, r.frequency, first, last):
+                bucket = next(b for b in buckets if b.start <= when <= b.end)
+                line = bucket.line(r.currency)
+                line.recurring += r.amount_cents
+                line.billings += r.deals
+    for w in won:
+        if w.bucket in by_label:
+            line = by_label[w.bucket].line(w.currency)
+            line.won += w.amount_cents
+            line.won_deals += w.deals
+    totals = combine(buckets, "total", buckets[0].start, buckets[-1].end) if buckets else None
+    return Forecast(buckets, totals.by_currency if totals else [], list(probabilities), overrides)
+
+
+def combine(
+    buckets: Iterable[ForecastBucket], label: str, start: date, end: date
+) -> ForecastBucket:
+    """One bucket summing the buckets that lie within ``[start, end]`` (months into a quarter)."""
+    out = ForecastBucket(label, start, end)
+    for bucket in buckets:
+        if start <= bucket.start and bucket.end <= end:
+            for line in bucket.lines.values():
+                total = out.line(line.currency)
+                total.pipeline += line.pipeline
+                total.recurring += line.recurring
+                total.won += line.won
+                total.pipeline_deals += line.pipeline_deals
+                total.billings += line.billings
+                total.won_deals += line.won_deals
+    return out
+
+
+REASONS = {
+    "no_amount": "no amount",
+    "no_expected_close": "no expected close date",
+    "expected_close_past": "expected close date already past",
+}
+
+
+class LeftOut(NamedTuple):
+    deal: OpenDeal
+    reasons: tuple[str, ...]  # keys of REASONS
+
+
+def left_out(deals: Iterable[OpenDeal], today: date) -> list[LeftOut]:
+    """Open deals the forecast cannot count, each with why."""
+    out: list[LeftOut] = []
+    for deal in deals:
+        reasons: list[str] = []
+        if deal.amount_cents is None:
+            reasons.append("no_amount")
+        if deal.expected_close is None:
+            reasons.append("no_expected_close")
+        elif deal.expected_close < today:
+            reasons.append("expected_close_past")
+        if reasons:
+            out.append(LeftOut(deal, tuple(reasons)))
+    return out
+
+
+def left_out_counts(items: Iterable[LeftOut]) -> dict[str, int]:
+    """How many deals are left out, and how many for each reason (a deal may have two)."""
+    counts = dict.fromkeys(("deals", *REASONS), 0)
+    for item in items:
+        counts["deals"] += 1
+        for reason in item.reasons:
+            counts[reason] += 1
+    return counts

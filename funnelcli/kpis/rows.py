@@ -1,0 +1,137 @@
+"""The aggregates the report queries return (``funnelcli.store.reports``), as named rows.
+
+SQLite groups the leads; these rows carry the groups to the arithmetic of :mod:`funnelcli.kpis`.
+Instants are stored UTC strings, days :class:`~datetime.date`, money integer cents.
+"""
+
+from datetime import date
+from typing import NamedTuple
+
+
+class CohortGroup(NamedTuple):
+    """Leads created in the period, grouped: ``leads`` created in ``bucket`` from ``source``
+    whose peak rank is ``peak``."""
+
+    bucket: str
+    source: str | None
+    peak: int | None
+    leads: int
+
+
+class ClosedGroup(NamedTuple):
+    """Deals closed in the period (current status won or lost), grouped."""
+
+    source: str | None
+    won: bool
+    peak: int | None
+    deals: int
+
+
+class WonDeal(NamedTuple):
+    """A deal won in the period: its amount (cents, may be missing) and its cycle in seconds."""
+
+    source: str | None
+    currency: str
+    amount_cents: int | None
+    cycle_seconds: int
+    closed_at: str = ""  # the stored UTC instant of the win (to place it in a bucket)
+
+
+class OpenGroup(NamedTuple):
+    """Open leads at one stage, in one currency, with one probability override (or none)."""
+
+    stage_id: int
+    currency: str
+    probability: int | None  # the deals' override, percent
+    deals: int
+    with_amount: int
+    amount_cents: int  # sum of the amounts known
+
+
+class PipelineGroup(NamedTuple):
+    """Open deals with an amount and an expected close date, grouped."""
+
+    expected_close: date
+    stage_id: int
+    currency: str
+    probability: int | None  # override, percent
+    deals: int
+    amount_cents: int
+
+
+class RecurringGroup(NamedTuple):
+    """Won recurring deals, grouped by the local day they were won."""
+
+    won_on: date
+    frequency: str
+    currency: str
+    deals: int
+    amount_cents: int  # sum of the deals' amounts (each billed that amount per billing date)
+
+
+class WonGroup(NamedTuple):
+    """Deals won in one bucket, in one currency (amounts summed; deals without one counted)."""
+
+    bucket: str
+    currency: str
+    deals: int
+    amount_cents: int
+
+
+class OpenDeal(NamedTuple):
+    """An open deal the forecast should be able to count: an opportunity, or dated."""
+
+    id: int
+    name: str
+    stage_id: int
+    currency: str
+    amount_cents: int | None
+    expected_close: date | None
+
+
+class StageTimeGroup(NamedTuple):
+    """Won deals that spent time at a stage: how many, and their total seconds there."""
+
+    stage_id: int
+    deals: int
+    seconds: int
+
+
+class LostGroup(NamedTuple):
+    reason: str | None
+    currency: str
+    deals: int
+    with_amount: int
+    amount_cents: int
+
+
+class PathTotals(NamedTuple):
+    """Closed deals of one source and outcome: how many, and their actions before closing."""
+
+    source: str | None
+    won: bool
+    deals: int
+    actions: int
+
+
+class PathTypeGroup(NamedTuple):
+    """Closed deals of one source and outcome that had at least one action of ``type``."""
+
+    source: str | None
+    won: bool
+    type: str
+    deals: int
+
+
+class SequenceGroup(NamedTuple):
+    """Closed deals whose first (up to) three actions were ``sequence``."""
+
+    source: str | None
+    won: bool
+    sequence: tuple[str, ...]
+    deals: int
+
+
+def source_order(source: str | None) -> tuple[bool, str]:
+    """Sort key of a source (or a lost reason): by name, ``None`` (none recorded) last."""
+    return (source is None, source or "")

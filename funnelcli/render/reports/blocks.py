@@ -1,0 +1,121 @@
+"""A report laid out for people: a list of simple blocks that a backend draws.
+
+:class:`Heading`, :class:`Facts`, :class:`Grid` (with :class:`Bar` cells) and :class:`Note`; the
+plain-text backend (``plain``) draws them for pipes and cron mails, the Rich one (``with_rich``)
+on a terminal and for ``--save``. Pieces several reports share are here too.
+"""
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from funnelcli.kpis.forecast import REASONS, ForecastLine
+from funnelcli.kpis.reports import Header
+from funnelcli.render.reports.words import DASH, count, money, plural
+from funnelcli.text import one_line
+
+BAR_WIDTH = 30
+
+
+class Heading(NamedTuple):
+    text: str
+    detail: str = ""
+
+
+class Facts(NamedTuple):
+    """Label → value lines (the KPI panel)."""
+
+    title: str
+    rows: list[tuple[str, str]]
+
+
+class Bar(NamedTuple):
+    """A bar in a table cell: stacked ``parts`` (one per colour) on a scale of ``maximum``."""
+
+    parts: tuple[int, ...]
+    maximum: int
+    width: int = BAR_WIDTH
+
+    def length(self, value: int) -> int:
+        if self.maximum <= 0:
+            return 0
+        return round(value * self.width / self.maximum)
+
+
+class Grid(NamedTuple):
+    title: str
+    headers: list[str]
+    rows: list[list[str | Bar]]
+    right: frozenset[int] = frozenset()
+    notes: Sequence[str] = ()
+    legend: Sequence[str] = ()  # names of the stacked bars' parts
+
+
+class Note(NamedTuple):
+    text: str
+
+
+Block = Heading | Facts | Grid | Note
+
+
+def printable(block: Block) -> Block:
+    if isinstance(block, Heading):
+        return Heading(one_line(block.text), one_line(block.detail))
+    if isinstance(block, Facts):
+        return Facts(one_line(block.title), [(one_line(k), one_line(v)) for k, v in block.rows])
+    if isinstance(block, Grid):
+        return block._replace(
+            title=one_line(block.title),
+            headers=[one_line(h) for h in block.headers],
+            rows=[[one_line(c) if isinstance(c, str) else c for c in row] for row in block.rows],
+            notes=[one_line(n) for n in block.notes],
+            legend=[one_line(n) for n in block.legend],
+        )
+    return Note(one_line(block.text))
+
+
+def heading(header: Header, title: str) -> Heading:
+    from funnelcli.dates import format_local
+
+    source = f"source {header.source}" if header.source else "all sources"
+    period = header.period
+    span = f"{period.start.isoformat()} to {period.end.isoformat()}"
+    label = f" ({period.label})" if not period.label.startswith(period.start.isoformat()) else ""
+    return Heading(title, f"{span}{label} · {source} · as of {format_local(header.as_of)}")
+
+
+def _line_cells(line: ForecastLine) -> list[str | Bar]:
+    return [
+        line.currency,
+        money(line.pipeline),
+        money(line.recurring),
+        money(line.won),
+        money(line.total),
+    ]
+
+
+FORECAST_HEADERS = ["Period", "Cur.", "Pipeline (a)", "Recurring (b)", "Won (c)", "Total"]
+
+
+def forecast_rows(spans: Sequence[tuple[str, list[ForecastLine]]]) -> list[list[str | Bar]]:
+    """Rows of the forecast table: per span (label, its lines by currency), one row a currency."""
+    rows: list[list[str | Bar]] = []
+    for label, lines in spans:
+        if not lines:
+            rows.append([label, DASH, DASH, DASH, DASH, DASH])
+        for i, line in enumerate(lines):
+            rows.append([label if i == 0 else "", *_line_cells(line)])
+    return rows
+
+
+def left_out_note(counts: dict[str, int]) -> str:
+    if not counts.get("deals"):
+        return "No open deal is left out of the forecast."
+    parts = [
+        f"{count(counts[key])} {REASONS[key]}"
+        for key in ("no_amount", "no_expected_close", "expected_close_past")
+        if counts.get(key)
+    ]
+    return (
+        f"Left out of the forecast: {plural(counts['deals'], 'open deal')} ({', '.join(parts)}); "
+        "see: funnel report forecast"
+    )

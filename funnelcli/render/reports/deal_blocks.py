@@ -1,0 +1,221 @@
+"""The sections about deals as blocks: forecast, cycle, paths, lost."""
+
+from fractions import Fraction
+
+from funnelcli.kpis.forecast import EMPIRICAL_MINIMUM, REASONS
+from funnelcli.kpis.numbers import SMALL_SAMPLE, Rate
+from funnelcli.kpis.reports import CycleReport, ForecastReport, LostReport, PathsReport
+from funnelcli.render.reports.blocks import (
+    FORECAST_HEADERS,
+    Bar,
+    Block,
+    Facts,
+    Grid,
+    Note,
+    forecast_rows,
+    heading,
+)
+from funnelcli.render.reports.words import (
+    DASH,
+    NO_SOURCE,
+    count,
+    days_text,
+    money,
+    pct,
+    plural,
+    rate_text,
+    sequence_text,
+    source_name,
+)
+
+#: Rows of the left-out list drawn in a table (JSON lists them all).
+LEFT_OUT_SHOWN = 15
+
+
+SMALL = "*"
+
+
+def forecast_blocks(r: ForecastReport) -> list[Block]:
+    f = r.forecast
+    rows = forecast_rows([(b.label, b.by_currency) for b in f.buckets])
+    if len(f.buckets) > 1:
+        rows += forecast_rows([("Total", f.totals)])
+    blocks: list[Block] = [
+        heading(r.header, "Revenue forecast"),
+        Grid(
+            "Forecast",
+            FORECAST_HEADERS,
+            rows,
+            frozenset({2, 3, 4, 5}),
+            notes=[
+                "(a) open deals expected to close then, × win probability; (b) recurring "
+                "billings of won monthly/quarterly/yearly deals; (c) already won.",
+            ],
+        ),
+        Grid(
+            f"Win probability by stage (method: {r.method})",
+            ["Stage", "Default", "Closed deals", "Won", "Empirical", "Used"],
+            [
+                [
+                    p.stage.name,
+                    pct(p.default),
+                    count(p.closed),
+                    count(p.won),
+                    pct(p.empirical),
+                    f"{pct(p.value)} ({'history' if p.used == 'history' else 'stage default'})",
+                ]
+                for p in f.probabilities
+            ],
+            frozenset({1, 2, 3, 4}),
+            notes=[
+                f"History is used when at least {EMPIRICAL_MINIMUM} closed deals reached "
+                f"the stage; {plural(f.overrides, 'deal')} weighted by its own override.",
+            ],
+        ),
+    ]
+    if r.left_out:
+        shown = r.left_out[:LEFT_OUT_SHOWN]
+        notes = []
+        if len(r.left_out) > len(shown):
+            notes.append(
+                f"… and {count(len(r.left_out) - len(shown))} more (all in --format json)."
+            )
+        blocks.append(
+            Grid(
+                f"Left out of the forecast: {plural(len(r.left_out), 'open deal')}",
+                ["ID", "Name", "Stage", "Amount", "Expected close", "Why"],
+                [
+                    [
+                        str(item.deal.id),
+                        item.deal.name[:30],
+                        r.header.pipeline.by_id(item.deal.stage_id).name,
+                        money(item.deal.amount_cents, item.deal.currency),
+                        item.deal.expected_close.isoformat() if item.deal.expected_close else DASH,
+                        ", ".join(REASONS[k] for k in item.reasons),
+                    ]
+                    for item in shown
+                ],
+                frozenset({0, 3}),
+                notes=notes,
+            )
+        )
+    else:
+        blocks.append(Note("No open deal is left out of the forecast."))
+    return blocks
+
+
+def cycle_blocks(r: CycleReport) -> list[Block]:
+    return [
+        heading(r.header, "Sales cycle"),
+        Facts(
+            "Days from creation to win (deals won in the period)",
+            [
+                ("Won deals", count(r.cycle.deals)),
+                ("Mean", days_text(r.cycle.average_days)),
+                ("Median", days_text(r.cycle.median_days)),
+            ],
+        ),
+        Grid(
+            "Mean time a won deal spent in each stage",
+            ["Stage", "Won deals that were at it", "Mean time there"],
+            [[t.stage.name, count(t.deals), days_text(t.average_days)] for t in r.stages],
+            frozenset({1, 2}),
+        ),
+    ]
+
+
+def _flag(rate: Rate) -> str:
+    return f"{rate_text(rate)}{SMALL if rate.small_sample else ''}"
+
+
+def _actions(value: Fraction | None) -> str:
+    return DASH if value is None else f"{float(value):.1f}"
+
+
+def paths_blocks(r: PathsReport) -> list[Block]:
+    p = r.paths.overall
+    small_note = f"{SMALL} fewer than {SMALL_SAMPLE} deals behind the rate: too few to mean much."
+    blocks: list[Block] = [
+        heading(r.header, "Which paths win"),
+        Facts(
+            "Deals closed in the period",
+            [
+                ("Won / lost", f"{count(p.won)} / {count(p.lost)}"),
+                ("Win rate", _flag(p.win_rate)),
+                ("Actions before a win", _actions(p.actions_before_win)),
+                ("Actions before a loss", _actions(p.actions_before_loss)),
+            ],
+        ),
+        Grid(
+            "Per type of action",
+            ["Type", "Won deals with it", "Lost deals with it", "Win rate with", "Without"],
+            [
+                [
+                    t.type,
+                    f"{count(t.won_with.numerator)} ({_flag(t.won_with)})",
+                    f"{count(t.lost_with.numerator)} ({_flag(t.lost_with)})",
+                    _flag(t.win_rate_with),
+                    _flag(t.win_rate_without),
+                ]
+                for t in p.types
+            ],
+            frozenset({1, 2, 3, 4}),
+            notes=[small_note] if p.types else ["No action recorded on these deals."],
+        ),
+    ]
+    for title, sequences in (
+        ("First three actions of won deals", p.won_sequences),
+        ("First three actions of lost deals", p.lost_sequences),
+    ):
+        blocks.append(
+            Grid(
+                title,
+                ["Sequence", "Deals", "Share"],
+                [
+                    [sequence_text(s.sequence), count(s.share.numerator), _flag(s.share)]
+                    for s in sequences
+                ],
+                frozenset({1, 2}),
+            )
+        )
+    blocks.append(
+        Grid(
+            "Per source",
+            ["Source", "Won", "Lost", "Win rate", "Actions/win", "Most common start (won)"],
+            [
+                [
+                    source_name(s.source),
+                    count(s.won),
+                    count(s.lost),
+                    _flag(s.win_rate),
+                    _actions(s.actions_before_win),
+                    sequence_text(s.won_sequences[0].sequence) if s.won_sequences else DASH,
+                ]
+                for s in r.paths.by_source
+            ],
+            frozenset({1, 2, 3, 4}),
+            notes=[small_note],
+        )
+    )
+    return blocks
+
+
+def lost_blocks(r: LostReport) -> list[Block]:
+    rows: list[list[str | Bar]] = []
+    for reason in r.reasons:
+        for i, v in enumerate(reason.by_currency):
+            head = (
+                [reason.reason or NO_SOURCE, count(reason.deals), rate_text(reason.share)]
+                if i == 0
+                else ["", "", ""]
+            )
+            rows.append([*head, money(v.amount_cents, v.currency), count(v.deals - v.with_amount)])
+    return [
+        heading(r.header, "Lost deals"),
+        Grid(
+            f"Why {count(r.deals)} deals were lost",
+            ["Reason", "Deals", "Share", "Value", "Without amount"],
+            rows,
+            frozenset({1, 2, 3, 4}),
+        ),
+    ]

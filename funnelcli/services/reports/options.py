@@ -1,0 +1,65 @@
+"""A report's choices from the command line, validated: section, period, source, buckets, method."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from funnelcli import dates, periods
+from funnelcli.errors import UsageError
+from funnelcli.kpis.forecast import Method
+from funnelcli.periods import Period
+from funnelcli.store.reports.clauses import Scope
+from funnelcli.text import normalize_source
+
+SECTIONS = ("kpis", "funnel", "sources", "monthly", "forecast", "cycle", "paths", "lost")
+METHODS = ("auto", "stage", "history")
+#: ``--source (none)`` selects the leads recorded without a source.
+NO_SOURCE = "(none)"
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """A report's validated choices (a dataclass: ``now`` defaults to the clock read when the
+    options are made)."""
+
+    section: str | None  # None: the dashboard
+    period: Period
+    source: str | None = None  # normalised; NO_SOURCE for leads without one
+    by: str = "month"
+    method: Method = "auto"
+    now: datetime = field(default_factory=dates.now)
+
+    @property
+    def scope(self) -> Scope:
+        if self.source == NO_SOURCE:
+            return Scope(unsourced=True)
+        return Scope(source=self.source)
+
+
+def options(
+    section: str | None = None,
+    *,
+    period: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    source: str | None = None,
+    by: str = "month",
+    method: str = "auto",
+    dayfirst: bool | None = None,
+    now: datetime | None = None,
+) -> Options:
+    """Validate the command line's choices into :class:`Options`."""
+    if section is not None and section not in SECTIONS:
+        raise UsageError(f"unknown report section {section!r}: expected {', '.join(SECTIONS)}")
+    if by not in ("month", "quarter"):
+        raise UsageError(f"invalid --by {by!r}: expected month or quarter")
+    if method not in METHODS:
+        raise UsageError(f"invalid --method {method!r}: expected stage or history")
+    now = now or dates.now()
+    today = now.date()
+    default = periods.forecast_default(today) if section == "forecast" else None
+    chosen = periods.resolve(period, start, end, today=today, dayfirst=dayfirst, default=default)
+    wanted = None
+    if source is not None:
+        text = source.strip()
+        wanted = NO_SOURCE if text.lower() in (NO_SOURCE, "none") else normalize_source(text)
+    return Options(section, chosen, wanted, by, method, now)  # type: ignore[arg-type]
