@@ -22,11 +22,6 @@ ONLY_IN = {"typer": "cli", "rich": "render", "sqlite_utils": "store", "sqlite3":
 #: entry once that part is merged.
 KNOWN = {
     ("importers.py", "file I/O"): "removed by issue 13 part A",
-    ("services/checks.py", "sqlite3"): "removed by issue 13 part B",
-    ("services/reports.py", "SQL"): "removed by issue 13 part B",
-    ("services/reports.py", "sqlite3"): "removed by issue 13 part B",
-    ("services/stages.py", "sqlite3"): "removed by issue 13 part B",
-    ("render/reports.py", "funnelcli.services"): "removed by issue 13 part B",
 }
 LAYERS = ("funnelcli.cli", "funnelcli.render", "funnelcli.services", "funnelcli.store")
 NEVER_FROM = {

@@ -8,7 +8,6 @@ amount, leads never contacted two days after creation, and promises pushed back 
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -16,7 +15,7 @@ from funnelcli import dates
 from funnelcli.errors import UsageError
 from funnelcli.pipeline import Pipeline
 from funnelcli.services.stages import load
-from funnelcli.store import Store, quick_check
+from funnelcli.store import Store, Tx, quick_check
 from funnelcli.store import checks as q
 from funnelcli.store.migrations import all_recorded
 
@@ -66,7 +65,7 @@ def _cutoffs(now: datetime, stale_days: int) -> q.Cutoffs:
 
 
 def audit(
-    conn: sqlite3.Connection,
+    conn: Tx,
     pipeline: Pipeline,
     now: datetime,
     stale_days: int = DEFAULT_STALE_DAYS,
@@ -151,7 +150,7 @@ def check(store: Store, *, stale_days: int = DEFAULT_STALE_DAYS) -> list[Finding
         return audit(conn, load(conn), now, stale_days)
 
 
-def problem_count(conn: sqlite3.Connection, pipeline: Pipeline, now: datetime) -> int:
+def problem_count(conn: Tx, pipeline: Pipeline, now: datetime) -> int:
     """How many (rule, lead) problems the audit finds: the dashboard's figure, the sum of the
     counts :func:`audit` lists, counted in SQL without reading the leads' ids."""
     stages = _rules(pipeline)

@@ -4,18 +4,17 @@ The stage model itself is :class:`funnelcli.pipeline.Pipeline`; :func:`load` bui
 store's stage rows (once per command).
 """
 
-import sqlite3
 from typing import NamedTuple
 
 from funnelcli.errors import UsageError
 from funnelcli.models import Stage
 from funnelcli.pipeline import Pipeline
-from funnelcli.store import Store
+from funnelcli.store import Store, Tx
 from funnelcli.store import queries as q
 from funnelcli.text import control_characters, fold
 
 
-def load(conn: sqlite3.Connection) -> Pipeline:
+def load(conn: Tx) -> Pipeline:
     """The pipeline as it is in this transaction."""
     return Pipeline(q.stages(conn))
 

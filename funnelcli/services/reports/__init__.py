@@ -10,7 +10,6 @@ makes each report (the arithmetic is in :mod:`funnelcli.kpis`, the SQL in
 :mod:`funnelcli.store.reports`, the report objects in :mod:`funnelcli.kpis.reports`).
 """
 
-import sqlite3
 from pathlib import Path
 
 from funnelcli.errors import NotFoundError
@@ -19,7 +18,7 @@ from funnelcli.services.reports.gather import Gather, ahead
 from funnelcli.services.reports.options import NO_SOURCE, SECTIONS, Options, options
 from funnelcli.services.reports.sections import BUILDERS
 from funnelcli.services.stages import load
-from funnelcli.store import Store
+from funnelcli.store import Store, Tx
 from funnelcli.store.reports import sources
 from funnelcli.store.reports.clauses import prepare
 from funnelcli.store.reports.helper import Helper
@@ -45,7 +44,7 @@ def build(store: Store, opts: Options) -> Report:
             helper.close()
 
 
-def _check_source(conn: sqlite3.Connection, opts: Options) -> None:
+def _check_source(conn: Tx, opts: Options) -> None:
     if sources.in_use(conn, opts.scope):
         return
     known = sources.known(conn)

@@ -8,7 +8,6 @@ waits for the helper's value.
 from __future__ import annotations
 
 import bisect
-import sqlite3
 from datetime import date, timedelta
 from functools import cached_property, partial
 from typing import Any
@@ -32,6 +31,7 @@ from funnelcli.pipeline import Pipeline
 from funnelcli.services.checks import problem_count
 from funnelcli.services.followups import overdue_count
 from funnelcli.services.reports.options import Options
+from funnelcli.store import Tx
 from funnelcli.store.reports import deals as deal_sql
 from funnelcli.store.reports.clauses import Edges, Scope, lead_id_ceiling
 from funnelcli.store.reports.helper import Helper, Job
@@ -93,7 +93,7 @@ class Gather:
 
     def __init__(
         self,
-        conn: sqlite3.Connection,
+        conn: Tx,
         opts: Options,
         pipeline: Pipeline,
         helper: Helper | None = None,
@@ -121,7 +121,7 @@ class Gather:
             if name not in self.__dict__ and name not in self.ahead_jobs:
                 self.ahead_jobs[name] = self.helper.submit(partial(self._twin_value, name))
 
-    def _twin_value(self, name: str, conn: sqlite3.Connection) -> Any:
+    def _twin_value(self, name: str, conn: Tx) -> Any:
         """Aggregate ``name`` read on ``conn`` (the helper's, or this one's if it failed)."""
         return getattr(Gather(conn, self.opts, self.pipeline), name)
 
