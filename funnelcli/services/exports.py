@@ -25,7 +25,7 @@ from funnelcli import outfiles, records
 from funnelcli.errors import UsageError
 from funnelcli.models import Activity, FollowUp, Lead, StageChange, StageKind
 from funnelcli.store import Store
-from funnelcli.store import imports as sql
+from funnelcli.store.exports import ExportReader, export_reader
 from funnelcli.text import spreadsheet_cell
 
 WHAT = ("leads", "follow-ups", "activities", "stage-changes")
@@ -43,23 +43,23 @@ def _lead_of(lead: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def lead_records(conn) -> Iterator[dict[str, Any]]:
-    for lead in sql.iter_leads(conn):
+def lead_records(reader: ExportReader) -> Iterator[dict[str, Any]]:
+    for lead in reader.leads():
         yield records.lead(lead)
 
 
-def follow_up_records(conn) -> Iterator[dict[str, Any]]:
-    for item, lead in sql.iter_follow_ups(conn):
+def follow_up_records(reader: ExportReader) -> Iterator[dict[str, Any]]:
+    for item, lead in reader.follow_ups():
         yield records.follow_up(item, **_lead_of(lead))
 
 
-def activity_records(conn) -> Iterator[dict[str, Any]]:
-    for item, lead in sql.iter_activities(conn):
+def activity_records(reader: ExportReader) -> Iterator[dict[str, Any]]:
+    for item, lead in reader.activities():
         yield {**records.activity(item), **_lead_of(lead)}
 
 
-def stage_change_records(conn) -> Iterator[dict[str, Any]]:
-    for item, lead in sql.iter_stage_changes(conn):
+def stage_change_records(reader: ExportReader) -> Iterator[dict[str, Any]]:
+    for item, lead in reader.stage_changes():
         yield {**records.stage_change(item), **_lead_of(lead)}
 
 
@@ -79,7 +79,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-_SOURCES: dict[str, Callable[[Any], Iterator[dict[str, Any]]]] = {
+_SOURCES: dict[str, Callable[[ExportReader], Iterator[dict[str, Any]]]] = {
     "leads": lead_records,
     "follow-ups": follow_up_records,
     "activities": activity_records,
@@ -136,8 +136,8 @@ def write_export(
         stream, encoding="utf-8-sig" if excel and fmt == "csv" else "utf-8", newline=""
     )
     try:
-        with store.read() as conn:
-            rows = _SOURCES[what](conn)
+        with export_reader(store) as reader:
+            rows = _SOURCES[what](reader)
             if fmt == "csv":
                 count = _write_csv(text, columns, rows, excel=excel, cell=cell)
             elif fmt == "jsonl":
