@@ -128,6 +128,30 @@ def test_quoted_newlines_keep_the_line_number_of_the_record_start(tmp_path):
     assert rows == [(2, ["A", "one\ntwo\nthree"]), (5, ["B", "x"])]
 
 
+def test_the_records_can_be_read_again_while_they_are_read(tmp_path):
+    """A date column's first pass reads the file from the top in the middle of the parse."""
+    text = "sep=;\nname;notes\n" + "".join(f"P{i};{'x' * (i % 50)}\n" for i in range(5000))
+    path = write(tmp_path, text.encode("utf-16"))  # decoded ahead, by chunks
+    source, expected = records(path)
+    found = []
+    for number, record in enumerate(source.records()):
+        found.append(record)
+        if number in (0, 2500, 4999):
+            with source.reread() as again:
+                assert list(again) == expected
+    assert found == expected
+
+
+def test_a_late_month_first_date_is_found_by_a_first_pass_over_the_column(tmp_path):
+    lines = ["Name,Date", "Al,03/04/2026", *(f"P{i},2026-01-02" for i in range(3000))]
+    source = open_csv(write(tmp_path, "\n".join([*lines, "Bo,12/31/2025"]) + "\n"))
+    parser = lead_parser(map_columns(source.header, "leads"), reread=source.reread)
+    rows = [parser.parse(line, fields) for line, fields in source.records()]
+    assert rows[0].created_at == "2026-03-04T05:00:00Z"
+    assert rows[-1].created_at == "2025-12-31T05:00:00Z"
+    assert parser.notes() == [(3003, "column 'Date' is month-first (line 3003: '12/31/2025')")]
+
+
 def test_formula_neutralisation_is_undone():
     assert unneutralize("'=SUM(A1)") == "=SUM(A1)"
     assert unneutralize("'+1 514 555 0100") == "+1 514 555 0100"
@@ -393,14 +417,15 @@ def test_with_a_flag_a_date_that_does_not_fit_is_a_value_problem():
 # --------------------------------------------------------------------------- rows
 
 
-def lead_parser(mapped: ColumnMap, stage_map=None) -> leads.LeadParser:
+def lead_parser(mapped: ColumnMap, stage_map=None, reread=None) -> leads.LeadParser:
     refs = [
         stages.StageRef(1, "new", "open", 0),
         stages.StageRef(2, "qualified", "open", 1),
         stages.StageRef(3, "won", "won", 2),
         stages.StageRef(4, "lost", "lost", 3),
     ]
-    return leads.LeadParser(mapped, stages=stages.StageWords(refs, stage_map or {}), now=NOW)
+    words = stages.StageWords(refs, stage_map or {})
+    return leads.LeadParser(mapped, stages=words, now=NOW, reread=reread)
 
 
 def test_a_lead_row_is_normalised():

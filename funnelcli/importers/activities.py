@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import NamedTuple
 
 from funnelcli.importers.cells import collapse_keep_lines, parse_activity_type, parse_email
-from funnelcli.importers.columns import ColumnMap
 from funnelcli.importers.followups import LeadRef, lead_ref, no_lead
 from funnelcli.importers.problems import Problem
-from funnelcli.importers.rows import Reread, RowParser
+from funnelcli.importers.rows import RowParser
 
 
 class ActivityCells(NamedTuple):
@@ -32,23 +30,8 @@ class ActivityValues(NamedTuple):
 
 class ActivityParser(RowParser[ActivityValues]):
     Cells = ActivityCells
+    PARSERS = {"lead_email": parse_email, "type": parse_activity_type, "text": collapse_keep_lines}
     DATES = {"at": (True, False)}
-
-    def __init__(
-        self,
-        columns: ColumnMap,
-        *,
-        now: datetime,
-        order: bool | None = None,
-        reread: Reread | None = None,
-    ) -> None:
-        super().__init__(
-            columns,
-            {"lead_email": parse_email, "type": parse_activity_type, "text": collapse_keep_lines},
-            now=now,
-            order=order,
-            reread=reread,
-        )
 
     def values(self, line: int, cells: ActivityCells) -> ActivityValues | list[Problem]:
         ref = lead_ref(cells.lead, cells.lead_id, cells.lead_email, cells.lead_external_id)

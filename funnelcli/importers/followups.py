@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from typing import NamedTuple
 
 from funnelcli.importers.cells import (
@@ -14,10 +13,9 @@ from funnelcli.importers.cells import (
     parse_email,
     parse_time_cell,
 )
-from funnelcli.importers.columns import ColumnMap
 from funnelcli.importers.datecolumn import DateColumn
 from funnelcli.importers.problems import Problem
-from funnelcli.importers.rows import CellParser, Reread, RowParser
+from funnelcli.importers.rows import CellParser, RowParser
 
 
 @dataclass(slots=True)
@@ -76,29 +74,14 @@ _CLOCK = re.compile(r"[ T](\d{1,2}[:h]\d{2}(?::\d{2})?\s*(?:[AaPp][Mm])?)$")
 
 class FollowUpParser(RowParser[FollowUpValues]):
     Cells = FollowUpCells
+    PARSERS = {
+        "text": collapse_keep_lines,
+        "done_note": collapse_keep_lines,
+        "lead_email": parse_email,
+        "due_time": parse_time_cell,
+        "status": parse_done_status,
+    }
     DATES = {"due": (False, True), "created": (True, False), "done": (True, False)}
-
-    def __init__(
-        self,
-        columns: ColumnMap,
-        *,
-        now: datetime,
-        order: bool | None = None,
-        reread: Reread | None = None,
-    ) -> None:
-        super().__init__(
-            columns,
-            {
-                "text": collapse_keep_lines,
-                "done_note": collapse_keep_lines,
-                "lead_email": parse_email,
-                "due_time": parse_time_cell,
-                "status": parse_done_status,
-            },
-            now=now,
-            order=order,
-            reread=reread,
-        )
 
     def _wrap_date(self, name: str, column: DateColumn) -> CellParser:
         if name != "due":

@@ -3,6 +3,7 @@ ISO, dates YYYY-MM-DD, exact cents), its stage and its dates."""
 
 from __future__ import annotations
 
+from collections import namedtuple
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -22,34 +23,16 @@ from funnelcli.importers.problems import Problem
 from funnelcli.importers.rows import Reread, RowParser
 from funnelcli.importers.stages import StageRef, StageWords
 
-
-class LeadCells(NamedTuple):
-    """A lead row's cells as parsed (None: the file has no value)."""
-
-    name: str | None
-    first_name: str | None
-    last_name: str | None
-    company: str | None
-    email: str | None
-    phone: str | None
-    source: str | None
-    notes: str | None
-    external_id: str | None
-    stage: StageRef | None
-    status: StageRef | None
-    created: str | None
-    closed: str | None
-    expected_close: str | None
-    amount: tuple[int, str | None] | None
-    currency: str | None
-    frequency: str | None
-    price_only: int | None
-    decision_maker: str | None
-    contact_decides: int | None
-    needs_approval: int | None
-    prerequisites: str | None
-    probability: int | None
-    lost_reason: str | None
+#: A lead row's cells as parsed, by field (None: the file has no value).
+LeadCells = namedtuple(
+    "LeadCells",
+    (
+        "name", "first_name", "last_name", "company", "email", "phone", "source", "notes",
+        "external_id", "stage", "status", "created", "closed", "expected_close", "amount",
+        "currency", "frequency", "price_only", "decision_maker", "contact_decides",
+        "needs_approval", "prerequisites", "probability", "lost_reason",
+    ),
+)  # fmt: skip
 
 
 #: The lead columns a row carries (the names of ``leads``' columns).
@@ -95,8 +78,26 @@ class LeadValues(NamedTuple):
         return {c: v for c in LEAD_COLUMNS if (v := getattr(self, c)) is not None}
 
 
+#: ``LeadValues(*values)`` without the Python-level ``__new__`` (values in field order).
+_new_values = tuple.__new__
+
+
 class LeadParser(RowParser[LeadValues]):
     Cells = LeadCells
+    PARSERS = {
+        "name": collapse,
+        "first_name": collapse,
+        "last_name": collapse,
+        "email": parse_email,
+        "source": parse_source,
+        "amount": parse_money,
+        "currency": parse_currency_cell,
+        "frequency": parse_frequency,
+        "price_only": parse_bool,
+        "contact_decides": parse_bool,
+        "needs_approval": parse_bool,
+        "probability": parse_probability,
+    }
     DATES = {
         "created": (True, False),
         "closed": (True, False),
@@ -112,28 +113,12 @@ class LeadParser(RowParser[LeadValues]):
         order: bool | None = None,
         reread: Reread | None = None,
     ) -> None:
-        self.stages = stages
         super().__init__(
             columns,
-            {
-                "name": collapse,
-                "first_name": collapse,
-                "last_name": collapse,
-                "email": parse_email,
-                "source": parse_source,
-                "stage": stages,
-                "status": stages,
-                "amount": parse_money,
-                "currency": parse_currency_cell,
-                "frequency": parse_frequency,
-                "price_only": parse_bool,
-                "contact_decides": parse_bool,
-                "needs_approval": parse_bool,
-                "probability": parse_probability,
-            },
             now=now,
             order=order,
             reread=reread,
+            parsers={"stage": stages, "status": stages},
         )
 
     def values(self, line: int, cells: LeadCells) -> LeadValues | list[Problem]:
@@ -184,30 +169,33 @@ class LeadParser(RowParser[LeadValues]):
             lost_reason = None
         elif target is not None and target.kind != "lost":
             lost_reason = None
-        return LeadValues(
-            line,
-            name,
-            cells.company,
-            cells.email,
-            cells.phone,
-            cells.source,
-            cells.notes,
-            cells.external_id,
-            expected_close,
-            cents,
-            currency,
-            cells.frequency,
-            cells.price_only,
-            cells.decision_maker,
-            cells.contact_decides,
-            cells.needs_approval,
-            cells.prerequisites,
-            cells.probability,
-            lost_reason,
-            display,
-            target,
-            created,
-            closed,
+        return _new_values(
+            LeadValues,
+            (
+                line,
+                name,
+                cells.company,
+                cells.email,
+                cells.phone,
+                cells.source,
+                cells.notes,
+                cells.external_id,
+                expected_close,
+                cents,
+                currency,
+                cells.frequency,
+                cells.price_only,
+                cells.decision_maker,
+                cells.contact_decides,
+                cells.needs_approval,
+                cells.prerequisites,
+                cells.probability,
+                lost_reason,
+                display,
+                target,
+                created,
+                closed,
+            ),
         )
 
     def _check_dates(self, line: int, created: str | None, closed: str | None) -> list[Problem]:

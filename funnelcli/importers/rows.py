@@ -5,6 +5,7 @@ those cells into the record it hands on (:meth:`RowParser.values`)."""
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable, Generator, Iterable
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -45,18 +46,22 @@ class RowParser(Generic[V]):
 
     #: The cells of a row, by field name.
     Cells: Any = tuple
+    #: Cell parsers of the kind's fields (a field without one keeps its text).
+    PARSERS: dict[str, CellParser] = {}
     #: Date fields: name -> (instant?, a date ahead?).
     DATES: dict[str, tuple[bool, bool]] = {}
 
     def __init__(
         self,
         columns: ColumnMap,
-        parsers: dict[str, CellParser | None],
         *,
         now: datetime,
-        order: bool | None,
-        reread: Reread | None,
+        order: bool | None = None,
+        reread: Reread | None = None,
+        parsers: dict[str, CellParser] | None = None,
     ) -> None:
+        """``order``: ``--dayfirst`` (True) or ``--monthfirst`` (False); ``reread``: the
+        file's records again (a date column's first pass); ``parsers``: more cell parsers."""
         self.columns = columns
         self.width = len(columns.headers)
         self.cursor = Cursor()
@@ -64,7 +69,7 @@ class RowParser(Generic[V]):
         self.now_stamp = dates.to_storage(now)
         self.reread = reread
         self.dates: list[DateColumn] = []
-        parsers = dict(parsers)
+        parsers = {**self.PARSERS, **(parsers or {})}
         for name, (instant, future) in self.DATES.items():
             if name in columns.fields:
                 column = DateColumn(
@@ -80,13 +85,13 @@ class RowParser(Generic[V]):
                 parsers[name] = self._wrap_date(name, column)
         fields: tuple[str, ...] = self.Cells._fields
         position = {name: i for i, name in enumerate(fields)}
-        self._specs = [
+        self._specs: list[tuple[int, int, CellParser | None, str]] = [
             (index, position[name], parsers.get(name), columns.headers[index])
             for name, index in columns.fields.items()
             if name in position
         ]
         self._nfields = len(fields)
-        self._make = self.Cells._make
+        self._make = functools.partial(tuple.__new__, self.Cells)  # Cells._make, minus a call
         self._fast_specs = [(index, position, parser) for index, position, parser, _ in self._specs]
 
     def _wrap_date(self, name: str, column: DateColumn) -> CellParser:

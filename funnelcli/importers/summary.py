@@ -15,6 +15,8 @@ MAX_DUPLICATE_LINES = 10
 
 @dataclass(slots=True)
 class Summary:
+    """The fields up to ``problems``, in order, are the JSON record of ``funnel import``."""
+
     kind: str
     source: str
     dry_run: bool = False
@@ -27,10 +29,10 @@ class Summary:
     created_now: int = 0
     created_on_close: int = 0
     closed_now: int = 0
-    problems: list[Problem] = field(default_factory=list)
     duplicate_lines: list[int] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
     rejects_file: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     #: The import was committed, but Ctrl-C was pressed while it committed.
     interrupted: bool = False
 

@@ -3,6 +3,7 @@ line, JSON or CSV) and its notes (stderr); and what ``funnel export --output`` t
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -33,27 +34,18 @@ def summary_line(summary: Summary) -> str:
     return f"dry run, nothing written: {text}" if summary.dry_run else text
 
 
+#: Summary fields that are not in its record (notes go to stderr; an interruption is an error).
+_NOT_RECORDED = ("notes", "interrupted")
+
+
 def summary_record(summary: Summary) -> dict[str, Any]:
-    return {
-        "kind": summary.kind,
-        "source": summary.source,
-        "dry_run": summary.dry_run,
-        "inserted": summary.inserted,
-        "updated": summary.updated,
-        "unchanged": summary.unchanged,
-        "rejected": summary.rejected,
-        "duplicates": summary.duplicates,
-        "empty_rows": summary.empty_rows,
-        "created_now": summary.created_now,
-        "created_on_close": summary.created_on_close,
-        "closed_now": summary.closed_now,
-        "duplicate_lines": summary.duplicate_lines,
-        "rejects_file": summary.rejects_file,
-        "problems": [
-            {"line": p.line, "column": p.column, "value": p.value, "reason": p.reason}
-            for p in summary.problems
-        ],
+    record = {
+        f.name: getattr(summary, f.name)
+        for f in dataclasses.fields(summary)
+        if f.name not in _NOT_RECORDED
     }
+    record["problems"] = [dataclasses.asdict(p) for p in summary.problems]
+    return record
 
 
 def summary_notes(summary: Summary) -> list[str]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from funnelcli.models import Activity, FollowUp, Lead, StageChange, StageKind
 from funnelcli.store import Store
@@ -37,14 +37,18 @@ def iter_leads(conn: sqlite3.Connection) -> Iterator[Lead]:
         yield Lead(**row)
 
 
+T = TypeVar("T")
+
 _LEAD_OF = "l.name AS lead_name, l.email AS lead_email, l.external_id AS lead_external_id"
 #: The lead a follow-up, activity or stage change belongs to: its name, email and external id.
 LeadOf = dict[str, Any]
 
 
-def _split(row: dict[str, Any]) -> tuple[dict[str, Any], LeadOf]:
-    lead = {k: row.pop(k) for k in ("lead_name", "lead_email", "lead_external_id")}
-    return row, lead
+def _with_lead(cursor: sqlite3.Cursor, make: Callable[..., T]) -> Iterator[tuple[T, LeadOf]]:
+    """Each row made into ``make``'s record, with the lead it belongs to (``_LEAD_OF``)."""
+    for row in _dicts(cursor):
+        lead = {k: row.pop(k) for k in ("lead_name", "lead_email", "lead_external_id")}
+        yield make(**row), lead
 
 
 def iter_follow_ups(conn: sqlite3.Connection) -> Iterator[tuple[FollowUp, LeadOf]]:
@@ -53,9 +57,7 @@ def iter_follow_ups(conn: sqlite3.Connection) -> Iterator[tuple[FollowUp, LeadOf
         f"f.done_note, f.snooze_count, {_LEAD_OF} "
         "FROM follow_ups f JOIN leads l ON l.id = f.lead_id ORDER BY f.id"
     )
-    for row in _dicts(cursor):
-        values, lead = _split(row)
-        yield FollowUp(**values), lead
+    return _with_lead(cursor, FollowUp)
 
 
 def iter_activities(conn: sqlite3.Connection) -> Iterator[tuple[Activity, LeadOf]]:
@@ -63,9 +65,7 @@ def iter_activities(conn: sqlite3.Connection) -> Iterator[tuple[Activity, LeadOf
         f"SELECT a.id, a.lead_id, a.type, a.text, a.at, a.follow_up_id, {_LEAD_OF} "
         "FROM activities a JOIN leads l ON l.id = a.lead_id ORDER BY a.id"
     )
-    for row in _dicts(cursor):
-        values, lead = _split(row)
-        yield Activity(**values), lead
+    return _with_lead(cursor, Activity)
 
 
 def iter_stage_changes(conn: sqlite3.Connection) -> Iterator[tuple[StageChange, LeadOf]]:
@@ -75,9 +75,7 @@ def iter_stage_changes(conn: sqlite3.Connection) -> Iterator[tuple[StageChange, 
         "LEFT JOIN stages f ON f.id = c.from_stage_id JOIN leads l ON l.id = c.lead_id "
         "ORDER BY c.id"
     )
-    for row in _dicts(cursor):
-        values, lead = _split(row)
-        yield StageChange(**values), lead
+    return _with_lead(cursor, StageChange)
 
 
 class ExportReader:

@@ -9,11 +9,13 @@ leads through ``executemany``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import operator
 import sqlite3
+from collections import namedtuple
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from funnelcli.models import Stage
 from funnelcli.store import Store
@@ -21,38 +23,20 @@ from funnelcli.store import followups as fq
 from funnelcli.store import queries as q
 from funnelcli.store.migrations import REACHED_IDS, reached_bit
 
-
-class KnownLead(NamedTuple):
-    """A lead of the database, as an import compares a row with it."""
-
-    id: int
-    name: str
-    company: str | None
-    email: str | None
-    phone: str | None
-    source: str | None
-    notes: str | None
-    external_id: str | None
-    created_at: str
-    updated_at: str
-    stage_id: int
-    closed_at: str | None
-    lost_reason: str | None
-    amount_cents: int | None
-    currency: str
-    frequency: str | None
-    price_only: int | None
-    decision_maker: str | None
-    contact_decides: int | None
-    needs_approval: int | None
-    prerequisites: str | None
-    expected_close: str | None
-    probability: int | None
-
-
+#: A lead of the database, as an import compares a row with it: ``id``, then every column of
+#: ``LEAD_COLUMNS`` by name.
+KnownLead = namedtuple(
+    "KnownLead",
+    (
+        "id", "name", "company", "email", "phone", "source", "notes", "external_id",
+        "created_at", "updated_at", "stage_id", "closed_at", "lost_reason", "amount_cents",
+        "currency", "frequency", "price_only", "decision_maker", "contact_decides",
+        "needs_approval", "prerequisites", "expected_close", "probability",
+    ),
+)  # fmt: skip
 assert KnownLead._fields == ("id", *q.LEAD_COLUMNS)
 _MATCH = f"SELECT {', '.join(KnownLead._fields)} FROM leads"
-_known = KnownLead._make
+_known = functools.partial(tuple.__new__, KnownLead)  # KnownLead._make, minus a call
 
 
 def _literal(value: Any) -> str:

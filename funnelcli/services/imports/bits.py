@@ -26,6 +26,14 @@ class Bits:
     def add(self, number: int) -> None:
         self._bytes[number >> 3] |= 1 << (number & 7)
 
+    def add_new(self, number: int) -> bool:
+        """Add ``number``; False when it was there already."""
+        byte, bit = number >> 3, 1 << (number & 7)
+        if self._bytes[byte] & bit:
+            return False
+        self._bytes[byte] |= bit
+        return True
+
 
 class KeyFilter(Bits):
     """Keys (strings) as bits of their hashes (str hashes are cached: no hashing is redone)."""

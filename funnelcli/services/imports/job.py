@@ -19,7 +19,7 @@ import sys
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from funnelcli import dates, outfiles
 from funnelcli.errors import DataError, UsageError, read_error
@@ -33,7 +33,7 @@ from funnelcli.services.imports.activities import ActivityMerge
 from funnelcli.services.imports.followups import FollowUpMerge
 from funnelcli.services.imports.interrupt import HeldInterrupt
 from funnelcli.services.imports.leads import LeadMerge
-from funnelcli.services.imports.merge import Merge, Progress
+from funnelcli.services.imports.merge import Merge, MergeSettings, Progress
 from funnelcli.services.imports.options import ImportOptions
 from funnelcli.services.imports.rejects import RejectsWriter
 from funnelcli.services.leads import get_default_currency
@@ -188,25 +188,25 @@ class ImportJob:
         currency: str,
     ) -> Merge:
         options = self.options
-        given: dict[str, Any] = {
-            "now": now,
-            "rejects": rejects,
-            "strict": options.rejects is None,
-            "order": options.dayfirst,
-            "reread": self.csv.reread,
-        }
+        settings = MergeSettings(
+            now=now,
+            rejects=rejects,
+            strict=options.rejects is None,
+            order=options.dayfirst,
+            reread=self.csv.reread,
+        )
         if options.kind == "leads":
             return LeadMerge(
                 writer,
                 summary,
                 self.columns,
+                settings,
                 stage_map=options.stage_map,
                 without_opportunity=options.closed_without_opportunity,
                 currency=currency,
-                **given,
             )
         merge = FollowUpMerge if options.kind == "follow-ups" else ActivityMerge
-        return merge(writer, summary, self.columns, **given)
+        return merge(writer, summary, self.columns, settings)
 
     def _notes(self, merge: Merge) -> list[str]:
         """What the reading found out (cp1252 bytes, month-first columns), in file order."""

@@ -21,17 +21,14 @@ uses the database's indexes plus a fixed-size filter of the keys this import ins
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from funnelcli.importers.columns import ColumnMap
 from funnelcli.importers.leads import LeadParser, LeadValues
-from funnelcli.importers.rows import Reread
 from funnelcli.importers.stages import StageRef, StageWords
 from funnelcli.importers.summary import Summary
 from funnelcli.services.imports.bits import KeyFilter
-from funnelcli.services.imports.merge import Merge
-from funnelcli.services.imports.rejects import RejectsWriter
+from funnelcli.services.imports.merge import Merge, MergeSettings
 from funnelcli.services.stages import Pipeline
 from funnelcli.store.imports import ImportWriter, KnownLead, getter
 
@@ -51,22 +48,22 @@ class LeadMerge(Merge):
         writer: ImportWriter,
         summary: Summary,
         columns: ColumnMap,
+        settings: MergeSettings,
         *,
-        now: datetime,
-        rejects: RejectsWriter | None,
-        strict: bool,
-        order: bool | None,
-        reread: Reread | None,
         stage_map: dict[str, str],
         without_opportunity: bool,
         currency: str,
     ) -> None:
-        super().__init__(writer, summary, now=now, rejects=rejects, strict=strict)
+        super().__init__(writer, summary, settings)
         pipeline = Pipeline(tuple(writer.stages()))
         refs = [StageRef(s.id, s.name, s.kind.value, pipeline.rank(s)) for s in pipeline.stages]
         self.stage_by_id = {r.id: r for r in refs}
         self.parser = LeadParser(
-            columns, stages=StageWords(refs, stage_map), now=now, order=order, reread=reread
+            columns,
+            stages=StageWords(refs, stage_map),
+            now=settings.now,
+            order=settings.order,
+            reread=settings.reread,
         )
         self._track("leads")
         self.had_leads = self.base > 0
@@ -229,9 +226,8 @@ class LeadMerge(Merge):
 
     def _update(self, found: KnownLead, row: LeadValues) -> None:
         changes: dict[str, Any] = {}
-        for name, value, was in zip(
-            self.compared, self.compared_of(row), self.compared_of(found), strict=True
-        ):
+        new, old = self.compared_of(row), self.compared_of(found)
+        for name, value, was in zip(self.compared, new, old):  # noqa: B905 - one getter, one length
             if value is not None and value != was:
                 changes[name] = value
         moves = self._moves(found, row, changes)

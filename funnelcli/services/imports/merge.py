@@ -6,13 +6,14 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from funnelcli import dates
 from funnelcli.importers.csvfile import CsvFile
 from funnelcli.importers.problems import Problem
-from funnelcli.importers.rows import RowParser
+from funnelcli.importers.rows import Reread, RowParser
 from funnelcli.importers.summary import Summary
 from funnelcli.services.imports.bits import Bits
 from funnelcli.services.imports.rejects import RejectsWriter
@@ -30,27 +31,30 @@ class Progress(Protocol):
     def notice(self, text: str) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class MergeSettings:
+    """What the merge of every kind is given."""
+
+    now: datetime
+    rejects: RejectsWriter | None
+    strict: bool  # without --rejects one invalid row fails the import: the rest is only checked
+    order: bool | None  # --dayfirst / --monthfirst
+    reread: Reread | None  # the file's records again, for a date column's first pass
+
+
 class Merge:
     """Parse each record, reject it or take it; each kind says how it takes a valid row."""
 
     parser: RowParser[Any]
 
-    def __init__(
-        self,
-        writer: ImportWriter,
-        summary: Summary,
-        *,
-        now: datetime,
-        rejects: RejectsWriter | None,
-        strict: bool,
-    ) -> None:
+    def __init__(self, writer: ImportWriter, summary: Summary, settings: MergeSettings) -> None:
         self.writer = writer
         self.summary = summary
-        self.now = now
-        self.now_stamp = dates.to_storage(now)
-        self.rejects = rejects
-        # Without --rejects one invalid row fails the import: the rest is only checked.
-        self.strict = strict
+        self.settings = settings
+        self.now = settings.now
+        self.now_stamp = dates.to_storage(settings.now)
+        self.rejects = settings.rejects
+        self.strict = settings.strict
         self.base = 0
         self.matched = Bits(0)
 
@@ -62,10 +66,9 @@ class Merge:
     def seen(self, row_id: int, line: int) -> bool:
         """True, and a duplicate counted, when this import inserted the row ``row_id`` or an
         earlier row of the file matched it; else the row is remembered as matched."""
-        if row_id > self.base or row_id in self.matched:
+        if row_id > self.base or not self.matched.add_new(row_id):
             self.summary.duplicate(line)
             return True
-        self.matched.add(row_id)
         return False
 
     def run(self, source: CsvFile, progress: Progress | None) -> None:

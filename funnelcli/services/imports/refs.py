@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from funnelcli.importers.columns import ColumnMap
 from funnelcli.importers.followups import LeadRef
 from funnelcli.importers.problems import Problem
-from funnelcli.importers.rows import Reread, RowParser
+from funnelcli.importers.rows import RowParser
 from funnelcli.importers.summary import Summary
-from funnelcli.services.imports.merge import Merge
-from funnelcli.services.imports.rejects import RejectsWriter
+from funnelcli.services.imports.merge import Merge, MergeSettings
 from funnelcli.store.imports import ImportWriter
 
 
@@ -55,19 +53,12 @@ class LeadRowsMerge(Merge):
     TABLE = ""
 
     def __init__(
-        self,
-        writer: ImportWriter,
-        summary: Summary,
-        columns: ColumnMap,
-        *,
-        now: datetime,
-        rejects: RejectsWriter | None,
-        strict: bool,
-        order: bool | None,
-        reread: Reread | None,
+        self, writer: ImportWriter, summary: Summary, columns: ColumnMap, settings: MergeSettings
     ) -> None:
-        super().__init__(writer, summary, now=now, rejects=rejects, strict=strict)
-        self.parser = self.Parser(columns, now=now, order=order, reread=reread)
+        super().__init__(writer, summary, settings)
+        self.parser = self.Parser(
+            columns, now=settings.now, order=settings.order, reread=settings.reread
+        )
         self._track(self.TABLE)
         self.find = LeadFinder(writer)
 
