@@ -19,9 +19,9 @@ from funnelcli.importers.csvfile import MAX_FIELD, CsvFile
 from funnelcli.importers.encoding import check_encoding
 from funnelcli.importers.problems import ValueProblem
 from funnelcli.importers.synonyms import field_of
+from funnelcli.money import parse_amount
 from funnelcli.services.imports.job import open_source
 from funnelcli.services.imports.options import load_mapping_file
-from funnelcli.money import parse_amount
 from funnelcli.text import clean, normalize_email, unneutralize
 
 NOW = datetime.fromisoformat("2026-11-29T09:00:00").astimezone()
