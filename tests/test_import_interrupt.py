@@ -67,7 +67,7 @@ def test_ctrl_c_before_the_commit_still_writes_nothing(
 ):
     funnel("add", "Marie")
     rejects = tmp_path / "rejects.csv"
-    from funnelcli.services import imports
+    from funnelcli.services.imports import rejects as imports
 
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
@@ -84,7 +84,7 @@ def test_ctrl_c_before_the_commit_still_writes_nothing(
 KILLED_AFTER_COMMIT = textwrap.dedent(
     """
     import os, signal, sys
-    from funnelcli.services import imports
+    from funnelcli.services.imports import rejects as imports
 
     def die(self):  # the import has committed; its rejects file is not renamed yet
         os.kill(os.getpid(), signal.SIGKILL)

@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from funnelcli.cli import app
-from funnelcli.services.imports import COMMITTING, STARTED
+from funnelcli.services.imports.job import COMMITTING, STARTED
 
 NOW = "2026-11-29T09:00:00"
 TZ = "America/Toronto"

@@ -151,12 +151,15 @@ def import_(
     Rows match existing leads by external id, else by email; importing the same file twice
     changes nothing. Any invalid row aborts the import (exit 65) unless --rejects is given.
     """
-    from funnelcli.importers import parse_pairs
+    from funnelcli.errors import Interrupted
+    from funnelcli.importers.columns import parse_pairs
+    from funnelcli.render import imports as render
     from funnelcli.render.progress import ImportProgress
-    from funnelcli.services import imports
+    from funnelcli.services.imports.job import ImportJob
+    from funnelcli.services.imports.options import ImportOptions, load_mapping_file
 
     st = state(ctx)
-    options = imports.ImportOptions(
+    options = ImportOptions(
         kind=(kind or Kind.LEADS).value,
         columns=parse_pairs(map_ or [], "--map"),
         stage_map=parse_pairs(stage_map or [], "--stage-map"),
@@ -170,11 +173,9 @@ def import_(
         closed_without_opportunity=closed_without_opportunity,
     )
     if mapping is not None:
-        options = options.with_mapping(
-            imports.load_mapping_file(mapping), kind_given=kind is not None
-        )
+        options = options.with_mapping(load_mapping_file(mapping), kind_given=kind is not None)
     out = st.out
-    job = imports.ImportJob(
+    job = ImportJob(
         st.store(create=not dry_run),
         file,
         options,
@@ -182,9 +183,8 @@ def import_(
         stdout=_stdout_bytes(st.out.out) if str(rejects) == "-" else None,
     )
     try:
-        for line in job.describe():
+        for line in render.source_lines(job.display, job.csv, job.columns):
             out.note(line)
-        assert job.csv is not None
         progress = ImportProgress(
             out.err, total_bytes=job.csv.size, label=f"Importing {job.display}", color=out.color
         )
@@ -194,17 +194,11 @@ def import_(
             progress.close()
     finally:
         job.close()
+    if summary.interrupted:
+        raise Interrupted(render.interrupted_message(summary))
     if not summary.dry_run:
         out.committed("the import was committed", "its summary")
-    for note in summary.explain():
-        out.note(note)
-    record = summary.record()
-    if fmt is Format.JSON:
-        out.json(record)
-    elif fmt is Format.CSV:
-        out.csv([{k: v for k, v in record.items() if not isinstance(v, list)}])
-    else:
-        out.line(summary.line())
+    render.render_summary(out, summary, fmt)
 
 
 def _stdout_bytes(out: Any) -> BinaryIO:
@@ -290,4 +284,6 @@ def export(
         return
     assert output is not None
     count = exports.export_to_file(st.store(), what.value, chosen, output, force=force, excel=excel)
-    st.out.note(f"Exported {count} {what.value} to {output}")
+    from funnelcli.render.imports import exported_line
+
+    st.out.note(exported_line(count, what.value, output))

@@ -5,11 +5,10 @@ any single custom word, stored in lower case so that reports group ``Call`` and 
 together. Keeping a promise (``follow-up done``) records an activity of type ``follow-up``.
 """
 
-import re
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
-from funnelcli import dates
+from funnelcli import activity_types, dates
 from funnelcli.errors import UsageError
 from funnelcli.models import ACTIVITY_TYPES, Activity, Lead
 from funnelcli.services.leads import event_moment, resolve
@@ -19,15 +18,12 @@ from funnelcli.text import clean
 if TYPE_CHECKING:  # pragma: no cover
     from funnelcli.store import Store
 
-#: One word: letters first, then letters, digits, ``-`` or ``_`` (``follow-up``, ``site-visit``).
-_WORD = re.compile(r"[^\W\d_][\w-]*")
-MAX_TYPE_LENGTH = 40
-
 
 def normalize_type(value: str) -> str:
-    """``' Call '`` -> ``'call'``; refuses blanks, several words and non-words."""
-    word = (value or "").strip().lower()
-    if not _WORD.fullmatch(word) or len(word) > MAX_TYPE_LENGTH:
+    """``' Call '`` -> ``'call'`` (:func:`funnelcli.activity_types.for_log`); refuses blanks,
+    several words and non-words."""
+    word = activity_types.for_log(value)
+    if word is None:
         raise UsageError(
             f"invalid activity type {value!r}: expected {', '.join(ACTIVITY_TYPES)} "
             "or one custom word"

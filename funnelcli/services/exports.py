@@ -25,7 +25,7 @@ from funnelcli import outfiles, records
 from funnelcli.errors import UsageError
 from funnelcli.models import Activity, FollowUp, Lead, StageChange, StageKind
 from funnelcli.store import Store
-from funnelcli.store import imports as sql
+from funnelcli.store.exports import ExportReader, export_reader
 from funnelcli.text import spreadsheet_cell
 
 WHAT = ("leads", "follow-ups", "activities", "stage-changes")
@@ -43,23 +43,23 @@ def _lead_of(lead: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def lead_records(conn) -> Iterator[dict[str, Any]]:
-    for lead in sql.iter_leads(conn):
+def lead_records(reader: ExportReader) -> Iterator[dict[str, Any]]:
+    for lead in reader.leads():
         yield records.lead(lead)
 
 
-def follow_up_records(conn) -> Iterator[dict[str, Any]]:
-    for item, lead in sql.iter_follow_ups(conn):
+def follow_up_records(reader: ExportReader) -> Iterator[dict[str, Any]]:
+    for item, lead in reader.follow_ups():
         yield records.follow_up(item, **_lead_of(lead))
 
 
-def activity_records(conn) -> Iterator[dict[str, Any]]:
-    for item, lead in sql.iter_activities(conn):
+def activity_records(reader: ExportReader) -> Iterator[dict[str, Any]]:
+    for item, lead in reader.activities():
         yield {**records.activity(item), **_lead_of(lead)}
 
 
-def stage_change_records(conn) -> Iterator[dict[str, Any]]:
-    for item, lead in sql.iter_stage_changes(conn):
+def stage_change_records(reader: ExportReader) -> Iterator[dict[str, Any]]:
+    for item, lead in reader.stage_changes():
         yield {**records.stage_change(item), **_lead_of(lead)}
 
 
@@ -79,7 +79,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-_SOURCES: dict[str, Callable[[Any], Iterator[dict[str, Any]]]] = {
+_SOURCES: dict[str, Callable[[ExportReader], Iterator[dict[str, Any]]]] = {
     "leads": lead_records,
     "follow-ups": follow_up_records,
     "activities": activity_records,
@@ -113,10 +113,6 @@ def format_for(output: Path | None, fmt: str | None) -> str:
     return "csv"
 
 
-#: How a value becomes a CSV cell.
-Cell = Callable[[Any], str]
-
-
 def write_export(
     store: Store,
     what: str,
@@ -124,7 +120,6 @@ def write_export(
     stream: BinaryIO,
     *,
     excel: bool = False,
-    cell: Cell = spreadsheet_cell,
 ) -> int:
     """Write the export to a binary stream; return the number of records written."""
     check_format(what, fmt)
@@ -136,10 +131,10 @@ def write_export(
         stream, encoding="utf-8-sig" if excel and fmt == "csv" else "utf-8", newline=""
     )
     try:
-        with store.read() as conn:
-            rows = _SOURCES[what](conn)
+        with export_reader(store) as reader:
+            rows = _SOURCES[what](reader)
             if fmt == "csv":
-                count = _write_csv(text, columns, rows, excel=excel, cell=cell)
+                count = _write_csv(text, columns, rows, excel=excel)
             elif fmt == "jsonl":
                 for row in rows:
                     text.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -152,7 +147,7 @@ def write_export(
     return count
 
 
-def _write_csv(text: IO[str], columns: tuple[str, ...], rows, *, excel: bool, cell: Cell) -> int:
+def _write_csv(text: IO[str], columns: tuple[str, ...], rows, *, excel: bool) -> int:
     writer = csv.writer(
         text, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n"
     )
@@ -160,7 +155,7 @@ def _write_csv(text: IO[str], columns: tuple[str, ...], rows, *, excel: bool, ce
     count = 0
     amount = columns.index("amount") if excel and "amount" in columns else -1
     for row in rows:
-        cells = [cell(row.get(key)) for key in columns]
+        cells = [spreadsheet_cell(row.get(key)) for key in columns]
         if amount >= 0 and cells[amount]:
             cells[amount] = cells[amount].replace(".", ",")  # French Excel: decimal comma
         writer.writerow(cells)
@@ -197,14 +192,13 @@ def export_to_file(
     *,
     force: bool = False,
     excel: bool = False,
-    cell: Cell = spreadsheet_cell,
 ) -> int:
     """Write the export to ``path`` (:func:`funnelcli.outfiles.open_output`: atomically, 0600;
     a file replaced only with ``force``; never the live database)."""
     check_format(what, fmt)
     target = outfiles.open_output(path, live_db=store.path, force=force, what="export file")
     try:
-        count = write_export(store, what, fmt, target.stream, excel=excel, cell=cell)
+        count = write_export(store, what, fmt, target.stream, excel=excel)
     except BaseException:
         target.discard()
         raise

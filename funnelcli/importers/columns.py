@@ -1,0 +1,142 @@
+"""Which column holds which field: the header row matched against the synonyms of a kind,
+``--map COLUMN=FIELD`` and ``--id-column`` first; unknown columns are ignored."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from funnelcli.errors import DataError, UsageError
+from funnelcli.importers.synonyms import IGNORE_WORDS, SYNONYMS, field_of, header_key
+
+
+def resolve_field(kind: str, text: str, option: str = "--map") -> str | None:
+    """A ``--map`` target: a field name or synonym; ``ignore`` means None. Unknown: exit 2."""
+    if text.strip().lower() in IGNORE_WORDS:
+        return None
+    found = field_of(kind, text)
+    if found is None:
+        raise UsageError(
+            f"{option}: unknown field {text!r} for {kind}: expected one of "
+            f"{', '.join(SYNONYMS[kind])} (or 'ignore')"
+        )
+    return found
+
+
+def parse_pairs(values: Sequence[str], option: str) -> dict[str, str]:
+    """``--map "Col=field"`` / ``--stage-map "Won=won"`` into a dict (the last one wins)."""
+    pairs: dict[str, str] = {}
+    for value in values:
+        left, sep, right = value.partition("=")
+        if not sep or not left.strip():
+            raise UsageError(f"invalid {option} {value!r}: expected COLUMN=FIELD like 'Nom=name'")
+        pairs[left.strip()] = right.strip()
+    return pairs
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnMap:
+    """Which column holds which field; what is ignored."""
+
+    kind: str
+    headers: tuple[str, ...]
+    fields: dict[str, int]  # field -> column index
+    ignored: tuple[str, ...]  # columns not imported (unknown, or mapped to ignore)
+
+    def column(self, name: str) -> str:
+        return self.headers[self.fields[name]]
+
+    def describe(self) -> str:
+        return ", ".join(f"{self.headers[i]}→{f}" for f, i in self.fields.items())
+
+
+def map_columns(
+    headers: Sequence[str],
+    kind: str,
+    overrides: dict[str, str] | None = None,
+    *,
+    id_column: str | None = None,
+    display: str = "the file",
+) -> ColumnMap:
+    """Match the header row against the synonyms of ``kind``; ``overrides`` wins (``--map``)."""
+    explicit: dict[int, str | None] = {}
+
+    def column_index(name: str, option: str) -> int:
+        for i, header in enumerate(headers):
+            if header == name:
+                return i
+        for i, header in enumerate(headers):
+            if header_key(header) == header_key(name):
+                return i
+        raise DataError(
+            f"{display} has no column {name!r} (named by {option}); its columns are: "
+            + ", ".join(headers)
+        )
+
+    for name, target in (overrides or {}).items():
+        explicit[column_index(name, "--map")] = resolve_field(kind, target)
+    if id_column:
+        target = "external_id" if kind == "leads" else "lead_external_id"
+        explicit[column_index(id_column, "--id-column")] = target
+    fields: dict[str, int] = {}
+    by_synonym: dict[str, int] = {}
+    for i, wanted in explicit.items():
+        if wanted is None:
+            continue
+        if wanted in fields:
+            raise UsageError(
+                f"columns {headers[fields[wanted]]!r} and {headers[i]!r} are both mapped to "
+                f"{wanted}: map only one"
+            )
+        fields[wanted] = i
+    ignored: list[str] = []
+    for i, header in enumerate(headers):
+        if i in explicit:
+            if explicit[i] is None:
+                ignored.append(header)
+            continue
+        found = field_of(kind, header)
+        if found is None or found in fields:
+            ignored.append(header)
+            continue
+        if found in by_synonym:
+            first = headers[by_synonym[found]]
+            raise DataError(
+                f"columns {first!r} and {header!r} of {display} both mean {found}",
+                hint=f"choose one with --map '{header}=ignore' (or --map '{first}=ignore')",
+            )
+        by_synonym[found] = i
+    fields.update(by_synonym)
+    ordered = {f: fields[f] for f in SYNONYMS[kind] if f in fields}
+    return ColumnMap(kind, tuple(headers), ordered, tuple(ignored))
+
+
+_LEAD_FIELDS = {"lead", "lead_id", "lead_email", "lead_external_id"}
+#: Per kind: the fields one of which must be mapped, and what they hold (for the message).
+_NEEDS: dict[str, tuple[set[str], str]] = {
+    "leads": (
+        {"name", "first_name", "last_name", "company", "email", "phone"},
+        "a lead's name, company, email or phone",
+    ),
+    "follow-ups": (_LEAD_FIELDS, "the lead"),
+    "activities": (_LEAD_FIELDS, "the lead"),
+}
+
+
+def required_columns(columns: ColumnMap, display: str) -> None:
+    """Refuse a file none of whose columns can make the kind's records."""
+    have = set(columns.fields)
+    wanted, what = _NEEDS[columns.kind]
+    missing = [] if have & wanted else [what]
+    if columns.kind == "follow-ups":
+        missing += [
+            w for f, w in (("text", "the promise's text"), ("due", "the due date")) if f not in have
+        ]
+    if columns.kind == "activities" and "at" not in have:
+        missing.append("the date")
+    if missing:
+        raise DataError(
+            f"no column of {display} holds {' or '.join(missing)} (columns: "
+            f"{', '.join(columns.headers)})",
+            hint="name the column with --map 'COLUMN=FIELD'",
+        )

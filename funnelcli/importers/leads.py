@@ -1,0 +1,215 @@
+"""Lead rows: a file's cells -> :class:`LeadValues`, one lead's normalised values (instants UTC
+ISO, dates YYYY-MM-DD, exact cents), its stage and its dates."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from funnelcli import dates
+from funnelcli.importers.cells import (
+    collapse,
+    parse_bool,
+    parse_currency_cell,
+    parse_email,
+    parse_frequency,
+    parse_money,
+    parse_probability,
+    parse_source,
+)
+from funnelcli.importers.columns import ColumnMap
+from funnelcli.importers.problems import Problem
+from funnelcli.importers.rows import Reread, RowParser
+from funnelcli.importers.stages import StageRef, StageWords
+
+#: A lead row's cells as parsed, by field (None: the file has no value).
+LeadCells = namedtuple(
+    "LeadCells",
+    (
+        "name", "first_name", "last_name", "company", "email", "phone", "source", "notes",
+        "external_id", "stage", "status", "created", "closed", "expected_close", "amount",
+        "currency", "frequency", "price_only", "decision_maker", "contact_decides",
+        "needs_approval", "prerequisites", "probability", "lost_reason",
+    ),
+)  # fmt: skip
+
+
+#: The lead columns a row carries (the names of ``leads``' columns).
+LEAD_COLUMNS = (
+    "name", "company", "email", "phone", "source", "notes", "external_id", "expected_close",
+    "amount_cents", "currency", "frequency", "price_only", "decision_maker", "contact_decides",
+    "needs_approval", "prerequisites", "probability", "lost_reason",
+)  # fmt: skip
+
+
+class LeadValues(NamedTuple):
+    """One valid lead row. The lead columns are named as ``leads``' columns (None: the file has
+    no value); ``name`` is the name as written, ``display_name`` the lead's name (else its
+    company, email or phone)."""
+
+    line: int
+    name: str | None
+    company: str | None
+    email: str | None
+    phone: str | None
+    source: str | None
+    notes: str | None
+    external_id: str | None
+    expected_close: str | None
+    amount_cents: int | None
+    currency: str | None
+    frequency: str | None
+    price_only: int | None
+    decision_maker: str | None
+    contact_decides: int | None
+    needs_approval: int | None
+    prerequisites: str | None
+    probability: int | None
+    lost_reason: str | None
+    display_name: str
+    stage: StageRef | None
+    created_at: str | None
+    closed_at: str | None
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The lead columns the file gives a value."""
+        return {c: v for c in LEAD_COLUMNS if (v := getattr(self, c)) is not None}
+
+
+#: ``LeadValues(*values)`` without the Python-level ``__new__`` (values in field order).
+_new_values = tuple.__new__
+
+
+class LeadParser(RowParser[LeadValues]):
+    Cells = LeadCells
+    PARSERS = {
+        "name": collapse,
+        "first_name": collapse,
+        "last_name": collapse,
+        "email": parse_email,
+        "source": parse_source,
+        "amount": parse_money,
+        "currency": parse_currency_cell,
+        "frequency": parse_frequency,
+        "price_only": parse_bool,
+        "contact_decides": parse_bool,
+        "needs_approval": parse_bool,
+        "probability": parse_probability,
+    }
+    DATES = {
+        "created": (True, False),
+        "closed": (True, False),
+        "expected_close": (False, True),
+    }
+
+    def __init__(
+        self,
+        columns: ColumnMap,
+        *,
+        stages: StageWords,
+        now: datetime,
+        order: bool | None = None,
+        reread: Reread | None = None,
+    ) -> None:
+        super().__init__(
+            columns,
+            now=now,
+            order=order,
+            reread=reread,
+            parsers={"stage": stages, "status": stages},
+        )
+
+    def values(self, line: int, cells: LeadCells) -> LeadValues | list[Problem]:
+        name = cells.name
+        if cells.first_name or cells.last_name:
+            first, last = cells.first_name, cells.last_name
+            if first:
+                name = f"{first} {name or last or ''}".strip()
+            elif not name:
+                name = last
+        display = name or cells.company or cells.email or cells.phone
+        if display and display is not name:  # a name is one line, like every lead's name
+            display = collapse(display)
+        if not display:
+            return [
+                Problem(line, None, None, "no name, company, email or phone: nothing to import")
+            ]
+        cents = None
+        currency = cells.currency
+        if cells.amount is not None:
+            cents, named = cells.amount
+            if named:
+                if currency and named != currency:
+                    return [
+                        Problem(
+                            line,
+                            self.header_of("currency"),
+                            currency,
+                            f"the amount is in {named}, the currency column says {currency}",
+                        )
+                    ]
+                currency = named
+        stage, status, created, closed = cells.stage, cells.status, cells.created, cells.closed
+        # A closed status wins over an open stage; else the stage column, else the status.
+        target = status if status is not None and status.kind != "open" else stage or status
+        is_closed = target is not None and target.kind != "open"
+        now = self.now_stamp
+        if (created and created > now) or (is_closed and closed):
+            problems = self._check_dates(line, created, closed if is_closed else None)
+            if problems:
+                return problems
+        expected_close, lost_reason = cells.expected_close, cells.lost_reason
+        if not is_closed:
+            if closed and expected_close is None:
+                # CRMs export one "Close Date": on an open deal it is the expected close.
+                expected_close = dates.local_date_of(closed).isoformat()
+            closed = None
+            lost_reason = None
+        elif target is not None and target.kind != "lost":
+            lost_reason = None
+        return _new_values(
+            LeadValues,
+            (
+                line,
+                name,
+                cells.company,
+                cells.email,
+                cells.phone,
+                cells.source,
+                cells.notes,
+                cells.external_id,
+                expected_close,
+                cents,
+                currency,
+                cells.frequency,
+                cells.price_only,
+                cells.decision_maker,
+                cells.contact_decides,
+                cells.needs_approval,
+                cells.prerequisites,
+                cells.probability,
+                lost_reason,
+                display,
+                target,
+                created,
+                closed,
+            ),
+        )
+
+    def _check_dates(self, line: int, created: str | None, closed: str | None) -> list[Problem]:
+        found = [
+            self._future(line, "created", created, "created date"),
+            self._future(line, "closed", closed, "close date"),
+        ]
+        if closed and created and closed < created:
+            found.append(
+                Problem(
+                    line,
+                    self.header_of("closed"),
+                    closed,
+                    "the close date is before the created date",
+                )
+            )
+        return [p for p in found if p is not None]

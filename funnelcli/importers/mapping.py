@@ -1,0 +1,87 @@
+"""``--mapping FILE.toml``: the flags of a repeated, scripted import, parsed from the bytes the
+caller read (see the README for its keys)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any
+
+from funnelcli.errors import DataError
+
+KINDS = ("leads", "follow-ups", "activities")
+
+
+@dataclass(frozen=True, slots=True)
+class MappingFile:
+    """A ``--mapping FILE.toml``: the flags of a repeated, scripted import."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    stages: dict[str, str] = field(default_factory=dict)
+    kind: str | None = None
+    id_column: str | None = None
+    delimiter: str | None = None
+    encoding: str | None = None
+    dayfirst: bool | None = None
+    closed_without_opportunity: bool | None = None
+
+
+_MAPPING_KEYS = {
+    "columns", "stages", "kind", "id-column", "delimiter", "encoding", "dates",
+    "closed-without-opportunity",
+}  # fmt: skip
+
+
+def parse_mapping(data: bytes, name: str) -> MappingFile:
+    """A mapping file's bytes; ``name`` says which file in messages."""
+    where = f"the mapping file {name}"
+    try:
+        table_of: dict[str, Any] = tomllib.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise DataError(f"{where} is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"{where} is not valid TOML: {exc}") from None
+    unknown = sorted(set(table_of) - _MAPPING_KEYS)
+    if unknown:
+        raise DataError(
+            f"{where} has unknown keys: {', '.join(unknown)}; expected "
+            + ", ".join(sorted(_MAPPING_KEYS))
+        )
+
+    def table(key: str) -> dict[str, str]:
+        value = table_of.get(key, {})
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise DataError(f"{where}: [{key}] must map names to names")
+        return dict(value)
+
+    def text(key: str) -> str | None:
+        value = table_of.get(key)
+        if value is not None and not isinstance(value, str):
+            raise DataError(f"{where}: {key} must be a string")
+        return value
+
+    dates_value = text("dates")
+    dayfirst: bool | None = None
+    if dates_value is not None:
+        order = dates_value.strip().lower()
+        if order not in ("dayfirst", "monthfirst"):
+            raise DataError(
+                f"{where}: dates = {dates_value!r}, expected 'dayfirst' or 'monthfirst'"
+            )
+        dayfirst = order == "dayfirst"
+    closed = table_of.get("closed-without-opportunity")
+    if closed is not None and not isinstance(closed, bool):
+        raise DataError(f"{where}: closed-without-opportunity must be true/false")
+    kind = text("kind")
+    if kind is not None and kind not in KINDS:
+        raise DataError(f"{where}: kind = {kind!r}, expected one of {', '.join(KINDS)}")
+    return MappingFile(
+        columns=table("columns"),
+        stages=table("stages"),
+        kind=kind,
+        id_column=text("id-column"),
+        delimiter=text("delimiter"),
+        encoding=text("encoding"),
+        dayfirst=dayfirst,
+        closed_without_opportunity=closed,
+    )

@@ -1,0 +1,39 @@
+"""Why a row of the file is invalid: a :class:`Problem` per cell (or row), for the caller to
+reject or report; :class:`ValueProblem` is what a cell parser raises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why one cell (or row) of the file is invalid."""
+
+    line: int
+    column: str | None
+    value: str | None
+    reason: str
+
+    def describe(self) -> str:
+        where = f"line {self.line}"
+        if self.column is not None:
+            where += f", column {self.column!r}"
+        if self.value is not None:
+            shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
+            where += f", value {shown!r}"
+        return f"{where}: {self.reason}"
+
+
+class ValueProblem(Exception):
+    """Raised by a cell parser: the reason the value is invalid."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def reason_of(message: str) -> str:
+    """``invalid amount 'x': expected …`` -> ``expected …`` (the value is shown beside it)."""
+    head, sep, tail = message.partition(": ")
+    return tail if sep and "'" in head else message

@@ -1,0 +1,111 @@
+"""What ``funnel import`` tells: the file as it was read (stderr), the summary (stdout, as a
+line, JSON or CSV) and its notes (stderr); and what ``funnel export --output`` tells."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from funnelcli.importers.columns import ColumnMap
+from funnelcli.importers.csvfile import CsvFile
+from funnelcli.importers.summary import Summary
+from funnelcli.render import Format, Output
+
+
+def source_lines(display: str, source: CsvFile, columns: ColumnMap) -> list[str]:
+    """What was detected: encoding, delimiter, columns used and ignored."""
+    lines = [
+        f"Reading {display}: encoding {source.encoding.label}, delimiter "
+        f"{source.dialect.label}, {len(columns.headers)} columns",
+        f"Columns: {columns.describe()}",
+    ]
+    if columns.ignored:
+        lines.append(f"Ignored columns: {', '.join(columns.ignored)}")
+    return lines
+
+
+def summary_line(summary: Summary) -> str:
+    text = (
+        f"{summary.kind}: {summary.inserted} inserted, {summary.updated} updated, "
+        f"{summary.unchanged} unchanged, {summary.rejected} rejected, "
+        f"{summary.duplicates} duplicates in file"
+    )
+    return f"dry run, nothing written: {text}" if summary.dry_run else text
+
+
+#: Summary fields that are not in its record (notes go to stderr; an interruption is an error).
+_NOT_RECORDED = ("notes", "interrupted")
+
+
+def summary_record(summary: Summary) -> dict[str, Any]:
+    record = {
+        f.name: getattr(summary, f.name)
+        for f in dataclasses.fields(summary)
+        if f.name not in _NOT_RECORDED
+    }
+    record["problems"] = [dataclasses.asdict(p) for p in summary.problems]
+    return record
+
+
+def summary_notes(summary: Summary) -> list[str]:
+    """Notes for the person (stderr): what was assumed, skipped or set aside."""
+    notes = list(summary.notes)
+    when = "would be" if summary.dry_run else "were"
+    if summary.created_now:
+        notes.append(
+            f"{summary.created_now} row(s) had no created date: they {when} created at the "
+            "import's time"
+        )
+    if summary.created_on_close:
+        notes.append(
+            f"{summary.created_on_close} closed row(s) had no created date: they {when} "
+            "created on their close date"
+        )
+    if summary.closed_now:
+        notes.append(
+            f"{summary.closed_now} closed row(s) had no close date: they {when} closed at the "
+            "import's time"
+        )
+    if summary.empty_rows:
+        notes.append(f"{summary.empty_rows} empty row(s) skipped")
+    if summary.duplicates:
+        lines = ", ".join(map(str, summary.duplicate_lines))
+        more = ", …" if summary.duplicates > len(summary.duplicate_lines) else ""
+        label = "line" if len(summary.duplicate_lines) == 1 and not more else "lines"
+        notes.append(
+            f"{summary.duplicates} duplicate row(s) in the file ({label} {lines}{more}): the "
+            "first row of each lead was used"
+        )
+    if summary.rejected and summary.rejects_file:
+        target = "" if summary.dry_run else f" to {summary.rejects_file}"
+        notes.append(f"{summary.rejected} invalid row(s) {when} set aside{target}")
+        notes.extend("  " + p.describe() for p in summary.problems)
+    return notes
+
+
+def interrupted_message(summary: Summary) -> str:
+    """The error of an import committed while Ctrl-C was pressed."""
+    kept = (
+        f"; the invalid rows are in {summary.rejects_file}"
+        if summary.rejects_file and summary.rejected
+        else ""
+    )
+    return f"interrupted, but the import was committed: {summary_line(summary)}{kept}"
+
+
+def render_summary(out: Output, summary: Summary, fmt: Format) -> None:
+    """The notes on stderr, then the summary on stdout in the format asked for."""
+    for note in summary_notes(summary):
+        out.note(note)
+    record = summary_record(summary)
+    if fmt is Format.JSON:
+        out.json(record)
+    elif fmt is Format.CSV:
+        out.csv([{k: v for k, v in record.items() if not isinstance(v, list)}])
+    else:
+        out.line(summary_line(summary))
+
+
+def exported_line(count: int, what: str, output: Path) -> str:
+    return f"Exported {count} {what} to {output}"
