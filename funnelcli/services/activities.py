@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from funnelcli import activity_types, dates
 from funnelcli.errors import UsageError
 from funnelcli.models import ACTIVITY_TYPES, Activity, Lead
-from funnelcli.services.leads import event_moment, resolve
+from funnelcli.services.lookup import resolve
+from funnelcli.services.moves import event_moment
 from funnelcli.store import followups as fq
 from funnelcli.text import clean
 

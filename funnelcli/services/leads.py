@@ -15,16 +15,11 @@ from funnelcli.money import parse_currency
 from funnelcli.services import lead_fields as fields
 from funnelcli.services.lead_fields import Changes
 from funnelcli.services.lookup import resolve
-from funnelcli.services.moves import event_moment
 from funnelcli.services.settings import default_currency
 from funnelcli.services.stages import load
 from funnelcli.store import Store
 from funnelcli.store import queries as q
 from funnelcli.text import clean, normalize_source
-
-# ``resolve``, ``event_moment`` and ``default_currency`` are imported from here by the
-# activities and imports services.
-__all__ = ["Changes", "add_lead", "default_currency", "event_moment", "resolve"]
 
 MAX_LIMIT = 1_000_000_000
 

@@ -36,7 +36,7 @@ from funnelcli.services.imports.leads import LeadMerge
 from funnelcli.services.imports.merge import Merge, MergeSettings, Progress
 from funnelcli.services.imports.options import ImportOptions
 from funnelcli.services.imports.rejects import RejectsWriter
-from funnelcli.services.leads import get_default_currency
+from funnelcli.services.settings import get_default_currency
 from funnelcli.store import Store
 from funnelcli.store.imports import ImportWriter, import_writer
 
