@@ -19,7 +19,9 @@ from funnelcli.importers.csvfile import MAX_FIELD, CsvFile
 from funnelcli.importers.encoding import check_encoding
 from funnelcli.importers.problems import ValueProblem
 from funnelcli.importers.synonyms import field_of
+from funnelcli.models import Stage, StageKind
 from funnelcli.money import parse_amount
+from funnelcli.pipeline import Pipeline
 from funnelcli.services.imports.job import open_source
 from funnelcli.services.imports.options import load_mapping_file
 from funnelcli.text import clean, normalize_email, unneutralize
@@ -417,14 +419,18 @@ def test_with_a_flag_a_date_that_does_not_fit_is_a_value_problem():
 # --------------------------------------------------------------------------- rows
 
 
+def pipeline(open_names: tuple[str, ...]) -> Pipeline:
+    """The open stages named, then won and lost (ids in that order)."""
+    names = [*open_names, "won", "lost"]
+    kinds = [StageKind.OPEN] * len(open_names) + [StageKind.WON, StageKind.LOST]
+    return Pipeline(
+        Stage(i, name, i, 0, kind, is_opportunity=name == "qualified")
+        for i, (name, kind) in enumerate(zip(names, kinds, strict=True), start=1)
+    )
+
+
 def lead_parser(mapped: ColumnMap, stage_map=None, reread=None) -> leads.LeadParser:
-    refs = [
-        stages.StageRef(1, "new", "open", 0),
-        stages.StageRef(2, "qualified", "open", 1),
-        stages.StageRef(3, "won", "won", 2),
-        stages.StageRef(4, "lost", "lost", 3),
-    ]
-    words = stages.StageWords(refs, stage_map or {})
+    words = stages.StageWords(pipeline(("new", "qualified")), stage_map or {})
     return leads.LeadParser(mapped, stages=words, now=NOW, reread=reread)
 
 
@@ -486,14 +492,7 @@ def test_open_row_close_date_becomes_the_expected_close():
 
 def test_stage_map_to_an_unknown_stage_is_a_usage_error():
     with pytest.raises(UsageError, match="unknown stage 'gagné'"):
-        stages.StageWords(
-            [
-                stages.StageRef(1, "new", "open", 0),
-                stages.StageRef(3, "won", "won", 1),
-                stages.StageRef(4, "lost", "lost", 2),
-            ],
-            {"Won": "gagné"},
-        )
+        stages.StageWords(pipeline(("new",)), {"Won": "gagné"})
 
 
 @given(st.text(alphabet="0123456789.,", min_size=1, max_size=24))

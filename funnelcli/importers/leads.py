@@ -21,7 +21,8 @@ from funnelcli.importers.cells import (
 from funnelcli.importers.columns import ColumnMap
 from funnelcli.importers.problems import Problem
 from funnelcli.importers.rows import Reread, RowParser
-from funnelcli.importers.stages import StageRef, StageWords
+from funnelcli.importers.stages import StageWords
+from funnelcli.models import Stage
 
 #: A lead row's cells as parsed, by field (None: the file has no value).
 LeadCells = namedtuple(
@@ -68,7 +69,7 @@ class LeadValues(NamedTuple):
     probability: int | None
     lost_reason: str | None
     display_name: str
-    stage: StageRef | None
+    stage: Stage | None
     created_at: str | None
     closed_at: str | None
 

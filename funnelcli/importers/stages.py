@@ -3,23 +3,11 @@ stage names, then common won/lost/open words (English and French)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-
 from funnelcli.errors import UsageError
 from funnelcli.importers.problems import ValueProblem
+from funnelcli.models import Stage
+from funnelcli.pipeline import Pipeline
 from funnelcli.text import fold
-
-
-@dataclass(frozen=True, slots=True)
-class StageRef:
-    """A stage as the parsers see it (the service builds these from the pipeline)."""
-
-    id: int
-    name: str
-    kind: str  # open / won / lost
-    rank: int
-
 
 OPEN_WORDS = frozenset({"open", "ouvert", "ouverte", "en cours", "active", "actif", "new lead"})
 WON_WORDS = frozenset({
@@ -35,15 +23,12 @@ LOST_WORDS = frozenset({
 class StageWords:
     """Status words of a file -> stages: ``--stage-map`` first, then stage names, then won/lost."""
 
-    def __init__(
-        self,
-        stages: Sequence[StageRef],
-        stage_map: dict[str, str],
-    ) -> None:
+    def __init__(self, pipeline: Pipeline, stage_map: dict[str, str]) -> None:
+        stages = pipeline.stages
         self._by_name = {fold(s.name): s for s in stages}
-        self.won = next(s for s in stages if s.kind == "won")
-        self.lost = next(s for s in stages if s.kind == "lost")
-        self._map: dict[str, StageRef | None] = {}
+        self.won = pipeline.won
+        self.lost = pipeline.lost
+        self._map: dict[str, Stage | None] = {}
         for word, target in stage_map.items():
             folded = fold(target)
             if folded in self._by_name:
@@ -55,9 +40,9 @@ class StageWords:
                     f"--stage-map {word}={target}: unknown stage {target!r}: expected one of "
                     + ", ".join(s.name for s in stages)
                 )
-        self._cache: dict[str, StageRef | None] = {}
+        self._cache: dict[str, Stage | None] = {}
 
-    def __call__(self, text: str) -> StageRef | None:
+    def __call__(self, text: str) -> Stage | None:
         """The stage a word means; None for "open" (no stage given). Unknown: ValueProblem."""
         key = fold(text)
         if key in self._cache:

@@ -25,7 +25,7 @@ from typing import Any
 
 from funnelcli.importers.columns import ColumnMap
 from funnelcli.importers.leads import LeadParser, LeadValues
-from funnelcli.importers.stages import StageRef, StageWords
+from funnelcli.importers.stages import StageWords
 from funnelcli.importers.summary import Summary
 from funnelcli.services.imports.bits import KeyFilter
 from funnelcli.services.imports.merge import Merge, MergeSettings
@@ -55,12 +55,11 @@ class LeadMerge(Merge):
         currency: str,
     ) -> None:
         super().__init__(writer, summary, settings)
-        pipeline = Pipeline(tuple(writer.stages()))
-        refs = [StageRef(s.id, s.name, s.kind.value, pipeline.rank(s)) for s in pipeline.stages]
-        self.stage_by_id = {r.id: r for r in refs}
+        pipeline = Pipeline(writer.stages())
+        self.pipeline = pipeline
         self.parser = LeadParser(
             columns,
-            stages=StageWords(refs, stage_map),
+            stages=StageWords(pipeline, stage_map),
             now=settings.now,
             order=settings.order,
             reread=settings.reread,
@@ -68,7 +67,7 @@ class LeadMerge(Merge):
         self._track("leads")
         self.had_leads = self.base > 0
         first_open = pipeline.open[0]
-        self.opportunity = self.stage_by_id[pipeline.opportunity.id]
+        self.opportunity = pipeline.opportunity
         self.without_opportunity = without_opportunity
         self.entry = first_open if without_opportunity else pipeline.opportunity
         self.inserted_keys = KeyFilter()
@@ -245,14 +244,15 @@ class LeadMerge(Merge):
     ) -> list[tuple[int, int, str]]:
         """Stage moves for a known lead: forward, or closing; never back, never reopening."""
         target = row.stage
-        current = self.stage_by_id[found.stage_id]
+        rank = self.pipeline.rank
+        current = self.pipeline.by_id(found.stage_id)
         reason = row.lost_reason
         if target is None or target.id == current.id or current.kind != "open":
             lost = target is not None and target.kind == current.kind == "lost"
             if lost and reason and reason != found.lost_reason:
                 changes["lost_reason"] = reason
             return []
-        if target.rank <= current.rank:
+        if rank(target) <= rank(current):
             return []
         floor = max(found.created_at, self.writer.last_stage_change_at(found.id) or "")
         if target.kind == "open":
@@ -261,7 +261,7 @@ class LeadMerge(Merge):
         at = max(row.closed_at or self.now_stamp, floor)
         moves = []
         from_id = current.id
-        if not self.without_opportunity and current.rank < self.opportunity.rank:
+        if not self.without_opportunity and rank(current) < rank(self.opportunity):
             moves.append((current.id, self.opportunity.id, at))
             from_id = self.opportunity.id
         moves.append((from_id, target.id, at))
