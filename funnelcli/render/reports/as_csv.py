@@ -4,20 +4,9 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
+from funnelcli.kpis import reports as kr
 from funnelcli.kpis.forecast import ForecastLine
 from funnelcli.kpis.numbers import round_rate, to_cents
-from funnelcli.kpis.reports import (
-    CycleReport,
-    Dashboard,
-    ForecastReport,
-    FunnelReport,
-    KpiReport,
-    LostReport,
-    MonthlyReport,
-    PathsReport,
-    Report,
-    SourcesReport,
-)
 from funnelcli.money import to_decimal
 from funnelcli.render.reports.as_json import days_json, report_buckets, section_of
 from funnelcli.render.reports.words import NO_SOURCE, source_name
@@ -42,7 +31,7 @@ def _money_row(
     return _kpi_row(kpi, to_decimal(whole), currency=currency, cents=whole, **extra)
 
 
-def kpis_csv(r: KpiReport) -> list[dict[str, Any]]:
+def kpis_csv(r: kr.KpiReport) -> list[dict[str, Any]]:
     rows = [_kpi_row("leads_created", r.leads.total)]
     for label in r.leads.buckets:
         for source in r.leads.sources:
@@ -98,7 +87,7 @@ def kpis_csv(r: KpiReport) -> list[dict[str, Any]]:
     return rows
 
 
-def funnel_csv(r: FunnelReport) -> list[dict[str, Any]]:
+def funnel_csv(r: kr.FunnelReport) -> list[dict[str, Any]]:
     return [
         {
             "stage": step.stage.name,
@@ -119,7 +108,7 @@ SOURCES_KEYS = (
 )  # fmt: skip
 
 
-def sources_csv(r: SourcesReport) -> list[dict[str, Any]]:
+def sources_csv(r: kr.SourcesReport) -> list[dict[str, Any]]:
     rows = []
     for s in r.sources:
         base = {
@@ -148,7 +137,7 @@ def sources_csv(r: SourcesReport) -> list[dict[str, Any]]:
     return rows
 
 
-def monthly_csv(r: MonthlyReport) -> list[dict[str, Any]]:
+def monthly_csv(r: kr.MonthlyReport) -> list[dict[str, Any]]:
     spans = {b.label: b for b in report_buckets(r.header)}
     return [
         {
@@ -186,7 +175,7 @@ def _line_csv(label: str, start: Any, end: Any, line: ForecastLine) -> dict[str,
     }
 
 
-def forecast_csv(r: ForecastReport) -> list[dict[str, Any]]:
+def forecast_csv(r: kr.ForecastReport) -> list[dict[str, Any]]:
     rows = [
         _line_csv(b.label, b.start, b.end, line)
         for b in r.forecast.buckets
@@ -198,7 +187,7 @@ def forecast_csv(r: ForecastReport) -> list[dict[str, Any]]:
     return rows
 
 
-def cycle_csv(r: CycleReport) -> list[dict[str, Any]]:
+def cycle_csv(r: kr.CycleReport) -> list[dict[str, Any]]:
     rows = [
         {
             "stage": "(created to won)",
@@ -220,7 +209,7 @@ PATHS_KEYS = (
 )  # fmt: skip
 
 
-def paths_csv(r: PathsReport) -> list[dict[str, Any]]:
+def paths_csv(r: kr.PathsReport) -> list[dict[str, Any]]:
     rows = []
     for label, stats in [("(all)", r.paths.overall)] + [
         (source_name(p.source), p) for p in r.paths.by_source
@@ -244,7 +233,7 @@ def paths_csv(r: PathsReport) -> list[dict[str, Any]]:
     return rows
 
 
-def lost_csv(r: LostReport) -> list[dict[str, Any]]:
+def lost_csv(r: kr.LostReport) -> list[dict[str, Any]]:
     rows = []
     for reason in r.reasons:
         base = {
@@ -265,7 +254,7 @@ def lost_csv(r: LostReport) -> list[dict[str, Any]]:
     return rows
 
 
-def dashboard_csv(r: Dashboard) -> list[dict[str, Any]]:
+def dashboard_csv(r: kr.Dashboard) -> list[dict[str, Any]]:
     return [
         *kpis_csv(r.kpis),
         _kpi_row("overdue_follow_ups", r.overdue),
@@ -301,6 +290,6 @@ _CSV: dict[str, tuple[Callable[[Any], list[dict[str, Any]]], Sequence[str]]] = {
 }
 
 
-def to_csv(report: Report) -> tuple[Sequence[str], list[dict[str, Any]]]:
+def to_csv(report: kr.Report) -> tuple[Sequence[str], list[dict[str, Any]]]:
     make, keys = _CSV[section_of(report)]
     return keys, make(report)

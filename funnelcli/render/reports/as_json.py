@@ -9,24 +9,12 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
+from funnelcli.kpis import reports as kr
 from funnelcli.kpis.deals import Cycle, DealSize
 from funnelcli.kpis.forecast import ForecastLine, LeftOut, StageProbability
 from funnelcli.kpis.funnel import LeadsByBucket
 from funnelcli.kpis.numbers import Rate, round_rate, to_cents
 from funnelcli.kpis.paths import PathStats
-from funnelcli.kpis.reports import (
-    CycleReport,
-    Dashboard,
-    ForecastReport,
-    FunnelReport,
-    Header,
-    KpiReport,
-    LostReport,
-    MonthlyReport,
-    PathsReport,
-    Report,
-    SourcesReport,
-)
 from funnelcli.money import to_decimal
 from funnelcli.periods import Bucket, buckets
 from funnelcli.pipeline import Pipeline
@@ -55,7 +43,7 @@ def days_json(value: Fraction | None) -> float | None:
     return None if value is None else round_rate(value, 2)
 
 
-def header_json(header: Header, section: str) -> dict[str, Any]:
+def header_json(header: kr.Header, section: str) -> dict[str, Any]:
     return {
         "section": section,
         "period": {
@@ -126,12 +114,12 @@ def _leads_json(leads: LeadsByBucket, buckets: Sequence[Bucket]) -> list[dict[st
     ]
 
 
-def report_buckets(header: Header) -> list[Bucket]:
+def report_buckets(header: kr.Header) -> list[Bucket]:
 
     return buckets(header.period, header.by)
 
 
-def kpis_body(r: KpiReport) -> dict[str, Any]:
+def kpis_body(r: kr.KpiReport) -> dict[str, Any]:
     return {
         "leads_created": r.leads.total,
         "leads_per_month": _leads_json(r.leads, report_buckets(r.header)),
@@ -176,7 +164,7 @@ def kpis_body(r: KpiReport) -> dict[str, Any]:
     }
 
 
-def funnel_body(r: FunnelReport) -> dict[str, Any]:
+def funnel_body(r: kr.FunnelReport) -> dict[str, Any]:
     return {
         "leads_created": r.funnel.leads,
         "stages": [
@@ -193,7 +181,7 @@ def funnel_body(r: FunnelReport) -> dict[str, Any]:
     }
 
 
-def sources_body(r: SourcesReport) -> dict[str, Any]:
+def sources_body(r: kr.SourcesReport) -> dict[str, Any]:
     return {
         "sources": [
             {
@@ -212,7 +200,7 @@ def sources_body(r: SourcesReport) -> dict[str, Any]:
     }
 
 
-def monthly_body(r: MonthlyReport) -> dict[str, Any]:
+def monthly_body(r: kr.MonthlyReport) -> dict[str, Any]:
     return {
         "by": r.header.by,
         "leads_created": r.leads.total,
@@ -234,7 +222,7 @@ def _left_out_json(item: LeftOut, pipeline: Pipeline) -> dict[str, Any]:
     }
 
 
-def forecast_body(r: ForecastReport) -> dict[str, Any]:
+def forecast_body(r: kr.ForecastReport) -> dict[str, Any]:
     return {
         "by": r.header.by,
         "method": r.method,
@@ -257,7 +245,7 @@ def forecast_body(r: ForecastReport) -> dict[str, Any]:
     }
 
 
-def cycle_body(r: CycleReport) -> dict[str, Any]:
+def cycle_body(r: kr.CycleReport) -> dict[str, Any]:
     return {
         **_cycle_json(r.cycle),
         "stages": [
@@ -301,14 +289,14 @@ def _path_stats_json(p: PathStats) -> dict[str, Any]:
     }
 
 
-def paths_body(r: PathsReport) -> dict[str, Any]:
+def paths_body(r: kr.PathsReport) -> dict[str, Any]:
     return {
         **_path_stats_json(r.paths.overall),
         "by_source": [{"source": p.source, **_path_stats_json(p)} for p in r.paths.by_source],
     }
 
 
-def lost_body(r: LostReport) -> dict[str, Any]:
+def lost_body(r: kr.LostReport) -> dict[str, Any]:
     return {
         "lost_deals": r.deals,
         "reasons": [
@@ -331,7 +319,7 @@ def lost_body(r: LostReport) -> dict[str, Any]:
     }
 
 
-def dashboard_body(r: Dashboard) -> dict[str, Any]:
+def dashboard_body(r: kr.Dashboard) -> dict[str, Any]:
     names = ("this_month", "next_month", "this_quarter", "next_quarter")
     return {
         "kpis": kpis_body(r.kpis),
@@ -369,11 +357,11 @@ _BODIES: dict[str, Callable[[Any], dict[str, Any]]] = {
 }
 
 
-def section_of(report: Report) -> str:
+def section_of(report: kr.Report) -> str:
     return report.header.section or "dashboard"
 
 
-def to_json(report: Report) -> dict[str, Any]:
+def to_json(report: kr.Report) -> dict[str, Any]:
     """The stable JSON object of a report (see the README for each section's shape)."""
     section = section_of(report)
     return {**header_json(report.header, section), **_BODIES[section](report)}
