@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import FAST_LOOP_ENV
 from typer.testing import CliRunner
 
 from funnelcli.cli import app
@@ -24,6 +26,12 @@ _CLEARED = (
     "TTY_COMPATIBLE",
     "COLUMNS",
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The fast loop (``-m "not slow"``) draws fewer property-test examples (helpers.examples)."""
+    if "not slow" in (config.getoption("markexpr", "") or ""):
+        os.environ[FAST_LOOP_ENV] = "1"
 
 
 @pytest.fixture(autouse=True)

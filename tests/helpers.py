@@ -31,3 +31,13 @@ def funnel_process(*args: str, env: dict[str, str] | None = None, **kwargs: Any)
         timeout=60,
         **kwargs,
     )
+
+
+#: Set by ``conftest.py`` for the fast loop (``pytest -m "not slow"``).
+FAST_LOOP_ENV = "FUNNEL_TEST_FAST_LOOP"
+
+
+def examples(full: int) -> int:
+    """How many examples a property test draws: all of them in the full suite (CI), a quarter
+    (at least 20) in the fast loop, so that ``pytest -m "not slow"`` stays under 40 s."""
+    return max(20, full // 4) if os.environ.get(FAST_LOOP_ENV) else full

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import examples
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -89,7 +90,7 @@ def _small_demo(argv: list[str]) -> list[str]:
 
 
 @settings(
-    max_examples=int(os.environ.get("FUNNEL_FUZZ_EXAMPLES", "300")),
+    max_examples=int(os.environ.get("FUNNEL_FUZZ_EXAMPLES", examples(300))),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

@@ -29,7 +29,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import funnel_process, rows
+from helpers import examples, funnel_process, rows
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -296,7 +296,7 @@ def check_invariants(db: Path) -> None:
 
 
 HOSTILE = settings(
-    max_examples=150,
+    max_examples=examples(150),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -568,7 +568,7 @@ def listed(db: Path) -> list[dict]:
 
 
 ROUND_TRIP = settings(
-    max_examples=60,
+    max_examples=examples(60),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

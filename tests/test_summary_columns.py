@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import rows
+from helpers import examples, rows
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -414,7 +414,7 @@ def apply(conn: sqlite3.Connection, edit: tuple) -> None:
 
 
 @settings(
-    max_examples=60,
+    max_examples=examples(60),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
