@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 
 import pytest
@@ -63,9 +64,31 @@ def test_refuses_to_overwrite_a_real_database(funnel, db_path, in_tmp):
     assert other.read_text() == "keep me"
 
 
-def test_demo_data_is_realistic(funnel, in_tmp):
-    funnel("demo", "--leads", "3000")
-    db = in_tmp / "funnel-demo.db"
+@pytest.fixture(scope="module")
+def demo_3000(tmp_path_factory):
+    """One 3,000-lead demo that several tests read (built in-process, never written again)."""
+    import time
+
+    from conftest import NOW, TZ
+    from typer.testing import CliRunner
+
+    from funnelcli.cli import app
+
+    db = tmp_path_factory.mktemp("demo3000") / "funnel-demo.db"
+    try:
+        result = CliRunner().invoke(
+            app,
+            ["demo", "--db", str(db), "--leads", "3000"],
+            env={"FUNNEL_NOW": NOW, "TZ": TZ, "FUNNEL_DB": None},
+        )
+    finally:
+        time.tzset()  # CliRunner restored TZ: apply it again
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def test_demo_data_is_realistic(demo_3000):
+    db = demo_3000
     sources = rows(db, "SELECT source, count(*) AS n FROM leads GROUP BY source ORDER BY n DESC")
     assert len([s for s in sources if s["source"]]) >= 5
     statuses = {
@@ -92,9 +115,8 @@ def test_demo_data_is_realistic(funnel, in_tmp):
     assert rows(db, "SELECT count(*) AS n FROM leads WHERE decision_maker IS NOT NULL")[0]["n"] > 50
 
 
-def test_a_demo_really_raises_the_win_rate(funnel, in_tmp):
-    funnel("demo", "--leads", "3000")
-    db = in_tmp / "funnel-demo.db"
+def test_a_demo_really_raises_the_win_rate(demo_3000):
+    db = demo_3000
     closed = rows(
         db,
         "SELECT s.kind, EXISTS (SELECT 1 FROM activities a WHERE a.lead_id = l.id AND a.type = 'demo') AS demo "
@@ -109,9 +131,10 @@ def test_a_demo_really_raises_the_win_rate(funnel, in_tmp):
     assert win_rate(1) > win_rate(0) + 0.15
 
 
-def test_check_finds_the_planted_problems(funnel, in_tmp):
-    funnel("demo", "--leads", "3000")
-    findings = json.loads(funnel("--db", in_tmp / "funnel-demo.db", "check", "-f", "json").stdout)
+def test_check_finds_the_planted_problems(funnel, demo_3000, tmp_path):
+    db = tmp_path / "demo.db"  # a copy: check opens it read-write (WAL), the others read it
+    shutil.copyfile(demo_3000, db)
+    findings = json.loads(funnel("--db", db, "check", "-f", "json").stdout)
     counts = {f["rule"]: f["count"] for f in findings}
     for rule in ("opportunity_without_amount", "close_date_passed", "no_next_action", "duplicate_email",
                  "no_source", "won_without_amount", "never_contacted", "snoozed_often"):  # fmt: skip

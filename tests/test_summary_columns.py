@@ -576,7 +576,14 @@ def ids(db: Path) -> dict[str, int]:
     return {r["name"]: r["id"] for r in rows(db, "SELECT name, id FROM stages")}
 
 
-@pytest.mark.parametrize("pipeline", list(PIPELINES)[1:])
+def fast_and_slow(names: list[str]) -> list:
+    """The pipelines as parameters: "ids as shipped" and "several" in the fast loop (they cover
+    both ways of reading), the others marked slow (still run in CI)."""
+    fast = {"ids as shipped", "several"}
+    return [n if n in fast else pytest.param(n, marks=pytest.mark.slow) for n in names]
+
+
+@pytest.mark.parametrize("pipeline", fast_and_slow(list(PIPELINES)[1:]))
 def test_reports_and_audit_are_the_same_whether_reached_or_the_history_is_read(
     funnel, tmp_path_factory, pipeline
 ):
@@ -610,7 +617,7 @@ def test_reports_and_audit_are_the_same_whether_reached_or_the_history_is_read(
     ]
 
 
-@pytest.mark.parametrize("pipeline", list(PIPELINES))
+@pytest.mark.parametrize("pipeline", fast_and_slow(list(PIPELINES)))
 def test_which_readers_use_reached(funnel, tmp_path_factory, tmp_path, pipeline):
     """With ``reached`` wiped, the figures change where it is read, and only there: proof that
     the comparison above compared the two ways (and the untracked audit probes the history)."""
