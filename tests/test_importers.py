@@ -173,7 +173,6 @@ def test_formula_neutralisation_is_undone():
         ('name,email\nA,a@x.ca\nB,"b@x.ca\nC,c@x.ca\n', "line 3: unterminated quote"),
         ('name,email\nA,"a"x@x.ca\n', "line 2: malformed CSV"),
         ("name,email\nA,a@x.ca\nB\x00,b@x.ca\n", "line 3: NUL byte"),
-        ("name,email,name\nA,a,b\n", "line 1: duplicate column 'name' \\(columns 1 and 3\\)"),
         ("name,,email\nA,,a\n", "line 1: column 2 has no name"),
         ("", "is empty"),
     ],
@@ -252,9 +251,10 @@ def test_map_columns_lists_unknown_columns_and_honours_overrides():
     assert columns.ignored == ("Notes internes",)
 
 
-def test_two_columns_meaning_one_field_is_an_error_unless_mapped():
-    with pytest.raises(DataError, match="columns 'Email' and 'Courriel' .* both mean email"):
-        map_columns(["Nom", "Email", "Courriel"], "leads")
+def test_two_columns_meaning_one_field_take_the_first_synonym_unless_mapped():
+    columns = map_columns(["Nom", "Courriel", "Email"], "leads")
+    assert columns.fields["email"] == 2  # 'email' comes before 'courriel' among the synonyms
+    assert columns.collisions == (("email", "Email", ("Courriel",)),)
     columns = map_columns(["Nom", "Email", "Courriel"], "leads", {"Courriel": "email"})
     assert columns.fields["email"] == 2
     assert columns.ignored == ("Email",)

@@ -84,9 +84,11 @@ def _utf16_without_bom(sample: bytes) -> Encoding | None:
 #: French or Spanish cp1252 file (cp1250, cp775…) and cp1252 for a Polish cp1250 one: between
 #: these the characters decide (:data:`_WESTERN`), not its ranking.
 _LATIN_PAGES = frozenset(
-    "cp1250 cp1252 cp1254 cp1257 cp1258 latin_1 iso8859_2 iso8859_3 iso8859_4 iso8859_9 "
-    "iso8859_10 iso8859_13 iso8859_14 iso8859_15 iso8859_16 cp437 cp775 cp850 cp852 cp857 "
-    "cp858 cp860 cp861 cp863 cp865 mac_roman mac_latin2 mac_iceland mac_turkish hp_roman8".split()
+    str.split(
+        "cp1250 cp1252 cp1254 cp1257 cp1258 latin_1 iso8859_2 iso8859_3 iso8859_4 iso8859_9 "
+        "iso8859_10 iso8859_13 iso8859_14 iso8859_15 iso8859_16 cp437 cp775 cp850 cp852 cp857 "
+        "cp858 cp860 cp861 cp863 cp865 mac_roman mac_latin2 mac_iceland mac_turkish hp_roman8"
+    )
 )
 #: What text of Western European languages (French, Spanish, Portuguese, German, Italian, Dutch,
 #: Nordic…) holds beyond ASCII, read as cp1252: accented letters, typographic punctuation, €, £,
