@@ -151,7 +151,13 @@ def test_a_late_month_first_date_is_found_by_a_first_pass_over_the_column(tmp_pa
     rows = [parser.parse(line, fields) for line, fields in source.records()]
     assert rows[0].created_at == "2026-03-04T05:00:00Z"
     assert rows[-1].created_at == "2025-12-31T05:00:00Z"
-    assert parser.notes() == [(3003, "column 'Date' is month-first (line 3003: '12/31/2025')")]
+    assert parser.notes() == [
+        (
+            3003,
+            "dates in column 'Date' read month first (line 3003: '12/31/2025' cannot be day "
+            "first); --dayfirst to override",
+        )
+    ]
 
 
 def test_formula_neutralisation_is_undone():

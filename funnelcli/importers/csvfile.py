@@ -109,7 +109,8 @@ class CsvFile:
             self.notes.append(
                 (
                     line,
-                    f"line {line} is not UTF-8 (byte {byte:#04x}): read as cp1252 (Windows/Excel)",
+                    f"line {line} is not UTF-8 (byte {byte:#04x}): read as cp1252 "
+                    "(Windows/Excel); --encoding to override",
                 )
             )
 
