@@ -294,7 +294,7 @@ def test_stderr_says_when_the_transaction_starts_and_commits(funnel, tmp_path):
     lines = funnel("import", good).stderr.splitlines()
     assert lines[2:4] == ["Writing in one transaction: all rows or none…", "Committing…"]
     again = funnel("import", good, "--dry-run").stderr.splitlines()
-    assert "Checking in one transaction, rolled back at the end (dry run)…" in again
+    assert "Dry run: reading every row in one transaction, rolled back at the end…" in again
     assert "Committing…" not in again
     failed = funnel("import", write(tmp_path, BAD), code=65).stderr.splitlines()
     assert "Writing in one transaction: all rows or none…" in failed
@@ -400,7 +400,10 @@ def test_ambiguous_dates_ask_for_the_flag(funnel, db_path, tmp_path):
 def test_a_month_first_column_is_inferred_even_after_ambiguous_rows(funnel, db_path, tmp_path):
     path = write(tmp_path, "Name,Date\nAl,03/04/2026\nBo,12/31/2025\n")
     result = funnel("import", path)
-    assert "column 'Date' is month-first (line 3: '12/31/2025')" in result.stderr
+    assert (
+        f"{path}: dates in column 'Date' read month first (line 3: '12/31/2025' cannot be day "
+        "first); --dayfirst to override"
+    ) in result.stderr.splitlines()
     assert rows(db_path, "SELECT created_at FROM leads ORDER BY id") == [
         {"created_at": "2026-03-04T05:00:00Z"},
         {"created_at": "2025-12-31T05:00:00Z"},

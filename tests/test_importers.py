@@ -151,7 +151,13 @@ def test_a_late_month_first_date_is_found_by_a_first_pass_over_the_column(tmp_pa
     rows = [parser.parse(line, fields) for line, fields in source.records()]
     assert rows[0].created_at == "2026-03-04T05:00:00Z"
     assert rows[-1].created_at == "2025-12-31T05:00:00Z"
-    assert parser.notes() == [(3003, "column 'Date' is month-first (line 3003: '12/31/2025')")]
+    assert parser.notes() == [
+        (
+            3003,
+            "dates in column 'Date' read month first (line 3003: '12/31/2025' cannot be day "
+            "first); --dayfirst to override",
+        )
+    ]
 
 
 def test_formula_neutralisation_is_undone():
@@ -173,7 +179,6 @@ def test_formula_neutralisation_is_undone():
         ('name,email\nA,a@x.ca\nB,"b@x.ca\nC,c@x.ca\n', "line 3: unterminated quote"),
         ('name,email\nA,"a"x@x.ca\n', "line 2: malformed CSV"),
         ("name,email\nA,a@x.ca\nB\x00,b@x.ca\n", "line 3: NUL byte"),
-        ("name,email,name\nA,a,b\n", "line 1: duplicate column 'name' \\(columns 1 and 3\\)"),
         ("name,,email\nA,,a\n", "line 1: column 2 has no name"),
         ("", "is empty"),
     ],
@@ -252,9 +257,10 @@ def test_map_columns_lists_unknown_columns_and_honours_overrides():
     assert columns.ignored == ("Notes internes",)
 
 
-def test_two_columns_meaning_one_field_is_an_error_unless_mapped():
-    with pytest.raises(DataError, match="columns 'Email' and 'Courriel' .* both mean email"):
-        map_columns(["Nom", "Email", "Courriel"], "leads")
+def test_two_columns_meaning_one_field_take_the_first_synonym_unless_mapped():
+    columns = map_columns(["Nom", "Courriel", "Email"], "leads")
+    assert columns.fields["email"] == 2  # 'email' comes before 'courriel' among the synonyms
+    assert columns.collisions == (("email", "Email", ("Courriel",)),)
     columns = map_columns(["Nom", "Email", "Courriel"], "leads", {"Courriel": "email"})
     assert columns.fields["email"] == 2
     assert columns.ignored == ("Email",)

@@ -185,6 +185,8 @@ def import_(
     try:
         for line in render.source_lines(job.display, job.csv, job.columns):
             out.note(line)
+        for warning in render.source_warnings(job.csv, job.columns):
+            out.warn(warning)
         progress = ImportProgress(
             out.err, total_bytes=job.csv.size, label=f"Importing {job.display}", color=out.color
         )

@@ -33,13 +33,15 @@ class ActivityParser(RowParser[ActivityValues]):
     PARSERS = {"lead_email": parse_email, "type": parse_activity_type, "text": collapse_keep_lines}
     DATES = {"at": (True, False)}
 
-    def values(self, line: int, cells: ActivityCells) -> ActivityValues | list[Problem]:
+    def values(
+        self, line: int, cells: ActivityCells, fields: list[str]
+    ) -> ActivityValues | list[Problem]:
         ref = lead_ref(cells.lead, cells.lead_id, cells.lead_email, cells.lead_external_id)
         if not ref:
             return [no_lead(line)]
         if not cells.at:
             return [Problem(line, self.header_of("at"), None, "no date: when did it happen?")]
-        future = self._future(line, "at", cells.at, "date")
+        future = self._future(line, fields, "at", cells.at, "date")
         if future:
             return [future]
         return ActivityValues(line=line, lead=ref, type=cells.type, text=cells.text, at=cells.at)

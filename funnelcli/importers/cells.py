@@ -7,6 +7,7 @@ import re
 
 from funnelcli import activity_types
 from funnelcli.errors import FunnelError
+from funnelcli.importers.currencies import currency_of_name
 from funnelcli.importers.problems import ValueProblem, reason_of
 from funnelcli.money import MAX_CENTS, parse_amount, parse_currency
 from funnelcli.text import fold
@@ -77,10 +78,16 @@ def parse_money(text: str) -> tuple[int, str | None]:
 
 
 def parse_currency_cell(text: str) -> str:
+    """An ISO code or symbol (``cad``, ``€``), else a currency's name (``US Dollar``)."""
     try:
         return parse_currency(text)
-    except FunnelError as exc:
-        raise ValueProblem(reason_of(exc.message)) from None
+    except FunnelError:
+        named = currency_of_name(text)
+        if named is None:
+            raise ValueProblem(
+                "expected an ISO 4217 code like CAD, USD or EUR, or a name like US Dollar"
+            ) from None
+        return named
 
 
 _TRUE = frozenset({"yes", "y", "true", "t", "1", "oui", "o", "vrai", "x", "✓"})

@@ -1,9 +1,10 @@
 """Which column holds which field: the header row matched against the synonyms of a kind,
-``--map COLUMN=FIELD`` and ``--id-column`` first; unknown columns are ignored."""
+``--map COLUMN=FIELD`` and ``--id-column`` first; unknown columns are ignored. When several
+columns mean one field, the synonym listed first wins (``Phone`` over ``Mobile``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from funnelcli.errors import DataError, UsageError
@@ -42,6 +43,8 @@ class ColumnMap:
     headers: tuple[str, ...]
     fields: dict[str, int]  # field -> column index
     ignored: tuple[str, ...]  # columns not imported (unknown, or mapped to ignore)
+    #: Fields several columns mean: (field, the column used, the columns ignored).
+    collisions: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
     def column(self, name: str) -> str:
         return self.headers[self.fields[name]]
@@ -90,6 +93,7 @@ def map_columns(
             )
         fields[wanted] = i
     ignored: list[str] = []
+    collided: dict[str, list[str]] = {}
     for i, header in enumerate(headers):
         if i in explicit:
             if explicit[i] is None:
@@ -100,15 +104,31 @@ def map_columns(
             ignored.append(header)
             continue
         if found in by_synonym:
-            first = headers[by_synonym[found]]
-            raise DataError(
-                f"columns {first!r} and {header!r} of {display} both mean {found}",
-                hint=f"choose one with --map '{header}=ignore' (or --map '{first}=ignore')",
-            )
+            # Several columns mean one field: the one whose header comes first among the
+            # field's synonyms is used (Phone over Mobile), the others are ignored.
+            rank = _synonym_rank(kind, found)
+            held = by_synonym[found]
+            if rank(header) < rank(headers[held]):
+                by_synonym[found], i = i, held
+            ignored.append(headers[i])
+            collided.setdefault(found, []).append(headers[i])
+            continue
         by_synonym[found] = i
     fields.update(by_synonym)
     ordered = {f: fields[f] for f in SYNONYMS[kind] if f in fields}
-    return ColumnMap(kind, tuple(headers), ordered, tuple(ignored))
+    collisions = tuple(
+        (f, headers[ordered[f]], tuple(sorted(collided[f], key=headers.index)))
+        for f in ordered
+        if f in collided
+    )
+    ignored.sort(key=headers.index)
+    return ColumnMap(kind, tuple(headers), ordered, tuple(ignored), collisions)
+
+
+def _synonym_rank(kind: str, field: str) -> Callable[[str], int]:
+    """A header's place among the synonyms of ``field`` (its priority: lower wins)."""
+    keys = [header_key(w) for w in (field, *SYNONYMS[kind][field])]
+    return lambda header: keys.index(header_key(header))
 
 
 _LEAD_FIELDS = {"lead", "lead_id", "lead_email", "lead_external_id"}

@@ -39,7 +39,8 @@ class CsvFile:
     """An open CSV input: encoding and dialect known, header read and checked.
 
     ``notes`` tell what the person should know about the reading (line, text), e.g. a file that
-    looked like UTF-8 and turned out cp1252 further down.
+    looked like UTF-8 and turned out cp1252 further down; ``renamed`` the repeated column names
+    that were numbered.
     """
 
     def __init__(
@@ -53,6 +54,8 @@ class CsvFile:
         self._raw = raw
         self.display = display
         self.notes: list[tuple[int, str]] = []
+        #: Repeated column names, numbered: (position, name, new name).
+        self.renamed: list[tuple[int, str, str]] = []
         csv.field_size_limit(MAX_FIELD)
         try:
             self.size: int | None = raw.seek(0, io.SEEK_END)
@@ -106,7 +109,8 @@ class CsvFile:
             self.notes.append(
                 (
                     line,
-                    f"line {line} is not UTF-8 (byte {byte:#04x}): read as cp1252 (Windows/Excel)",
+                    f"line {line} is not UTF-8 (byte {byte:#04x}): read as cp1252 "
+                    "(Windows/Excel); --encoding to override",
                 )
             )
 
@@ -216,10 +220,11 @@ class CsvFile:
             return 0
 
     def _check_header(self, header: list[str]) -> list[str]:
+        """The column names, a repeated one numbered (``Company name (2)``: HubSpot repeats
+        labels), each rename kept in :attr:`renamed`; an empty name is an error."""
         names = [h.strip() for h in header]
         if names and names[0].startswith("\ufeff"):
             names[0] = names[0][1:].strip()
-        seen: dict[str, int] = {}
         for position, name in enumerate(names, start=1):
             if not name:
                 raise DataError(
@@ -227,14 +232,23 @@ class CsvFile:
                     "the header row",
                     hint="give every column a name (or delete the empty column)",
                 )
+        taken = {fold(name) for name in names}
+        seen: dict[str, int] = {}
+        for index, name in enumerate(names):
             folded = fold(name)
-            if folded in seen:
-                raise DataError(
-                    f"{self.display} line {self.header_line}: duplicate column {name!r} "
-                    f"(columns {seen[folded]} and {position})",
-                    hint="rename one of them",
-                )
-            seen[folded] = position
+            if folded not in seen:
+                seen[folded] = 1
+                continue
+            number = seen[folded]
+            while True:
+                number += 1
+                numbered = f"{name} ({number})"
+                if fold(numbered) not in taken:
+                    break
+            seen[folded] = number
+            taken.add(fold(numbered))
+            names[index] = numbered
+            self.renamed.append((index + 1, name, numbered))
         return names
 
 

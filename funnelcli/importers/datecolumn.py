@@ -82,6 +82,8 @@ class DateColumn:
         self.instant = instant
         self.order = order
         self.inferred = order is None
+        self.explicit = order is not None  # --dayfirst / --monthfirst
+        self.depended = False  # a value read depended on an inferred order
         self.now = now
         self.cursor = cursor
         self.first_pass = first_pass
@@ -168,6 +170,8 @@ class DateColumn:
         either = first <= 12 and second <= 12 and first != second
         if (neither or either) and not self.settled:
             self._settle()  # what the value (or its refusal) is depends on the order
+        if either and not self.explicit:
+            self.depended = True
         order = self.order
         if order is None:
             if first > 12 and second <= 12:
@@ -236,6 +240,19 @@ class DateColumn:
                 raise ValueProblem("invalid time")
             at = time(h, m, s)
         return self._store(parsed, at), at is None
+
+    def decision(self) -> tuple[bool, Seen] | None:
+        """The order inferred for values that depended on it (True: day first) and the value
+        that told it; None when no value depended on an inferred order."""
+        if not self.depended:
+            return None
+        if self.month_first is not None:
+            return False, self.month_first
+        if self.dayfirst_seen is not None:
+            return True, self.dayfirst_seen
+        if self.monthfirst_seen is not None:
+            return False, self.monthfirst_seen
+        return None  # the column never told: check_resolved says so
 
     def check_resolved(self) -> None:
         """After the last row: a column that never told its order is an error."""

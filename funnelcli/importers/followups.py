@@ -95,7 +95,9 @@ class FollowUpParser(RowParser[FollowUpValues]):
 
         return due
 
-    def values(self, line: int, cells: FollowUpCells) -> FollowUpValues | list[Problem]:
+    def values(
+        self, line: int, cells: FollowUpCells, fields: list[str]
+    ) -> FollowUpValues | list[Problem]:
         ref = lead_ref(cells.lead, cells.lead_id, cells.lead_email, cells.lead_external_id)
         if not ref:
             return [no_lead(line)]
@@ -104,8 +106,8 @@ class FollowUpParser(RowParser[FollowUpValues]):
         if not cells.due:
             return [Problem(line, self.header_of("due"), None, "no due date")]
         found = [
-            self._future(line, "created", cells.created, "created date"),
-            self._future(line, "done", cells.done, "done date"),
+            self._future(line, fields, "created", cells.created, "created date"),
+            self._future(line, fields, "done", cells.done, "done date"),
         ]
         problems = [p for p in found if p is not None]
         if problems:

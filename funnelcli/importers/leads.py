@@ -19,6 +19,7 @@ from funnelcli.importers.cells import (
     parse_source,
 )
 from funnelcli.importers.columns import ColumnMap
+from funnelcli.importers.placeholders import ProbabilityColumn, shows_real_probabilities
 from funnelcli.importers.problems import Problem
 from funnelcli.importers.rows import Reread, RowParser
 from funnelcli.importers.stages import StageWords
@@ -83,6 +84,15 @@ class LeadValues(NamedTuple):
 _new_values = tuple.__new__
 
 
+def parse_lead_money(text: str) -> tuple[int, str | None]:
+    """:func:`parse_money`, with ``"$"`` for the currency of an amount written with a bare
+    ``$`` (it names no currency: the database's is taken, and the person told)."""
+    cents, named = parse_money(text)
+    if named is None and "$" in text:
+        return cents, "$"
+    return cents, named
+
+
 class LeadParser(RowParser[LeadValues]):
     Cells = LeadCells
     PARSERS = {
@@ -91,7 +101,7 @@ class LeadParser(RowParser[LeadValues]):
         "last_name": collapse,
         "email": parse_email,
         "source": parse_source,
-        "amount": parse_money,
+        "amount": parse_lead_money,
         "currency": parse_currency_cell,
         "frequency": parse_frequency,
         "price_only": parse_bool,
@@ -113,16 +123,36 @@ class LeadParser(RowParser[LeadValues]):
         now: datetime,
         order: bool | None = None,
         reread: Reread | None = None,
+        currency: str = "",
     ) -> None:
-        super().__init__(
-            columns,
-            now=now,
-            order=order,
-            reread=reread,
-            parsers={"stage": stages, "status": stages},
-        )
+        """``currency``: the database's, which amounts without one take."""
+        parsers: dict[str, Any] = {"stage": stages, "status": stages}
+        # funnel's own export (it has this column): its zeros were typed, they are values.
+        self.zeros_are_values = "amount_cents" in columns.headers
+        if "probability" in columns.fields and not self.zeros_are_values:
+            index = columns.fields["probability"]
+            parsers["probability"] = ProbabilityColumn(
+                self._column_pass(index, shows_real_probabilities)
+            )
+        super().__init__(columns, now=now, order=order, reread=reread, parsers=parsers)
+        self.currency = currency
+        self.bare_dollar: tuple[int, str] | None = None  # the first amount written "$…"
 
-    def values(self, line: int, cells: LeadCells) -> LeadValues | list[Problem]:
+    def notes(self) -> list[tuple[int, str]]:
+        found = super().notes()
+        if self.bare_dollar is not None:
+            line, text = self.bare_dollar
+            found.append(
+                (
+                    line,
+                    f"amounts with a bare '$' in column {self.header_of('amount')!r} (line "
+                    f"{line}: {text!r}) are read as {self.currency or 'the default currency'}, "
+                    "the database's currency; a currency column or 'USD 1,200' says otherwise",
+                )
+            )
+        return found
+
+    def values(self, line: int, cells: LeadCells, fields: list[str]) -> LeadValues | list[Problem]:
         name = cells.name
         if cells.first_name or cells.last_name:
             first, last = cells.first_name, cells.last_name
@@ -139,26 +169,31 @@ class LeadParser(RowParser[LeadValues]):
             ]
         cents = None
         currency = cells.currency
+        stage, status, created, closed = cells.stage, cells.status, cells.created, cells.closed
+        # A closed status wins over an open stage; else the stage column, else the status.
+        target = status if status is not None and status.kind != "open" else stage or status
+        is_closed = target is not None and target.kind != "open"
         if cells.amount is not None:
             cents, named = cells.amount
-            if named:
+            if not cents and not is_closed and not self.zeros_are_values:
+                cents = None  # 0 on an open deal: CRMs (Odoo) export it for "not estimated"
+            if named == "$":
+                if currency is None and cents is not None and self.bare_dollar is None:
+                    self.bare_dollar = (line, self.raw(fields, "amount") or "")
+            elif named:
                 if currency and named != currency:
                     return [
                         Problem(
                             line,
                             self.header_of("currency"),
-                            currency,
+                            self.raw(fields, "currency"),
                             f"the amount is in {named}, the currency column says {currency}",
                         )
                     ]
                 currency = named
-        stage, status, created, closed = cells.stage, cells.status, cells.created, cells.closed
-        # A closed status wins over an open stage; else the stage column, else the status.
-        target = status if status is not None and status.kind != "open" else stage or status
-        is_closed = target is not None and target.kind != "open"
         now = self.now_stamp
         if (created and created > now) or (is_closed and closed):
-            problems = self._check_dates(line, created, closed if is_closed else None)
+            problems = self._check_dates(line, fields, created, closed if is_closed else None)
             if problems:
                 return problems
         expected_close, lost_reason = cells.expected_close, cells.lost_reason
@@ -199,17 +234,19 @@ class LeadParser(RowParser[LeadValues]):
             ),
         )
 
-    def _check_dates(self, line: int, created: str | None, closed: str | None) -> list[Problem]:
+    def _check_dates(
+        self, line: int, fields: list[str], created: str | None, closed: str | None
+    ) -> list[Problem]:
         found = [
-            self._future(line, "created", created, "created date"),
-            self._future(line, "closed", closed, "close date"),
+            self._future(line, fields, "created", created, "created date"),
+            self._future(line, fields, "closed", closed, "close date"),
         ]
         if closed and created and closed < created:
             found.append(
                 Problem(
                     line,
                     self.header_of("closed"),
-                    closed,
+                    self.raw(fields, "closed"),
                     "the close date is before the created date",
                 )
             )

@@ -15,6 +15,7 @@ from funnelcli import dates
 from funnelcli.errors import DataError
 from funnelcli.importers.columns import ColumnMap
 from funnelcli.importers.datecolumn import Cursor, DateColumn, Seen, month_first_evidence
+from funnelcli.importers.placeholders import SPELLINGS
 from funnelcli.importers.problems import Problem, ValueProblem
 from funnelcli.text import clean, unneutralize
 
@@ -24,14 +25,19 @@ Reread = Callable[[], AbstractContextManager[Iterable[tuple[int, list[str]]]]]
 
 #: What a parser makes of a valid row.
 V = TypeVar("V")
+#: What a first pass over a column finds.
+T = TypeVar("T")
 
 
 def cell_text(raw: str) -> str:
     """A cell as parsers see it: stripped, without control characters (as every command stores
-    text: no escape sequence gets in), a spreadsheet's neutralising ``'`` taken off."""
+    text: no escape sequence gets in), a spreadsheet's neutralising ``'`` taken off; a
+    placeholder (``null``, ``N/A``, ``-``…) is empty."""
     cell = raw.strip()
     if cell and not cell.isprintable():  # line breaks, tabs, odd blanks, control chars
         cell = clean(cell) or ""
+    if cell in SPELLINGS:
+        return ""
     if cell[:1] == "'":
         cell = unneutralize(cell)
     return cell
@@ -78,7 +84,7 @@ class RowParser(Generic[V]):
                     order=order,
                     now=now,
                     cursor=self.cursor,
-                    first_pass=self._first_pass(columns.fields[name]),
+                    first_pass=self._column_pass(columns.fields[name], month_first_evidence),
                     future=future,
                 )
                 self.dates.append(column)
@@ -97,17 +103,22 @@ class RowParser(Generic[V]):
     def _wrap_date(self, name: str, column: DateColumn) -> CellParser:
         return column
 
-    # ------------------------------------------------------------ the first pass of a date column
+    # ------------------------------------------------------------ the first pass of a column
 
-    def _first_pass(self, index: int) -> Callable[[], Seen | None]:
-        def first_pass() -> Seen | None:
+    def _column_pass(
+        self, index: int, judge: Callable[[Iterable[Seen]], T]
+    ) -> Callable[[], T | None]:
+        """What ``judge`` finds in the non-empty cells of column ``index``, read again from the
+        top (None when the file cannot be read again)."""
+
+        def first_pass() -> T | None:
             if self.reread is None:
                 return None
             with (
                 self.reread() as records,
                 contextlib.closing(self._cells_of(records, index)) as cells,
             ):
-                return month_first_evidence(cells)
+                return judge(cells)
 
         return first_pass
 
@@ -126,16 +137,25 @@ class RowParser(Generic[V]):
             return  # the file cannot be read past here: the parse stops here too
 
     def notes(self) -> list[tuple[int, str]]:
-        """What the first passes found, with the line that told it."""
-        return [
-            (
-                column.month_first[0],
-                f"column {column.header!r} is month-first (line "
-                f"{column.month_first[0]}: {column.month_first[1]!r})",
+        """The day/month order inferred for each date column whose values depended on it, with
+        the line that told it and the flag that overrides it."""
+        found = []
+        for column in self.dates:
+            decision = column.decision()
+            if decision is None:
+                continue
+            dayfirst, (line, text) = decision
+            read, other, flag = (
+                ("day", "month", "--monthfirst") if dayfirst else ("month", "day", "--dayfirst")
             )
-            for column in self.dates
-            if column.month_first is not None
-        ]
+            found.append(
+                (
+                    line,
+                    f"dates in column {column.header!r} read {read} first (line {line}: "
+                    f"{text!r} cannot be {other} first); {flag} to override",
+                )
+            )
+        return found
 
     # ------------------------------------------------------------ rows
 
@@ -146,22 +166,35 @@ class RowParser(Generic[V]):
             return None
         if problems:
             return problems
-        return self.values(line, cells)
+        return self.values(line, cells, fields)
 
-    def values(self, line: int, cells: Any) -> V | list[Problem]:
-        """The values of a row whose cells all parsed (or the problems between cells)."""
+    def values(self, line: int, cells: Any, fields: list[str]) -> V | list[Problem]:
+        """The values of a row whose cells all parsed (or the problems between cells);
+        ``fields``: the row as written, for messages (:meth:`raw`)."""
         raise NotImplementedError
+
+    def raw(self, fields: list[str], name: str) -> str | None:
+        """The cell of field ``name`` as written (a message shows ``'02/03/24'``, not the
+        date it was read as)."""
+        index = self.columns.fields.get(name)
+        return None if index is None else cell_text(fields[index])
 
     def cells(self, line: int, fields: list[str]) -> tuple[Any, list[Problem]]:
         """The parsed cells (``Cells``; None for an empty row) and the problems found."""
         self.cursor.line = line
         if len(fields) == self.width:
             # Most rows: every cell printable (no control character, line break or odd blank),
-            # none starting with an apostrophe, not all empty. They are parsed without the
-            # checks of the general path, which takes any row that turns out otherwise.
+            # none starting with an apostrophe nor a placeholder, not all empty. They are
+            # parsed without the checks of the general path, which takes any other row.
             stripped = list(map(str.strip, fields))
             joined = "|".join(stripped)
-            if joined.isprintable() and "|'" not in joined and joined[:1] != "'" and any(stripped):
+            if (
+                joined.isprintable()
+                and "|'" not in joined
+                and joined[:1] != "'"
+                and any(stripped)
+                and SPELLINGS.isdisjoint(stripped)
+            ):
                 values: list[Any] = [None] * self._nfields
                 try:
                     for index, position, parser in self._fast_specs:
@@ -204,7 +237,7 @@ class RowParser(Generic[V]):
                 values[position] = parser(cell)
             except ValueProblem as problem:
                 problems.append(Problem(line, header, cell, problem.reason))
-        if not any(f.strip() for f in fields):
+        if not any(f.strip() not in SPELLINGS for f in fields if f.strip()):
             return None, problems
         return self._make(values), problems
 
@@ -217,7 +250,11 @@ class RowParser(Generic[V]):
         for column in self.dates:
             column.check_resolved()
 
-    def _future(self, line: int, name: str, value: str | None, what: str) -> Problem | None:
+    def _future(
+        self, line: int, fields: list[str], name: str, value: str | None, what: str
+    ) -> Problem | None:
         if value and value > self.now_stamp:
-            return Problem(line, self.header_of(name), value, f"the {what} is in the future")
+            return Problem(
+                line, self.header_of(name), self.raw(fields, name), f"the {what} is in the future"
+            )
         return None

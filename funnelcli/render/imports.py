@@ -25,6 +25,31 @@ def source_lines(display: str, source: CsvFile, columns: ColumnMap) -> list[str]
     return lines
 
 
+def source_warnings(source: CsvFile, columns: ColumnMap) -> list[str]:
+    """What the mapping decided that the person may want otherwise: repeated column names
+    numbered, columns that mean the same field (each in one warning)."""
+    warnings = []
+    if source.renamed:
+        shown = "; ".join(
+            f"{name!r} again in column {position}, read as {numbered!r}"
+            for position, name, numbered in source.renamed
+        )
+        warnings.append(
+            f"repeated column names: {shown}. The first of each is used; "
+            f"--map '{source.renamed[0][2]}=FIELD' uses another"
+        )
+    if columns.collisions:
+        shown = "; ".join(
+            f"{field}: {used!r} used, {', '.join(map(repr, others))} ignored"
+            for field, used, others in columns.collisions
+        )
+        warnings.append(
+            f"several columns mean the same field (the first synonym wins): {shown}. "
+            "--map 'COLUMN=FIELD' chooses another"
+        )
+    return warnings
+
+
 def summary_line(summary: Summary) -> str:
     text = (
         f"{summary.kind}: {summary.inserted} inserted, {summary.updated} updated, "

@@ -42,7 +42,7 @@ from funnelcli.store.imports import ImportWriter, import_writer
 
 #: Notices at the two moments of the transaction (stderr; tests wait for them).
 STARTED = "Writing in one transaction: all rows or none…"
-STARTED_DRY = "Checking in one transaction, rolled back at the end (dry run)…"
+STARTED_DRY = "Dry run: reading every row in one transaction, rolled back at the end…"
 COMMITTING = "Committing…"
 
 
@@ -209,10 +209,10 @@ class ImportJob:
         return merge(writer, summary, self.columns, settings)
 
     def _notes(self, merge: Merge) -> list[str]:
-        """What the reading found out (cp1252 bytes, month-first columns), in file order."""
+        """What the reading found out (cp1252 bytes, date orders, a bare $), in file order."""
         found = [*self.csv.notes, *merge.parser.notes()]
         found.sort(key=lambda note: note[0])  # stable: on one line, the encoding first
-        return [f"{self.display}: {why}; read it again" for _, why in found]
+        return [f"{self.display}: {why}" for _, why in found]
 
 
 def open_source(path: Path, display: str) -> BinaryIO:
@@ -231,7 +231,7 @@ def _invalid_rows(summary: Summary) -> DataError:
         lines.append(f"  … and {count - len(shown_lines)} more invalid rows")
     return DataError(
         f"{count} invalid row{'s' if count != 1 else ''} in {summary.source}; "
-        f"nothing was {'checked in' if summary.dry_run else 'imported'}:",
+        f"nothing {'would be' if summary.dry_run else 'was'} imported:",
         details=tuple(lines),
         hint="fix them and import again, or pass --rejects FILE to import the valid rows and "
         "set the invalid ones aside in FILE",

@@ -63,6 +63,7 @@ class LeadMerge(Merge):
             now=settings.now,
             order=settings.order,
             reread=settings.reread,
+            currency=currency,
         )
         self._track("leads")
         self.had_leads = self.base > 0
