@@ -51,6 +51,8 @@ class Summary:
     closed_now: int = 0
     duplicate_lines: list[int] = field(default_factory=list)
     merges: list[Merged] = field(default_factory=list)
+    #: Columns not imported that look like data funnel keeps (said before and after the rows).
+    warnings: list[str] = field(default_factory=list)
     rejects_file: str | None = None
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

@@ -22,6 +22,7 @@ def source_lines(display: str, source: CsvFile, columns: ColumnMap) -> list[str]
     ]
     if columns.ignored:
         lines.append(f"Ignored columns: {', '.join(columns.ignored)}")
+    lines.extend(f"Warning: {warning}" for warning in columns.warnings)
     return lines
 
 
@@ -52,6 +53,7 @@ def summary_record(summary: Summary) -> dict[str, Any]:
 def summary_notes(summary: Summary) -> list[str]:
     """Notes for the person (stderr): what was assumed, skipped or set aside."""
     notes = list(summary.notes)
+    notes.extend(f"Warning: {warning}" for warning in summary.warnings)
     when = "would be" if summary.dry_run else "were"
     if summary.created_now:
         notes.append(
