@@ -38,9 +38,38 @@ def is_deal_file(fields: dict[str, int]) -> bool:
     return any(name in fields for name in DEAL_FIELDS)
 
 
-def email_key(email: str, name: str) -> str:
-    """The key of a row with an email: the email (already lower case) and the folded name."""
-    return f"{email}\x1f{fold(name)}"
+def same_name(a: str, b: str) -> bool:
+    """Two names alike, accents and case ignored (folded only when they differ as written)."""
+    return a == b or fold(a) == fold(b)
+
+
+class EmailNames:
+    """The rows seen with each email: ``(name, line)``, one per name (accents and case
+    ignored). Names are compared only between rows that share an email: most rows pay a
+    dictionary lookup, not the folding of their name."""
+
+    __slots__ = ("_rows",)
+
+    def __init__(self) -> None:
+        self._rows: dict[str, list[tuple[str, int]]] = {}
+
+    def line_of(self, email: str, name: str) -> int | None:
+        """The line of the row seen with this email and name, or None."""
+        for seen, line in self._rows.get(email, ()):
+            if same_name(seen, name):
+                return line
+        return None
+
+    def __contains__(self, email: str) -> bool:
+        return email in self._rows
+
+    def add(self, email: str, name: str, line: int) -> None:
+        """A row with this email (the caller knows no earlier row has its name too; if one has,
+        :meth:`line_of` still finds the earlier one first)."""
+        self._rows.setdefault(email, []).append((name, line))
+
+    def clear(self) -> None:
+        self._rows.clear()
 
 
 def name_key(row: LeadValues) -> str:

@@ -19,13 +19,13 @@ from funnelcli.services.imports.identity import (
     SAME_EMAIL,
     SAME_ID,
     SAME_NAME,
+    EmailNames,
     deal_key,
-    email_key,
     name_key,
+    same_name,
 )
 from funnelcli.services.imports.merge import Merge
 from funnelcli.store.imports import KnownLead
-from funnelcli.text import fold
 
 #: Rows matched per batch (and per ``executemany``).
 BATCH = 2000
@@ -45,8 +45,8 @@ class LeadMatching(Merge):
         # database cover the earlier ones): external ids; email|name of rows without external
         # id, and of rows with one; deal keys; name|company|phone.
         self.pending_ids: dict[str, int] = {}
-        self.pending_emails: dict[str, int] = {}
-        self.pending_id_emails: dict[str, int] = {}
+        self.pending_emails = EmailNames()
+        self.pending_id_emails = EmailNames()
         self.pending_keys: dict[str, int] = {}
         self.pending_names: dict[str, int] = {}
         self.queue: list[tuple[LeadValues, list[str] | None]] = []
@@ -119,32 +119,37 @@ class LeadMatching(Merge):
                 self.pending_ids[external_id] = row.line
                 return self._matched(row, fields, found, SAME_ID)
             if email:
-                ekey = email_key(email, row.display_name)
-                first = self.pending_emails.get(ekey)
-                if first is not None:  # a row without external id of this file: one lead
-                    return self._merged(row, fields, first, None, SAME_EMAIL)
-                found = self._lead_of_email(row, ekey, adopt=True)
-                if found is None and not self.keyed:
-                    found = self._lead_of_email(row, ekey, without_id=True)
+                name = row.display_name
+                if email in self.pending_emails:
+                    first = self.pending_emails.line_of(email, name)
+                    if first is not None:  # a row without external id of this file: one lead
+                        return self._merged(row, fields, first, None, SAME_EMAIL)
+                found = None
+                if email in self.by_email:
+                    found = self._lead_of_email(row, adopt=True)
+                    if found is None and not self.keyed:
+                        found = self._lead_of_email(row, without_id=True)
                 if found is not None:
                     # The lead now has this external id: a later row naming it is a duplicate.
                     self.pending_ids[external_id] = row.line
                     return self._matched(row, fields, found, SAME_EMAIL)
-                self.pending_id_emails.setdefault(ekey, row.line)
+                self.pending_id_emails.add(email, name, row.line)
             self._insert(row)
             self.pending_ids[external_id] = row.line
             self.inserted_keys.add_key(external_id)
         elif email:
-            ekey = email_key(email, row.display_name)
-            first = self.pending_emails.get(ekey) or self.pending_id_emails.get(ekey)
-            if first is not None:
-                return self._merged(row, fields, first, None, SAME_EMAIL)
-            found = self._lead_of_email(row, ekey)
+            name = row.display_name
+            if email in self.pending_emails or email in self.pending_id_emails:
+                first = self.pending_emails.line_of(email, name)
+                first = first or self.pending_id_emails.line_of(email, name)
+                if first is not None:
+                    return self._merged(row, fields, first, None, SAME_EMAIL)
+            found = self._lead_of_email(row) if email in self.by_email else None
             if found is not None:
-                self.pending_emails[ekey] = row.line
+                self.pending_emails.add(email, name, row.line)
                 return self._matched(row, fields, found, SAME_EMAIL)
             self._insert(row)
-            self.pending_emails[ekey] = row.line
+            self.pending_emails.add(email, name, row.line)
         else:
             nkey = name_key(row)
             first = self.pending_names.get(nkey)
@@ -163,14 +168,14 @@ class LeadMatching(Merge):
         return None
 
     def _lead_of_email(
-        self, row: LeadValues, ekey: str, *, adopt: bool = False, without_id: bool = False
+        self, row: LeadValues, *, adopt: bool = False, without_id: bool = False
     ) -> KnownLead | None:
         """The oldest lead with the row's email and name (``without_id``: that has no external
         id); ``adopt``: the oldest one that has no external id, was in the database before this
         import and that no earlier row matched."""
-        name = ekey.partition("\x1f")[2]
+        name = row.display_name
         for lead in self.by_email.get(row.email or "", ()):
-            if fold(lead.name) != name:
+            if not same_name(lead.name, name):
                 continue
             if adopt:
                 if lead.external_id is None and self._free(lead.id):
@@ -205,7 +210,7 @@ class LeadMatching(Merge):
         else a new lead. Never another row's lead."""
         found = None
         if row.email and self.had_leads:
-            found = self._lead_of_email(row, email_key(row.email, row.display_name), adopt=True)
+            found = self._lead_of_email(row, adopt=True)
         if found is not None:
             self.writer.set_import_key(found.id, key)
             self._matched(row, fields, found, SAME_EMAIL)
