@@ -41,6 +41,8 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("FUNNEL_DB", str(db))
     monkeypatch.setenv("FUNNEL_NOW", NOW)
     monkeypatch.setenv("TZ", TZ)
+    # the app data folder too: no test may ever reach the real user's default database
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "app-config"))
     for name in _CLEARED:
         monkeypatch.delenv(name, raising=False)
     time.tzset()

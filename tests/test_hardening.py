@@ -126,14 +126,14 @@ def test_import_from_a_closed_stdin_exits_66(db_path):
     assert result.stderr.decode() == "Error: cannot read standard input: it is closed\n"
 
 
-@pytest.mark.parametrize("env", [{}, {"TTY_COMPATIBLE": "1"}], ids=["plain", "rich"])
-def test_a_reader_that_went_away_ends_quietly(funnel, env):
+@pytest.mark.parametrize("extra", [{}, {"TTY_COMPATIBLE": "1"}], ids=["plain", "rich"])
+def test_a_reader_that_went_away_ends_quietly(funnel, db_path, extra):
     """``funnel report | head -0``: the pipe's read end is closed before funnel writes."""
     funnel("add", "Acme")
     read, write = os.pipe()
     os.close(read)
     try:
-        result = run("report", stdout=write, env={**os.environ, **env})
+        result = run("report", stdout=write, env={**os.environ, **extra})
     finally:
         os.close(write)
     assert (result.returncode, result.stderr.decode()) == (0, "")

@@ -54,7 +54,8 @@ def test_web_form_example(funnel, db_path):
     )
     assert "delimiter ',' (comma, detected)" in result.stderr
     assert "Ignored columns: utm_campaign" in result.stderr
-    assert "1 duplicate row(s) in the file (line 9)" in result.stderr
+    # the same email and name (the email in another case): Marie sent the form twice
+    assert "  line 9 merged into line 2 (same email and name)\n" in result.stderr
     marie = rows(db_path, "SELECT * FROM leads WHERE email = 'marie.tremblay@acme.ca'")
     assert len(marie) == 1
     assert marie[0]["name"] == "Marie Tremblay"
@@ -208,16 +209,23 @@ def test_external_id_matches_first_and_links_an_emailed_lead(funnel, db_path, tm
 
 
 def test_duplicates_inside_one_file_are_reported(funnel, db_path, tmp_path):
+    # Issue 14 changed the rule: the same email is one lead only with the same name (line 4 was
+    # a duplicate of line 2 before; now it is another lead).
     path = web_file(
-        tmp_path, "Al,al@x.ca,1,2026-01-01", "Bo,bo@x.ca,,2026-01-02", "Al again,AL@x.ca,2,"
+        tmp_path,
+        "Al,al@x.ca,1,2026-01-01",
+        "Bo,bo@x.ca,,2026-01-02",
+        "Al again,AL@x.ca,2,",
+        "ÀL,AL@x.ca,3,",
     )
     result = funnel("import", path)
     assert summary(result) == (
-        "leads: 2 inserted, 0 updated, 0 unchanged, 0 rejected, 1 duplicates in file"
+        "leads: 3 inserted, 0 updated, 0 unchanged, 0 rejected, 1 duplicates in file"
     )
-    assert "(line 4)" in result.stderr
+    assert "  line 5 merged into line 2 (same email and name)\n" in result.stderr
     assert rows(db_path, "SELECT name, phone FROM leads WHERE email = 'al@x.ca'") == [
-        {"name": "Al", "phone": "1"}
+        {"name": "Al", "phone": "1"},
+        {"name": "Al again", "phone": "2"},
     ]
 
 
@@ -319,7 +327,7 @@ def test_rejects_file_gets_the_invalid_rows_with_a_reason(funnel, db_path, tmp_p
 
 
 def test_dry_run_reports_and_writes_nothing(funnel, db_path, tmp_path):
-    funnel("add", "Existing", "--email", "al@x.ca")
+    funnel("add", "Al", "--email", "al@x.ca")  # the same email and name: one lead
     before = dump(db_path)
     rejects = tmp_path / "rejects.csv"
     result = funnel("import", write(tmp_path, BAD), "--dry-run", "--rejects", rejects)

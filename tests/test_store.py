@@ -23,7 +23,7 @@ EXPECTED_COLUMNS = {
         "created_at", "updated_at", "stage_id", "closed_at", "lost_reason", "amount_cents",
         "currency", "frequency", "price_only", "decision_maker", "contact_decides",
         "needs_approval", "prerequisites", "expected_close", "probability",
-        "reached", "last_event_at",
+        "reached", "last_event_at", "import_key",
     ],
     "stage_changes": ["id", "lead_id", "from_stage_id", "to_stage_id", "at", "note"],
     "follow_ups": [
@@ -40,6 +40,7 @@ EXPECTED_INDEXES = {
     "leads_created",
     "leads_email_stage",
     "leads_external_id",
+    "leads_import_key",
     "leads_stage_reached",
     "leads_closed_deals",
     "leads_recurring",
@@ -284,5 +285,6 @@ def test_migration_steps_are_append_only_named():
         "m003_settings",
         "m004_stage_history_covering_index",
         "m005_lead_summary_columns",
+        "m006_lead_import_key",
     ]
     assert len(m.STEPS) == m.SCHEMA_VERSION

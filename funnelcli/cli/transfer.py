@@ -148,7 +148,8 @@ def import_(
 ) -> None:
     """Import leads, follow-ups or activities from a CSV file: idempotent, all or nothing.
 
-    Rows match existing leads by external id, else by email; importing the same file twice
+    Rows match existing leads by external id, else by email and name (the rows of a deal
+    file without ids are never merged with each other); importing the same file twice
     changes nothing. Any invalid row aborts the import (exit 65) unless --rejects is given.
     """
     from funnelcli.errors import Interrupted

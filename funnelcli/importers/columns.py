@@ -1,6 +1,7 @@
 """Which column holds which field: the header row matched against the synonyms of a kind,
-``--map COLUMN=FIELD`` and ``--id-column`` first; unknown columns are ignored. When several
-columns mean one field, the synonym listed first wins (``Phone`` over ``Mobile``)."""
+``--map COLUMN=FIELD`` and ``--id-column`` first, then headers close to a synonym
+(:mod:`.nearby`); unknown columns are ignored, with a warning when they look like data. When
+several columns mean one field, the synonym listed first wins (``Phone`` over ``Mobile``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from funnelcli.errors import DataError, UsageError
+from funnelcli.importers.nearby import name_hint, near_field
 from funnelcli.importers.synonyms import IGNORE_WORDS, SYNONYMS, field_of, header_key
 
 
@@ -45,6 +47,10 @@ class ColumnMap:
     ignored: tuple[str, ...]  # columns not imported (unknown, or mapped to ignore)
     #: Fields several columns mean: (field, the column used, the columns ignored).
     collisions: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    #: Why some ignored columns may matter (their header looks like a field's).
+    warnings: tuple[str, ...] = ()
+    #: The ignored columns not named by ``--map COL=ignore`` (their values are looked at).
+    unmapped: tuple[int, ...] = ()
 
     def column(self, name: str) -> str:
         return self.headers[self.fields[name]]
@@ -93,6 +99,7 @@ def map_columns(
             )
         fields[wanted] = i
     ignored: list[str] = []
+    near: dict[int, str] = {}
     collided: dict[str, list[str]] = {}
     for i, header in enumerate(headers):
         if i in explicit:
@@ -100,7 +107,12 @@ def map_columns(
                 ignored.append(header)
             continue
         found = field_of(kind, header)
-        if found is None or found in fields:
+        if found is None:
+            near_found = near_field(kind, header)
+            if near_found is not None:
+                near[i] = near_found
+            continue
+        if found in fields:
             ignored.append(header)
             continue
         if found in by_synonym:
@@ -110,25 +122,64 @@ def map_columns(
             held = by_synonym[found]
             if rank(header) < rank(headers[held]):
                 by_synonym[found], i = i, held
-            ignored.append(headers[i])
             collided.setdefault(found, []).append(headers[i])
             continue
         by_synonym[found] = i
     fields.update(by_synonym)
+    warnings: list[str] = []
+    # funnel's own export: its lead id, update time and cents are ignored on purpose.
+    own = _OWN_EXPORT if set(headers) >= _OWN_EXPORT else frozenset()
+    for i, field in near.items():  # after the synonyms: an exact header wins
+        if headers[i] in own:
+            continue
+        if field not in fields:
+            fields[field] = i
+        else:
+            warnings.append(
+                f"column {headers[i]!r} looks like {field}, which column "
+                f"{headers[fields[field]]!r} gives: not imported{_silence(headers[i])}"
+            )
+    collided_headers = {h for hs in collided.values() for h in hs}  # warned about as collisions
+    unmapped = [
+        i
+        for i, h in enumerate(headers)
+        if i not in explicit and i not in fields.values() and h not in own | collided_headers
+    ]
+    for i in unmapped:
+        if i not in near and (what := name_hint(headers[i])):
+            warnings.append(
+                f"column {headers[i]!r} looks like {what} but is not imported{_silence(headers[i])}"
+            )
     ordered = {f: fields[f] for f in SYNONYMS[kind] if f in fields}
+    ignored = [h for i, h in enumerate(headers) if i not in ordered.values()]
     collisions = tuple(
         (f, headers[ordered[f]], tuple(sorted(collided[f], key=headers.index)))
         for f in ordered
         if f in collided
     )
-    ignored.sort(key=headers.index)
-    return ColumnMap(kind, tuple(headers), ordered, tuple(ignored), collisions)
+    return ColumnMap(
+        kind,
+        tuple(headers),
+        ordered,
+        tuple(ignored),
+        collisions,
+        tuple(warnings),
+        tuple(unmapped),
+    )
 
 
 def _synonym_rank(kind: str, field: str) -> Callable[[str], int]:
     """A header's place among the synonyms of ``field`` (its priority: lower wins)."""
     keys = [header_key(w) for w in (field, *SYNONYMS[kind][field])]
     return lambda header: keys.index(header_key(header))
+
+
+#: Columns of ``funnel export leads`` that an import of it leaves out (all present: our file).
+_OWN_EXPORT = frozenset({"id", "external_id", "updated_at", "amount_cents"})
+
+
+def _silence(header: str) -> str:
+    return f" (--map '{header}=FIELD' imports it, --map '{header}=ignore' silences this)"
 
 
 _LEAD_FIELDS = {"lead", "lead_id", "lead_email", "lead_external_id"}

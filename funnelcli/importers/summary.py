@@ -11,6 +11,26 @@ from funnelcli.importers.problems import Problem
 MAX_SHOWN = 20
 #: Lines of duplicate rows kept (the rest are counted).
 MAX_DUPLICATE_LINES = 10
+#: Merges kept with their reason (the rest are counted as duplicates).
+MAX_MERGES = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Merged:
+    """A row of the file taken as the lead of an earlier row (``into_line``), or as a lead
+    of the database that an earlier row already matched (``lead_id``): not used."""
+
+    line: int
+    into_line: int | None
+    lead_id: int | None
+    reason: str
+
+    def what(self) -> str:
+        into = f"line {self.into_line}" if self.into_line is not None else f"lead {self.lead_id}"
+        return f"merged into {into} ({self.reason})"
+
+    def describe(self) -> str:
+        return f"line {self.line} {self.what()}"
 
 
 @dataclass(slots=True)
@@ -30,6 +50,9 @@ class Summary:
     created_on_close: int = 0
     closed_now: int = 0
     duplicate_lines: list[int] = field(default_factory=list)
+    merges: list[Merged] = field(default_factory=list)
+    #: Columns not imported that look like data funnel keeps (said before and after the rows).
+    warnings: list[str] = field(default_factory=list)
     rejects_file: str | None = None
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -42,7 +65,9 @@ class Summary:
         if room > 0:
             self.problems.extend(problems[:room])
 
-    def duplicate(self, line: int) -> None:
+    def duplicate(self, line: int, merged: Merged | None = None) -> None:
         self.duplicates += 1
         if len(self.duplicate_lines) < MAX_DUPLICATE_LINES:
             self.duplicate_lines.append(line)
+        if merged is not None and len(self.merges) < MAX_MERGES:
+            self.merges.append(merged)

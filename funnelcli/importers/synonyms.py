@@ -54,12 +54,13 @@ notes: notes, note, comments, comment, commentaires, commentaire, message, remar
     description, details, détails, observations
 external_id: external id, external_id, id externe, identifiant externe, crm id, record id,
     lead id, contact id, opportunity id, deal id, référence
-stage: stage, étape, phase, pipeline stage, deal stage, sales stage, étape du pipeline,
+stage: stage, étape, phase, pipeline stage, deal stage, sales stage, stage name, étape du pipeline,
     étape de vente, stade
 status: status, statut, état, lead status, deal status, state, outcome, résultat
 created: created, created at, created_at, created on, created date, date created,
     creation date, date de création, créé le, date, submitted, submitted at, submitted on,
     submission date, date de soumission, timestamp, horodatage, date d'entrée, received,
+    create date, created time, creation time, date de creation,
     reçu le, lead date, date du lead, date d'inscription, signup date
 closed: closed, closed at, closed_at, closed on, close date, closed date, closing date,
     date closed, date de clôture, date de fermeture, date de conclusion, clôturé le, fermé le,
@@ -69,8 +70,10 @@ expected_close: expected close, expected_close, expected close date, expected cl
     date prévue, date de fermeture prévue, date de conclusion prévue
 amount: amount, montant, value, valeur, deal value, deal amount, opportunity amount,
     expected revenue, revenue, revenu, chiffre d'affaires, budget, montant estimé,
-    valeur estimée, valeur du contrat, contract value, price, prix, total
-currency: currency, devise, monnaie, currency code, code devise
+    valeur estimée, valeur du contrat, contract value, price, prix, total, montant ht,
+    montant ttc
+currency: currency, devise, monnaie, currency code, code devise, currency iso code,
+    amount currency, currency of value
 frequency: frequency, purchase frequency, fréquence, fréquence d'achat, recurrence,
     récurrence, billing frequency, facturation
 price_only: price only, price_only, price is the only factor, only price matters,

@@ -22,6 +22,7 @@ def source_lines(display: str, source: CsvFile, columns: ColumnMap) -> list[str]
     ]
     if columns.ignored:
         lines.append(f"Ignored columns: {', '.join(columns.ignored)}")
+    lines.extend(f"Warning: {warning}" for warning in columns.warnings)
     return lines
 
 
@@ -70,12 +71,14 @@ def summary_record(summary: Summary) -> dict[str, Any]:
         if f.name not in _NOT_RECORDED
     }
     record["problems"] = [dataclasses.asdict(p) for p in summary.problems]
+    record["merges"] = [dataclasses.asdict(m) for m in summary.merges]
     return record
 
 
 def summary_notes(summary: Summary) -> list[str]:
     """Notes for the person (stderr): what was assumed, skipped or set aside."""
     notes = list(summary.notes)
+    notes.extend(f"Warning: {warning}" for warning in summary.warnings)
     when = "would be" if summary.dry_run else "were"
     if summary.created_now:
         notes.append(
@@ -95,17 +98,36 @@ def summary_notes(summary: Summary) -> list[str]:
     if summary.empty_rows:
         notes.append(f"{summary.empty_rows} empty row(s) skipped")
     if summary.duplicates:
-        lines = ", ".join(map(str, summary.duplicate_lines))
-        more = ", …" if summary.duplicates > len(summary.duplicate_lines) else ""
-        label = "line" if len(summary.duplicate_lines) == 1 and not more else "lines"
-        notes.append(
-            f"{summary.duplicates} duplicate row(s) in the file ({label} {lines}{more}): the "
-            "first row of each lead was used"
-        )
+        notes.extend(_merge_notes(summary))
     if summary.rejected and summary.rejects_file:
         target = "" if summary.dry_run else f" to {summary.rejects_file}"
         notes.append(f"{summary.rejected} invalid row(s) {when} set aside{target}")
         notes.extend("  " + p.describe() for p in summary.problems)
+    if summary.merges and summary.rejects_file and not summary.dry_run:
+        notes.append(
+            f"the {summary.duplicates} merged row(s) are in {summary.rejects_file} too, with "
+            "the line they were merged into"
+        )
+    return notes
+
+
+def _merge_notes(summary: Summary) -> list[str]:
+    """The rows merged into an earlier row's lead: each with both lines (or the lead's id)."""
+    if not summary.merges:  # follow-ups and activities: the lines only
+        lines = ", ".join(map(str, summary.duplicate_lines))
+        more = ", …" if summary.duplicates > len(summary.duplicate_lines) else ""
+        label = "line" if len(summary.duplicate_lines) == 1 and not more else "lines"
+        return [
+            f"{summary.duplicates} duplicate row(s) in the file ({label} {lines}{more}): the "
+            "first row of each lead was used"
+        ]
+    notes = [
+        f"{summary.duplicates} duplicate row(s) in the file, merged into the lead of an "
+        "earlier row (the first row of each lead was used):"
+    ]
+    notes.extend("  " + merged.describe() for merged in summary.merges)
+    if summary.duplicates > len(summary.merges):
+        notes.append(f"  … and {summary.duplicates - len(summary.merges)} more")
     return notes
 
 

@@ -35,8 +35,11 @@ KnownLead = namedtuple(
     ),
 )  # fmt: skip
 assert KnownLead._fields == ("id", *q.LEAD_COLUMNS)
-_MATCH = f"SELECT {', '.join(KnownLead._fields)} FROM leads"
+_COLUMNS = ", ".join(KnownLead._fields)
+_MATCH = f"SELECT {_COLUMNS} FROM leads"
 _known = functools.partial(tuple.__new__, KnownLead)  # KnownLead._make, minus a call
+#: The columns an import may write: a lead's own, and the key of a deal row without an id.
+_INSERTED = (*q.LEAD_COLUMNS, "import_key")
 
 
 def _literal(value: Any) -> str:
@@ -65,7 +68,7 @@ def lead_insert_sql(
     """
     value: dict[str, str] = {}
     for number, column in enumerate(columns, start=1):
-        assert column in q.LEAD_COLUMNS, column
+        assert column in _INSERTED, column
         value[column] = (
             f"coalesce(?{number}, {_literal(constants[column])})"
             if column in constants
@@ -110,7 +113,8 @@ class NewLeads:
     Each lead binds its name and created date, then the lead columns ``columns`` of its row
     (read by name), then its stage and close date when ``staged``, then its row's currency when
     ``with_currency``. ``defaults`` are written in the statement (``updated_at``, the default
-    ``stage_id`` and ``currency``); ``entry_stage_id``: see :func:`lead_insert_sql`.
+    ``stage_id`` and ``currency``); ``entry_stage_id``: see :func:`lead_insert_sql`. ``keyed``:
+    each lead binds its import key last (``leads.import_key``).
     """
 
     def __init__(
@@ -122,6 +126,7 @@ class NewLeads:
         with_currency: bool,
         defaults: Mapping[str, Any],
         entry_stage_id: int,
+        keyed: bool = False,
     ) -> None:
         self.conn = conn
         bound = ["name", "created_at", *columns]
@@ -129,6 +134,9 @@ class NewLeads:
             bound += ["stage_id", "closed_at"]
         if with_currency:
             bound.append("currency")
+        if keyed:
+            bound.append("import_key")
+        self.keyed = keyed
         self.sql = lead_insert_sql(bound, defaults, entry_stage_id)
         self.columns_of = getter(columns)
         self.staged = staged
@@ -136,13 +144,21 @@ class NewLeads:
         self.batch: list[tuple[Any, ...]] = []
 
     def add(
-        self, row: Any, name: str, created: str, stage_id: int | None, closed: str | None
+        self,
+        row: Any,
+        name: str,
+        created: str,
+        stage_id: int | None,
+        closed: str | None,
+        key: str | None = None,
     ) -> None:
         record = (name, created, *self.columns_of(row))
         if self.staged:
             record += (stage_id, closed)
         if self.with_currency:
             record += (row.currency,)
+        if self.keyed:
+            record += (key,)
         self.batch.append(record)
 
     def flush(self) -> None:
@@ -186,22 +202,28 @@ class ImportWriter:
         found = map(_known, cursor)
         return {lead.external_id: lead for lead in found if lead.external_id is not None}
 
-    def leads_by_emails(
-        self, emails: Sequence[str]
-    ) -> tuple[dict[str, KnownLead], dict[str, KnownLead]]:
-        """For each email, the oldest lead with it, and the oldest one without an external id."""
+    def leads_by_emails(self, emails: Sequence[str]) -> dict[str, list[KnownLead]]:
+        """For each email, the leads with it, oldest first."""
         cursor = self.conn.execute(
             f"{_MATCH} WHERE email IN (SELECT value FROM json_each(?)) ORDER BY id",
             (json.dumps(list(emails)),),
         )
-        oldest: dict[str, KnownLead] = {}
-        without_external_id: dict[str, KnownLead] = {}
+        found: dict[str, list[KnownLead]] = {}
         for lead in map(_known, cursor):
-            assert lead.email is not None
-            oldest.setdefault(lead.email, lead)
-            if lead.external_id is None:
-                without_external_id.setdefault(lead.email, lead)
-        return oldest, without_external_id
+            found.setdefault(lead.email, []).append(lead)
+        return found
+
+    def leads_by_import_keys(self, keys: Sequence[str]) -> dict[str, KnownLead]:
+        """The oldest lead an import made from a deal row with each of these keys."""
+        cursor = self.conn.execute(
+            f"SELECT {_COLUMNS}, import_key FROM leads WHERE import_key IN "
+            "(SELECT value FROM json_each(?)) ORDER BY id DESC",
+            (json.dumps(list(keys)),),
+        )
+        return {row[-1]: _known(row[:-1]) for row in cursor}
+
+    def set_import_key(self, lead_id: int, key: str) -> None:
+        self.conn.execute("UPDATE leads SET import_key = ? WHERE id = ?", (key, lead_id))
 
     def lead_by_name(self, name: str, company: str | None, phone: str | None) -> KnownLead | None:
         """A lead with neither email nor external id, and this name, company and phone."""

@@ -295,6 +295,21 @@ def m005_lead_summary_columns(db: Database) -> None:
     )
 
 
+def m006_lead_import_key(db: Database) -> None:
+    """``leads.import_key``: the identity of a lead that an import made from a deal row without
+    an external id (a digest of the row's name, company, contact, stage, amount and dates).
+    A CRM's opportunity export without ids holds many deals of one contact: they cannot be
+    told apart by email and name, so a re-import finds each one by its key instead (see
+    ``services/imports/identity.py``). NULL for every other lead; indexed for that lookup."""
+    _run(
+        db,
+        """
+        ALTER TABLE leads ADD COLUMN import_key TEXT;
+        CREATE INDEX leads_import_key ON leads (import_key) WHERE import_key IS NOT NULL
+        """,
+    )
+
+
 #: Append-only. The position of a step is its schema version.
 STEPS: tuple[Callable[[Database], None], ...] = (
     m001_pipeline_and_leads,
@@ -302,6 +317,7 @@ STEPS: tuple[Callable[[Database], None], ...] = (
     m003_settings,
     m004_stage_history_covering_index,
     m005_lead_summary_columns,
+    m006_lead_import_key,
 )
 
 SCHEMA_VERSION = len(STEPS)

@@ -28,6 +28,7 @@ from funnelcli.importers.csvfile import CsvFile
 from funnelcli.importers.dialect import parse_delimiter
 from funnelcli.importers.encoding import check_encoding
 from funnelcli.importers.mapping import KINDS
+from funnelcli.importers.nearby import ValueSniffer
 from funnelcli.importers.summary import Summary
 from funnelcli.services.imports.activities import ActivityMerge
 from funnelcli.services.imports.followups import FollowUpMerge
@@ -154,8 +155,12 @@ class ImportJob:
                     if progress is not None:
                         progress.notice(STARTED_DRY if options.dry_run else STARTED)
                     merge = self._merge(writer, summary, now, rejects, currency)
+                    columns = self.columns
+                    if columns.unmapped:
+                        merge.sniffer = ValueSniffer(columns.headers, columns.unmapped)
                     merge.run(self.csv, progress)
                     summary.notes.extend(self._notes(merge))
+                    summary.warnings.extend(self._warnings(merge.sniffer))
                     if summary.rejected and options.rejects is None:
                         raise _invalid_rows(summary)
                     if options.dry_run:
@@ -207,6 +212,21 @@ class ImportJob:
             )
         merge = FollowUpMerge if options.kind == "follow-ups" else ActivityMerge
         return merge(writer, summary, self.columns, settings)
+
+    def _warnings(self, sniffer: ValueSniffer | None) -> list[str]:
+        """The columns' warnings, then the ignored columns whose values look like data."""
+        columns = self.columns
+        found = list(columns.warnings)
+        if sniffer is not None:
+            named = {w.split("'")[1] for w in found}
+            for i, what in sorted(sniffer.kinds().items()):
+                header = columns.headers[i]
+                if header not in named:
+                    found.append(
+                        f"column {header!r} holds {what} but is not imported (--map "
+                        f"'{header}=FIELD' imports it, --map '{header}=ignore' silences this)"
+                    )
+        return found
 
     def _notes(self, merge: Merge) -> list[str]:
         """What the reading found out (cp1252 bytes, date orders, a bare $), in file order."""

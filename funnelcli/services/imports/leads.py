@@ -1,22 +1,26 @@
 """Lead rows into the database: matched by identity, inserted in batches, updated forward only.
 
-Identity (so that a nightly re-import of a growing file only adds its new rows):
+Identity (so that a nightly re-import of a growing file only adds its new rows; the keys are
+in :mod:`.identity`):
 
-- a row matches the lead with its external id; else, by email (case-insensitively), the oldest
-  lead with that email — for a row that has an external id, only a lead that has none (two CRM
-  deals of one contact stay two leads); a row with neither matches a lead with neither by
-  name, company and phone;
+- a row matches the lead with its external id; else the oldest lead with its email and name
+  (accents and case ignored) — for a row that has an external id, only a lead that has none
+  (two CRM deals of one contact stay two leads); a row with neither matches a lead with
+  neither by name, company and phone;
+- a row of a deal file without external id matches the lead of its deal key, else adopts the
+  oldest lead with its email and name that has no id nor key and that no row took; it is
+  never merged with another row of the file unless they are the same deal (the same key);
 - a matched lead is updated only where the file has a value that differs; its stage only moves
   forward (or closes): an import never reopens a lead nor moves it back;
-- a later row naming a lead already seen in the same file is a duplicate: reported, not used.
+- a later row naming a lead already seen in the same file is merged into it: reported with
+  both lines (or the lead's id) and the reason, not used.
 
 History: a new open lead is created at its stage on its created date; a new closed lead is
 created at the opportunity stage on its created date and closed on its close date
 (``--closed-without-opportunity``: created at the first stage). Rows without a created date are
 created at the import's "now" (a closed one on its close date), and the summary says so.
 
-Rows are matched a batch at a time (one query per identity for the batch). The duplicate check
-uses the database's indexes plus a fixed-size filter of the keys this import inserted.
+Rows are matched a batch at a time (one query per identity for the batch: :mod:`.matching`).
 """
 
 from __future__ import annotations
@@ -27,13 +31,11 @@ from funnelcli.importers.columns import ColumnMap
 from funnelcli.importers.leads import LeadParser, LeadValues
 from funnelcli.importers.stages import StageWords
 from funnelcli.importers.summary import Summary
-from funnelcli.services.imports.bits import KeyFilter
-from funnelcli.services.imports.merge import Merge, MergeSettings
+from funnelcli.services.imports.identity import is_deal_file
+from funnelcli.services.imports.matching import LeadMatching
+from funnelcli.services.imports.merge import MergeSettings
 from funnelcli.services.stages import Pipeline
 from funnelcli.store.imports import ImportWriter, KnownLead, getter
-
-#: Rows matched per batch (and per ``executemany``).
-BATCH = 2000
 
 #: Lead columns a file may give that are written as they are.
 _OPTIONAL = (
@@ -42,7 +44,7 @@ _OPTIONAL = (
 )  # fmt: skip
 
 
-class LeadMerge(Merge):
+class LeadMerge(LeadMatching):
     def __init__(
         self,
         writer: ImportWriter,
@@ -66,23 +68,12 @@ class LeadMerge(Merge):
             currency=currency,
         )
         self._track("leads")
-        self.had_leads = self.base > 0
         first_open = pipeline.open[0]
         self.opportunity = pipeline.opportunity
         self.without_opportunity = without_opportunity
         self.entry = first_open if without_opportunity else pipeline.opportunity
-        self.inserted_keys = KeyFilter()
-        # The keys of the rows taken since the last flush (the filter covers the earlier ones):
-        # external ids; emails (True: a lead without external id has it, so any later row with
-        # it is a duplicate; False: only leads with an external id); name|company|phone.
-        self.pending_ids: set[str] = set()
-        self.pending_emails: dict[str, bool] = {}
-        self.pending_names: set[str] = set()
-        self.queue: list[LeadValues] = []
-        self.by_external_id: dict[str, KnownLead] = {}
-        self.by_email: dict[str, KnownLead] = {}
-        self.by_email_alone: dict[str, KnownLead] = {}
         fields = columns.fields
+        self._start_matching(keyed=is_deal_file(fields))
         written = [key for key in _OPTIONAL if key in fields]
         if "amount" in fields:
             written.append("amount_cents")
@@ -105,90 +96,12 @@ class LeadMerge(Merge):
                 "currency": currency,
             },
             entry_stage_id=self.entry.id,
+            keyed=self.keyed,
         )
-
-    # ------------------------------------------------------------ identity
-
-    def take(self, row: LeadValues, fields: list[str]) -> None:
-        self.queue.append(row)
-        if len(self.queue) >= BATCH:
-            self._drain()
-
-    def _drain(self) -> None:
-        """Match a batch of rows: one query per identity for the batch, then row by row."""
-        rows, self.queue = self.queue, []
-        inserted = self.inserted_keys
-        maybe = self.had_leads
-        external_ids: list[str] = []
-        emails: list[str] = []
-        for row in rows:
-            external_id, email = row.external_id, row.email
-            # Look a key up when the database had leads, or when this import may have inserted it.
-            if external_id and (maybe or inserted.may_hold(external_id)):
-                external_ids.append(external_id)
-            if email and (maybe or inserted.may_hold(email)):
-                emails.append(email)
-        writer = self.writer
-        self.by_external_id = writer.leads_by_external_ids(external_ids) if external_ids else {}
-        self.by_email, self.by_email_alone = writer.leads_by_emails(emails) if emails else ({}, {})
-        match = self._match
-        for row in rows:
-            match(row)
-        self._flush()
-
-    def _match(self, row: LeadValues) -> None:
-        external_id = row.external_id
-        email = row.email
-        found = None
-        name_key = ""
-        if external_id:
-            if external_id in self.pending_ids:
-                return self.summary.duplicate(row.line)
-            found = self.by_external_id.get(external_id)
-            if found is None and email:
-                if self.pending_emails.get(email):
-                    return self.summary.duplicate(row.line)
-                found = self.by_email_alone.get(email)
-        elif email:
-            if email in self.pending_emails:
-                return self.summary.duplicate(row.line)
-            found = self.by_email.get(email)
-        else:
-            company, phone = row.company, row.phone
-            name_key = "\x1f".join((row.display_name, company or "", phone or ""))
-            if name_key in self.pending_names:
-                return self.summary.duplicate(row.line)
-            if self.had_leads or self.inserted_keys.may_hold(name_key):
-                found = self.writer.lead_by_name(row.display_name, company, phone)
-        if found is not None:
-            if self.seen(found.id, row.line):
-                return None
-            if external_id and found.external_id is None:
-                # The lead now has this external id: a later row naming it is a duplicate,
-                # and its email no longer matches rows that carry another external id.
-                self.pending_ids.add(external_id)
-                if email:
-                    self.by_email_alone.pop(email, None)
-            return self._update(found, row)
-        self._insert(row)
-        # Remember the keys: later rows naming this lead are duplicates of this one.
-        inserted = self.inserted_keys
-        if external_id:
-            self.pending_ids.add(external_id)
-            inserted.add_key(external_id)
-            if email:
-                self.pending_emails.setdefault(email, False)
-        elif email:
-            self.pending_emails[email] = True
-        else:
-            self.pending_names.add(name_key)
-            inserted.add_key(name_key)
-        if email:
-            inserted.add_key(email)
 
     # ------------------------------------------------------------ new leads
 
-    def _insert(self, row: LeadValues) -> None:
+    def _insert(self, row: LeadValues, key: str | None = None) -> None:
         summary = self.summary
         created = row.created_at
         stage = row.stage
@@ -196,7 +109,7 @@ class LeadMerge(Merge):
             if created is None:
                 created = self.now_stamp
                 summary.created_now += 1
-            self.new.add(row, row.display_name, created, stage.id if stage else None, None)
+            self.new.add(row, row.display_name, created, stage.id if stage else None, None, key)
         else:
             closed = row.closed_at
             if closed is None:
@@ -208,14 +121,13 @@ class LeadMerge(Merge):
                     summary.created_now += 1
                 else:
                     summary.created_on_close += 1
-            self.new.add(row, row.display_name, created, stage.id, closed)
+            self.new.add(row, row.display_name, created, stage.id, closed, key)
         summary.inserted += 1
+        self.inserted_lines.append(row.line)
 
     def _flush(self) -> None:
         self.new.flush()
-        self.pending_ids.clear()
-        self.pending_emails.clear()
-        self.pending_names.clear()
+        super()._flush()
 
     def finish(self) -> None:
         self._drain()

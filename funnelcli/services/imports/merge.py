@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from funnelcli import dates
 from funnelcli.importers.csvfile import CsvFile
+from funnelcli.importers.nearby import SAMPLE_ROWS, ValueSniffer
 from funnelcli.importers.problems import Problem
 from funnelcli.importers.rows import Reread, RowParser
 from funnelcli.importers.summary import Summary
@@ -57,6 +58,8 @@ class Merge:
         self.strict = settings.strict
         self.base = 0
         self.matched = Bits(0)
+        #: Looks at the first rows' ignored cells (set by the job when some columns are ignored).
+        self.sniffer: ValueSniffer | None = None
 
     def _track(self, table: str) -> None:
         """Rows of ``table`` matched from here on are remembered (see :meth:`seen`)."""
@@ -79,9 +82,12 @@ class Merge:
         parse = self.parser.parse
         take = self.take
         summary = self.summary
+        sniffer = self.sniffer
         count = 0
         for line, fields in source.records():
             count += 1
+            if sniffer is not None and count <= SAMPLE_ROWS:
+                sniffer.look(fields)
             if progress is not None and count % PROGRESS_EVERY == 0:
                 progress.update(count, source.bytes_read)
             result = parse(line, fields)

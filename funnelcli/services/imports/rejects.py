@@ -1,4 +1,5 @@
-"""The ``--rejects`` file: the invalid rows of an import, as they were, with a reason."""
+"""The ``--rejects`` file: the rows an import did not use (invalid, or merged into an earlier
+row's lead), as they were, with a reason."""
 
 from __future__ import annotations
 
@@ -43,8 +44,12 @@ class RejectsWriter:
         self.width = len(header)
 
     def write(self, line: int, fields: list[str], problems: list[Problem]) -> None:
-        cells = (list(fields) + [""] * self.width)[: self.width]
         reason = "; ".join(f"{p.column}: {p.reason}" if p.column else p.reason for p in problems)
+        self.write_note(line, fields, reason)
+
+    def write_note(self, line: int, fields: list[str], reason: str) -> None:
+        """A row with why it was not imported: invalid, or merged into another row's lead."""
+        cells = (list(fields) + [""] * self.width)[: self.width]
         self.writer.writerow([*map(spreadsheet_cell, cells), line, spreadsheet_cell(reason)])
 
     def sync(self) -> None:
