@@ -23,6 +23,13 @@ _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 def fold(text: str) -> str:
     """Lower case, accents removed, blanks collapsed: ``' Étape  Gagnée'`` -> ``'etape gagnee'``."""
+    if text.isascii():  # nothing to decompose (most names and headers): skip the Unicode work
+        return " ".join(text.lower().split())
+    return fold_unicode(text)
+
+
+def fold_unicode(text: str) -> str:
+    """:func:`fold` for any text (the ASCII fast path must agree with it: a test checks)."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(text.casefold().replace("’", "'").split())

@@ -205,12 +205,18 @@ class ImportWriter:
     def leads_by_emails(self, emails: Sequence[str]) -> dict[str, list[KnownLead]]:
         """For each email, the leads with it, oldest first."""
         cursor = self.conn.execute(
-            f"{_MATCH} WHERE email IN (SELECT value FROM json_each(?)) ORDER BY id",
+            f"{_MATCH} WHERE email IN (SELECT value FROM json_each(?))",
             (json.dumps(list(emails)),),
         )
         found: dict[str, list[KnownLead]] = {}
+        shared: list[list[KnownLead]] = []
         for lead in map(_known, cursor):
-            found.setdefault(lead.email, []).append(lead)
+            leads = found.setdefault(lead.email, [])
+            leads.append(lead)
+            if len(leads) == 2:
+                shared.append(leads)
+        for leads in shared:  # oldest first, sorted only where an email is shared
+            leads.sort(key=lambda lead: lead.id)
         return found
 
     def leads_by_import_keys(self, keys: Sequence[str]) -> dict[str, KnownLead]:
