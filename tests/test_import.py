@@ -254,10 +254,12 @@ def test_stage_map_and_forward_moves_only(funnel, db_path, tmp_path):
 
 
 def test_unknown_stage_word_is_an_invalid_row(funnel, db_path, tmp_path):
-    path = write(tmp_path, "Email,Name,Stage\na@x.ca,Al,Engaging\n")
+    path = write(tmp_path, "Email,Name,Stage\na@x.ca,Al,Rappel\n")
     result = funnel("import", path, code=65)
-    assert "column 'Stage', value 'Engaging': unknown stage" in result.stderr
-    assert "--stage-map 'Engaging=STAGE'" in result.stderr
+    assert (
+        "unknown stage values in column 'Stage': 'Rappel' (1 row): map them with "
+        "--stage-map 'VALUE=STAGE'"
+    ) in result.stderr
 
 
 def test_stage_map_naming_an_unknown_stage_exits_2(funnel, tmp_path):

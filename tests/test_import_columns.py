@@ -4,6 +4,7 @@ summary repeats (text and JSON)."""
 
 from __future__ import annotations
 
+import csv
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -15,8 +16,7 @@ from funnelcli.importers.nearby import near_field
 
 CRM = Path(__file__).parent / "fixtures" / "crm"
 
-#: Salesforce's open stages, which funnel does not know yet (issue 14, item 6): the import
-#: without options stops on them, naming each; won and lost need no map ("Closed Won/Lost").
+#: Salesforce's open stages and the stages funnel's vocabulary maps them to (issue 14, item 6).
 SALESFORCE_OPEN_STAGES = {
     "Prospecting": "new",
     "Qualification": "contacted",
@@ -115,9 +115,21 @@ def test_a_salesforce_opportunity_export_imports_its_stages_amounts_and_ids(funn
     assert won == expected["won_amount_by_currency"]
 
 
-def test_without_options_the_unknown_salesforce_stages_are_named(funnel):
-    result = funnel("import", CRM / "salesforce-opportunities.csv", code=65)
-    assert "line 2, column 'StageName', value 'Prospecting': unknown stage" in result.stderr
+def test_without_options_the_salesforce_stages_are_known(funnel, db_path):
+    # Item 6: Salesforce's default stages are in the vocabulary (they stopped the import).
+    funnel("import", CRM / "salesforce-opportunities.csv")
+    found = rows(
+        db_path,
+        "SELECT l.external_id, s.name FROM leads l JOIN stages s ON s.id = l.stage_id "
+        "WHERE s.kind = 'open'",
+    )
+    with open(CRM / "salesforce-opportunities.csv", newline="") as f:
+        file = {
+            r["Id"]: SALESFORCE_OPEN_STAGES[r["StageName"]]
+            for r in csv.DictReader(f)
+            if not r["StageName"].startswith("Closed")
+        }
+    assert {row["external_id"]: row["name"] for row in found} == file
 
 
 def test_funnels_own_id_beside_an_external_id_column_is_named(funnel, tmp_path):

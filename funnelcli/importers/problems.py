@@ -14,6 +14,8 @@ class Problem:
     column: str | None
     value: str | None
     reason: str
+    #: What kind of problem, for those the import sums up (``unknown-stage``); else None.
+    code: str | None = None
 
     def describe(self) -> str:
         where = f"line {self.line}"
@@ -28,9 +30,10 @@ class Problem:
 class ValueProblem(Exception):
     """Raised by a cell parser: the reason the value is invalid."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, code: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.code = code
 
 
 def reason_of(message: str) -> str:

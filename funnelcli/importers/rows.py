@@ -236,7 +236,7 @@ class RowParser(Generic[V]):
             try:
                 values[position] = parser(cell)
             except ValueProblem as problem:
-                problems.append(Problem(line, header, cell, problem.reason))
+                problems.append(Problem(line, header, cell, problem.reason, problem.code))
         if not any(f.strip() not in SPELLINGS for f in fields if f.strip()):
             return None, problems
         return self._make(values), problems

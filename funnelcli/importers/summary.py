@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from funnelcli.importers.problems import Problem
+from funnelcli.importers.stages import UNKNOWN_STAGE
 
 #: Invalid rows whose problems are kept (the rest are counted).
 MAX_SHOWN = 20
@@ -58,12 +59,47 @@ class Summary:
     notes: list[str] = field(default_factory=list)
     #: The import was committed, but Ctrl-C was pressed while it committed.
     interrupted: bool = False
+    #: Unknown stage words, every row counted: {column: {value as written: rows}}.
+    unknown_stages: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: Invalid rows whose only problem is an unknown stage word (said by :meth:`stage_lines`).
+    stage_only_rows: int = 0
 
     def reject(self, problems: list[Problem]) -> None:
         self.rejected += 1
         room = MAX_SHOWN - len(self.problems)
         if room > 0:
             self.problems.extend(problems[:room])
+        stages = [p for p in problems if p.code == UNKNOWN_STAGE]
+        for problem in stages:
+            counts = self.unknown_stages.setdefault(problem.column or "", {})
+            value = problem.value or ""
+            counts[value] = counts.get(value, 0) + 1
+        if stages and len(stages) == len(problems):
+            self.stage_only_rows += 1
+
+    def problem_lines(self) -> list[str]:
+        """The invalid rows, for the person: the unknown stage words summed up per column
+        (every row), then the other problems kept, then how many rows are left unsaid."""
+        lines = self.stage_lines()
+        shown = [p for p in self.problems if p.code != UNKNOWN_STAGE]
+        lines.extend(p.describe() for p in shown)
+        left = self.rejected - self.stage_only_rows - len({p.line for p in shown})
+        if left > 0:
+            lines.append(f"… and {left} more invalid rows")
+        return lines
+
+    def stage_lines(self) -> list[str]:
+        """``unknown stage values in column 'Statut': 'Devis envoyé' (2 rows), …``: every
+        distinct unknown word of a column in one line, the most frequent first."""
+        lines = []
+        for column, counts in self.unknown_stages.items():
+            ranked = sorted(counts.items(), key=lambda item: -item[1])
+            values = ", ".join(f"{value!r} ({n} row{'s' if n != 1 else ''})" for value, n in ranked)
+            lines.append(
+                f"unknown stage values in column {column!r}: {values}: map them with "
+                "--stage-map 'VALUE=STAGE'"
+            )
+        return lines
 
     def duplicate(self, line: int, merged: Merged | None = None) -> None:
         self.duplicates += 1

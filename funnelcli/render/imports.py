@@ -61,7 +61,7 @@ def summary_line(summary: Summary) -> str:
 
 
 #: Summary fields that are not in its record (notes go to stderr; an interruption is an error).
-_NOT_RECORDED = ("notes", "interrupted")
+_NOT_RECORDED = ("notes", "interrupted", "unknown_stages", "stage_only_rows")
 
 
 def summary_record(summary: Summary) -> dict[str, Any]:
@@ -70,7 +70,10 @@ def summary_record(summary: Summary) -> dict[str, Any]:
         for f in dataclasses.fields(summary)
         if f.name not in _NOT_RECORDED
     }
-    record["problems"] = [dataclasses.asdict(p) for p in summary.problems]
+    record["problems"] = [
+        {"line": p.line, "column": p.column, "value": p.value, "reason": p.reason}
+        for p in summary.problems
+    ]
     record["merges"] = [dataclasses.asdict(m) for m in summary.merges]
     return record
 
@@ -102,7 +105,7 @@ def summary_notes(summary: Summary) -> list[str]:
     if summary.rejected and summary.rejects_file:
         target = "" if summary.dry_run else f" to {summary.rejects_file}"
         notes.append(f"{summary.rejected} invalid row(s) {when} set aside{target}")
-        notes.extend("  " + p.describe() for p in summary.problems)
+        notes.extend("  " + line for line in summary.problem_lines())
     if summary.merges and summary.rejects_file and not summary.dry_run:
         notes.append(
             f"the {summary.duplicates} merged row(s) are in {summary.rejects_file} too, with "

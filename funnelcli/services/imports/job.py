@@ -245,10 +245,7 @@ def open_source(path: Path, display: str) -> BinaryIO:
 
 def _invalid_rows(summary: Summary) -> DataError:
     count = summary.rejected
-    shown_lines = {p.line for p in summary.problems}
-    lines = ["  " + p.describe() for p in summary.problems]
-    if count > len(shown_lines):
-        lines.append(f"  … and {count - len(shown_lines)} more invalid rows")
+    lines = ["  " + line for line in summary.problem_lines()]
     return DataError(
         f"{count} invalid row{'s' if count != 1 else ''} in {summary.source}; "
         f"nothing {'would be' if summary.dry_run else 'was'} imported:",

@@ -34,6 +34,7 @@ from funnelcli.importers.summary import Summary
 from funnelcli.services.imports.identity import is_deal_file
 from funnelcli.services.imports.matching import LeadMatching
 from funnelcli.services.imports.merge import MergeSettings
+from funnelcli.services.imports.vocabulary import stage_words
 from funnelcli.services.stages import Pipeline
 from funnelcli.store.imports import ImportWriter, KnownLead, getter
 
@@ -61,7 +62,7 @@ class LeadMerge(LeadMatching):
         self.pipeline = pipeline
         self.parser = LeadParser(
             columns,
-            stages=StageWords(pipeline, stage_map),
+            stages=StageWords(pipeline, stage_map, stage_words()),
             now=settings.now,
             order=settings.order,
             reread=settings.reread,
