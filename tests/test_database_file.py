@@ -54,6 +54,7 @@ def test_a_command_that_only_reads_refuses_a_missing_database(funnel, tmp_path, 
     assert sorted(os.listdir(tmp_path)) == []  # nothing created, not even the database
 
 
+@pytest.mark.slow  # a real process
 def test_cron_with_a_mistyped_path_is_not_silent(tmp_path):
     """The morning cron job: a typo in FUNNEL_DB fails loudly instead of printing nothing."""
     result = funnel_process("overdue", env={"FUNNEL_DB": str(tmp_path / "funel.db")})
@@ -86,6 +87,7 @@ def test_a_dry_run_import_creates_nothing(funnel, tmp_path, db_path):
     assert not db_path.exists()
 
 
+@pytest.mark.slow  # a real process
 def test_shell_completion_creates_nothing_and_says_nothing(tmp_path):
     missing = tmp_path / "funel.db"
     result = funnel_process(
@@ -255,6 +257,7 @@ def leave_hot_journal(db: Path) -> None:
     assert Path(f"{db}-journal").stat().st_size > 0
 
 
+@pytest.mark.slow  # a real process
 def test_a_hot_journal_left_by_another_tool_is_rolled_back(funnel, db_path):
     funnel("add", "Lead 0")
     funnel("add", "Lead 1")
@@ -273,6 +276,7 @@ def test_a_hot_journal_left_by_another_tool_is_rolled_back(funnel, db_path):
     assert rows(db_path, "PRAGMA integrity_check") == [{"integrity_check": "ok"}]
 
 
+@pytest.mark.slow  # a real process
 def test_a_newer_database_with_a_hot_journal_is_refused_untouched(funnel, db_path):
     funnel("add", "A")
     conn = sqlite3.connect(db_path)
@@ -325,6 +329,7 @@ def test_check_and_backup_report_corruption_as_74(funnel, corrupt, tmp_path, mon
     assert not (tmp_path / "copy.db").exists()
 
 
+@pytest.mark.slow  # a real process
 @pytest.mark.parametrize(
     "args",
     [
@@ -398,6 +403,7 @@ os._exit(0)  # killed: its commits live only in the -wal file
 """
 
 
+@pytest.mark.slow  # a real process
 def test_restore_is_safe_where_cp_is_not(funnel, db_path, tmp_path):
     """A -wal left by a killed process: ``cp backup live`` would replay it onto the copy."""
     backup = make_backup(funnel, db_path, tmp_path)
@@ -484,6 +490,7 @@ def test_an_interrupted_demo_leaves_the_earlier_demo_whole(funnel, tmp_path, mon
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
+@pytest.mark.slow  # a real process
 def test_a_half_built_demo_of_a_dead_process_is_removed(funnel, tmp_path):
     demo = tmp_path / "demo.db"
     dead = subprocess.run(

@@ -47,6 +47,7 @@ def closing(fd: int):
 # --------------------------------------------------------------------------- 8: argv bytes
 
 
+@pytest.mark.slow  # a real process
 def test_an_argument_that_is_not_utf8_exits_2_naming_it(db_path):
     db_path.unlink()  # the guard runs before any database is opened, or created
     result = run(b"add", b"Bad\xffName")
@@ -71,6 +72,7 @@ def test_the_guard_covers_options_and_every_command(funnel, db_path):
 # --------------------------------------------------------------------------- 9: stdout, stdin
 
 
+@pytest.mark.slow  # a real process
 def test_add_to_a_full_disk_says_the_lead_was_added(db_path):
     with open("/dev/full", "w") as full:
         result = run("add", "Acme", stdout=full)
@@ -81,6 +83,7 @@ def test_add_to_a_full_disk_says_the_lead_was_added(db_path):
     assert rows(db_path, "SELECT id, name FROM leads") == [{"id": 1, "name": "Acme"}]
 
 
+@pytest.mark.slow  # a real process
 def test_every_write_command_says_what_it_saved(db_path):
     with open("/dev/full", "w") as full:
         result = run("stages", "add", "Demo", stdout=full)
@@ -91,6 +94,7 @@ def test_every_write_command_says_what_it_saved(db_path):
     assert rows(db_path, "SELECT name FROM stages WHERE name = 'Demo'") == [{"name": "Demo"}]
 
 
+@pytest.mark.slow  # a real process
 @pytest.mark.parametrize(
     "args",
     [
@@ -112,6 +116,7 @@ def test_reads_to_a_full_disk_exit_74(funnel, args):
     )
 
 
+@pytest.mark.slow  # a real process
 def test_a_closed_stdout_exits_74_and_devnull_is_fine(funnel):
     funnel("add", "Acme")
     assert run("list", stdout=subprocess.DEVNULL).returncode == 0
@@ -120,12 +125,14 @@ def test_a_closed_stdout_exits_74_and_devnull_is_fine(funnel):
     assert result.stderr.decode() == "Error: cannot write to standard output: it is closed\n"
 
 
+@pytest.mark.slow  # a real process
 def test_import_from_a_closed_stdin_exits_66(db_path):
     result = run("import", "-", stdin=subprocess.DEVNULL, preexec_fn=closing(0))
     assert result.returncode == 66
     assert result.stderr.decode() == "Error: cannot read standard input: it is closed\n"
 
 
+@pytest.mark.slow  # a real process
 @pytest.mark.parametrize("extra", [{}, {"TTY_COMPATIBLE": "1"}], ids=["plain", "rich"])
 def test_a_reader_that_went_away_ends_quietly(funnel, db_path, extra):
     """``funnel report | head -0``: the pipe's read end is closed before funnel writes."""

@@ -261,6 +261,7 @@ def test_overdue_does_not_write(funnel, db_path, late):
 # --------------------------------------------------------------------------- processes
 
 
+@pytest.mark.slow  # a real process
 def test_process_piped_empty_is_silent(db_path, funnel, leads):
     result = funnel_process("overdue")
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
@@ -268,6 +269,7 @@ def test_process_piped_empty_is_silent(db_path, funnel, leads):
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
 
+@pytest.mark.slow  # a real process
 def test_process_piped_with_items_is_plain(db_path, funnel, late):
     result = funnel_process("overdue", env={"TERM": "xterm-256color"})
     assert result.returncode == 0, result.stderr
@@ -281,6 +283,7 @@ def test_process_piped_with_items_is_plain(db_path, funnel, late):
     assert result.stdout.splitlines() == lines
 
 
+@pytest.mark.slow  # a real process
 def test_process_answers_while_a_writer_holds_the_lock(db_path, funnel, late):
     writer = sqlite3.connect(db_path, isolation_level=None)
     try:
@@ -303,6 +306,7 @@ def test_process_answers_while_a_writer_holds_the_lock(db_path, funnel, late):
     )
 
 
+@pytest.mark.slow  # a real process
 def test_process_start_up_imports_stay_light(db_path, funnel, late):
     """No Rich when piped, no sqlite-utils, no dateutil parser, no icalendar."""
     import subprocess
