@@ -65,7 +65,7 @@ def check_target(
                 hint="choose another file name",
             )
     if live_db is not None:
-        suffix = _live_file(path, Path(live_db))
+        suffix = live_file(path, Path(live_db))
         if suffix == "":
             raise UsageError(f"{path} is the live database itself: choose another file")
         if suffix is not None:
@@ -118,7 +118,7 @@ def _new(folder: Path, label: str) -> Kind:
     return Kind.NEW
 
 
-def _live_file(path: Path, live_db: Path) -> str | None:
+def live_file(path: Path, live_db: Path) -> str | None:
     """Which file of the live database ``path`` is ("" for the database itself), or None."""
     real = os.path.realpath(path)
     try:

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import funnel_process, rows
+from helpers import bulk_leads, funnel_process, rows
 
 from funnelcli.store.migrations import SCHEMA_VERSION
 
@@ -261,14 +261,7 @@ def leave_hot_journal(db: Path) -> None:
 def test_a_hot_journal_left_by_another_tool_is_rolled_back(funnel, db_path):
     funnel("add", "Lead 0")
     funnel("add", "Lead 1")
-    conn = sqlite3.connect(db_path)
-    with conn:
-        conn.executemany(
-            "INSERT INTO leads (name, created_at, updated_at, stage_id, currency) "
-            "VALUES (?, '2026-11-29T14:00:00Z', '2026-11-29T14:00:00Z', 1, 'CAD')",
-            [(f"Bulk {i}",) for i in range(3000)],
-        )
-    conn.close()
+    bulk_leads(db_path, 3000)
     leave_hot_journal(db_path)
     listed = json.loads(funnel("list", "--status", "all", "--limit", "5000", "-f", "json").stdout)
     assert len(listed) == 3002
@@ -308,15 +301,8 @@ def corrupt_a_leads_page(db: Path) -> None:
 
 @pytest.fixture
 def corrupt(funnel, db_path):
-    conn = sqlite3.connect(db_path)
     funnel("init")
-    with conn:
-        conn.executemany(
-            "INSERT INTO leads (name, notes, created_at, updated_at, stage_id, currency) "
-            "VALUES (?, ?, '2026-11-29T14:00:00Z', '2026-11-29T14:00:00Z', 1, 'CAD')",
-            [(f"Lead {i}", "x" * 200) for i in range(2000)],
-        )
-    conn.close()
+    bulk_leads(db_path, 2000, notes="x" * 200)
     corrupt_a_leads_page(db_path)
     return db_path
 
@@ -456,16 +442,14 @@ def test_restore_refuses_what_is_not_a_good_backup(funnel, db_path, tmp_path):
     assert funnel("restore", db_path, "--force", code=2).stderr == (
         f"Error: {db_path} is the live database itself: nothing to restore\n"
     )
+    linked = tmp_path / "linked.db"
+    os.link(db_path, linked)  # the live database under another name
+    assert funnel("restore", linked, "--force", code=2).stderr == (
+        f"Error: {linked} is the live database itself: nothing to restore\n"
+    )
     broken = tmp_path / "broken.db"
     funnel("--db", broken, "init")
-    conn = sqlite3.connect(broken)
-    with conn:
-        conn.executemany(
-            "INSERT INTO leads (name, notes, created_at, updated_at, stage_id, currency) "
-            "VALUES (?, ?, '2026-11-29T14:00:00Z', '2026-11-29T14:00:00Z', 1, 'CAD')",
-            [(f"Lead {i}", "x" * 200) for i in range(2000)],
-        )
-    conn.close()
+    bulk_leads(broken, 2000, notes="x" * 200)
     corrupt_a_leads_page(broken)
     result = funnel("restore", broken, "--force", code=74)
     assert result.stderr.startswith(f"Error: the backup {broken} is corrupt")

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import funnel_process, rows
+from helpers import bulk_leads, funnel_process, rows
 
 pytestmark = pytest.mark.slow
 
@@ -206,14 +206,7 @@ def test_killed_while_writing_leaves_before_or_after(tmp_path, wal_bytes):
 def test_closed_pipe_ends_quietly(db_path):
     funnel_process("add", "First")
     # many rows, so that the writer outlives the reader
-    conn = sqlite3.connect(db_path)
-    with conn:
-        conn.executemany(
-            "INSERT INTO leads (name, created_at, updated_at, stage_id, currency) "
-            "VALUES (?, '2026-11-29T14:00:00Z', '2026-11-29T14:00:00Z', 1, 'CAD')",
-            [(f"Bulk {i}",) for i in range(20000)],
-        )
-    conn.close()
+    bulk_leads(db_path, 20000)
     result = subprocess.run(
         f"set -o pipefail; {sys.executable} -m funnelcli list | head -1",
         shell=True,

@@ -9,6 +9,7 @@ from pathlib import Path
 from funnelcli import dates, outfiles
 from funnelcli.config import user_path
 from funnelcli.errors import InputFileError, UsageError
+from funnelcli.outfile_checks import live_file
 from funnelcli.store import Store, lead_count, quick_check, verify_backup
 from funnelcli.store import backup as copy_database
 from funnelcli.store import restore as restore_file
@@ -57,8 +58,11 @@ def restore(store: Store, source: Path, *, force: bool = False) -> Restore:
     source = user_path(source)
     if not source.exists():
         raise InputFileError(f"the backup {source} does not exist")
-    if source.resolve() == store.path.resolve():
+    part = live_file(source, store.path)  # however spelled or linked
+    if part == "":
         raise UsageError(f"{source} is the live database itself: nothing to restore")
+    if part is not None:
+        raise UsageError(f"{source} is the {part} file of the live database: nothing to restore")
     leads = verify_backup(source)
     live_leads = lead_count(store)
     kept = None
