@@ -87,3 +87,14 @@ def test_short_rows_without_a_blank_line_before_them_are_not_a_footer(funnel, tm
     result = funnel("import", path, "--delimiter", ",", code=65)
     assert "footer" not in result.stderr
     assert "  line 4: expected 3 fields (as in the header), found 1" in result.stderr.splitlines()
+
+
+def test_the_footer_rule_on_sampled_records():
+    from funnelcli.importers.footer import without_footer
+
+    header, row, short = ["a", "b", "c"], ["1", "2", "3"], ["Grand Totals"]
+    assert without_footer([[], header, row, [], short, [], short]) == [header, row]
+    assert without_footer([header, row, short, [], short]) == [header, row, short]
+    assert without_footer([header, row, [], row, []]) == [header, row, row]
+    assert without_footer([header, row, short]) == [header, row, short]  # no blank line
+    assert without_footer([header, [], []]) == [header]

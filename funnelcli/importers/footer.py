@@ -18,9 +18,10 @@ Record = tuple[int, list[str]]
 def without_footer(records: list[list[str]]) -> list[list[str]]:
     """The sampled records of a whole file (blank lines as ``[]``, the header first) without
     their footer and their blank lines."""
-    width = len(records[0]) if records else 0
+    first = next((i for i, record in enumerate(records) if record), len(records))
+    width = len(records[first]) if first < len(records) else 0
     end = len(records)
-    while end > 1 and len(records[end - 1]) < width:  # blank or short: maybe the footer
+    while end > first + 1 and len(records[end - 1]) < width:  # blank or short: maybe a footer
         end -= 1
     blank = next((i for i in range(end, len(records)) if not records[i]), None)
     cut = len(records)
