@@ -1,5 +1,5 @@
 """A CSV input read from a binary stream the caller opened: encoding and delimiter detected,
-header checked, records yielded with the line they start on.
+header checked, records yielded with the line they start on (a report's footer left out).
 
 Memory does not grow with the file: lines are read one at a time, with a cap on their length.
 The stream must be seekable: the records can be read again from the top (:meth:`CsvFile.reread`)
@@ -23,6 +23,7 @@ from funnelcli.importers.encoding import (
     find_undecodable,
     settle_byte_order,
 )
+from funnelcli.importers.footer import FooterFilter
 from funnelcli.text import fold
 
 #: Bytes looked at to detect the encoding; lines looked at to detect the delimiter.
@@ -56,6 +57,8 @@ class CsvFile:
         self.notes: list[tuple[int, str]] = []
         #: Repeated column names, numbered: (position, name, new name).
         self.renamed: list[tuple[int, str, str]] = []
+        #: A report's footer left out (:mod:`.footer`): the line before it, its rows.
+        self.footer: tuple[int, int] | None = None
         csv.field_size_limit(MAX_FIELD)
         try:
             self.size: int | None = raw.seek(0, io.SEEK_END)
@@ -178,15 +181,38 @@ class CsvFile:
         text = self._text()
         offset = self._offset
         line = offset + 1
-        try:
+
+        def physical() -> Iterator[Record]:  # blank lines too, as []
+            nonlocal line
             lines = self._lines(text)
             if offset:
                 next(lines)  # Excel's sep= line
             reader = csv.reader(lines, delimiter=self.dialect.delimiter, strict=True)
             for fields in reader:
-                if fields:
-                    yield line, fields
+                yield line, fields
                 line = reader.line_num + offset + 1
+
+        try:
+            records = physical()
+            for header in records:
+                if header[1]:
+                    yield header
+                    break
+            else:
+                return
+            footer = FooterFilter(len(header[1]))
+            yield from footer(records)
+            if footer.found is not None and self.footer is None:
+                self.footer = footer.found
+                after, count = footer.found
+                self.notes.append(
+                    (
+                        after,
+                        f"ignored {count} footer line{'s' if count != 1 else ''} after line "
+                        f"{after} (after a blank line, fewer fields than the header: a "
+                        "report's footer, not data)",
+                    )
+                )
         except csv.Error as exc:
             raise DataError(_csv_problem(self.display, line, str(exc))) from None
         except UnicodeError as exc:

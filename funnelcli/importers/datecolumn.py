@@ -21,6 +21,7 @@ from datetime import date, datetime, time
 
 from funnelcli import dates
 from funnelcli.errors import DataError, FunnelError
+from funnelcli.importers.dateforms import excel_serial, month_name_date
 from funnelcli.importers.problems import ValueProblem, reason_of
 
 _SLASHED = re.compile(
@@ -144,6 +145,18 @@ class DateColumn:
         if match:
             year, month, day = int(match[1]), int(match[2]), int(match[3])
             return self._build(text, year, month, day, match[4], match[5], match[6], None)
+        parts = month_name_date(text)
+        if parts is not None:
+            hour, minute, second, ampm = parts.time or (None, None, None, None)
+            return self._build(text, parts.year, parts.month, parts.day, hour, minute, second, ampm)
+        if text[:1].isdigit():
+            try:
+                serial = excel_serial(text)
+            except ValueError as exc:
+                raise ValueProblem(str(exc)) from None
+            if serial is not None:
+                self._check_year(serial[0].year)
+                return self._store(*serial), serial[1] is None
         if not self.settled:  # a human date: read with the column's order
             self._settle()
         try:

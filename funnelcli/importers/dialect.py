@@ -1,5 +1,6 @@
 """The delimiter of a CSV file: ``--delimiter``, Excel's ``sep=;`` first line, else detected
-(``,`` ``;`` tab ``|``: the one for which every sampled row has the header's number of fields)."""
+(``,`` ``;`` tab ``|``: the one for which every sampled row has the header's number of fields;
+a report's footer is not a row, see :mod:`.footer`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from funnelcli.errors import DataError, UsageError
+from funnelcli.importers.footer import without_footer
 
 #: Delimiters tried, in the order they are named in messages.
 DELIMITERS = (",", ";", "\t", "|")
@@ -61,14 +63,16 @@ def detect_delimiter(head: Sequence[str], *, exhausted: bool, display: str) -> s
     for delimiter in DELIMITERS:
         records: list[list[str]] = []
         try:
-            for record in csv.reader(head, delimiter=delimiter, strict=True):
-                if record:
-                    records.append(record)
+            records.extend(csv.reader(head, delimiter=delimiter, strict=True))
         except csv.Error:
             if exhausted:
                 continue  # a broken file whichever the delimiter: reported while reading
-        if not exhausted and len(records) > 2:
-            records.pop()  # the last sampled record may be cut in the middle
+        if exhausted:
+            records = without_footer(records)  # a report's footer has fewer fields
+        else:
+            records = [record for record in records if record]
+            if len(records) > 2:
+                records.pop()  # the last sampled record may be cut in the middle
         if not records or len(records[0]) < 2:
             continue
         width = len(records[0])

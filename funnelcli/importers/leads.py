@@ -12,13 +12,13 @@ from funnelcli.importers.cells import (
     collapse,
     parse_bool,
     parse_currency_cell,
-    parse_email,
     parse_frequency,
     parse_money,
     parse_probability,
     parse_source,
 )
 from funnelcli.importers.columns import ColumnMap
+from funnelcli.importers.emails import SeveralEmails, parse_emails, with_line
 from funnelcli.importers.placeholders import ProbabilityColumn, shows_real_probabilities
 from funnelcli.importers.problems import Problem
 from funnelcli.importers.rows import Reread, RowParser
@@ -80,6 +80,9 @@ class LeadValues(NamedTuple):
         return {c: v for c in LEAD_COLUMNS if (v := getattr(self, c)) is not None}
 
 
+#: Lines named in a warning that sums up many rows.
+MAX_LINES_SHOWN = 5
+
 #: ``LeadValues(*values)`` without the Python-level ``__new__`` (values in field order).
 _new_values = tuple.__new__
 
@@ -99,7 +102,7 @@ class LeadParser(RowParser[LeadValues]):
         "name": collapse,
         "first_name": collapse,
         "last_name": collapse,
-        "email": parse_email,
+        "email": parse_emails,
         "source": parse_source,
         "amount": parse_lead_money,
         "currency": parse_currency_cell,
@@ -137,6 +140,21 @@ class LeadParser(RowParser[LeadValues]):
         super().__init__(columns, now=now, order=order, reread=reread, parsers=parsers)
         self.currency = currency
         self.bare_dollar: tuple[int, str] | None = None  # the first amount written "$…"
+        self.several_emails: list[int] = []  # the lines of the first cells with several
+        self.several_count = 0
+
+    def warnings(self) -> list[str]:
+        if not self.several_count:
+            return []
+        count = self.several_count
+        lines = ", ".join(map(str, self.several_emails))
+        more = ", …" if count > len(self.several_emails) else ""
+        return [
+            f"{count} row{'s' if count != 1 else ''} with several emails in column "
+            f"{self.header_of('email')!r} (line{'s' if count != 1 else ''} {lines}{more}): "
+            "the first is the lead's email, the others are added to its notes "
+            "('Other emails: …')"
+        ]
 
     def notes(self) -> list[tuple[int, str]]:
         found = super().notes()
@@ -153,14 +171,20 @@ class LeadParser(RowParser[LeadValues]):
         return found
 
     def values(self, line: int, cells: LeadCells, fields: list[str]) -> LeadValues | list[Problem]:
-        name = cells.name
+        name, email, notes = cells.name, cells.email, cells.notes
+        if type(email) is SeveralEmails:
+            notes = with_line(notes, email.line)
+            email = email[0]
+            self.several_count += 1
+            if len(self.several_emails) < MAX_LINES_SHOWN:
+                self.several_emails.append(line)
         if cells.first_name or cells.last_name:
             first, last = cells.first_name, cells.last_name
             if first:
                 name = f"{first} {name or last or ''}".strip()
             elif not name:
                 name = last
-        display = name or cells.company or cells.email or cells.phone
+        display = name or cells.company or email or cells.phone
         if display and display is not name:  # a name is one line, like every lead's name
             display = collapse(display)
         if not display:
@@ -211,10 +235,10 @@ class LeadParser(RowParser[LeadValues]):
                 line,
                 name,
                 cells.company,
-                cells.email,
+                email,
                 cells.phone,
                 cells.source,
-                cells.notes,
+                notes,
                 cells.external_id,
                 expected_close,
                 cents,

@@ -157,6 +157,10 @@ class RowParser(Generic[V]):
             )
         return found
 
+    def warnings(self) -> list[str]:
+        """What the rows showed that the person may want otherwise (the summary repeats it)."""
+        return []
+
     # ------------------------------------------------------------ rows
 
     def parse(self, line: int, fields: list[str]) -> V | list[Problem] | None:

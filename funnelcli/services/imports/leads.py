@@ -11,7 +11,8 @@ in :mod:`.identity`):
   oldest lead with its email and name that has no id nor key and that no row took; it is
   never merged with another row of the file unless they are the same deal (the same key);
 - a matched lead is updated only where the file has a value that differs; its stage only moves
-  forward (or closes): an import never reopens a lead nor moves it back;
+  forward (or closes): an import never reopens a lead nor moves it back; the other emails of
+  a cell of several (``Other emails: …``) are added to its notes, once, never replacing them;
 - a later row naming a lead already seen in the same file is merged into it: reported with
   both lines (or the lead's id) and the reason, not used.
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 from typing import Any
 
 from funnelcli.importers.columns import ColumnMap
+from funnelcli.importers.emails import OTHER_EMAILS, with_line
 from funnelcli.importers.leads import LeadParser, LeadValues
 from funnelcli.importers.stages import StageWords
 from funnelcli.importers.summary import Summary
@@ -76,6 +78,8 @@ class LeadMerge(LeadMatching):
         fields = columns.fields
         self._start_matching(keyed=is_deal_file(fields))
         written = [key for key in _OPTIONAL if key in fields]
+        if "email" in fields and "notes" not in fields:
+            written.append("notes")  # a cell of several emails puts the others there
         if "amount" in fields:
             written.append("amount_cents")
         if "expected_close" in fields or "closed" in fields:
@@ -139,6 +143,9 @@ class LeadMerge(LeadMatching):
 
     def _update(self, found: KnownLead, row: LeadValues) -> None:
         changes: dict[str, Any] = {}
+        if row.notes is not None and found.notes and row.notes.startswith(OTHER_EMAILS):
+            # only the other emails, from a cell of several: added to the notes, once
+            row = row._replace(notes=with_line(found.notes, row.notes))
         new, old = self.compared_of(row), self.compared_of(found)
         for name, value, was in zip(self.compared, new, old):  # noqa: B905 - one getter, one length
             if value is not None and value != was:
