@@ -21,8 +21,9 @@ KEYED_BY_ID = {
     "zoho-leads", "zoho-potentials",
 }  # fmt: skip
 #: Fixtures that do not import with no options yet (the rest of issue 14: items 4, 5 and 7).
+#: All four wait for item 7: Zoho's "15 Apr, 2021 00:03:00" dates, Pipedrive's several emails
+#: in one cell, the Salesforce report's footer, the Excel serial date of the Spanish file.
 NOT_YET: set[str] = {
-    "dynamics-opportunities", "hubspot-contacts", "kaggle-pipeline", "odoo-crm-lead",
     "pipedrive-deals", "salesforce-report", "spanish-semicolon", "zoho-leads", "zoho-potentials",
 }  # fmt: skip
 WIDE = ("--from", "1990-01-01", "--to", "2030-12-31")
