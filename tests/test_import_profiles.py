@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from helpers import rows
 
+from funnelcli.errors import DataError
 from funnelcli.importers.profile import Outcome, Profile, choose, parse_profile
 from funnelcli.services.imports.profiles import shipped
 
@@ -295,6 +296,35 @@ def test_a_malformed_user_profile_is_one_line_naming_the_file(funnel, db_path):
     assert last_line(result) == (
         f"Error: the profile file {path}: [columns] 'A' = 'colour': unknown field"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ('signature = ["A"]\n', 'no label (label = "Name of the export")'),
+        (
+            'label = "X"\nsignature = ["A"]\nfirst-of = ["A"]\n',
+            "[first-of] must map fields to lists of columns",
+        ),
+        (
+            'label = "X"\nsignature = ["A"]\n[stages]\n"Done" = "finished"\n',
+            "[stages] 'Done' = 'finished': expected one of contacted, lost, negotiation, new, open, proposal, qualified, won",
+        ),
+        (
+            'label = "X"\nsignature = ["A"]\n[[outcome]]\nstage = "won"\n',
+            '[[outcome]] needs when = { COLUMN = "value", … }',
+        ),
+        (
+            'label = "X"\nsignature = ["A"]\ncolour = 1\n',
+            "unknown keys: colour; expected columns, first-of, label, outcome, signature, stages, unnamed",
+        ),
+    ],
+)
+def test_a_profile_file_is_checked_key_by_key(text, why):
+    with pytest.raises(DataError) as caught:
+        parse_profile(text, "x", "x.toml")
+    assert str(caught.value) == f"the profile file x.toml: {why}"
+    assert caught.value.exit_code == 65
 
 
 def test_every_shipped_profile_parses_and_names_known_fields():

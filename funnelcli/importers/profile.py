@@ -114,7 +114,10 @@ def parse_profile(text: str, name: str, where: str) -> Profile:
             raise bad('[[outcome]] needs when = { COLUMN = "value", … }')
         outcomes.append(Outcome(fold(stage), tuple(when.items())))
     first_of: dict[str, tuple[str, ...]] = {}
-    for target, headers in data.get("first-of", {}).items():
+    table = data.get("first-of", {})
+    if not isinstance(table, dict):
+        raise bad("[first-of] must map fields to lists of columns")
+    for target, headers in table.items():
         if field_of("leads", target) is None or not _strings(headers) or not headers:
             raise bad(f"[first-of] {target} must name a field and a list of columns")
         first_of[field_of("leads", target) or target] = tuple(headers)
