@@ -20,11 +20,6 @@ KEYED_BY_ID = {
     "odoo-crm-lead", "pipedrive-deals", "salesforce-leads", "salesforce-opportunities",
     "zoho-leads", "zoho-potentials",
 }  # fmt: skip
-#: Fixtures that do not import with no options yet (the rest of issue 14: items 4, 5 and 7).
-NOT_YET: set[str] = {
-    "dynamics-opportunities", "hubspot-contacts", "kaggle-pipeline", "odoo-crm-lead",
-    "pipedrive-deals", "spanish-semicolon",
-}  # fmt: skip
 WIDE = ("--from", "1990-01-01", "--to", "2030-12-31")
 
 
@@ -40,12 +35,7 @@ def kpis(funnel) -> dict:
     return json.loads(funnel("report", "kpis", *WIDE, "--format", "json").stdout)
 
 
-def params() -> list:
-    marks = [pytest.mark.xfail(reason="issue 14 in progress", strict=True)]
-    return [pytest.param(n, id=n, marks=marks if n in NOT_YET else []) for n in NAMES]
-
-
-@pytest.mark.parametrize("name", params())
+@pytest.mark.parametrize("name", NAMES)
 def test_export_imports_with_no_options_and_kpis_match_the_independent_computation(
     funnel, db_path, name
 ):
@@ -84,6 +74,6 @@ def test_export_imports_with_no_options_and_kpis_match_the_independent_computati
     again = funnel("import", CRM / want["file"])
     assert summary_line(again) == (
         f"leads: 0 inserted, 0 updated, {want['distinct_records']} unchanged, 0 rejected, "
-        "0 duplicates in file"
+        f"{want['data_rows'] - want['distinct_records']} duplicates in file"
     )
     assert kpis(funnel) == report

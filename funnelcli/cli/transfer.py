@@ -84,6 +84,16 @@ def import_(
             show_default=False,
         ),
     ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            help="The CRM export the file is (default: recognised by its headers), or 'none' "
+            "for the generic column names only.",
+            metavar="NAME",
+            show_default=False,
+        ),
+    ] = None,
     id_column: Annotated[
         str | None,
         typer.Option(
@@ -172,6 +182,8 @@ def import_(
         rejects=rejects,
         excel=excel,
         closed_without_opportunity=closed_without_opportunity,
+        profile=profile,
+        profiles_dir=Path(typer.get_app_dir("funnel")) / "profiles",
     )
     if mapping is not None:
         options = options.with_mapping(load_mapping_file(mapping), kind_given=kind is not None)

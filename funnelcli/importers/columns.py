@@ -51,6 +51,8 @@ class ColumnMap:
     warnings: tuple[str, ...] = ()
     #: The ignored columns not named by ``--map COL=ignore`` (their values are looked at).
     unmapped: tuple[int, ...] = ()
+    #: Columns a CRM profile's rules read (won/lost flags…), not imported as a field.
+    read: tuple[str, ...] = ()
 
     def column(self, name: str) -> str:
         return self.headers[self.fields[name]]
@@ -66,8 +68,12 @@ def map_columns(
     *,
     id_column: str | None = None,
     display: str = "the file",
+    preset: dict[str, str] | None = None,
+    read: Sequence[str] = (),
 ) -> ColumnMap:
-    """Match the header row against the synonyms of ``kind``; ``overrides`` wins (``--map``)."""
+    """Match the header row against the synonyms of ``kind``; ``overrides`` wins (``--map``),
+    then ``preset`` (a CRM profile's columns, those the file has), then the synonyms; the
+    columns in ``read`` are a profile's flags: neither fields nor ignored."""
     explicit: dict[int, str | None] = {}
 
     def column_index(name: str, option: str) -> int:
@@ -87,6 +93,8 @@ def map_columns(
     if id_column:
         target = "external_id" if kind == "leads" else "lead_external_id"
         explicit[column_index(id_column, "--id-column")] = target
+    _add_preset(explicit, headers, kind, preset or {})
+    flags = _find_read(explicit, headers, read)
     fields: dict[str, int] = {}
     by_synonym: dict[str, int] = {}
     for i, wanted in explicit.items():
@@ -151,7 +159,7 @@ def map_columns(
                 f"column {headers[i]!r} looks like {what} but is not imported{_silence(headers[i])}"
             )
     ordered = {f: fields[f] for f in SYNONYMS[kind] if f in fields}
-    ignored = [h for i, h in enumerate(headers) if i not in ordered.values()]
+    ignored = [h for i, h in enumerate(headers) if i not in ordered.values() and i not in flags]
     collisions = tuple(
         (f, headers[ordered[f]], tuple(sorted(collided[f], key=headers.index)))
         for f in ordered
@@ -165,7 +173,43 @@ def map_columns(
         collisions,
         tuple(warnings),
         tuple(unmapped),
+        tuple(headers[i] for i in sorted(flags)),
     )
+
+
+def _header_index(headers: Sequence[str], name: str) -> int | None:
+    key = header_key(name)
+    return next((i for i, header in enumerate(headers) if header_key(header) == key), None)
+
+
+def _add_preset(
+    explicit: dict[int, str | None], headers: Sequence[str], kind: str, preset: dict[str, str]
+) -> None:
+    """A profile's columns, below ``--map``: a column or field it already set is left alone."""
+    taken = {f for f in explicit.values() if f is not None}
+    for name, target in preset.items():
+        i = _header_index(headers, name)
+        if i is None or i in explicit:
+            continue
+        wanted = resolve_field(kind, target, "the profile")
+        if wanted is not None:
+            if wanted in taken:
+                continue
+            taken.add(wanted)
+        explicit[i] = wanted
+
+
+def _find_read(
+    explicit: dict[int, str | None], headers: Sequence[str], read: Sequence[str]
+) -> set[int]:
+    """The columns of a profile's rules that nothing else maps: kept out of the fields."""
+    found = set()
+    for name in read:
+        i = _header_index(headers, name)
+        if i is not None and i not in explicit:
+            explicit[i] = None
+            found.add(i)
+    return found
 
 
 def _synonym_rank(kind: str, field: str) -> Callable[[str], int]:

@@ -21,6 +21,7 @@ from funnelcli.importers.columns import ColumnMap
 from funnelcli.importers.emails import SeveralEmails, parse_emails, with_line
 from funnelcli.importers.placeholders import ProbabilityColumn, shows_real_probabilities
 from funnelcli.importers.problems import Problem
+from funnelcli.importers.profile_rules import ProfileRows
 from funnelcli.importers.rows import Reread, RowParser
 from funnelcli.importers.stages import StageWords
 from funnelcli.models import Stage
@@ -127,8 +128,10 @@ class LeadParser(RowParser[LeadValues]):
         order: bool | None = None,
         reread: Reread | None = None,
         currency: str = "",
+        rules: ProfileRows | None = None,
     ) -> None:
-        """``currency``: the database's, which amounts without one take."""
+        """``currency``: the database's, which amounts without one take; ``rules``: the
+        recognised CRM profile's (won/lost flag columns, a name for rows without one)."""
         parsers: dict[str, Any] = {"stage": stages, "status": stages}
         # funnel's own export (it has this column): its zeros were typed, they are values.
         self.zeros_are_values = "amount_cents" in columns.headers
@@ -139,6 +142,7 @@ class LeadParser(RowParser[LeadValues]):
             )
         super().__init__(columns, now=now, order=order, reread=reread, parsers=parsers)
         self.currency = currency
+        self.rules = rules
         self.bare_dollar: tuple[int, str] | None = None  # the first amount written "$…"
         self.several_emails: list[int] = []  # the lines of the first cells with several
         self.several_count = 0
@@ -155,6 +159,11 @@ class LeadParser(RowParser[LeadValues]):
             "the first is the lead's email, the others are added to its notes "
             "('Other emails: …')"
         ]
+
+    def parse(self, line: int, fields: list[str]) -> LeadValues | list[Problem] | None:
+        if self.rules is not None:
+            fields = self.rules.fill(fields)
+        return super().parse(line, fields)
 
     def notes(self) -> list[tuple[int, str]]:
         found = super().notes()
@@ -187,6 +196,9 @@ class LeadParser(RowParser[LeadValues]):
         display = name or cells.company or email or cells.phone
         if display and display is not name:  # a name is one line, like every lead's name
             display = collapse(display)
+        rules = self.rules
+        if not display and rules is not None:
+            name = display = rules.name(fields)
         if not display:
             return [
                 Problem(line, None, None, "no name, company, email or phone: nothing to import")
@@ -196,6 +208,10 @@ class LeadParser(RowParser[LeadValues]):
         stage, status, created, closed = cells.stage, cells.status, cells.created, cells.closed
         # A closed status wins over an open stage; else the stage column, else the status.
         target = status if status is not None and status.kind != "open" else stage or status
+        if rules is not None and rules.outcomes:
+            decided, stage_of = rules.outcome(fields)
+            if decided:
+                target = stage_of or target
         is_closed = target is not None and target.kind != "open"
         if cells.amount is not None:
             cents, named = cells.amount

@@ -24,11 +24,12 @@ class MappingFile:
     encoding: str | None = None
     dayfirst: bool | None = None
     closed_without_opportunity: bool | None = None
+    profile: str | None = None
 
 
 _MAPPING_KEYS = {
     "columns", "stages", "kind", "id-column", "delimiter", "encoding", "dates",
-    "closed-without-opportunity",
+    "closed-without-opportunity", "profile",
 }  # fmt: skip
 
 
@@ -84,4 +85,5 @@ def parse_mapping(data: bytes, name: str) -> MappingFile:
         encoding=text("encoding"),
         dayfirst=dayfirst,
         closed_without_opportunity=closed,
+        profile=text("profile"),
     )

@@ -50,6 +50,8 @@ class Summary:
     created_now: int = 0
     created_on_close: int = 0
     closed_now: int = 0
+    #: The CRM profile the import used: ``{"name": …, "label": …}`` (None: the synonyms only).
+    profile: dict[str, str] | None = None
     duplicate_lines: list[int] = field(default_factory=list)
     merges: list[Merged] = field(default_factory=list)
     #: Columns not imported that look like data funnel keeps (said before and after the rows).

@@ -1,4 +1,5 @@
-"""The words a CSV header may use for each field (English and French), per kind of import."""
+"""The words a CSV header may use for each field (English, French and Spanish), per kind of
+import."""
 
 from __future__ import annotations
 
@@ -38,16 +39,18 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "leads": _table("""
 name: name, nom, full name, nom complet, contact, contact name, nom du contact, lead, lead name,
     prospect, nom du prospect, client name, nom du client, person, personne, deal name,
-    opportunity name, nom de l'opportunité
+    opportunity name, nom de l'opportunité, nombre, nombre completo, contacto
 first_name: first name, firstname, given name, prénom
 last_name: last name, lastname, surname, family name, nom de famille
 company: company, company name, entreprise, nom de l'entreprise, société, organisation,
     organization, organisme, compagnie, account, account name, compte, business, employer,
-    employeur, raison sociale, firm, firme
+    employeur, raison sociale, firm, firme, empresa, compañía, cuenta
 email: email, e-mail, email address, e-mail address, mail, courriel, adresse courriel,
-    adresse électronique, adresse e-mail, adresse email, mél, contact email, work email
+    adresse électronique, adresse e-mail, adresse email, mél, contact email, work email, correo,
+    correo electrónico
 phone: phone, phone number, telephone, téléphone, tél, tel, numéro de téléphone,
-    no de téléphone, mobile, cell, cellulaire, portable, contact phone, work phone
+    no de téléphone, mobile, cell, cellulaire, portable, contact phone, work phone, teléfono,
+    móvil
 source: source, lead source, provenance, origine, origin, canal, channel, source du lead,
     source du prospect, referral source, utm source
 notes: notes, note, comments, comment, commentaires, commentaire, message, remarques, remarque,
@@ -55,13 +58,14 @@ notes: notes, note, comments, comment, commentaires, commentaire, message, remar
 external_id: external id, external_id, id externe, identifiant externe, crm id, record id,
     lead id, contact id, opportunity id, deal id, référence
 stage: stage, étape, phase, pipeline stage, deal stage, sales stage, stage name, étape du pipeline,
-    étape de vente, stade
+    étape de vente, stade, etapa, fase
 status: status, statut, état, lead status, deal status, state, outcome, résultat
 created: created, created at, created_at, created on, created date, date created,
     creation date, date de création, créé le, date, submitted, submitted at, submitted on,
     submission date, date de soumission, timestamp, horodatage, date d'entrée, received,
     create date, created time, creation time, date de creation,
-    reçu le, lead date, date du lead, date d'inscription, signup date
+    reçu le, lead date, date du lead, date d'inscription, signup date, fecha,
+    fecha de creación
 closed: closed, closed at, closed_at, closed on, close date, closed date, closing date,
     date closed, date de clôture, date de fermeture, date de conclusion, clôturé le, fermé le,
     won date, lost date
@@ -71,7 +75,7 @@ expected_close: expected close, expected_close, expected close date, expected cl
 amount: amount, montant, value, valeur, deal value, deal amount, opportunity amount,
     expected revenue, revenue, revenu, chiffre d'affaires, budget, montant estimé,
     valeur estimée, valeur du contrat, contract value, price, prix, total, montant ht,
-    montant ttc
+    montant ttc, importe, valor, monto
 currency: currency, devise, monnaie, currency code, code devise, currency iso code,
     amount currency, currency of value
 frequency: frequency, purchase frequency, fréquence, fréquence d'achat, recurrence,

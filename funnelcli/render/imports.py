@@ -20,6 +20,8 @@ def source_lines(display: str, source: CsvFile, columns: ColumnMap) -> list[str]
         f"{source.dialect.label}, {len(columns.headers)} columns",
         f"Columns: {columns.describe()}",
     ]
+    if columns.read:
+        lines.append(f"Read by the profile: {', '.join(columns.read)}")
     if columns.ignored:
         lines.append(f"Ignored columns: {', '.join(columns.ignored)}")
     lines.extend(f"Warning: {warning}" for warning in columns.warnings)
@@ -80,7 +82,8 @@ def summary_record(summary: Summary) -> dict[str, Any]:
 
 def summary_notes(summary: Summary) -> list[str]:
     """Notes for the person (stderr): what was assumed, skipped or set aside."""
-    notes = list(summary.notes)
+    notes = [] if summary.profile is None else [f"Recognised: {summary.profile['label']}"]
+    notes.extend(summary.notes)
     notes.extend(f"Warning: {warning}" for warning in summary.warnings)
     when = "would be" if summary.dry_run else "were"
     if summary.created_now:

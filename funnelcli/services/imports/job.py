@@ -36,6 +36,7 @@ from funnelcli.services.imports.interrupt import HeldInterrupt
 from funnelcli.services.imports.leads import LeadMerge
 from funnelcli.services.imports.merge import Merge, MergeSettings, Progress
 from funnelcli.services.imports.options import ImportOptions
+from funnelcli.services.imports.profiles import pick_profile
 from funnelcli.services.imports.rejects import RejectsWriter
 from funnelcli.services.settings import get_default_currency
 from funnelcli.store import Store
@@ -92,12 +93,20 @@ class ImportJob:
             self.csv = CsvFile(
                 self._raw, display=self.display, encoding=encoding, delimiter=delimiter
             )
+            self.profile = (
+                pick_profile(options.profile, self.csv.header, options.profiles_dir)
+                if options.kind == "leads"
+                else None
+            )
+            profile = self.profile
             self.columns: ColumnMap = map_columns(
                 self.csv.header,
                 options.kind,
                 options.columns,
                 id_column=options.id_column,
                 display=self.display,
+                preset=profile.preset() if profile else None,
+                read=profile.read() if profile else (),
             )
             required_columns(self.columns, self.display)
         except BaseException:
@@ -135,6 +144,8 @@ class ImportJob:
         options = self.options
         now = dates.now()
         summary = Summary(options.kind, self.display, dry_run=options.dry_run)
+        if self.profile is not None:
+            summary.profile = {"name": self.profile.name, "label": self.profile.label}
         currency = get_default_currency(self.store) if options.kind == "leads" else ""
         rejects: RejectsWriter | None = None
         if options.rejects is not None:
@@ -210,6 +221,7 @@ class ImportJob:
                 stage_map=options.stage_map,
                 without_opportunity=options.closed_without_opportunity,
                 currency=currency,
+                profile=self.profile,
             )
         merge = FollowUpMerge if options.kind == "follow-ups" else ActivityMerge
         return merge(writer, summary, self.columns, settings)

@@ -31,12 +31,13 @@ from typing import Any
 from funnelcli.importers.columns import ColumnMap
 from funnelcli.importers.emails import OTHER_EMAILS, with_line
 from funnelcli.importers.leads import LeadParser, LeadValues
+from funnelcli.importers.profile import Profile
 from funnelcli.importers.stages import StageWords
 from funnelcli.importers.summary import Summary
 from funnelcli.services.imports.identity import is_deal_file
 from funnelcli.services.imports.matching import LeadMatching
 from funnelcli.services.imports.merge import MergeSettings
-from funnelcli.services.imports.vocabulary import stage_words
+from funnelcli.services.imports.profiles import profile_rows, profile_words
 from funnelcli.services.stages import Pipeline
 from funnelcli.store.imports import ImportWriter, KnownLead, getter
 
@@ -58,17 +59,19 @@ class LeadMerge(LeadMatching):
         stage_map: dict[str, str],
         without_opportunity: bool,
         currency: str,
+        profile: Profile | None = None,
     ) -> None:
         super().__init__(writer, summary, settings)
         pipeline = Pipeline(writer.stages())
         self.pipeline = pipeline
         self.parser = LeadParser(
             columns,
-            stages=StageWords(pipeline, stage_map, stage_words()),
+            stages=StageWords(pipeline, stage_map, profile_words(profile)),
             now=settings.now,
             order=settings.order,
             reread=settings.reread,
             currency=currency,
+            rules=profile_rows(profile, columns, pipeline),
         )
         self._track("leads")
         first_open = pipeline.open[0]

@@ -22,6 +22,8 @@ class ImportOptions:
     rejects: Path | None = None
     excel: bool = False  # the rejects file for French Excel: UTF-8 with BOM, ';'
     closed_without_opportunity: bool = False
+    profile: str | None = None  # --profile NAME|none (None: recognised by the headers)
+    profiles_dir: Path | None = None  # the user's own profiles
 
     def with_mapping(self, mapping: MappingFile, *, kind_given: bool) -> ImportOptions:
         """Options from a ``--mapping`` file, overridden by the flags given on the command line."""
@@ -38,6 +40,8 @@ class ImportOptions:
             excel=self.excel,
             closed_without_opportunity=self.closed_without_opportunity
             or bool(mapping.closed_without_opportunity),
+            profile=self.profile or mapping.profile,
+            profiles_dir=self.profiles_dir,
         )
 
 
