@@ -4,6 +4,7 @@ before a lead's creation in funnel moves the creation back instead of the close 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from helpers import rows
@@ -146,3 +147,15 @@ def test_a_close_before_a_stage_change_in_funnel_is_recorded_after_it(funnel, db
     at = history(db_path)
     assert [a for _, _, a in at] == sorted(a for _, _, a in at)
     assert leads(db_path)[0]["closed_at"] == at[-1][2]
+
+
+def test_show_says_which_dates_are_estimated(funnel, tmp_path):
+    funnel("import", write(tmp_path, "Id,Name,Stage\n1,Al,won\n2,Bo,new\n"))
+    funnel("import", write(tmp_path, "Id,Name,Created\n2,Bo,2026-02-01 12:00\n", "b.csv"))
+    al = json.loads(funnel("show", "1", "-f", "json").stdout)
+    bo = json.loads(funnel("show", "2", "-f", "json").stdout)
+    assert (al["dates_estimated"], bo["dates_estimated"]) == (["created", "closed"], [])
+    text = funnel("show", "1").stdout
+    assert "  Created      2026-11-29 09:00 (estimated by an import)\n" in text
+    assert "  Closed       2026-11-29 09:00 (estimated by an import)\n" in text
+    assert "estimated" not in funnel("show", "2").stdout

@@ -7,7 +7,28 @@ import sqlite3
 
 from funnelcli.store.migrations import CLOSED_ESTIMATED, CREATED_ESTIMATED
 
-__all__ = ["CLOSED_ESTIMATED", "CREATED_ESTIMATED", "Redate", "estimated_leads"]
+__all__ = [
+    "CLOSED_ESTIMATED",
+    "CREATED_ESTIMATED",
+    "Redate",
+    "estimated_dates_of",
+    "estimated_leads",
+    "names",
+]
+
+
+def names(bits: int) -> tuple[str, ...]:
+    """The dates ``leads.dates_estimated`` marks: ``("created", "closed")``, in that order."""
+    return tuple(
+        name
+        for bit, name in ((CREATED_ESTIMATED, "created"), (CLOSED_ESTIMATED, "closed"))
+        if bits & bit
+    )
+
+
+def estimated_dates_of(conn: sqlite3.Connection, lead_id: int) -> tuple[str, ...]:
+    row = conn.execute("SELECT dates_estimated FROM leads WHERE id = ?", (lead_id,)).fetchone()
+    return names(row[0] if row else 0)
 
 
 class Redate:
