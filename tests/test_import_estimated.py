@@ -81,7 +81,10 @@ def test_a_later_file_with_the_dates_clears_the_marks_and_moves_the_history(
         {"id": 2, "created_at": "2026-02-01T17:00:00Z", "closed_at": None, "dates_estimated": 0},
     ]  # fmt: skip
     # created at the opportunity stage (3), won (6): the history moved with the dates
-    assert history(db_path, 1) == [(None, 3, "2026-01-10T17:00:00Z"), (3, 6, "2026-03-20T16:00:00Z")]
+    assert history(db_path, 1) == [
+        (None, 3, "2026-01-10T17:00:00Z"),
+        (3, 6, "2026-03-20T16:00:00Z"),
+    ]
     assert history(db_path, 2) == [(None, 1, "2026-02-01T17:00:00Z")]
     # and a third import changes nothing
     again = funnel("import", dated, "-f", "json")
