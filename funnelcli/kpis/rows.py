@@ -7,7 +7,6 @@ Instants are stored UTC strings, days :class:`~datetime.date`, money integer cen
 from datetime import date
 from typing import NamedTuple
 
-
 #: The bucket of the leads created in the period whose created date an import estimated: they
 #: count in the period, in no month or quarter.
 ESTIMATED = "(estimated)"

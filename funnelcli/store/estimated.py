@@ -11,6 +11,7 @@ __all__ = [
     "CLOSED_ESTIMATED",
     "CREATED_ESTIMATED",
     "Redate",
+    "estimated_count",
     "estimated_dates_of",
     "estimated_leads",
     "names",
@@ -89,3 +90,8 @@ def estimated_leads(conn: sqlite3.Connection) -> list[tuple[int, int]]:
     return conn.execute(
         "SELECT id, dates_estimated FROM leads WHERE dates_estimated <> 0 ORDER BY id"
     ).fetchall()
+
+
+def estimated_count(conn: sqlite3.Connection) -> int:
+    """How many leads have an estimated date (read from ``leads_dates_estimated`` alone)."""
+    return int(conn.execute("SELECT count(*) FROM leads WHERE dates_estimated <> 0").fetchone()[0])
