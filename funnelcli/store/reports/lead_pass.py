@@ -91,9 +91,9 @@ def lead_pass(
     if grouped:
         if wanted.buckets:
             # a lead whose created date an import estimated goes apart, after the buckets
-            apart = len(edges.labels) + 1
+            estimated = len(edges.labels) + 1
             bucket = (
-                f"CASE WHEN NOT {in_cohort} THEN 0 WHEN l.dates_estimated & 1 THEN {apart} "
+                f"CASE WHEN NOT {in_cohort} THEN 0 WHEN l.dates_estimated & 1 THEN {estimated} "
                 f"ELSE 1 + {edges.index_case('l.created_at')} END"
             )
         else:
