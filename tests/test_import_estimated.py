@@ -86,6 +86,11 @@ def test_a_later_file_with_the_dates_clears_the_marks_and_moves_the_history(
         (3, 6, "2026-03-20T16:00:00Z"),
     ]
     assert history(db_path, 2) == [(None, 1, "2026-02-01T17:00:00Z")]
+    # the summaries the triggers keep follow the moved history
+    assert rows(db_path, "SELECT last_event_at FROM leads ORDER BY id") == [
+        {"last_event_at": "2026-03-20T16:00:00Z"},
+        {"last_event_at": "2026-02-01T17:00:00Z"},
+    ]
     # and a third import changes nothing
     again = funnel("import", dated, "-f", "json")
     assert '"unchanged": 2' in again.stdout
