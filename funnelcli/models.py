@@ -156,6 +156,7 @@ class LeadCard(NamedTuple):
     follow_ups: list[FollowUp]
     activities: list[Activity]
     probability: int  # the probability used for this deal: override, else the stage default
+    dates_estimated: tuple[str, ...] = ()  # "created", "closed": dates an import estimated
 
 
 class Item(NamedTuple):

@@ -22,6 +22,7 @@ RULES = [
     "won_without_amount",
     "never_contacted",
     "snoozed_often",
+    "dates_estimated",
 ]
 
 
@@ -192,3 +193,35 @@ def test_bad_stale_days(funnel, days):
     assert result.stderr == (
         f"Error: invalid --stale-days {days}: expected a number of days from 1 to 36500\n"
     )
+
+
+def test_dates_estimated_by_an_import(funnel, db_path, tmp_path):
+    """Issue 14 item 4: the leads whose dates an import estimated, each date named; a file
+    with the dates clears them; the dashboard counts them with the other problems."""
+    lead = healthy(funnel, db_path)
+    path = tmp_path / "deals.csv"
+    path.write_text(
+        "Id,Name,Stage,Source,Closed\n"
+        "X1,Won,won,web,2026-11-02\n"  # created on its close date
+        "X2,Open,new,web,\n",  # created now
+        encoding="utf-8",
+    )
+    funnel("import", path)
+    records = json.loads(funnel("check", "-f", "json").stdout)
+    found = next(r for r in records if r["rule"] == "dates_estimated")
+    assert (found["count"], found["lead_ids"]) == (2, [lead + 1, lead + 2])
+    assert found["details"] == [f"created: {lead + 1}, {lead + 2}"]
+    assert found["hint"] == (
+        "import a file with the dates (--map 'COLUMN=created', 'COLUMN=closed'): "
+        "its real dates replace the estimates"
+    )
+    dashboard = json.loads(funnel("report", "-f", "json").stdout)
+    counted = sum(r["count"] for r in records)
+    assert dashboard["data_quality_problems"] == counted
+    path.write_text(
+        "Id,Name,Stage,Source,Created,Closed\n"
+        "X1,Won,won,web,2026-10-01,2026-11-02\nX2,Open,new,web,2026-11-01,\n",
+        encoding="utf-8",
+    )
+    funnel("import", path)
+    assert findings(funnel)["dates_estimated"] == []

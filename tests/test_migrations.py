@@ -172,3 +172,20 @@ def test_m005_fills_the_summaries_of_every_kind_of_history(tmp_path):
         5: (0, t(8)),  # actions only
     }
     assert summaries(db) == recomputed(db)
+
+
+def test_m007_marks_no_date_of_an_upgraded_database_as_estimated(funnel, tmp_path):
+    """A version-6 file's dates were all given (or chosen) by the user: none is marked; the
+    cycle's covering index holds the new column, so the won deals' cycle still reads it alone."""
+    db = tmp_path / "v6.db"
+    shutil.copy(FIXTURES / "schema-v6.db", db)
+    funnel("--db", db, "list")
+    assert rows(db, "SELECT id, dates_estimated FROM leads ORDER BY id") == [
+        {"id": 1, "dates_estimated": 0},
+        {"id": 2, "dates_estimated": 0},
+        {"id": 3, "dates_estimated": 0},
+    ]
+    columns = [r["name"] for r in rows(db, "PRAGMA index_info(leads_closed_deals)")]
+    assert columns[-1] == "dates_estimated"
+    kpis = json.loads(funnel("--db", db, "report", "kpis", "--period", "2026", "-f", "json").stdout)
+    assert kpis["sales_cycle"]["deals"] == 1

@@ -193,7 +193,12 @@ def test_kpis_json(funnel, scenario):
         },
     ]
     # cycles 35, 506 and 26 days: mean 189, median 35
-    assert data["sales_cycle"] == {"deals": 3, "average_days": 189.0, "median_days": 35.0}
+    assert data["sales_cycle"] == {
+        "deals": 3,
+        "average_days": 189.0,
+        "median_days": 35.0,
+        "left_out_estimated": 0,
+    }
     # open now at qualified or later: Fay (10000 × 40 %), Gus (3000 × 50 %), Hal (no amount)
     assert data["open_opportunities"] == {
         "deals": 3,
@@ -658,7 +663,12 @@ def test_empty_database_reports_undefined_rates(funnel):
     assert data["leads_created"] == 0
     assert data["lead_to_opportunity"] == {"rate": None, "numerator": 0, "denominator": 0}
     assert data["win_rate"]["rate"] is None
-    assert data["sales_cycle"] == {"deals": 0, "average_days": None, "median_days": None}
+    assert data["sales_cycle"] == {
+        "deals": 0,
+        "average_days": None,
+        "median_days": None,
+        "left_out_estimated": 0,
+    }
     assert data["won_deal_size"] == [] and data["sales_velocity"] == []
     table = funnel("report").stdout
     assert "  Lead → opportunity  —  (0 of 0 leads)" in table

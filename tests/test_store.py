@@ -23,7 +23,7 @@ EXPECTED_COLUMNS = {
         "created_at", "updated_at", "stage_id", "closed_at", "lost_reason", "amount_cents",
         "currency", "frequency", "price_only", "decision_maker", "contact_decides",
         "needs_approval", "prerequisites", "expected_close", "probability",
-        "reached", "last_event_at", "import_key",
+        "reached", "last_event_at", "import_key", "dates_estimated",
     ],
     "stage_changes": ["id", "lead_id", "from_stage_id", "to_stage_id", "at", "note"],
     "follow_ups": [
@@ -41,6 +41,7 @@ EXPECTED_INDEXES = {
     "leads_email_stage",
     "leads_external_id",
     "leads_import_key",
+    "leads_dates_estimated",
     "leads_stage_reached",
     "leads_closed_deals",
     "leads_recurring",
@@ -286,5 +287,6 @@ def test_migration_steps_are_append_only_named():
         "m004_stage_history_covering_index",
         "m005_lead_summary_columns",
         "m006_lead_import_key",
+        "m007_lead_dates_estimated",
     ]
     assert len(m.STEPS) == m.SCHEMA_VERSION

@@ -52,6 +52,10 @@ class Summary:
     closed_now: int = 0
     #: The CRM profile the import used: ``{"name": …, "label": …}`` (None: the synonyms only).
     profile: dict[str, str] | None = None
+    #: Estimated dates of known leads that the file gave (their mark cleared).
+    dates_found: int = 0
+    #: Rows that close a known lead before its creation or last stage change in funnel.
+    redated: list[str] = field(default_factory=list)
     duplicate_lines: list[int] = field(default_factory=list)
     merges: list[Merged] = field(default_factory=list)
     #: Columns not imported that look like data funnel keeps (said before and after the rows).

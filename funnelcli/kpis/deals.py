@@ -67,12 +67,20 @@ class Cycle(NamedTuple):
     deals: int
     average_days: Fraction | None
     median_days: Fraction | None
+    estimated: int = 0  # won deals left out: their created or close date was estimated
 
 
 def sales_cycle(won: Iterable[WonDeal]) -> Cycle:
-    """Mean and median days from creation to the win."""
-    seconds = [deal.cycle_seconds for deal in won]
-    return Cycle(len(seconds), days(mean(seconds)), days(median(seconds)))
+    """Mean and median days from creation to the win, over the deals whose two dates are
+    real (an estimated date makes an invented cycle: those deals are counted apart)."""
+    seconds: list[int] = []
+    estimated = 0
+    for deal in won:
+        if deal.cycle_seconds is None:
+            estimated += 1
+        else:
+            seconds.append(deal.cycle_seconds)
+    return Cycle(len(seconds), days(mean(seconds)), days(median(seconds)), estimated)
 
 
 class OpenCurrency(NamedTuple):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from funnelcli.kpis.numbers import Rate
-from funnelcli.kpis.rows import CohortGroup, source_order
+from funnelcli.kpis.rows import ESTIMATED, CohortGroup, source_order
 from funnelcli.models import Stage
 from funnelcli.pipeline import Pipeline
 
@@ -59,7 +59,13 @@ class LeadsByBucket:
 
     @property
     def total(self) -> int:
+        """Every lead created in the period, those of no bucket (:attr:`estimated`) too."""
         return sum(self.counts.values())
+
+    @property
+    def estimated(self) -> int:
+        """Leads of the period left out of the buckets: their created date was estimated."""
+        return sum(n for (bucket, _), n in self.counts.items() if bucket == ESTIMATED)
 
 
 def leads_by_bucket(labels: Sequence[str], groups: Iterable[CohortGroup]) -> LeadsByBucket:

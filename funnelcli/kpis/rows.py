@@ -7,6 +7,10 @@ Instants are stored UTC strings, days :class:`~datetime.date`, money integer cen
 from datetime import date
 from typing import NamedTuple
 
+#: The bucket of the leads created in the period whose created date an import estimated: they
+#: count in the period, in no month or quarter.
+ESTIMATED = "(estimated)"
+
 
 class CohortGroup(NamedTuple):
     """Leads created in the period, grouped: ``leads`` created in ``bucket`` from ``source``
@@ -33,7 +37,7 @@ class WonDeal(NamedTuple):
     source: str | None
     currency: str
     amount_cents: int | None
-    cycle_seconds: int
+    cycle_seconds: int | None  # None: the created or close date was estimated by an import
     closed_at: str = ""  # the stored UTC instant of the win (to place it in a bucket)
 
 

@@ -23,7 +23,12 @@ def yes_no(value: bool | None) -> str:
     return "unknown" if value is None else ("yes" if value else "no")
 
 
-def details(lead: Lead, probability: int) -> list[tuple[str, str]]:
+def _date(stamp: str | None, estimated: bool) -> str:
+    shown = format_local(stamp)
+    return f"{shown} (estimated by an import)" if shown and estimated else shown
+
+
+def details(lead: Lead, probability: int, estimated: Sequence[str] = ()) -> list[tuple[str, str]]:
     kind = lead.status.value
     status = lead.stage if kind in ("open", lead.stage) else f"{lead.stage} ({kind})"
     rows = [
@@ -32,8 +37,8 @@ def details(lead: Lead, probability: int) -> list[tuple[str, str]]:
         ("Email", lead.email or ""),
         ("Phone", lead.phone or ""),
         ("Source", lead.source or ""),
-        ("Created", format_local(lead.created_at)),
-        ("Closed", format_local(lead.closed_at)),
+        ("Created", _date(lead.created_at, "created" in estimated)),
+        ("Closed", _date(lead.closed_at, "closed" in estimated)),
         ("Lost reason", lead.lost_reason or ""),
         ("External id", lead.external_id or ""),
         ("Notes", lead.notes or ""),
@@ -82,7 +87,7 @@ def render_lead_card(out: Output, card: LeadCard) -> None:
         for f in card.follow_ups
     ]
     timeline.sort(key=lambda e: e.at)  # stable: a stage change stays before same-time events
-    render_card(out, card.lead, card.probability, open_follow_ups, timeline)
+    render_card(out, card.lead, card.probability, open_follow_ups, timeline, card.dates_estimated)
 
 
 def render_card(
@@ -91,11 +96,12 @@ def render_card(
     probability: int,
     follow_ups: Sequence[tuple[str, str]],
     timeline: Sequence[TimelineEntry],
+    estimated: Sequence[str] = (),
 ) -> None:
     """Plain sections when piped; Rich styling on a terminal."""
     title = one_line(f"Lead {lead.id} · {lead.name}")
     sections: list[tuple[str, list[tuple[str, str]]]] = [
-        ("", details(lead, probability)),
+        ("", details(lead, probability, estimated)),
         ("Qualification", qualification(lead, probability)),
         ("Open follow-ups", list(follow_ups)),
         ("Timeline", [(format_local(e.at), f"{e.kind:<10} {e.text}") for e in timeline]),

@@ -86,6 +86,7 @@ def summary_notes(summary: Summary) -> list[str]:
     notes.extend(summary.notes)
     notes.extend(f"Warning: {warning}" for warning in summary.warnings)
     when = "would be" if summary.dry_run else "were"
+    estimated = summary.created_now + summary.created_on_close + summary.closed_now
     if summary.created_now:
         notes.append(
             f"{summary.created_now} row(s) had no created date: they {when} created at the "
@@ -101,6 +102,15 @@ def summary_notes(summary: Summary) -> list[str]:
             f"{summary.closed_now} closed row(s) had no close date: they {when} closed at the "
             "import's time"
         )
+    if estimated:
+        notes.append(
+            "these dates are marked estimated: the sales cycle and the monthly figures leave "
+            "them out, and 'funnel check' lists them (import a file with the date column to "
+            "replace them)"
+        )
+    if summary.dates_found:
+        notes.append(f"{summary.dates_found} estimated date(s) replaced by the file's")
+    notes.extend(f"Warning: {said}" for said in summary.redated)
     if summary.empty_rows:
         notes.append(f"{summary.empty_rows} empty row(s) skipped")
     if summary.duplicates:

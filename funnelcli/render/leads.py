@@ -98,6 +98,7 @@ def shown(out: Output, card: LeadCard, fmt: Format) -> None:
             records.lead(
                 card.lead,
                 effective_probability=card.probability,
+                dates_estimated=list(card.dates_estimated),
                 history=[records.stage_change(c) for c in card.history],
                 follow_ups=[records.follow_up(f) for f in card.follow_ups],
                 activities=[records.activity(a) for a in card.activities],

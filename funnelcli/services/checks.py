@@ -3,7 +3,8 @@
 Each rule returns the leads it flags and a one-line fix (the command to run). The rules are the
 SPEC's: opportunities without amount or expected close date, expected close already past, open
 leads with no next action, stale leads, duplicate emails, leads without source, won deals without
-amount, leads never contacted two days after creation, and promises pushed back three times or more.
+amount, leads never contacted two days after creation, and promises pushed back three times or more;
+and (issue 14) the leads whose dates an import estimated.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from funnelcli.pipeline import Pipeline
 from funnelcli.services.stages import load
 from funnelcli.store import Store, Tx, quick_check
 from funnelcli.store import checks as q
+from funnelcli.store.estimated import estimated_count, estimated_leads, names
 from funnelcli.store.migrations import all_recorded
 
 DEFAULT_STALE_DAYS = 30
@@ -139,7 +141,26 @@ def audit(
             "keep the promise (funnel follow-up done ID) or renegotiate it with the prospect",
             [f"follow-up {fid} (lead {lid})" for lid, fid in snoozed],
         ),
+        estimated_finding(conn),
     ]
+
+
+def estimated_finding(conn: Tx) -> Finding:
+    """The leads whose created or close date an import estimated (``leads.dates_estimated``):
+    the cycle and the monthly figures leave them out; a file with their dates fixes them."""
+    found = estimated_leads(conn)
+    by_date: dict[str, list[int]] = {"created": [], "closed": []}
+    for lead_id, bits in found:
+        for name in names(bits):
+            by_date[name].append(lead_id)
+    return Finding(
+        "dates_estimated",
+        "Dates estimated by an import (left out of the cycle and the monthly figures)",
+        [lead_id for lead_id, _ in found],
+        "import a file with the dates (--map 'COLUMN=created', 'COLUMN=closed'): "
+        "its real dates replace the estimates",
+        [f"{name}: {', '.join(map(str, ids))}" for name, ids in by_date.items() if ids],
+    )
 
 
 def check(store: Store, *, stale_days: int = DEFAULT_STALE_DAYS) -> list[Finding]:
@@ -158,4 +179,5 @@ def problem_count(conn: Tx, pipeline: Pipeline, now: datetime) -> int:
         q.flagged_counts(conn, stages, _cutoffs(now, DEFAULT_STALE_DAYS))
         + q.duplicate_count(conn, stages.open_ids)
         + q.snoozed_lead_count(conn, SNOOZED_TIMES)
+        + estimated_count(conn)
     )

@@ -19,6 +19,7 @@ from funnelcli.services.settings import default_currency
 from funnelcli.services.stages import load
 from funnelcli.store import Store
 from funnelcli.store import queries as q
+from funnelcli.store.estimated import estimated_dates_of
 from funnelcli.text import clean, normalize_source
 
 MAX_LIMIT = 1_000_000_000
@@ -130,6 +131,7 @@ def show_lead(store: Store, ref: str) -> LeadCard:
             follow_ups=q.follow_ups_of(conn, lead.id),
             activities=q.activities_of(conn, lead.id),
             probability=lead.probability if lead.probability is not None else stage.probability,
+            dates_estimated=estimated_dates_of(conn, lead.id),
         )
 
 

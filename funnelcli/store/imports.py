@@ -21,6 +21,7 @@ from funnelcli.models import Stage
 from funnelcli.store import Store
 from funnelcli.store import followups as fq
 from funnelcli.store import queries as q
+from funnelcli.store.estimated import Redate
 from funnelcli.store.migrations import REACHED_IDS, reached_bit
 
 #: A lead of the database, as an import compares a row with it: ``id``, then every column of
@@ -31,15 +32,15 @@ KnownLead = namedtuple(
         "id", "name", "company", "email", "phone", "source", "notes", "external_id",
         "created_at", "updated_at", "stage_id", "closed_at", "lost_reason", "amount_cents",
         "currency", "frequency", "price_only", "decision_maker", "contact_decides",
-        "needs_approval", "prerequisites", "expected_close", "probability",
+        "needs_approval", "prerequisites", "expected_close", "probability", "dates_estimated",
     ),
 )  # fmt: skip
-assert KnownLead._fields == ("id", *q.LEAD_COLUMNS)
+assert KnownLead._fields == ("id", *q.LEAD_COLUMNS, "dates_estimated")
 _COLUMNS = ", ".join(KnownLead._fields)
 _MATCH = f"SELECT {_COLUMNS} FROM leads"
 _known = functools.partial(tuple.__new__, KnownLead)  # KnownLead._make, minus a call
 #: The columns an import may write: a lead's own, and the key of a deal row without an id.
-_INSERTED = (*q.LEAD_COLUMNS, "import_key")
+_INSERTED = (*q.LEAD_COLUMNS, "import_key", "dates_estimated")
 
 
 def _literal(value: Any) -> str:
@@ -110,7 +111,8 @@ def record_new_lead_history(conn: sqlite3.Connection, base: int, entry_stage_id:
 class NewLeads:
     """New leads, inserted by ``executemany`` batches.
 
-    Each lead binds its name and created date, then the lead columns ``columns`` of its row
+    Each lead binds its name, created date and which of its dates are estimated
+    (``leads.dates_estimated``), then the lead columns ``columns`` of its row
     (read by name), then its stage and close date when ``staged``, then its row's currency when
     ``with_currency``. ``defaults`` are written in the statement (``updated_at``, the default
     ``stage_id`` and ``currency``); ``entry_stage_id``: see :func:`lead_insert_sql`. ``keyed``:
@@ -129,7 +131,7 @@ class NewLeads:
         keyed: bool = False,
     ) -> None:
         self.conn = conn
-        bound = ["name", "created_at", *columns]
+        bound = ["name", "created_at", "dates_estimated", *columns]
         if staged:
             bound += ["stage_id", "closed_at"]
         if with_currency:
@@ -151,8 +153,9 @@ class NewLeads:
         stage_id: int | None,
         closed: str | None,
         key: str | None = None,
+        estimated: int = 0,
     ) -> None:
-        record = (name, created, *self.columns_of(row))
+        record = (name, created, estimated, *self.columns_of(row))
         if self.staged:
             record += (stage_id, closed)
         if self.with_currency:
@@ -248,6 +251,9 @@ class ImportWriter:
 
     def update_lead(self, lead_id: int, changes: Mapping[str, Any]) -> None:
         q.update_lead(self.conn, lead_id, changes)
+
+    def redate(self, lead_id: int) -> Redate:
+        return Redate(self.conn, lead_id)
 
     def move_lead(self, lead_id: int, from_stage_id: int, to_stage_id: int, at: str) -> None:
         q.insert_stage_change(self.conn, lead_id, from_stage_id, to_stage_id, at)

@@ -310,6 +310,37 @@ def m006_lead_import_key(db: Database) -> None:
     )
 
 
+#: ``leads.dates_estimated`` bits (:func:`m007_lead_dates_estimated`).
+CREATED_ESTIMATED = 1
+CLOSED_ESTIMATED = 2
+
+
+def m007_lead_dates_estimated(db: Database) -> None:
+    """``leads.dates_estimated``: which of a lead's dates an import did not find in its file
+    and estimated (bit 1: ``created_at``, bit 2: ``closed_at``; 0 for every lead whose dates
+    are real, hence every lead before this step). The lead keeps a date (the columns stay NOT
+    NULL and the history consistent), but a sales cycle or a month computed from an estimated
+    date is invented: the reports leave such leads out of those figures and say how many,
+    and ``funnel check`` lists them. An integer, not a text list: reports test it with one
+    ``&``. The covering index of the closed deals gains the column, so that the won deals'
+    cycle is still read from that index alone; a partial index holds the few estimated leads,
+    for ``funnel check`` and the dashboard's count of problems.
+    """
+    _run(
+        db,
+        """
+        ALTER TABLE leads ADD COLUMN dates_estimated INTEGER NOT NULL DEFAULT 0
+            CHECK (dates_estimated BETWEEN 0 AND 3);
+        DROP INDEX leads_closed_deals;
+        CREATE INDEX leads_closed_deals
+            ON leads (closed_at, stage_id, source, currency, amount_cents, created_at,
+                dates_estimated)
+            WHERE closed_at IS NOT NULL;
+        CREATE INDEX leads_dates_estimated ON leads (dates_estimated) WHERE dates_estimated <> 0
+        """,
+    )
+
+
 #: Append-only. The position of a step is its schema version.
 STEPS: tuple[Callable[[Database], None], ...] = (
     m001_pipeline_and_leads,
@@ -318,6 +349,7 @@ STEPS: tuple[Callable[[Database], None], ...] = (
     m004_stage_history_covering_index,
     m005_lead_summary_columns,
     m006_lead_import_key,
+    m007_lead_dates_estimated,
 )
 
 SCHEMA_VERSION = len(STEPS)

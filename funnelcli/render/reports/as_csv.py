@@ -69,6 +69,7 @@ def kpis_csv(r: kr.KpiReport) -> list[dict[str, Any]]:
             "sales_cycle_median_days", days_json(r.cycle.median_days), denominator=r.cycle.deals
         )
     )
+    rows.append(_kpi_row("sales_cycle_left_out_estimated", r.cycle.estimated))
     rows.append(_kpi_row("open_opportunities", r.open.deals))
     for c in r.open.by_currency:
         rows.append(_kpi_row("open_opportunities", c.deals, currency=c.currency))

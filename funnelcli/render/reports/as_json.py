@@ -72,6 +72,7 @@ def _cycle_json(cycle: Cycle) -> dict[str, Any]:
         "deals": cycle.deals,
         "average_days": days_json(cycle.average_days),
         "median_days": days_json(cycle.median_days),
+        "left_out_estimated": cycle.estimated,
     }
 
 
@@ -123,6 +124,7 @@ def kpis_body(r: kr.KpiReport) -> dict[str, Any]:
     return {
         "leads_created": r.leads.total,
         "leads_per_month": _leads_json(r.leads, report_buckets(r.header)),
+        "leads_per_month_left_out_estimated": r.leads.estimated,
         "lead_to_opportunity": rate_json(r.lead_to_opportunity),
         "win_rate": {
             **(rate_json(r.win_rate) or {}),
@@ -206,6 +208,7 @@ def monthly_body(r: kr.MonthlyReport) -> dict[str, Any]:
         "leads_created": r.leads.total,
         "sources": list(r.leads.sources),
         "periods": _leads_json(r.leads, report_buckets(r.header)),
+        "left_out_estimated": r.leads.estimated,
     }
 
 

@@ -113,6 +113,11 @@ def cycle_blocks(r: CycleReport) -> list[Block]:
                 ("Won deals", count(r.cycle.deals)),
                 ("Mean", days_text(r.cycle.average_days)),
                 ("Median", days_text(r.cycle.median_days)),
+                *(
+                    [("Left out", f"{count(r.cycle.estimated)} (dates estimated by an import)")]
+                    if r.cycle.estimated
+                    else []
+                ),
             ],
         ),
         Grid(

@@ -23,6 +23,7 @@ from funnelcli.render.reports.words import (
     DASH,
     count,
     days_text,
+    estimated_note,
     money,
     plural,
     rate_text,
@@ -70,7 +71,7 @@ def _kpi_facts(
         (
             "Sales cycle",
             f"{days_text(r.cycle.average_days)}  median {days_text(r.cycle.median_days)}"
-            f" · {plural(r.cycle.deals, 'deal')}",
+            f" · {plural(r.cycle.deals, 'deal')}{estimated_note(r.cycle)}",
         )
     )
     rows.append(("Open opportunities", count(r.open.deals)))
@@ -143,11 +144,18 @@ def _monthly_grid(leads: LeadsByBucket, *, limit: int | None = None) -> Grid:
         row += [count(leads.bucket_total(label)), Bar(tuple(parts), top)]
         rows.append(row)
     legend = [source_name(s) for s in sources] + (["others"] if others else [])
+    notes = []
+    if leads.estimated:
+        notes.append(
+            f"{plural(leads.estimated, 'lead')} of the period left out: created date estimated "
+            "by an import (funnel check lists them)."
+        )
     return Grid(
         "Leads created per month by source",
         headers,
         rows,
         frozenset(range(1, len(headers) - 1)),
+        notes=notes,
         legend=legend,
     )
 
@@ -229,5 +237,5 @@ def monthly_blocks(r: MonthlyReport) -> list[Block]:
     title = "Leads created per quarter by source" if r.header.by == "quarter" else grid.title
     return [
         heading(r.header, "Leads per month"),
-        Grid(title, grid.headers, grid.rows, grid.right, legend=grid.legend),
+        grid._replace(title=title),
     ]

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from fractions import Fraction
+from typing import Any
 
 from funnelcli.kpis.numbers import Rate, to_cents
 from funnelcli.money import format_money
@@ -46,3 +47,9 @@ def source_name(source: str | None) -> str:
 
 def sequence_text(sequence: Sequence[str]) -> str:
     return " → ".join(sequence) if sequence else "(no actions)"
+
+
+def estimated_note(figure: Any) -> str:
+    """`` (2 left out: dates estimated)`` for a figure with ``estimated`` leads left out."""
+    n = figure.estimated
+    return f" ({count(n)} left out: dates estimated)" if n else ""

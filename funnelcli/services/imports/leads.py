@@ -19,7 +19,11 @@ in :mod:`.identity`):
 History: a new open lead is created at its stage on its created date; a new closed lead is
 created at the opportunity stage on its created date and closed on its close date
 (``--closed-without-opportunity``: created at the first stage). Rows without a created date are
-created at the import's "now" (a closed one on its close date), and the summary says so.
+created at the import's "now" (a closed one on its close date), a closed row without close date
+closed at that "now": such dates are marked estimated (``leads.dates_estimated``), the summary
+says so, and the reports leave them out of the cycle and the monthly figures. A later file's
+real date clears the mark; a close before the lead's creation in funnel moves the creation back
+(:mod:`.redating`).
 
 Rows are matched a batch at a time (one query per identity for the batch: :mod:`.matching`).
 """
@@ -38,6 +42,7 @@ from funnelcli.services.imports.identity import is_deal_file
 from funnelcli.services.imports.matching import LeadMatching
 from funnelcli.services.imports.merge import MergeSettings
 from funnelcli.services.imports.profiles import profile_rows, profile_words
+from funnelcli.services.imports.redating import KnownDates, new_dates
 from funnelcli.services.stages import Pipeline
 from funnelcli.store.imports import ImportWriter, KnownLead, getter
 
@@ -74,6 +79,7 @@ class LeadMerge(LeadMatching):
             rules=profile_rows(profile, columns, pipeline),
         )
         self._track("leads")
+        self.dates = KnownDates(writer, summary)
         first_open = pipeline.open[0]
         self.opportunity = pipeline.opportunity
         self.without_opportunity = without_opportunity
@@ -110,27 +116,14 @@ class LeadMerge(LeadMatching):
     # ------------------------------------------------------------ new leads
 
     def _insert(self, row: LeadValues, key: str | None = None) -> None:
-        summary = self.summary
-        created = row.created_at
         stage = row.stage
-        if stage is None or stage.kind == "open":
-            if created is None:
-                created = self.now_stamp
-                summary.created_now += 1
-            self.new.add(row, row.display_name, created, stage.id if stage else None, None, key)
-        else:
-            closed = row.closed_at
-            if closed is None:
-                closed = self.now_stamp
-                summary.closed_now += 1
-            if created is None:
-                created = closed
-                if row.closed_at is None:
-                    summary.created_now += 1
-                else:
-                    summary.created_on_close += 1
-            self.new.add(row, row.display_name, created, stage.id, closed, key)
-        summary.inserted += 1
+        closed_kind = stage is not None and stage.kind != "open"
+        made = new_dates(row, closed_kind, self.now_stamp, self.summary)
+        stage_id = stage.id if stage else None
+        self.new.add(
+            row, row.display_name, made.created, stage_id, made.closed, key, made.estimated
+        )
+        self.summary.inserted += 1
         self.inserted_lines.append(row.line)
 
     def _flush(self) -> None:
@@ -149,12 +142,13 @@ class LeadMerge(LeadMatching):
         if row.notes is not None and found.notes and row.notes.startswith(OTHER_EMAILS):
             # only the other emails, from a cell of several: added to the notes, once
             row = row._replace(notes=with_line(found.notes, row.notes))
-        new, old = self.compared_of(row), self.compared_of(found)
+        redated = self.dates.real_dates(found, row)
+        new, old = self.compared_of(row), self.compared_of(redated)
         for name, value, was in zip(self.compared, new, old):  # noqa: B905 - one getter, one length
             if value is not None and value != was:
                 changes[name] = value
-        moves = self._moves(found, row, changes)
-        if not changes:
+        moves = self._moves(redated, row, changes)
+        if not changes and redated is found:
             self.summary.unchanged += 1
             return
         changes["updated_at"] = self.now_stamp
@@ -182,7 +176,13 @@ class LeadMerge(LeadMatching):
         if target.kind == "open":
             changes["stage_id"] = target.id
             return [(current.id, target.id, max(self.now_stamp, floor))]
-        at = max(row.closed_at or self.now_stamp, floor)
+        closed = row.closed_at
+        if closed is not None and closed < floor:
+            at = self.dates.close_at(found, row, closed, floor)
+        else:
+            at = max(closed or self.now_stamp, floor)
+        if closed is None:
+            self.dates.closed_now(found)
         moves = []
         from_id = current.id
         if not self.without_opportunity and rank(current) < rank(self.opportunity):

@@ -34,11 +34,13 @@ def won_deals(
     scope: Scope,
     leads: int,
 ) -> list[WonDeal]:
-    """Every deal won in the period: source, currency, amount and seconds from creation to win."""
+    """Every deal won in the period: source, currency, amount and seconds from creation to win
+    (NULL when an import estimated either date, ``leads.dates_estimated``)."""
     table, where, params = closed_in_period(conn, [won_id], bounds, scope, leads, covered=True)
     rows = conn.execute(
         "SELECT l.source, l.currency, l.amount_cents, "
-        "unixepoch(l.closed_at) - unixepoch(l.created_at), l.closed_at "
+        "CASE WHEN l.dates_estimated = 0 "
+        "THEN unixepoch(l.closed_at) - unixepoch(l.created_at) END, l.closed_at "
         f"FROM {table} WHERE {where}",
         params,
     )
@@ -55,7 +57,8 @@ def stage_times(
     """For the deals won in the period: per stage, how many were at it and their total seconds.
 
     A stay lasts from a change into the stage to the lead's next change in (``at``, ``id``)
-    order; a lead's stays at the same stage are summed.
+    order; a lead's stays at the same stage are summed. Deals with a date estimated by an
+    import are left out, as from the cycle.
 
     The next change is found with one index seek per change (``stage_changes_lead_stage``):
     the first later instant, or the change's own instant when a change with the same instant
@@ -74,7 +77,7 @@ def stage_times(
                     WHERE n.lead_id = c.lead_id AND n.at >= c.at AND (n.at > c.at OR n.id > c.id)
                 )) - unixepoch(c.at) AS seconds
             FROM {table} CROSS JOIN stage_changes c ON c.lead_id = l.id
-            WHERE {where}
+            WHERE {where} AND l.dates_estimated = 0
             LIMIT -1
         )
         SELECT stage_id, count(DISTINCT lead_id), sum(seconds) FROM stays

@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from funnelcli.kpis.rows import CohortGroup
+from funnelcli.kpis.rows import ESTIMATED, CohortGroup
 from funnelcli.store.migrations import all_recorded
 from funnelcli.store.reports.clauses import Edges, Scope, in_range, is_wide, literal, peak_sql, scan
 
@@ -90,7 +90,12 @@ def lead_pass(
     )
     if grouped:
         if wanted.buckets:
-            bucket = f"CASE WHEN {in_cohort} THEN 1 + {edges.index_case('l.created_at')} ELSE 0 END"
+            # a lead whose created date an import estimated goes apart, after the buckets
+            estimated = len(edges.labels) + 1
+            bucket = (
+                f"CASE WHEN NOT {in_cohort} THEN 0 WHEN l.dates_estimated & 1 THEN {estimated} "
+                f"ELSE 1 + {edges.index_case('l.created_at')} END"
+            )
         else:
             bucket = f"{in_cohort}" if wanted.cohort else "0"
         flags = "0"
@@ -112,7 +117,8 @@ def lead_pass(
         row = conn.execute(f"SELECT {sums} FROM (SELECT {peak} AS peak {table} LIMIT -1)", params)
         kind = (4 if wanted.cohort else 0) + (2 if wanted.lost else 1 if closed else 0)
         counted = [(None, kind * peaks + code, n) for code, n in enumerate(row.fetchone()) if n]
-    return _unpack(counted, peaks, edges.labels if wanted.buckets else ("",), wanted)
+    labels = (*edges.labels, ESTIMATED) if wanted.buckets else ("",)
+    return _unpack(counted, peaks, labels, wanted)
 
 
 def lost_peaks(
