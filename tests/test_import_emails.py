@@ -109,3 +109,27 @@ def test_a_cell_with_an_invalid_address_is_refused_as_written(funnel, db_path, t
         "address like name@example.com",
     ]
     assert leads(db_path) == []
+
+
+def test_a_cell_of_addresses_among_words_keeps_the_cell_as_written_in_the_notes(
+    funnel, db_path, tmp_path
+):
+    # Seen in a real Odoo export: addresses typed with names and "or"/"and" between them.
+    path = write(
+        tmp_path,
+        "Name,Email,Notes\n"
+        'Sheila,"Whitfields@aafes.example (sheila) or mooregreg@aafes.example (greg)",Army\n'
+        "Mo,m8@aol.example and m8@yahoo.example,\n",
+        "words.csv",
+    )
+    funnel("import", path)
+    assert leads(db_path) == [
+        {"name": "Sheila", "email": "whitfields@aafes.example",
+         "notes": "Army\nEmails as written: Whitfields@aafes.example (sheila) or "
+                  "mooregreg@aafes.example (greg)"},
+        {"name": "Mo", "email": "m8@aol.example",
+         "notes": "Emails as written: m8@aol.example and m8@yahoo.example"},
+    ]  # fmt: skip
+    again = funnel("import", path)
+    assert again.stdout.strip().endswith("0 inserted, 0 updated, 2 unchanged, 0 rejected, "
+                                         "0 duplicates in file")  # fmt: skip

@@ -167,3 +167,40 @@ def test_show_says_which_dates_are_estimated(funnel, tmp_path):
     assert "  Created      2026-11-29 09:00 (estimated by an import)\n" in text
     assert "  Closed       2026-11-29 09:00 (estimated by an import)\n" in text
     assert "estimated" not in funnel("show", "2").stdout
+
+
+def test_a_row_closed_before_its_created_date_keeps_the_close_and_estimates_the_creation(
+    funnel, db_path, tmp_path
+):
+    # Salesforce after a data migration: CreatedDate is the day the records were loaded.
+    path = write(
+        tmp_path,
+        "Id,Name,StageName,CreatedDate,CloseDate,Amount\n"
+        "A1,Migrated win,Closed Won,2026-02-23,2024-02-03,1000\n"
+        "A2,Real win,Closed Won,2024-01-10,2024-02-10,500\n"
+        "A3,Open deal,Prospecting,2026-02-23,2024-02-03,200\n",
+    )
+    result = funnel("import", path)
+    assert (
+        "Warning: 1 row closed before their created date (line 2): the close date in column "
+        "'CloseDate' is kept, the created date is estimated from it (marked, left out of the "
+        "sales cycle)"
+    ) in result.stderr
+    got = rows(db_path, "SELECT external_id, created_at, closed_at, dates_estimated, "
+               "expected_close FROM leads ORDER BY id")  # fmt: skip
+    assert got == [
+        {"external_id": "A1", "created_at": "2024-02-03T05:00:00Z",
+         "closed_at": "2024-02-03T05:00:00Z", "dates_estimated": 1, "expected_close": None},
+        {"external_id": "A2", "created_at": "2024-01-10T05:00:00Z",
+         "closed_at": "2024-02-10T05:00:00Z", "dates_estimated": 0, "expected_close": None},
+        # an open deal's "close date" is its expected close, whatever its created date
+        {"external_id": "A3", "created_at": "2026-02-23T05:00:00Z", "closed_at": None,
+         "dates_estimated": 0, "expected_close": "2024-02-03"},
+    ]  # fmt: skip
+    cycle = json.loads(
+        funnel("report", "cycle", "--from", "2024-01", "--to", "2024-12", "--format", "json").stdout
+    )
+    assert cycle["deals"] == 1 and cycle["left_out_estimated"] == 1
+    again = funnel("import", path)
+    assert again.stdout.strip().endswith("0 inserted, 0 updated, 3 unchanged, 0 rejected, "
+                                         "0 duplicates in file")  # fmt: skip

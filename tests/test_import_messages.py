@@ -23,13 +23,13 @@ def test_errors_show_the_cell_as_written_not_the_value_read(funnel, tmp_path):
         tmp_path,
         "Name,Stage,Created,Closed,Amount,Currency\n"
         "Al,new,02/03/27,,,\n"
-        "Bo,won,15/03/2026,01/03/2026,,\n"
+        "Bo,won,15/03/2026,31/02/2026,,\n"
         "Cy,new,,,5 €,usd\n",
     )
     result = funnel("import", path, "--dayfirst", code=65)
     assert problem_lines(result.stderr) == [
         "  line 2, column 'Created', value '02/03/27': the created date is in the future",
-        "  line 3, column 'Closed', value '01/03/2026': the close date is before the created date",
+        "  line 3, column 'Closed', value '31/02/2026': day is out of range for month",
         "  line 4, column 'Currency', value 'usd': the amount is in EUR, the currency column says "
         "USD",
     ]

@@ -482,8 +482,14 @@ def test_lead_row_problems():
         "line 7, column 'Stage', value 'Engaging': unknown stage: expected one of new, "
         "qualified, won, lost, or map it with --stage-map 'Engaging=STAGE'",
     ]
-    future = parser.parse(8, ["Al", "a@x.ca", "won", "2026-03-01", "2026-02-01"])
-    assert [p.reason for p in future] == ["the close date is before the created date"]
+    # closed before its creation (the other CRM's record was made later): the close is kept,
+    # the created date left for the import to estimate from it, and the row named in a warning
+    early = parser.parse(8, ["Al", "a@x.ca", "won", "2026-03-01", "2026-02-01"])
+    assert (early.created_at, early.closed_at) == (None, "2026-02-01T05:00:00Z")
+    assert parser.warnings() == [
+        "1 row closed before their created date (line 8): the close date in column 'Closed' "
+        "is kept, the created date is estimated from it (marked, left out of the sales cycle)"
+    ]
     assert parser.parse(9, ["", "", "", "", ""]) is None
     nameless = parser.parse(10, ["", "", "new", "2026-01-01", ""])
     assert nameless[0].reason == "no name, company, email or phone: nothing to import"

@@ -53,6 +53,8 @@ class ColumnMap:
     unmapped: tuple[int, ...] = ()
     #: Columns a CRM profile's rules read (won/lost flags…), not imported as a field.
     read: tuple[str, ...] = ()
+    #: The columns ``warnings`` name, in their order (the summary repeats them in one line).
+    warned: tuple[str, ...] = ()
 
     def column(self, name: str) -> str:
         return self.headers[self.fields[name]]
@@ -135,6 +137,7 @@ def map_columns(
         by_synonym[found] = i
     fields.update(by_synonym)
     warnings: list[str] = []
+    warned: list[str] = []
     # funnel's own export: its lead id, update time and cents are ignored on purpose.
     own = _OWN_EXPORT if set(headers) >= _OWN_EXPORT else frozenset()
     for i, field in near.items():  # after the synonyms: an exact header wins
@@ -143,6 +146,7 @@ def map_columns(
         if field not in fields:
             fields[field] = i
         else:
+            warned.append(headers[i])
             warnings.append(
                 f"column {headers[i]!r} looks like {field}, which column "
                 f"{headers[fields[field]]!r} gives: not imported{_silence(headers[i])}"
@@ -155,6 +159,7 @@ def map_columns(
     ]
     for i in unmapped:
         if i not in near and (what := name_hint(headers[i])):
+            warned.append(headers[i])
             warnings.append(
                 f"column {headers[i]!r} looks like {what} but is not imported{_silence(headers[i])}"
             )
@@ -174,6 +179,7 @@ def map_columns(
         tuple(warnings),
         tuple(unmapped),
         tuple(headers[i] for i in sorted(flags)),
+        tuple(warned),
     )
 
 

@@ -20,7 +20,7 @@ from funnelcli.importers.cells import (
 from funnelcli.importers.columns import ColumnMap
 from funnelcli.importers.emails import SeveralEmails, parse_emails, with_line
 from funnelcli.importers.placeholders import ProbabilityColumn, shows_real_probabilities
-from funnelcli.importers.problems import Problem
+from funnelcli.importers.problems import LineTally, Problem
 from funnelcli.importers.profile_rules import ProfileRows
 from funnelcli.importers.rows import Reread, RowParser
 from funnelcli.importers.stages import StageWords
@@ -80,9 +80,6 @@ class LeadValues(NamedTuple):
         """The lead columns the file gives a value."""
         return {c: v for c in LEAD_COLUMNS if (v := getattr(self, c)) is not None}
 
-
-#: Lines named in a warning that sums up many rows.
-MAX_LINES_SHOWN = 5
 
 #: ``LeadValues(*values)`` without the Python-level ``__new__`` (values in field order).
 _new_values = tuple.__new__
@@ -144,21 +141,25 @@ class LeadParser(RowParser[LeadValues]):
         self.currency = currency
         self.rules = rules
         self.bare_dollar: tuple[int, str] | None = None  # the first amount written "$…"
-        self.several_emails: list[int] = []  # the lines of the first cells with several
-        self.several_count = 0
+        self.several_emails = LineTally()  # cells of several emails
+        self.closed_before_created = LineTally()  # closed rows whose close precedes creation
 
     def warnings(self) -> list[str]:
-        if not self.several_count:
-            return []
-        count = self.several_count
-        lines = ", ".join(map(str, self.several_emails))
-        more = ", …" if count > len(self.several_emails) else ""
-        return [
-            f"{count} row{'s' if count != 1 else ''} with several emails in column "
-            f"{self.header_of('email')!r} (line{'s' if count != 1 else ''} {lines}{more}): "
-            "the first is the lead's email, the others are added to its notes "
-            "('Other emails: …')"
-        ]
+        found = []
+        if self.several_emails.count:
+            found.append(
+                f"{self.several_emails.counted()} with several emails in column "
+                f"{self.header_of('email')!r} {self.several_emails.where()}: the first is the "
+                "lead's email, the others are added to its notes ('Other emails: …')"
+            )
+        if self.closed_before_created.count:
+            found.append(
+                f"{self.closed_before_created.counted()} closed before their created date "
+                f"{self.closed_before_created.where()}: the close date in column "
+                f"{self.header_of('closed')!r} is kept, the created date is estimated from it "
+                "(marked, left out of the sales cycle)"
+            )
+        return found
 
     def parse(self, line: int, fields: list[str]) -> LeadValues | list[Problem] | None:
         if self.rules is not None:
@@ -183,10 +184,8 @@ class LeadParser(RowParser[LeadValues]):
         name, email, notes = cells.name, cells.email, cells.notes
         if type(email) is SeveralEmails:
             notes = with_line(notes, email.line)
-            email = email[0]
-            self.several_count += 1
-            if len(self.several_emails) < MAX_LINES_SHOWN:
-                self.several_emails.append(line)
+            email = email.addresses[0]
+            self.several_emails.add(line)
         if cells.first_name or cells.last_name:
             first, last = cells.first_name, cells.last_name
             if first:
@@ -236,6 +235,11 @@ class LeadParser(RowParser[LeadValues]):
             problems = self._check_dates(line, fields, created, closed if is_closed else None)
             if problems:
                 return problems
+            if is_closed and closed and created and closed < created:
+                # The other CRM's record was created after the deal closed (a data migration):
+                # the close is the business event, the creation is estimated from it.
+                self.closed_before_created.add(line)
+                created = None
         expected_close, lost_reason = cells.expected_close, cells.lost_reason
         if not is_closed:
             if closed and expected_close is None:
@@ -281,13 +285,4 @@ class LeadParser(RowParser[LeadValues]):
             self._future(line, fields, "created", created, "created date"),
             self._future(line, fields, "closed", closed, "close date"),
         ]
-        if closed and created and closed < created:
-            found.append(
-                Problem(
-                    line,
-                    self.header_of("closed"),
-                    self.raw(fields, "closed"),
-                    "the close date is before the created date",
-                )
-            )
         return [p for p in found if p is not None]

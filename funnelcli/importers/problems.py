@@ -40,3 +40,32 @@ def reason_of(message: str) -> str:
     """``invalid amount 'x': expected …`` -> ``expected …`` (the value is shown beside it)."""
     head, sep, tail = message.partition(": ")
     return tail if sep and "'" in head else message
+
+
+#: Lines named in a warning that sums up many rows.
+MAX_LINES_SHOWN = 5
+
+
+class LineTally:
+    """The rows one warning sums up: how many, and the first few lines."""
+
+    __slots__ = ("count", "lines")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.lines: list[int] = []
+
+    def add(self, line: int) -> None:
+        self.count += 1
+        if len(self.lines) < MAX_LINES_SHOWN:
+            self.lines.append(line)
+
+    def counted(self) -> str:
+        """``1 row``, ``7 rows``."""
+        return f"{self.count} row{'s' if self.count != 1 else ''}"
+
+    def where(self) -> str:
+        """``(line 2)``, ``(lines 2, 4, 5, 8, 9, …)``."""
+        more = ", …" if self.count > len(self.lines) else ""
+        label = "line" if self.count == 1 else "lines"
+        return f"({label} {', '.join(map(str, self.lines))}{more})"

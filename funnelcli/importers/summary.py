@@ -60,6 +60,8 @@ class Summary:
     merges: list[Merged] = field(default_factory=list)
     #: Columns not imported that look like data funnel keeps (said before and after the rows).
     warnings: list[str] = field(default_factory=list)
+    #: The columns whose warnings (the first of ``warnings``) were said before the rows.
+    warned_columns: list[str] = field(default_factory=list)
     rejects_file: str | None = None
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

@@ -63,7 +63,7 @@ def summary_line(summary: Summary) -> str:
 
 
 #: Summary fields that are not in its record (notes go to stderr; an interruption is an error).
-_NOT_RECORDED = ("notes", "interrupted", "unknown_stages", "stage_only_rows")
+_NOT_RECORDED = ("notes", "interrupted", "unknown_stages", "stage_only_rows", "warned_columns")
 
 
 def summary_record(summary: Summary) -> dict[str, Any]:
@@ -84,7 +84,13 @@ def summary_notes(summary: Summary) -> list[str]:
     """Notes for the person (stderr): what was assumed, skipped or set aside."""
     notes = [] if summary.profile is None else [f"Recognised: {summary.profile['label']}"]
     notes.extend(summary.notes)
-    notes.extend(f"Warning: {warning}" for warning in summary.warnings)
+    said = len(summary.warned_columns)  # warned about before the rows: named again, shortly
+    if said:
+        notes.append(
+            "Warning: not imported, though they look like data (see the warnings above): "
+            + ", ".join(map(repr, summary.warned_columns))
+        )
+    notes.extend(f"Warning: {warning}" for warning in summary.warnings[said:])
     when = "would be" if summary.dry_run else "were"
     estimated = summary.created_now + summary.created_on_close + summary.closed_now
     if summary.created_now:

@@ -172,6 +172,7 @@ class ImportJob:
                     merge.run(self.csv, progress)
                     summary.notes.extend(self._notes(merge))
                     summary.warnings.extend(self._warnings(merge.sniffer))
+                    summary.warned_columns = list(self.columns.warned)
                     summary.warnings.extend(merge.parser.warnings())
                     if summary.rejected and options.rejects is None:
                         raise _invalid_rows(summary)

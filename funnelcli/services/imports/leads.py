@@ -33,7 +33,7 @@ from __future__ import annotations
 from typing import Any
 
 from funnelcli.importers.columns import ColumnMap
-from funnelcli.importers.emails import OTHER_EMAILS, with_line
+from funnelcli.importers.emails import EMAIL_LINES, with_line
 from funnelcli.importers.leads import LeadParser, LeadValues
 from funnelcli.importers.profile import Profile
 from funnelcli.importers.stages import StageWords
@@ -139,7 +139,7 @@ class LeadMerge(LeadMatching):
 
     def _update(self, found: KnownLead, row: LeadValues) -> None:
         changes: dict[str, Any] = {}
-        if row.notes is not None and found.notes and row.notes.startswith(OTHER_EMAILS):
+        if row.notes is not None and found.notes and row.notes.startswith(EMAIL_LINES):
             # only the other emails, from a cell of several: added to the notes, once
             row = row._replace(notes=with_line(found.notes, row.notes))
         redated = self.dates.real_dates(found, row)
