@@ -100,6 +100,7 @@ def open_db(path: Path, *, busy_timeout: float = 10.0, create: bool = True) -> S
             conn.execute("PRAGMA synchronous = FULL")
             if version < SCHEMA_VERSION:
                 migrate(store)
+            store.journaled = True
     except BaseException:
         conn.close()
         raise
