@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from funnelcli.cli.complete import lead_ids
-from funnelcli.cli.options import FormatOption, LeadArgument, command_group, moment, state
+from funnelcli.cli.options import FormatOption, LeadArgument, command_group, parse, state
 from funnelcli.errors import UsageError
 from funnelcli.render import Format
 
@@ -37,7 +37,8 @@ def undo(
         typer.Option(
             "--prune",
             metavar="BEFORE",
-            help="Forget the entries recorded before this date (they can no longer be undone).",
+            help="Forget the entries recorded before this date (local midnight): they can no "
+            "longer be undone.",
             show_default=False,
         ),
     ] = None,
@@ -51,14 +52,15 @@ def undo(
     if show_list:
         render.entries(st.out, service.entries(st.store(), limit), fmt)
     elif prune is not None:
+        from datetime import datetime, time
+
         from funnelcli import dates
 
-        before = moment(st, prune, "--prune")
-        assert before is not None
-        count = service.prune(st.store(create=True), dates.to_storage(before))
-        render.pruned(st.out, count, dates.format_local(dates.to_storage(before)))
+        day = parse("--prune", lambda v: dates.parse_date(v, dayfirst=st.dayfirst), prune)
+        start = dates.to_storage(datetime.combine(day, time(0)).astimezone())
+        render.pruned(st.out, service.prune(st.store(), start), day.isoformat())
     else:
-        render.reverted(st.out, service.undo(st.store(create=True), entry), fmt)
+        render.reverted(st.out, service.undo(st.store(), entry), fmt)
 
 
 @commands.command()
@@ -68,7 +70,7 @@ def redo(ctx: typer.Context, fmt: FormatOption = Format.TABLE) -> None:
     from funnelcli.services import undo as service
 
     st = state(ctx)
-    render.reverted(st.out, service.redo(st.store(create=True)), fmt)
+    render.reverted(st.out, service.redo(st.store()), fmt)
 
 
 @commands.command()
