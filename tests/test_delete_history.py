@@ -41,10 +41,12 @@ def test_delete_then_undo_restores_the_lead_with_its_history_and_ids(leads, db_p
     )
     assert result.stderr == "Undo with: funnel undo\n"
     for table in ("leads", "follow_ups", "activities", "stage_changes"):
-        assert rows(db_path, f"SELECT count(*) AS n FROM {table} WHERE lead_id = 1"
-                    if table != "leads" else "SELECT count(*) AS n FROM leads WHERE id = 1") == [
-            {"n": 0}
-        ]
+        assert rows(
+            db_path,
+            f"SELECT count(*) AS n FROM {table} WHERE lead_id = 1"
+            if table != "leads"
+            else "SELECT count(*) AS n FROM leads WHERE id = 1",
+        ) == [{"n": 0}]
     assert leads("report", "--format", "json").stdout != report
     leads("undo")
     assert snapshot(db_path) == before
@@ -105,12 +107,19 @@ def test_dropping_the_last_move_puts_the_lead_back(leads, db_path):
     )
     lead = rows(db_path, "SELECT stage_id, closed_at, lost_reason, reached FROM leads WHERE id=1")
     assert lead == [
-        {"stage_id": 7, "closed_at": "2026-11-29T14:00:00Z", "lost_reason": "price",
-         "reached": 2 | 4 | 16 | 128}
+        {
+            "stage_id": 7,
+            "closed_at": "2026-11-29T14:00:00Z",
+            "lost_reason": "price",
+            "reached": 2 | 4 | 16 | 128,
+        }
     ]
     leads("history", "1", "--drop", "5")
-    assert rows(db_path, "SELECT stage_id, closed_at, lost_reason, reached FROM leads") [0] == {
-        "stage_id": 4, "closed_at": None, "lost_reason": None, "reached": 2 | 4 | 16
+    assert rows(db_path, "SELECT stage_id, closed_at, lost_reason, reached FROM leads")[0] == {
+        "stage_id": 4,
+        "closed_at": None,
+        "lost_reason": None,
+        "reached": 2 | 4 | 16,
     }
     for _ in range(4):
         leads("undo")
@@ -119,8 +128,9 @@ def test_dropping_the_last_move_puts_the_lead_back(leads, db_path):
 
 def test_dropping_a_middle_move_relinks_the_next_one(leads, db_path):
     leads("history", "1", "--drop", "2")
-    assert rows(db_path, "SELECT id, from_stage_id, to_stage_id FROM stage_changes "
-                "WHERE lead_id = 1") == [
+    assert rows(
+        db_path, "SELECT id, from_stage_id, to_stage_id FROM stage_changes WHERE lead_id = 1"
+    ) == [
         {"id": 1, "from_stage_id": None, "to_stage_id": 1},
         {"id": 3, "from_stage_id": 1, "to_stage_id": 4},
     ]

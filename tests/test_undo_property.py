@@ -20,8 +20,12 @@ FOLLOW_UP = st.integers(1, 4).map(str)
 STAGE = st.sampled_from(["contacted", "qualified", "proposal", "won", "lost", "new"])
 
 COMMANDS = st.one_of(
-    st.tuples(st.just("add"), st.sampled_from(["Marc Roy", "Ana Lee"]), st.just("--email"),
-              st.sampled_from(["marc@roy.ca", "sophie@acme.ca"])),
+    st.tuples(
+        st.just("add"),
+        st.sampled_from(["Marc Roy", "Ana Lee"]),
+        st.just("--email"),
+        st.sampled_from(["marc@roy.ca", "sophie@acme.ca"]),
+    ),
     st.tuples(st.just("edit"), LEAD, st.just("--company"), st.sampled_from(["Acme", "Roy inc."])),
     st.tuples(st.just("edit"), LEAD, st.just("--amount"), st.sampled_from(["1200", "9 500"])),
     st.tuples(st.just("advance"), LEAD),
@@ -29,8 +33,9 @@ COMMANDS = st.one_of(
     st.tuples(st.just("win"), LEAD),
     st.tuples(st.just("lose"), LEAD, st.just("--reason"), st.just("price")),
     st.tuples(st.just("log"), LEAD, st.sampled_from(["call", "email"]), st.just("talked")),
-    st.tuples(st.just("promise"), LEAD, st.just("call back"), st.just("--due"),
-              st.just("2026-12-10")),
+    st.tuples(
+        st.just("promise"), LEAD, st.just("call back"), st.just("--due"), st.just("2026-12-10")
+    ),
     st.tuples(st.just("follow-up"), st.just("done"), FOLLOW_UP),
     st.tuples(st.just("follow-up"), st.just("snooze"), FOLLOW_UP, st.just("2026-12-20")),
     st.tuples(st.just("delete"), LEAD, st.just("--yes")),

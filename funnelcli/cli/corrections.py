@@ -25,8 +25,11 @@ def undo(
     ctx: typer.Context,
     entry: Annotated[
         int | None,
-        typer.Argument(help="The journal entry to revert (default: the last command).",
-                       metavar="ID", show_default=False),
+        typer.Argument(
+            help="The journal entry to revert (default: the last command).",
+            metavar="ID",
+            show_default=False,
+        ),
     ] = None,
     show_list: Annotated[
         bool, typer.Option("--list", help="List the recent journal entries instead.")
@@ -78,8 +81,12 @@ def delete(
     ctx: typer.Context,
     leads: Annotated[
         list[str],
-        typer.Argument(help="Lead ids, external ids or emails.", metavar="LEAD...",
-                       show_default=False, autocompletion=lead_ids),
+        typer.Argument(
+            help="Lead ids, external ids or emails.",
+            metavar="LEAD...",
+            show_default=False,
+            autocompletion=lead_ids,
+        ),
     ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask (for scripts).")] = False,
     purge: Annotated[
@@ -105,7 +112,9 @@ def delete(
             )
         for item in deletion.preview(store, leads):
             st.out.note(f"Delete {render.footprint(item)}")
-        question = "Delete and purge from the journal? This cannot be undone" if purge else "Delete?"
+        question = (
+            "Delete and purge from the journal? This cannot be undone" if purge else "Delete?"
+        )
         if not typer.confirm(question, default=False, err=True):
             raise typer.Exit(1)
     render.deleted(st.out, deletion.delete(store, leads, purge=purge), purged=purge)
@@ -117,8 +126,12 @@ def history(
     lead: LeadArgument,
     drop: Annotated[
         int | None,
-        typer.Option("--drop", metavar="MOVE_ID", help="Delete this stage move (undoable).",
-                     show_default=False),
+        typer.Option(
+            "--drop",
+            metavar="MOVE_ID",
+            help="Delete this stage move (undoable).",
+            show_default=False,
+        ),
     ] = None,
     fmt: FormatOption = Format.TABLE,
 ) -> None:

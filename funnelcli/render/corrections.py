@@ -58,9 +58,7 @@ def entries(out: Output, found: Sequence[JournalEntry], fmt: Format) -> None:
 
 
 def pruned(out: Output, count: int, before: str) -> None:
-    out.warn(
-        f"reports as of dates before {before} lose the field history of the entries pruned"
-    )
+    out.warn(f"reports as of dates before {before} lose the field history of the entries pruned")
     out.line(f"Pruned {count} journal entr{'y' if count == 1 else 'ies'} before {before}")
 
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from funnelcli.errors import NotFoundError, UsageError
 from funnelcli.models import JournalEntry, Reverted
-from funnelcli.store import Store, Tx
-from funnelcli.store import journal
+from funnelcli.store import Store, Tx, journal
 
 
 def _revert(conn: Tx, target: JournalEntry) -> Reverted:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 #: A lead's rows in the journal: its own, and those of its history (by their ``lead_id``).
 _LEAD_CHANGES = """
@@ -39,7 +39,7 @@ def child_ids(conn: sqlite3.Connection, lead_id: int) -> dict[str, list[int]]:
     return found
 
 
-def purge(conn: sqlite3.Connection, lead_id: int, ids: dict[str, Sequence[int]]) -> int:
+def purge(conn: sqlite3.Connection, lead_id: int, ids: Mapping[str, Sequence[int]]) -> int:
     """Remove a (deleted) lead's data from the journal: its recorded rows, and the command
     lines and summaries of the entries that touched it (they may hold its name or email), which
     can then no longer be undone. ``ids``: the lead's rows (:func:`child_ids`, read before the
@@ -87,7 +87,9 @@ def drop_move(
         )
 
 
-def move_row(conn: sqlite3.Connection, move_id: int) -> tuple[int, int | None, int, str, str | None]:
+def move_row(
+    conn: sqlite3.Connection, move_id: int
+) -> tuple[int, int | None, int, str, str | None]:
     """``(lead_id, from_stage_id, to_stage_id, at, note)`` of a stage change (KeyError if none)."""
     row = conn.execute(
         "SELECT lead_id, from_stage_id, to_stage_id, at, note FROM stage_changes WHERE id = ?",

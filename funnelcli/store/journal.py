@@ -40,9 +40,7 @@ def has_journal(conn: sqlite3.Connection) -> bool:
 
 def open_entry(conn: sqlite3.Connection, command: str, at: str) -> int:
     """A new entry, open: the triggers record into it until :func:`close_entry`."""
-    entry = conn.execute(
-        "INSERT INTO journal (at, command) VALUES (?, ?)", (at, command)
-    ).lastrowid
+    entry = conn.execute("INSERT INTO journal (at, command) VALUES (?, ?)", (at, command)).lastrowid
     assert entry is not None
     conn.execute(
         "INSERT INTO journal_ranges (entry_id, tbl, after) "
@@ -105,9 +103,7 @@ def summary(counts: Sequence[tuple[str, str, int]]) -> str:
         for table, kind, n in counts:
             if kind == op and n:
                 totals[table] = totals.get(table, 0) + n
-        words = [
-            f"{n} {_WORDS[t][n != 1]}" for t in JOURNALED if (n := totals.get(t, 0))
-        ]
+        words = [f"{n} {_WORDS[t][n != 1]}" for t in JOURNALED if (n := totals.get(t, 0))]
         if words:
             parts.append(f"{verb} {', '.join(words)}")
     return "; ".join(parts)
@@ -127,7 +123,8 @@ def mark_revert(conn: sqlite3.Connection, entry: int, target: Entry) -> None:
 
 
 def _entry(row: Sequence[Any]) -> Entry:
-    return Entry(*row[:7], purged=bool(row[7]))
+    entry_id, at, command, summary, kind, reverts, undone_by, purged = row
+    return Entry(entry_id, at, command, summary, kind, reverts, undone_by, bool(purged))
 
 
 def get(conn: sqlite3.Connection, entry: int) -> Entry | None:
@@ -137,7 +134,9 @@ def get(conn: sqlite3.Connection, entry: int) -> Entry | None:
 
 def entries(conn: sqlite3.Connection, limit: int | None = None) -> list[Entry]:
     """The newest entries first."""
-    sql = f"{_ENTRY} WHERE {_CLOSED} ORDER BY id DESC" + ("" if limit is None else f" LIMIT {int(limit)}")
+    sql = f"{_ENTRY} WHERE {_CLOSED} ORDER BY id DESC" + (
+        "" if limit is None else f" LIMIT {int(limit)}"
+    )
     return [_entry(row) for row in conn.execute(sql)]
 
 
