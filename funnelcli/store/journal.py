@@ -28,6 +28,12 @@ _WORDS = {
 }
 
 
+#: Rows an entry inserted go in this order: new leads first (their history goes with them by
+#: cascade, which spares the summary triggers a recount per stage change), then the history
+#: added to older leads, then stages and settings, which leads refer to.
+_DELETE_ORDER = ("leads", "follow_ups", "activities", "stage_changes", "settings", "stages")
+assert sorted(_DELETE_ORDER) == sorted(JOURNALED)
+
 _ENTRY = "SELECT id, at, command, summary, kind, reverts, undone_by, purged FROM journal"
 #: Entries closed (not the one the current write is recording).
 _CLOSED = "id NOT IN (SELECT entry_id FROM journal_ranges WHERE upto IS NULL)"
@@ -206,9 +212,16 @@ def _restore_update(conn: sqlite3.Connection, table: str, row_id: int, row: dict
 
 
 def _restore_insert(conn: sqlite3.Connection, table: str, row: dict) -> None:
-    conn.execute(
+    """Put a deleted row back under its id; recorded in the open entry as an insert when the
+    id is not above the table's range (no trigger records inserts: see journal_schema)."""
+    row_id = conn.execute(
         f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
         list(row.values()),
+    ).lastrowid
+    conn.execute(
+        "INSERT INTO journal_changes (entry_id, tbl, op, row_id) SELECT entry_id, tbl, 'insert', "
+        "? FROM journal_ranges WHERE tbl = ? AND upto IS NULL AND ? <= after",
+        (row_id, table, row_id),
     )
 
 
@@ -246,7 +259,7 @@ def revert(conn: sqlite3.Connection, entry: int) -> None:
         else:
             _restore_insert(conn, table, row)
         oldest[table, row_id] = row
-    for table in reversed(JOURNALED):
+    for table in _DELETE_ORDER:
         after, upto = ranges.get(table, (0, 0))
         if upto > after:
             conn.execute(f"DELETE FROM {table} WHERE rowid > ? AND rowid <= ?", (after, upto))

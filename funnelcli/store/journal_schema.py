@@ -6,13 +6,15 @@ is open, whoever makes it (a new command, a cascade, the summary triggers of ste
 record keeps the whole old row and, for an update, the whole new one, as JSON: ``funnel undo``
 puts the old row back; point-in-time reports can read field history from it.
 
-Why not a trigger per INSERT: an import of 100,000 leads would write 200,000 journal rows (the
-leads and their first stage changes). Tables use ``INTEGER PRIMARY KEY`` without AUTOINCREMENT,
-so SQLite gives a new row ``max(rowid) + 1``: the rows an entry inserted are the ids between the
-largest id of the table when the entry opened (``after``) and when it closed (``upto``),
-recorded once per table in ``journal_ranges``. The exception is an insert that names an id at or
-below ``after`` (an id reused: ``undo`` restoring a deleted row, a hand-written id): the
-``*_insert`` trigger catches exactly those, and its condition is one lookup of a small index.
+Why no trigger on INSERT: an import of 100,000 leads inserts 200,000 rows (the leads and their
+first stage changes), and even a trigger whose WHEN clause is false costs each of them a few
+microseconds (+30 % on the import: BENCHMARKS.md). Tables use ``INTEGER PRIMARY KEY`` without
+AUTOINCREMENT, so SQLite gives a new row ``max(rowid) + 1``: the rows an entry inserted are the
+ids between the largest id of the table when the entry opened (``after``) and when it closed
+(``upto``), recorded once per table in ``journal_ranges``. The one writer that inserts a row
+under an id it names, at or below ``after``, is ``undo`` putting a deleted row back: it records
+that insert itself (``journal.revert``). Funnel writes no other explicit id; a hand edit in the
+``sqlite3`` shell is not journaled at all.
 
 A row born in the open entry (an id above ``after``) is not recorded when it changes again or
 goes: before the entry it did not exist, and that is all an undo needs to know.
@@ -82,7 +84,7 @@ def _row_json(conn: sqlite3.Connection, table: str, ref: str) -> str:
 
 
 def trigger_sql(conn: sqlite3.Connection, table: str) -> list[str]:
-    """The three journal triggers of ``table``, from its current columns."""
+    """The journal triggers of ``table`` (update, delete), from its current columns."""
     open_entry = f"FROM journal_ranges WHERE tbl = '{table}' AND upto IS NULL"
     old, new = _row_json(conn, table, "OLD"), _row_json(conn, table, "NEW")
     record = "INSERT INTO journal_changes (entry_id, tbl, op, row_id, old, new) SELECT entry_id"
@@ -95,17 +97,13 @@ def trigger_sql(conn: sqlite3.Connection, table: str) -> list[str]:
             {record}, '{table}', 'delete', OLD.rowid, {old}, NULL {open_entry}
             AND OLD.rowid <= after;
         END""",
-        f"""CREATE TRIGGER journal_{table}_insert AFTER INSERT ON {table}
-        WHEN NEW.rowid <= (SELECT after {open_entry}) BEGIN
-            {record}, '{table}', 'insert', NEW.rowid, NULL, NULL {open_entry};
-        END""",
     ]
 
 
 def create_triggers(conn: sqlite3.Connection, execute: Callable[[str], object]) -> None:
     """(Re)create the journal triggers of every journaled table from its current columns."""
     for table in JOURNALED:
-        for op in ("update", "delete", "insert"):
+        for op in ("update", "delete"):
             execute(f"DROP TRIGGER IF EXISTS journal_{table}_{op}")
         for sql in trigger_sql(conn, table):
             execute(sql)
