@@ -51,6 +51,11 @@ def test_delete_then_undo_restores_the_lead_with_its_history_and_ids(leads, db_p
     leads("undo")
     assert snapshot(db_path) == before
     assert leads("report", "--format", "json").stdout == report
+    deleted = snapshot(db_path)
+    leads("redo")  # deletes it again: the undo recorded the rows it put back
+    assert rows(db_path, "SELECT id FROM leads") == [{"id": 2}]
+    leads("undo")
+    assert snapshot(db_path) == deleted
 
 
 def test_delete_several_leads_is_one_entry(leads, db_path):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from funnelcli.models import JournalEntry as Entry
@@ -231,9 +231,11 @@ def revert(conn: sqlite3.Connection, entry: int) -> None:
     Its changes are undone newest first (an update: the old row; a delete: the row again, same
     id; an insert of a reused id: deleted); then the rows inserted in its id ranges are deleted
     (after, so that a row it moved to a new lead is back on its old one before that lead goes);
-    then each lead it changed gets its oldest recorded image again, so that the summary columns
+    then each lead it updated gets its oldest recorded image again, so that the summary columns
     (``reached``, ``last_event_at``) are exactly as before, whatever the summary triggers did on
-    the way. Foreign keys are checked at the commit: rows come back children first.
+    the way (a lead it deleted comes back whole, summaries included, and its history after it
+    finds nothing to change). Foreign keys are checked at the commit, so rows may come back in
+    any order.
     """
     conn.execute("PRAGMA defer_foreign_keys = ON")
     ranges = {
@@ -242,30 +244,43 @@ def revert(conn: sqlite3.Connection, entry: int) -> None:
             "SELECT tbl, after, upto FROM journal_ranges WHERE entry_id = ?", (entry,)
         ).fetchall()
     }
-    changes = conn.execute(
-        "SELECT tbl, op, row_id, old FROM journal_changes WHERE entry_id = ? ORDER BY id DESC",
-        (entry,),
-    ).fetchall()
-    oldest: dict[tuple[str, int], dict] = {}
-    for table, op, row_id, old in changes:
+    for table, op, row_id, old in _newest_first(conn, entry):
         if table in ranges and row_id > ranges[table][0]:
             continue  # born in this entry: its range deletes it
         if op == "insert":
             conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (row_id,))
-            continue
-        row = json.loads(old)
-        if op == "update":
-            _restore_update(conn, table, row_id, row)
+        elif op == "update":
+            _restore_update(conn, table, row_id, json.loads(old))
         else:
-            _restore_insert(conn, table, row)
-        oldest[table, row_id] = row
+            _restore_insert(conn, table, json.loads(old))
     for table in _DELETE_ORDER:
         after, upto = ranges.get(table, (0, 0))
         if upto > after:
             conn.execute(f"DELETE FROM {table} WHERE rowid > ? AND rowid <= ?", (after, upto))
-    for (table, row_id), row in oldest.items():
-        if table == "leads":
-            _restore_update(conn, table, row_id, row)
+    for row_id, old in conn.execute(
+        "SELECT row_id, old FROM journal_changes WHERE id IN (SELECT min(id) FROM "
+        "journal_changes WHERE entry_id = ? AND tbl = 'leads' AND op = 'update' GROUP BY row_id)",
+        (entry,),
+    ).fetchall():
+        _restore_update(conn, "leads", row_id, json.loads(old))
+
+
+def _newest_first(
+    conn: sqlite3.Connection, entry: int, page: int = 1000
+) -> Iterator[tuple[str, str, int, Any]]:
+    """The changes of ``entry``, newest first, a page at a time (an import's may be many)."""
+    below = None
+    while True:
+        rows = conn.execute(
+            "SELECT id, tbl, op, row_id, old FROM journal_changes WHERE entry_id = ? "
+            "AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?",
+            (entry, below, below, page),
+        ).fetchall()
+        if not rows:
+            return
+        below = rows[-1][0]
+        for _, table, op, row_id, old in rows:
+            yield table, op, row_id, old
 
 
 # --------------------------------------------------------------------------- trimming

@@ -8,7 +8,7 @@ puts the old row back; point-in-time reports can read field history from it.
 
 Why no trigger on INSERT: an import of 100,000 leads inserts 200,000 rows (the leads and their
 first stage changes), and even a trigger whose WHEN clause is false costs each of them a few
-microseconds (+30 % on the import: BENCHMARKS.md). Tables use ``INTEGER PRIMARY KEY`` without
+microseconds (BENCHMARKS.md has the figures). Tables use ``INTEGER PRIMARY KEY`` without
 AUTOINCREMENT, so SQLite gives a new row ``max(rowid) + 1``: the rows an entry inserted are the
 ids between the largest id of the table when the entry opened (``after``) and when it closed
 (``upto``), recorded once per table in ``journal_ranges``. The one writer that inserts a row
