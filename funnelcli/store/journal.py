@@ -89,6 +89,11 @@ def close_entry(conn: sqlite3.Connection, entry: int) -> None:
     if kind == "command" and not any(n for _, _, n in counts):
         conn.execute("DELETE FROM journal_ranges WHERE entry_id = ?", (entry,))
         conn.execute("DELETE FROM journal WHERE id = ?", (entry,))
+        # nobody saw that id: give it back, so that a command that changed nothing changes
+        # nothing in the file either
+        conn.execute(
+            "UPDATE sqlite_sequence SET seq = seq - 1 WHERE name = 'journal' AND seq = ?", (entry,)
+        )
         return
     conn.execute(
         "DELETE FROM journal_ranges WHERE entry_id = ? AND upto = after "
