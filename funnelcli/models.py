@@ -180,3 +180,41 @@ class Done(NamedTuple):
 class Snoozed(NamedTuple):
     item: Item
     previous_due: str
+
+
+class JournalEntry(NamedTuple):
+    """One write command as the journal recorded it (``funnel undo --list``)."""
+
+    id: int
+    at: str
+    command: str
+    summary: str
+    kind: str  # command, undo (reverts an entry) or redo (reverts an undo)
+    reverts: int | None
+    undone_by: int | None
+    purged: bool  # a lead it touched was deleted with --purge: it can no longer be undone
+
+
+class Reverted(NamedTuple):
+    """``funnel undo`` / ``redo``: the entry reverted, and the entry that records the revert."""
+
+    entry: JournalEntry
+    by: int
+
+
+class LeadFootprint(NamedTuple):
+    """A lead and what goes with it when it is deleted (``funnel delete`` asks with it)."""
+
+    lead: Lead
+    stage: str
+    follow_ups: int
+    activities: int
+    moves: int
+
+
+class Dropped(NamedTuple):
+    """``funnel history LEAD --drop MOVE``: the move removed and where the lead stands now."""
+
+    lead: Lead
+    move: StageChange
+    stage: str

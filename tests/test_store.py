@@ -32,6 +32,11 @@ EXPECTED_COLUMNS = {
     ],
     "activities": ["id", "lead_id", "type", "text", "at", "follow_up_id", "created_at"],
     "settings": ["key", "value"],
+    "journal": [
+        "id", "at", "command", "summary", "kind", "reverts", "undone_by", "purged",
+    ],
+    "journal_ranges": ["entry_id", "tbl", "after", "upto"],
+    "journal_changes": ["id", "entry_id", "tbl", "op", "row_id", "old", "new"],
 }  # fmt: skip
 
 EXPECTED_INDEXES = {
@@ -53,6 +58,9 @@ EXPECTED_INDEXES = {
     "follow_ups_snoozed",
     "activities_lead",
     "activities_type",
+    "journal_ranges_open",
+    "journal_changes_entry",
+    "journal_changes_row",
 }
 
 #: Trigger -> its table (they keep ``leads.reached`` and ``leads.last_event_at``).
@@ -63,6 +71,12 @@ EXPECTED_TRIGGERS = {
     "activities_summary_insert": "activities",
     "activities_summary_update": "activities",
     "activities_summary_delete": "activities",
+    # the journal's: the old (and new) row of every update and delete
+    **{
+        f"journal_{table}_{op}": table
+        for table in ("stages", "settings", "leads", "follow_ups", "activities", "stage_changes")
+        for op in ("update", "delete")
+    },
 }
 
 
@@ -76,7 +90,7 @@ def test_blank_database_has_the_expected_schema(db_path):
         found = [r["name"] for r in rows(db_path, f"PRAGMA table_info({table})")]
         assert found == columns, table
         sql = rows(db_path, "SELECT sql FROM sqlite_master WHERE name = ?", (table,))[0]["sql"]
-        assert sql.rstrip().endswith("STRICT"), table
+        assert sql.rstrip().removesuffix(", WITHOUT ROWID").endswith("STRICT"), table
     summary = rows(
         db_path,
         "SELECT name, type, \"notnull\", dflt_value FROM pragma_table_info('leads') "
@@ -288,5 +302,6 @@ def test_migration_steps_are_append_only_named():
         "m005_lead_summary_columns",
         "m006_lead_import_key",
         "m007_lead_dates_estimated",
+        "m008_journal",
     ]
     assert len(m.STEPS) == m.SCHEMA_VERSION

@@ -29,6 +29,7 @@ from funnelcli.render import Output
 from funnelcli.text import printable
 
 INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug, reported without a traceback
+ARGV = "funnel.argv"
 
 #: Every command, in the order ``funnel --help`` lists them, and the module that defines it.
 COMMANDS = {
@@ -40,6 +41,10 @@ COMMANDS = {
     "advance": "moves",
     "win": "moves",
     "lose": "moves",
+    "history": "corrections",
+    "delete": "corrections",
+    "undo": "corrections",
+    "redo": "corrections",
     "follow-up": "followups",
     "promise": "followups",
     "log": "followups",
@@ -144,12 +149,15 @@ class FunnelGroup(TyperGroup):
             sys.exit(error.exit_code)
         return super().main(args, *rest, **kwargs)
 
-    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+    def make_context(self, info_name: Any, args: Any, *rest: Any, **kwargs: Any) -> Any:
+        typed = list(args)
         try:
-            return super().make_context(*args, **kwargs)
+            ctx = super().make_context(info_name, args, *rest, **kwargs)
         except Exception as exc:
             _make_printable(exc)
             raise
+        ctx.meta[ARGV] = typed  # the journal records the command line as typed
+        return ctx
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -273,7 +281,10 @@ app = typer.Typer(
 class State:
     """Per-invocation state: global options, the open database, the output."""
 
-    def __init__(self, db: Path | None, dayfirst: bool | None) -> None:
+    def __init__(
+        self, db: Path | None, dayfirst: bool | None, argv: list[str] | None = None
+    ) -> None:
+        self.argv = argv or []
         self.db_path = config.db_path(db, typer.get_app_dir("funnel"))
         self.is_default_db = db is None
         self.dayfirst = dayfirst
@@ -292,6 +303,7 @@ class State:
             if self.is_default_db and create:
                 ensure_parent(self.db_path)
             self._store = open_db(self.db_path, busy_timeout=config.busy_timeout(), create=create)
+            self._store.command = command_line(self.argv)
             if self._store.created:
                 self.out.note(f"created {self.db_path}")
         return self._store
@@ -306,6 +318,13 @@ class State:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def command_line(argv: list[str]) -> str:
+    """``funnel ARGS…`` as a shell would take it back, for the journal."""
+    import shlex
+
+    return shlex.join(["funnel", *argv])
 
 
 def _version(value: bool) -> None:
@@ -342,7 +361,7 @@ def root(
     ] = False,
 ) -> None:
     """Track leads through your sales funnel: follow-ups, activities, KPIs and forecasts."""
-    state = State(db, dayfirst)
+    state = State(db, dayfirst, ctx.meta.get(ARGV))
     ctx.obj = state
     ctx.call_on_close(state.close)
 

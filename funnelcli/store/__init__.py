@@ -55,7 +55,7 @@ def migrate(store: Store) -> None:
     """
     from funnelcli.store import migrations
 
-    with store.write() as conn:
+    with store.write(journal=False) as conn:  # a schema change is not undone
         # Another process may have migrated while we waited for the lock.
         if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
             migrations.build().apply(store.db)
@@ -100,6 +100,7 @@ def open_db(path: Path, *, busy_timeout: float = 10.0, create: bool = True) -> S
             conn.execute("PRAGMA synchronous = FULL")
             if version < SCHEMA_VERSION:
                 migrate(store)
+            store.journaled = True
     except BaseException:
         conn.close()
         raise

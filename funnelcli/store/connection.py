@@ -33,23 +33,42 @@ class Store:
         self.path = path
         self.busy_timeout = busy_timeout
         self.created = False  # open_db made the file: the CLI says so once
+        #: The command line the journal records for each write (set by the CLI).
+        self.command = "funnel"
+        #: Writes are journaled once the schema has the journal (open_db says so).
+        self.journaled = False
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[Tx]:
+    def write(self, *, journal: bool = True) -> Iterator[Tx]:
         """One write transaction, taken for writing up front (``BEGIN IMMEDIATE``).
 
         A deferred transaction that upgrades to a write gets SQLITE_BUSY at once, whatever the
         busy timeout; ``IMMEDIATE`` waits for the lock instead. Any exception rolls back.
+
+        The transaction opens a journal entry (``store/journal.py``) that records every row it
+        changes, so that no write command can forget to be undoable; ``journal=False`` only
+        for the writes that edit the journal itself (prune, purge).
         """
         with self.translate_errors():
             self.conn.execute("BEGIN IMMEDIATE")
             try:
+                entry = self._open_entry() if journal and self.journaled else None
                 yield self.conn
+                if entry is not None:
+                    from funnelcli.store import journal as journal_store
+
+                    journal_store.close_entry(self.conn, entry)
             except BaseException:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise
             self.conn.execute("COMMIT")
+
+    def _open_entry(self) -> int:
+        from funnelcli import dates
+        from funnelcli.store import journal as journal_store
+
+        return journal_store.open_entry(self.conn, self.command, dates.to_storage(dates.now()))
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Tx]:
@@ -75,6 +94,17 @@ class Store:
             yield
         except sqlite3.Error as exc:
             raise translate(exc, self.path, self.busy_timeout) from exc
+
+    @contextlib.contextmanager
+    def secure_delete(self) -> Iterator[None]:
+        """Writes inside overwrite what they delete with zeros (for a purge)."""
+        with self.translate_errors():
+            self.conn.execute("PRAGMA secure_delete = ON")
+        try:
+            yield
+        finally:
+            with self.translate_errors():
+                self.conn.execute("PRAGMA secure_delete = OFF")
 
     def checkpoint(self) -> None:
         """Fold the WAL into the database file and empty it."""

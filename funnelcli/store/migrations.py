@@ -341,6 +341,17 @@ def m007_lead_dates_estimated(db: Database) -> None:
     )
 
 
+def m008_journal(db: Database) -> None:
+    """The journal that ``funnel undo`` reads (issue 15): one entry per write command, the row
+    changes it made recorded by triggers (see ``store/journal_schema.py`` for why triggers, and
+    why inserts are recorded as id ranges). Written by this step from the columns the tables have
+    now; a later step that adds a column rebuilds the triggers."""
+    from funnelcli.store import journal_schema
+
+    _run(db, journal_schema.TABLES)
+    journal_schema.create_triggers(db.conn, db.execute)
+
+
 #: Append-only. The position of a step is its schema version.
 STEPS: tuple[Callable[[Database], None], ...] = (
     m001_pipeline_and_leads,
@@ -350,6 +361,7 @@ STEPS: tuple[Callable[[Database], None], ...] = (
     m005_lead_summary_columns,
     m006_lead_import_key,
     m007_lead_dates_estimated,
+    m008_journal,
 )
 
 SCHEMA_VERSION = len(STEPS)
