@@ -5,11 +5,15 @@ funnel's code), and a second import of the same file changes nothing."""
 
 from __future__ import annotations
 
+import csv
 import json
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from dateutil import parser as dateutil_parser
 from helpers import rows
 
 CRM = Path(__file__).parent / "fixtures" / "crm"
@@ -21,10 +25,65 @@ KEYED_BY_ID = {
     "zoho-leads", "zoho-potentials",
 }  # fmt: skip
 WIDE = ("--from", "1990-01-01", "--to", "2030-12-31")
+#: Where each export writes a deal's created and close dates (None: it has none), and whether
+#: its dates are day first: the sales cycle is computed from them here, with dateutil.
+DATES = {
+    "dynamics-opportunities": ("Created On", "Actual Close Date", False),
+    "french-prospects": ("Date de création", "Date de clôture", True),
+    "hubspot-contacts": ("Create Date", None, False),
+    "hubspot-deals": ("Create Date", "Close Date", False),
+    "kaggle-pipeline": ("engage_date", "close_date", False),
+    "odoo-crm-lead": ("create_date", "date_closed", False),
+    "pipedrive-deals": ("Deal - Deal created", "Deal - Won time", False),
+    "salesforce-leads": ("CREATEDDATE", None, False),
+    "salesforce-opportunities": ("CreatedDate", "CloseDate", False),
+    "salesforce-report": ("Created Date", "Close Date", False),
+    "spanish-semicolon": ("fecha", None, True),
+    "zoho-leads": ("Created Time", None, False),
+    "zoho-potentials": ("Created Time", "Closing Date", False),
+}
+TZ = ZoneInfo("America/Toronto")  # conftest's TZ
 
 
 def expected(name: str) -> dict:
     return json.loads((CRM / f"{name}.expected.json").read_text(encoding="utf-8"))
+
+
+def instant(text: str, dayfirst: bool) -> datetime | None:
+    if not text.strip():
+        return None
+    if text.strip().isdigit():  # an Excel serial day number (1900 system)
+        moment = datetime(1899, 12, 30) + timedelta(days=int(text))
+    else:
+        moment = dateutil_parser.parse(text, dayfirst=dayfirst)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=TZ)).astimezone(UTC)
+
+
+def won_cycle(name: str, want: dict) -> tuple[int, int, float | None]:
+    """(deals in the cycle, deals left out for a missing or inverted date, average days) of the
+    won records, computed from the CSV with ``csv`` and dateutil (the last row of a key wins)."""
+    created_col, closed_col, dayfirst = DATES[name]
+    with open(CRM / want["file"], encoding=want["encoding"], newline="") as fh:
+        records = list(csv.reader(fh, delimiter=want["delimiter"]))
+    header = records[0]
+    by_line: dict[int, list[str]] = {}
+    reader_line = 2
+    for record in records[1:]:
+        by_line[reader_line] = record
+        reader_line += 1 + sum(cell.count("\n") for cell in record)
+    last = {r["key"]: r for r in want["rows"]}
+    days, left_out = [], 0
+    for row in last.values():
+        if row["status"] != "won":
+            continue
+        cells = dict(zip(header, by_line[row["line"]], strict=False))
+        created = instant(cells[created_col], dayfirst)
+        closed = instant(cells[closed_col], dayfirst) if closed_col else None
+        if created is None or closed is None or closed < created:
+            left_out += 1
+        else:
+            days.append((closed - created).total_seconds() / 86400)
+    return len(days), left_out, round(sum(days) / len(days), 2) if days else None
 
 
 def summary_line(result) -> str:
@@ -70,6 +129,10 @@ def test_export_imports_with_no_options_and_kpis_match_the_independent_computati
         for cur, total in want["won_amount_by_currency"].items()
     }
     assert won == want_won
+    deals, left_out, average = won_cycle(name, want)
+    cycle = report["sales_cycle"]
+    assert (cycle["deals"], cycle["left_out_estimated"]) == (deals, left_out)
+    assert cycle["average_days"] == average
 
     again = funnel("import", CRM / want["file"])
     assert summary_line(again) == (
