@@ -55,3 +55,29 @@ def test_leads_per_month_leave_out_estimated_created_dates(funnel, tmp_path):
         "3 leads of the period left out: created date estimated by an import (funnel check "
         "lists them)."
     ) in text
+
+
+def test_wins_whose_close_date_is_estimated_are_not_this_months_revenue(funnel, tmp_path):
+    path = tmp_path / "won.csv"
+    path.write_text(
+        "Id,Name,Stage,Created,Closed,Amount,Currency\n"
+        "1,Won this month,won,2026-11-02 10:00,2026-11-20 10:00,1000,CAD\n"
+        "2,Won some day,won,2025-05-01 10:00,,5000,CAD\n",  # closed at the import's time
+        encoding="utf-8",
+    )
+    funnel("import", path)
+    report = json.loads(funnel("report", "forecast", "--period", "this-month", "-f", "json").stdout)
+    [line] = report["totals"]
+    # without the rule: won 6,000.00 in 2 deals, the import's month taking a sale of any time
+    assert (line["won"]["amount"], line["won_deals"], line["won_left_out_estimated"]) == (
+        "1000.00", 1, 1,
+    )  # fmt: skip
+    kpis = json.loads(funnel("report", "kpis", "--period", "this-month", "-f", "json").stdout)
+    assert kpis["forecast"]["by_currency"][0]["won_left_out_estimated"] == 1
+    assert kpis["win_rate"]["won"] == 2  # the outcome is real: it counts where dates do not
+    text = funnel("report", "forecast", "--period", "this-month").stdout
+    assert (
+        "(c) leaves out 1 won deal whose close date an import estimated (funnel check lists them)."
+    ) in " ".join(text.split())
+    csv_text = funnel("report", "forecast", "--period", "this-month", "-f", "csv").stdout
+    assert csv_text.splitlines()[0].endswith(",won_deals,won_left_out_estimated")

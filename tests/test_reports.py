@@ -1032,7 +1032,7 @@ def test_deals_read_by_scan_or_by_index_are_the_same(tricky):
             by_index = sql.won_deals(conn, gather.won_id, gather.bounds, gather.scope, 10**9)
             by_scan = conn.execute(
                 "SELECT source, currency, amount_cents, unixepoch(closed_at) - "
-                "unixepoch(created_at), closed_at FROM leads NOT INDEXED "
+                "unixepoch(created_at), closed_at, (dates_estimated & 2) <> 0 FROM leads NOT INDEXED "
                 "WHERE stage_id = ? AND closed_at >= ? AND closed_at < ?",
                 (gather.won_id, *gather.bounds),
             ).fetchall()

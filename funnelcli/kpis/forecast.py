@@ -113,6 +113,8 @@ class ForecastLine:
     pipeline_deals: int = 0
     billings: int = 0
     won_deals: int = 0
+    #: Won then by an import's estimate of the close date: left out of (c), counted here.
+    won_estimated: int = 0
 
     @property
     def total(self) -> Fraction:
@@ -195,6 +197,7 @@ def forecast(
             line = by_label[w.bucket].line(w.currency)
             line.won += w.amount_cents
             line.won_deals += w.deals
+            line.won_estimated += w.estimated
     totals = combine(buckets, "total", buckets[0].start, buckets[-1].end) if buckets else None
     return Forecast(buckets, totals.by_currency if totals else [], list(probabilities), overrides)
 
@@ -214,6 +217,7 @@ def combine(
                 total.pipeline_deals += line.pipeline_deals
                 total.billings += line.billings
                 total.won_deals += line.won_deals
+                total.won_estimated += line.won_estimated
     return out
 
 

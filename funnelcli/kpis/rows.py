@@ -39,6 +39,7 @@ class WonDeal(NamedTuple):
     amount_cents: int | None
     cycle_seconds: int | None  # None: the created or close date was estimated by an import
     closed_at: str = ""  # the stored UTC instant of the win (to place it in a bucket)
+    close_estimated: int = 0  # 1: an import estimated the close date (no bucket is its own)
 
 
 class OpenGroup(NamedTuple):
@@ -80,6 +81,8 @@ class WonGroup(NamedTuple):
     currency: str
     deals: int
     amount_cents: int
+    #: Deals won with a close date an import estimated: not in ``deals`` nor the amount.
+    estimated: int = 0
 
 
 class OpenDeal(NamedTuple):

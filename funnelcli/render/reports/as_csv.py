@@ -156,7 +156,7 @@ def monthly_csv(r: kr.MonthlyReport) -> list[dict[str, Any]]:
 FORECAST_KEYS = (
     "period", "from", "to", "currency", "pipeline", "pipeline_cents", "recurring",
     "recurring_cents", "won", "won_cents", "total", "total_cents", "pipeline_deals",
-    "billings", "won_deals",
+    "billings", "won_deals", "won_left_out_estimated",
 )  # fmt: skip
 
 
@@ -173,6 +173,7 @@ def _line_csv(label: str, start: Any, end: Any, line: ForecastLine) -> dict[str,
         "pipeline_deals": line.pipeline_deals,
         "billings": line.billings,
         "won_deals": line.won_deals,
+        "won_left_out_estimated": line.won_estimated,
     }
 
 

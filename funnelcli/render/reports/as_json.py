@@ -86,6 +86,7 @@ def _line_json(line: ForecastLine) -> dict[str, Any]:
         "pipeline_deals": line.pipeline_deals,
         "billings": line.billings,
         "won_deals": line.won_deals,
+        "won_left_out_estimated": line.won_estimated,
     }
 
 

@@ -2,7 +2,7 @@
 
 from fractions import Fraction
 
-from funnelcli.kpis.forecast import EMPIRICAL_MINIMUM, REASONS
+from funnelcli.kpis.forecast import EMPIRICAL_MINIMUM, REASONS, ForecastLine
 from funnelcli.kpis.numbers import SMALL_SAMPLE, Rate
 from funnelcli.kpis.reports import CycleReport, ForecastReport, LostReport, PathsReport
 from funnelcli.render.reports.blocks import (
@@ -50,6 +50,7 @@ def forecast_blocks(r: ForecastReport) -> list[Block]:
             notes=[
                 "(a) open deals expected to close then, × win probability; (b) recurring "
                 "billings of won monthly/quarterly/yearly deals; (c) already won.",
+                *_estimated_wins_note(f.totals),
             ],
         ),
         Grid(
@@ -102,6 +103,17 @@ def forecast_blocks(r: ForecastReport) -> list[Block]:
     else:
         blocks.append(Note("No open deal is left out of the forecast."))
     return blocks
+
+
+def _estimated_wins_note(totals: list[ForecastLine]) -> list[str]:
+    """Why (c) may miss deals won: an import did not know when they were won."""
+    deals = sum(line.won_estimated for line in totals)
+    if not deals:
+        return []
+    return [
+        f"(c) leaves out {plural(deals, 'won deal')} whose close date an import estimated "
+        "(funnel check lists them)."
+    ]
 
 
 def cycle_blocks(r: CycleReport) -> list[Block]:

@@ -259,7 +259,10 @@ class Gather:
             if not start <= deal.closed_at < end:
                 continue
             label = spans.labels[bisect.bisect_right(spans.starts, deal.closed_at) - 1]
-            row = totals.setdefault((label, deal.currency), [0, 0])
+            row = totals.setdefault((label, deal.currency), [0, 0, 0])
+            if deal.close_estimated:  # the import's time, not the sale's: counted, not added
+                row[2] += 1
+                continue
             row[0] += 1
             row[1] += deal.amount_cents or 0
-        return [WonGroup(label, c, n, cents) for (label, c), (n, cents) in totals.items()]
+        return [WonGroup(label, c, *counts) for (label, c), counts in totals.items()]

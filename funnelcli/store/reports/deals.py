@@ -17,6 +17,7 @@ from funnelcli.kpis.rows import (
     StageTimeGroup,
     WonDeal,
 )
+from funnelcli.store.estimated import CLOSED_ESTIMATED
 from funnelcli.store.reports.clauses import Scope, closed_in_period, ids_sql, is_wide, scan
 
 #: Frequencies that bill again after the win.
@@ -40,7 +41,8 @@ def won_deals(
     rows = conn.execute(
         "SELECT l.source, l.currency, l.amount_cents, "
         "CASE WHEN l.dates_estimated = 0 "
-        "THEN unixepoch(l.closed_at) - unixepoch(l.created_at) END, l.closed_at "
+        "THEN unixepoch(l.closed_at) - unixepoch(l.created_at) END, l.closed_at, "
+        f"(l.dates_estimated & {CLOSED_ESTIMATED}) <> 0 "
         f"FROM {table} WHERE {where}",
         params,
     )
