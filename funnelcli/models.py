@@ -202,6 +202,26 @@ class Reverted(NamedTuple):
     by: int
 
 
+class MergedLead(NamedTuple):
+    """A lead merged into another (``funnel merge``), as it was, and what it brought."""
+
+    lead: Lead
+    follow_ups: int
+    activities: int
+    external_ids: list[str]
+    filled: list[str]  # the kept lead's empty fields it filled (column names)
+    notes: bool  # its notes were added to the kept lead's
+    history: bool  # its stage history was kept (it was further along)
+    earlier: bool  # it was created first: the kept lead takes its created date and source
+
+
+class MergeResult(NamedTuple):
+    """``funnel merge``: the kept lead, after, and the leads merged into it."""
+
+    lead: Lead
+    merged: list[MergedLead]
+
+
 class LeadFootprint(NamedTuple):
     """A lead and what goes with it when it is deleted (``funnel delete`` asks with it)."""
 

@@ -39,6 +39,8 @@ COMMANDS = st.one_of(
     st.tuples(st.just("follow-up"), st.just("done"), FOLLOW_UP),
     st.tuples(st.just("follow-up"), st.just("snooze"), FOLLOW_UP, st.just("2026-12-20")),
     st.tuples(st.just("delete"), LEAD, st.just("--yes")),
+    st.tuples(st.just("merge"), LEAD, LEAD),
+    st.tuples(st.just("merge"), LEAD, LEAD, LEAD),
     st.tuples(st.just("import"), st.just("{csv}")),
     st.tuples(st.just("config"), st.just("currency"), st.sampled_from(["EUR", "USD"])),
     st.tuples(st.just("stages"), st.just("rename"), st.just("proposal"), st.just("quote")),
@@ -52,8 +54,8 @@ def seeded(tmp_path_factory) -> Path:
     db = folder / "seed.db"
     runner = CliRunner()
     for args in (
-        ("add", "Sophie Gagnon", "--email", "sophie@acme.ca"),
-        ("add", "Luc Roy"),
+        ("add", "Sophie Gagnon", "--email", "sophie@acme.ca", "--external-id", "A"),
+        ("add", "Luc Roy", "--external-id", "B", "--amount", "900"),
         ("add", "Zoé Côté"),
         ("promise", "1", "send the quote", "--due", "2026-12-03"),
         ("log", "2", "call"),
@@ -61,8 +63,8 @@ def seeded(tmp_path_factory) -> Path:
     ):
         assert runner.invoke(app, ["--db", str(db), *args]).exit_code == 0
     (folder / "small.csv").write_text(
-        "Name,Email,Company,Stage\nSophie Gagnon,sophie@acme.ca,Acme,Qualified\n"
-        "Nadia Ben,nadia@ben.ca,Ben,Won\n",
+        "Id,Name,Email,Company,Stage\nA,Sophie Gagnon,sophie@acme.ca,Acme,Qualified\n"
+        "N,Nadia Ben,nadia@ben.ca,Ben,Won\nB,Luc Roy,,Roy inc.,Contacted\n",
         encoding="utf-8",
     )
     return db
