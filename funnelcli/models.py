@@ -134,6 +134,14 @@ class Added(NamedTuple):
     same_email: list[int]  # other leads that already had this email
 
 
+class Existing(NamedTuple):
+    """``funnel add --if-exists show|update``: the lead that already had the email, not added
+    again; ``updated``: the empty fields it filled (``None`` for ``show``)."""
+
+    lead: Lead
+    updated: list[str] | None
+
+
 class Edited(NamedTuple):
     lead: Lead
     changed: list[str]
