@@ -165,6 +165,7 @@ class LeadCard(NamedTuple):
     activities: list[Activity]
     probability: int  # the probability used for this deal: override, else the stage default
     dates_estimated: tuple[str, ...] = ()  # "created", "closed": dates an import estimated
+    other_external_ids: tuple[str, ...] = ()  # ids of leads merged into it
 
 
 class Item(NamedTuple):

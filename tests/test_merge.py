@@ -75,7 +75,14 @@ def test_merge_moves_everything_onto_keep_and_reports_it(funnel, db_path):
     assert rows(db_path, "SELECT lead_id, external_id FROM lead_external_ids") == [
         {"lead_id": 1, "external_id": "CRM-2"}
     ]
-    assert json.loads(funnel("show", "CRM-2", "--format", "json").stdout)["id"] == 1
+    shown = json.loads(funnel("show", "CRM-2", "--format", "json").stdout)
+    assert (shown["id"], shown["external_id"], shown["other_external_ids"]) == (
+        1,
+        "CRM-1",
+        ["CRM-2"],
+    )
+    card = funnel("show", "1").stdout
+    assert "  External id  CRM-1\n  Other ids    CRM-2\n" in card
 
 
 def test_undo_gives_both_leads_back_with_their_ids(funnel, db_path):

@@ -116,6 +116,7 @@ def shown(out: Output, card: LeadCard, fmt: Format) -> None:
                 card.lead,
                 effective_probability=card.probability,
                 dates_estimated=list(card.dates_estimated),
+                other_external_ids=list(card.other_external_ids),
                 history=[records.stage_change(c) for c in card.history],
                 follow_ups=[records.follow_up(f) for f in card.follow_ups],
                 activities=[records.activity(a) for a in card.activities],

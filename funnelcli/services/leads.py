@@ -150,6 +150,7 @@ def show_lead(store: Store, ref: str) -> LeadCard:
             activities=q.activities_of(conn, lead.id),
             probability=lead.probability if lead.probability is not None else stage.probability,
             dates_estimated=estimated_dates_of(conn, lead.id),
+            other_external_ids=tuple(q.other_external_ids(conn, lead.id)),
         )
 
 
