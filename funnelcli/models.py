@@ -134,6 +134,14 @@ class Added(NamedTuple):
     same_email: list[int]  # other leads that already had this email
 
 
+class Existing(NamedTuple):
+    """``funnel add --if-exists show|update``: the lead that already had the email, not added
+    again; ``updated``: the empty fields it filled (``None`` for ``show``)."""
+
+    lead: Lead
+    updated: list[str] | None
+
+
 class Edited(NamedTuple):
     lead: Lead
     changed: list[str]
@@ -157,6 +165,7 @@ class LeadCard(NamedTuple):
     activities: list[Activity]
     probability: int  # the probability used for this deal: override, else the stage default
     dates_estimated: tuple[str, ...] = ()  # "created", "closed": dates an import estimated
+    other_external_ids: tuple[str, ...] = ()  # ids of leads merged into it
 
 
 class Item(NamedTuple):
@@ -200,6 +209,26 @@ class Reverted(NamedTuple):
 
     entry: JournalEntry
     by: int
+
+
+class MergedLead(NamedTuple):
+    """A lead merged into another (``funnel merge``), as it was, and what it brought."""
+
+    lead: Lead
+    follow_ups: int
+    activities: int
+    external_ids: list[str]
+    filled: list[str]  # the kept lead's empty fields it filled (column names)
+    notes: bool  # its notes were added to the kept lead's
+    history: bool  # its stage history was kept (it was further along)
+    earlier: bool  # it was created first: the kept lead takes its created date and source
+
+
+class MergeResult(NamedTuple):
+    """``funnel merge``: the kept lead, after, and the leads merged into it."""
+
+    lead: Lead
+    merged: list[MergedLead]
 
 
 class LeadFootprint(NamedTuple):

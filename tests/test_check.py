@@ -117,7 +117,40 @@ def test_duplicate_emails(funnel, db_path):
     duplicate = next(r for r in data if r["rule"] == "duplicate_email")
     assert duplicate["lead_ids"] == [first, second]
     assert duplicate["details"] == [f"same@acme.ca: {first}, {second}"]
+    assert duplicate["hint"] == (
+        "different names: funnel edit LEAD --email … where they are different people, "
+        "or funnel merge KEEP OTHER if one person"
+    )
     assert findings(funnel) == only("duplicate_email", [first, second])
+
+
+def test_duplicates_that_share_a_name_are_told_the_merge_to_run(funnel, db_path):
+    """The import's identity rule: the same email and the same name (accents and case
+    ignored) is the same person; another name at that email may be a colleague."""
+    first = healthy(funnel, db_path, "Sophie Gagnon", email="sophie@acme.ca")
+    colleague = healthy(funnel, db_path, "Luc Roy", email="sophie@acme.ca")
+    again = healthy(funnel, db_path, "SOPHIE GAGNÓN", email="sophie@acme.ca")
+    other = healthy(funnel, db_path, "Ana Lee", email="ana@lee.ca")
+    twice = healthy(funnel, db_path, "ana lee", email="ana@lee.ca")
+    data = json.loads(funnel("check", "-f", "json").stdout)
+    duplicate = next(r for r in data if r["rule"] == "duplicate_email")
+    assert duplicate["details"] == [
+        f"ana@lee.ca: {other}, {twice} → funnel merge {other} {twice}",
+        f"sophie@acme.ca: {first}, {colleague}, {again} → funnel merge {first} {again}",
+    ]
+    assert duplicate["hint"] == (
+        f"the same person: funnel merge {other} {twice} (one per email: see the details); "
+        "funnel edit LEAD --email … where they are different people"
+    )
+    funnel("merge", other, twice)
+    funnel("merge", first, again)
+    assert findings(funnel)["duplicate_email"] == [first, colleague]
+
+
+def test_every_hint_names_the_command_that_fixes_it(funnel):
+    funnel("add", "Ana")
+    for finding in json.loads(funnel("check", "-f", "json").stdout):
+        assert "funnel " in finding["hint"], finding["rule"]
 
 
 def test_a_duplicate_closed_as_lost_or_a_returning_customer_is_not_flagged(funnel, db_path):
@@ -212,7 +245,7 @@ def test_dates_estimated_by_an_import(funnel, db_path, tmp_path):
     assert (found["count"], found["lead_ids"]) == (2, [lead + 1, lead + 2])
     assert found["details"] == [f"created: {lead + 1}, {lead + 2}"]
     assert found["hint"] == (
-        "import a file with the dates (--map 'COLUMN=created', 'COLUMN=closed'): "
+        "funnel import FILE with the dates (--map 'COLUMN=created', 'COLUMN=closed'): "
         "its real dates replace the estimates"
     )
     dashboard = json.loads(funnel("report", "-f", "json").stdout)

@@ -282,10 +282,12 @@ def test_non_ascii_digits_are_not_ids(funnel):
 def test_an_email_shared_by_two_leads_is_ambiguous(funnel):
     funnel("add", "A", "--email", "x@y.ca")
     funnel("add", "B", "--email", "x@y.ca")
+    funnel("advance", "2")
     result = funnel("show", "x@y.ca", code=2)
-    assert (
-        result.stderr
-        == "Error: 'x@y.ca' is the email of several leads (1, 2): name one by its id\n"
+    assert result.stdout == ""
+    assert result.stderr == (
+        "Error: 'x@y.ca' is the email of several leads: 1 A (new); 2 B (contacted)\n"
+        "Hint: name one by its id, or merge them if they are one person: funnel merge 1 2\n"
     )
 
 

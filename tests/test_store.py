@@ -37,6 +37,7 @@ EXPECTED_COLUMNS = {
     ],
     "journal_ranges": ["entry_id", "tbl", "after", "upto"],
     "journal_changes": ["id", "entry_id", "tbl", "op", "row_id", "old", "new"],
+    "lead_external_ids": ["id", "lead_id", "external_id"],
 }  # fmt: skip
 
 EXPECTED_INDEXES = {
@@ -61,6 +62,7 @@ EXPECTED_INDEXES = {
     "journal_ranges_open",
     "journal_changes_entry",
     "journal_changes_row",
+    "lead_external_ids_lead",
 }
 
 #: Trigger -> its table (they keep ``leads.reached`` and ``leads.last_event_at``).
@@ -74,7 +76,15 @@ EXPECTED_TRIGGERS = {
     # the journal's: the old (and new) row of every update and delete
     **{
         f"journal_{table}_{op}": table
-        for table in ("stages", "settings", "leads", "follow_ups", "activities", "stage_changes")
+        for table in (
+            "stages",
+            "settings",
+            "leads",
+            "follow_ups",
+            "activities",
+            "stage_changes",
+            "lead_external_ids",
+        )  # fmt: skip
         for op in ("update", "delete")
     },
 }
@@ -303,5 +313,6 @@ def test_migration_steps_are_append_only_named():
         "m006_lead_import_key",
         "m007_lead_dates_estimated",
         "m008_journal",
+        "m009_lead_external_ids",
     ]
     assert len(m.STEPS) == m.SCHEMA_VERSION

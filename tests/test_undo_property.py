@@ -26,6 +26,16 @@ COMMANDS = st.one_of(
         st.just("--email"),
         st.sampled_from(["marc@roy.ca", "sophie@acme.ca"]),
     ),
+    st.tuples(
+        st.just("add"),
+        st.just("Ana Lee"),
+        st.just("--email"),
+        st.just("sophie@acme.ca"),
+        st.just("--if-exists"),
+        st.sampled_from(["update", "show", "error"]),
+        st.just("--phone"),
+        st.just("514-555-0101"),
+    ),
     st.tuples(st.just("edit"), LEAD, st.just("--company"), st.sampled_from(["Acme", "Roy inc."])),
     st.tuples(st.just("edit"), LEAD, st.just("--amount"), st.sampled_from(["1200", "9 500"])),
     st.tuples(st.just("advance"), LEAD),
@@ -39,6 +49,8 @@ COMMANDS = st.one_of(
     st.tuples(st.just("follow-up"), st.just("done"), FOLLOW_UP),
     st.tuples(st.just("follow-up"), st.just("snooze"), FOLLOW_UP, st.just("2026-12-20")),
     st.tuples(st.just("delete"), LEAD, st.just("--yes")),
+    st.tuples(st.just("merge"), LEAD, LEAD),
+    st.tuples(st.just("merge"), LEAD, LEAD, LEAD),
     st.tuples(st.just("import"), st.just("{csv}")),
     st.tuples(st.just("config"), st.just("currency"), st.sampled_from(["EUR", "USD"])),
     st.tuples(st.just("stages"), st.just("rename"), st.just("proposal"), st.just("quote")),
@@ -52,8 +64,8 @@ def seeded(tmp_path_factory) -> Path:
     db = folder / "seed.db"
     runner = CliRunner()
     for args in (
-        ("add", "Sophie Gagnon", "--email", "sophie@acme.ca"),
-        ("add", "Luc Roy"),
+        ("add", "Sophie Gagnon", "--email", "sophie@acme.ca", "--external-id", "A"),
+        ("add", "Luc Roy", "--external-id", "B", "--amount", "900"),
         ("add", "Zoé Côté"),
         ("promise", "1", "send the quote", "--due", "2026-12-03"),
         ("log", "2", "call"),
@@ -61,8 +73,8 @@ def seeded(tmp_path_factory) -> Path:
     ):
         assert runner.invoke(app, ["--db", str(db), *args]).exit_code == 0
     (folder / "small.csv").write_text(
-        "Name,Email,Company,Stage\nSophie Gagnon,sophie@acme.ca,Acme,Qualified\n"
-        "Nadia Ben,nadia@ben.ca,Ben,Won\n",
+        "Id,Name,Email,Company,Stage\nA,Sophie Gagnon,sophie@acme.ca,Acme,Qualified\n"
+        "N,Nadia Ben,nadia@ben.ca,Ben,Won\nB,Luc Roy,,Roy inc.,Contacted\n",
         encoding="utf-8",
     )
     return db

@@ -43,6 +43,7 @@ COMMANDS = {
     "lose": "moves",
     "history": "corrections",
     "delete": "corrections",
+    "merge": "merging",
     "undo": "corrections",
     "redo": "corrections",
     "follow-up": "followups",

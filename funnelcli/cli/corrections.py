@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
 
 from funnelcli.cli.complete import lead_ids
-from funnelcli.cli.options import FormatOption, LeadArgument, command_group, parse, state
+from funnelcli.cli.options import (
+    FormatOption,
+    LeadArgument,
+    command_group,
+    interactive,
+    parse,
+    state,
+)
 from funnelcli.errors import UsageError
 from funnelcli.render import Format
 
 commands = command_group()
-
-
-def interactive() -> bool:
-    """Is someone at the keyboard to answer a question? (Tests replace it.)"""
-    return sys.stdin.isatty()
 
 
 @commands.command()

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from funnelcli.cli import options
 from funnelcli.cli.complete import stage_names
 from funnelcli.cli.lead_options import (
     Amount,
@@ -43,6 +44,13 @@ from funnelcli.render import Format
 commands = command_group()
 
 
+class IfExists(enum.StrEnum):
+    CREATE = "create"
+    SHOW = "show"
+    UPDATE = "update"
+    ERROR = "error"
+
+
 class StatusChoice(enum.StrEnum):
     OPEN = "open"
     WON = "won"
@@ -71,17 +79,36 @@ def add(
     at: AtOption = None,
     note: Note = None,
     external_id: ExternalId = None,
+    if_exists: Annotated[
+        IfExists | None,
+        typer.Option(
+            "--if-exists",
+            help="When a lead has this email: create (add anyway, with a warning), show (print "
+            "its id, add nothing), update (fill its empty fields) or error (exit 2). "
+            "Default: ask on a terminal, else create.",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
-    """Add a lead; prints its id. Warns when the email is already known."""
+    """Add a lead; prints its id. When the email is already known: see --if-exists."""
     from funnelcli.render import leads as render
-    from funnelcli.services import leads
+    from funnelcli.services import adding
 
     st = state(ctx)
     cents, currency = amount(amount_text, currency)
-    added = leads.add_lead(
-        st.store(create=True),
+    store = st.store(create=True)
+    mode = if_exists.value if if_exists else "create"
+    known = adding.leads_with_email(store, email) if if_exists is None and email else []
+    if known and options.interactive():
+        question = f"Lead {known[0].id} {known[0].name} has this email. Add anyway?"
+        if not typer.confirm(question, default=False, err=True):
+            raise typer.Exit(1)
+    added = adding.add(
+        store,
         name,
+        if_exists=mode,
         company=company,
         email=email,
         phone=phone,

@@ -107,3 +107,10 @@ def amount(
             "give one currency"
         )
     return money.cents, code or money.currency
+
+
+def interactive() -> bool:
+    """Is someone at the keyboard to answer a question? (Tests replace it.)"""
+    import sys
+
+    return sys.stdin.isatty()

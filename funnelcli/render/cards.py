@@ -28,7 +28,9 @@ def _date(stamp: str | None, estimated: bool) -> str:
     return f"{shown} (estimated by an import)" if shown and estimated else shown
 
 
-def details(lead: Lead, probability: int, estimated: Sequence[str] = ()) -> list[tuple[str, str]]:
+def details(
+    lead: Lead, probability: int, estimated: Sequence[str] = (), other_ids: Sequence[str] = ()
+) -> list[tuple[str, str]]:
     kind = lead.status.value
     status = lead.stage if kind in ("open", lead.stage) else f"{lead.stage} ({kind})"
     rows = [
@@ -41,6 +43,7 @@ def details(lead: Lead, probability: int, estimated: Sequence[str] = ()) -> list
         ("Closed", _date(lead.closed_at, "closed" in estimated)),
         ("Lost reason", lead.lost_reason or ""),
         ("External id", lead.external_id or ""),
+        ("Other ids", ", ".join(other_ids)),
         ("Notes", lead.notes or ""),
     ]
     return [(label, value) for label, value in rows if value]
@@ -87,7 +90,15 @@ def render_lead_card(out: Output, card: LeadCard) -> None:
         for f in card.follow_ups
     ]
     timeline.sort(key=lambda e: e.at)  # stable: a stage change stays before same-time events
-    render_card(out, card.lead, card.probability, open_follow_ups, timeline, card.dates_estimated)
+    render_card(
+        out,
+        card.lead,
+        card.probability,
+        open_follow_ups,
+        timeline,
+        card.dates_estimated,
+        card.other_external_ids,
+    )
 
 
 def render_card(
@@ -97,11 +108,12 @@ def render_card(
     follow_ups: Sequence[tuple[str, str]],
     timeline: Sequence[TimelineEntry],
     estimated: Sequence[str] = (),
+    other_ids: Sequence[str] = (),
 ) -> None:
     """Plain sections when piped; Rich styling on a terminal."""
     title = one_line(f"Lead {lead.id} · {lead.name}")
     sections: list[tuple[str, list[tuple[str, str]]]] = [
-        ("", details(lead, probability, estimated)),
+        ("", details(lead, probability, estimated, other_ids)),
         ("Qualification", qualification(lead, probability)),
         ("Open follow-ups", list(follow_ups)),
         ("Timeline", [(format_local(e.at), f"{e.kind:<10} {e.text}") for e in timeline]),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from funnelcli import records
-from funnelcli.models import Added, Edited, Lead, LeadCard, Moved
+from funnelcli.models import Added, Edited, Existing, Lead, LeadCard, Moved
 from funnelcli.render import Column, Format, Output, Record
 
 
@@ -47,8 +47,26 @@ def _warn_same_email(out: Output, email: str | None, others: list[int]) -> None:
         out.warn(f"lead {ids} already has the email {email}: is this a duplicate?")
 
 
-def added(out: Output, result: Added, fmt: Format) -> None:
+def _fields(columns: Sequence[str]) -> str:
+    return ", ".join(sorted({f.removesuffix("_cents").replace("_", " ") for f in columns}))
+
+
+def existing(out: Output, result: Existing, fmt: Format) -> None:
+    """``funnel add --if-exists show|update``: the id of the lead that has the email."""
+    lead = result.lead
+    if result.updated:
+        out.committed(f"lead {lead.id} was updated", "its id")
+        done = f"updated {_fields(result.updated)}"
+    else:
+        done = "not added" if result.updated is None else "not added, nothing to fill"
+    text = f"Lead {lead.id} {lead.name} has this email: {done}" if out.terminal else str(lead.id)
+    out.result(fmt, records.lead(lead, existing=True), text)
+
+
+def added(out: Output, result: Added | Existing, fmt: Format) -> None:
     """``funnel add``: the new id (a sentence on a terminal)."""
+    if isinstance(result, Existing):
+        return existing(out, result, fmt)
     lead = result.lead
     out.committed(f"lead {lead.id} was added", "its id")
     _warn_same_email(out, lead.email, result.same_email)
@@ -64,8 +82,7 @@ def edited(out: Output, result: Edited, fmt: Format) -> None:
     _warn_same_email(out, lead.email, result.same_email)
     if result.changed:
         out.committed(f"lead {lead.id} was updated")
-        fields = sorted({f.removesuffix("_cents").replace("_", " ") for f in result.changed})
-        text = f"Lead {lead.id} {lead.name}: updated {', '.join(fields)}"
+        text = f"Lead {lead.id} {lead.name}: updated {_fields(result.changed)}"
     else:
         text = f"Lead {lead.id} {lead.name}: nothing changed"
     out.result(fmt, records.lead(lead), text)
@@ -99,6 +116,7 @@ def shown(out: Output, card: LeadCard, fmt: Format) -> None:
                 card.lead,
                 effective_probability=card.probability,
                 dates_estimated=list(card.dates_estimated),
+                other_external_ids=list(card.other_external_ids),
                 history=[records.stage_change(c) for c in card.history],
                 follow_ups=[records.follow_up(f) for f in card.follow_ups],
                 activities=[records.activity(a) for a in card.activities],

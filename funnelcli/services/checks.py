@@ -20,6 +20,7 @@ from funnelcli.store import Store, Tx, quick_check
 from funnelcli.store import checks as q
 from funnelcli.store.estimated import estimated_count, estimated_leads, names
 from funnelcli.store.migrations import all_recorded
+from funnelcli.text import fold
 
 DEFAULT_STALE_DAYS = 30
 MAX_STALE_DAYS = 36_500
@@ -109,13 +110,7 @@ def audit(
             flagged["stale"],
             "funnel log LEAD call 'checked in', or funnel lose LEAD --reason 'went silent'",
         ),
-        Finding(
-            "duplicate_email",
-            "Open leads sharing an email (likely duplicates)",
-            sorted(i for _, ids in duplicates for i in ids),
-            "keep one: funnel lose LEAD --reason duplicate, or funnel edit LEAD --email …",
-            [f"{email}: {', '.join(map(str, ids))}" for email, ids in duplicates],
-        ),
+        duplicate_finding(conn, duplicates),
         Finding(
             "no_source",
             "Leads without a source",
@@ -138,11 +133,51 @@ def audit(
             "snoozed_often",
             f"Follow-ups pushed back {SNOOZED_TIMES} times or more",
             sorted({lead_id for lead_id, _ in snoozed}),
-            "keep the promise (funnel follow-up done ID) or renegotiate it with the prospect",
+            "keep the promise: funnel follow-up done ID, or renegotiate it with the prospect "
+            "and correct it: funnel follow-up edit ID --due WHEN",
             [f"follow-up {fid} (lead {lid})" for lid, fid in snoozed],
         ),
         estimated_finding(conn),
     ]
+
+
+def merge_commands(ids: list[int], names: dict[int, str]) -> list[str]:
+    """``funnel merge 3 7`` for each group of these leads (sharing an email) that also share
+    a name, accents and case ignored (the import's identity rule): the same person, entered
+    twice. The oldest lead is kept."""
+    groups: dict[str, list[int]] = {}
+    for lead_id in ids:
+        groups.setdefault(fold(names.get(lead_id, "")), []).append(lead_id)
+    return [
+        f"funnel merge {' '.join(map(str, group))}" for group in groups.values() if len(group) > 1
+    ]
+
+
+def duplicate_finding(conn: Tx, duplicates: list[tuple[str, list[int]]]) -> Finding:
+    """Open leads sharing an email: the hint names the merge to run where they share a name
+    too; leads with other names may be colleagues sharing an address."""
+    names = q.lead_names(conn, [i for _, ids in duplicates for i in ids])
+    details = []
+    merges: list[str] = []
+    for email, ids in duplicates:
+        commands = merge_commands(ids, names)
+        merges += commands
+        details.append(
+            f"{email}: {', '.join(map(str, ids))}" + "".join(f" → {c}" for c in commands)
+        )
+    other = "funnel edit LEAD --email … where they are different people"
+    if merges:
+        more = " (one per email: see the details)" if len(merges) > 1 else ""
+        hint = f"the same person: {merges[0]}{more}; {other}"
+    else:
+        hint = f"different names: {other}, or funnel merge KEEP OTHER if one person"
+    return Finding(
+        "duplicate_email",
+        "Open leads sharing an email (likely duplicates)",
+        sorted(i for _, ids in duplicates for i in ids),
+        hint,
+        details,
+    )
 
 
 def estimated_finding(conn: Tx) -> Finding:
@@ -157,7 +192,7 @@ def estimated_finding(conn: Tx) -> Finding:
         "dates_estimated",
         "Dates estimated by an import (left out of the cycle and the monthly figures)",
         [lead_id for lead_id, _ in found],
-        "import a file with the dates (--map 'COLUMN=created', 'COLUMN=closed'): "
+        "funnel import FILE with the dates (--map 'COLUMN=created', 'COLUMN=closed'): "
         "its real dates replace the estimates",
         [f"{name}: {', '.join(map(str, ids))}" for name, ids in by_date.items() if ids],
     )

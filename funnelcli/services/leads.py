@@ -7,6 +7,7 @@ validation of meaning happens here and in :mod:`.lead_fields`.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from funnelcli import dates
 from funnelcli.errors import UsageError
@@ -17,7 +18,7 @@ from funnelcli.services.lead_fields import Changes
 from funnelcli.services.lookup import resolve
 from funnelcli.services.settings import default_currency
 from funnelcli.services.stages import load
-from funnelcli.store import Store
+from funnelcli.store import Store, Tx
 from funnelcli.store import queries as q
 from funnelcli.store.estimated import estimated_dates_of
 from funnelcli.text import clean, normalize_source
@@ -43,52 +44,69 @@ def add_lead(
     store: Store,
     name: str,
     *,
-    company: str | None = None,
     email: str | None = None,
+    at: datetime | None = None,
+    **values: Any,
+) -> Added:
+    """Add a lead at its first stage (or ``stage``), created ``at`` (default: now)."""
+    name, email, created = checked_input(name, email, at)
+    with store.write() as conn:
+        return insert_lead(conn, name, email=email, created=created, **values)
+
+
+def checked_input(
+    name: str, email: str | None, at: datetime | None
+) -> tuple[str, str | None, datetime]:
+    created = at or dates.now()
+    if created > dates.now():
+        raise UsageError("a lead cannot be created in the future")
+    return fields.lead_name(name), fields.lead_email(email), created
+
+
+def insert_lead(
+    conn: Tx,
+    name: str,
+    *,
+    email: str | None,
+    created: datetime,
+    company: str | None = None,
     phone: str | None = None,
     source: str | None = None,
     amount_cents: int | None = None,
     currency: str | None = None,
     stage: str | None = None,
-    at: datetime | None = None,
     note: str | None = None,
     external_id: str | None = None,
 ) -> Added:
-    """Add a lead at its first stage (or ``stage``), created ``at`` (default: now)."""
-    name = fields.lead_name(name)
-    email = fields.lead_email(email)
-    created = at or dates.now()
-    if created > dates.now():
-        raise UsageError("a lead cannot be created in the future")
-    with store.write() as conn:
-        pipeline = load(conn)
-        first = pipeline.find(stage) if stage else pipeline.open[0]
-        external_id = clean(external_id)
-        fields.external_id_free(conn, external_id, None)
-        same_email = q.lead_ids_by_email(conn, email) if email else []
-        stamp = dates.to_storage(created)
-        lead_id = q.insert_lead(
-            conn,
-            {
-                "name": name,
-                "company": clean(company),
-                "email": email,
-                "phone": clean(phone),
-                "source": normalize_source(source),
-                "notes": clean(note),
-                "external_id": external_id,
-                "created_at": stamp,
-                "updated_at": dates.to_storage(dates.now()),
-                "stage_id": first.id,
-                "closed_at": stamp if first.is_closed else None,
-                "amount_cents": amount_cents,
-                "currency": parse_currency(currency) if currency else default_currency(conn),
-            },
-        )
-        q.insert_stage_change(conn, lead_id, None, first.id, stamp)
-        lead = q.get_lead(conn, lead_id)
-        assert lead is not None
-        return Added(lead, same_email)
+    """The new lead, in the caller's write transaction (name and email checked)."""
+    pipeline = load(conn)
+    first = pipeline.find(stage) if stage else pipeline.open[0]
+    external_id = clean(external_id)
+    fields.external_id_free(conn, external_id, None)
+    same_email = q.lead_ids_by_email(conn, email) if email else []
+    stamp = dates.to_storage(created)
+    lead_id = q.insert_lead(
+        conn,
+        {
+            "name": name,
+            "company": clean(company),
+            "email": email,
+            "phone": clean(phone),
+            "source": normalize_source(source),
+            "notes": clean(note),
+            "external_id": external_id,
+            "created_at": stamp,
+            "updated_at": dates.to_storage(dates.now()),
+            "stage_id": first.id,
+            "closed_at": stamp if first.is_closed else None,
+            "amount_cents": amount_cents,
+            "currency": parse_currency(currency) if currency else default_currency(conn),
+        },
+    )
+    q.insert_stage_change(conn, lead_id, None, first.id, stamp)
+    lead = q.get_lead(conn, lead_id)
+    assert lead is not None
+    return Added(lead, same_email)
 
 
 # --------------------------------------------------------------------------- read
@@ -132,6 +150,7 @@ def show_lead(store: Store, ref: str) -> LeadCard:
             activities=q.activities_of(conn, lead.id),
             probability=lead.probability if lead.probability is not None else stage.probability,
             dates_estimated=estimated_dates_of(conn, lead.id),
+            other_external_ids=tuple(q.other_external_ids(conn, lead.id)),
         )
 
 

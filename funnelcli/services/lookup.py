@@ -12,6 +12,12 @@ def _is_number(text: str) -> bool:
     return text.isascii() and text.isdigit() and len(text) < 19
 
 
+def _described(conn: Tx, lead_id: int) -> str:
+    lead = q.get_lead(conn, lead_id)
+    assert lead is not None
+    return f"{lead.id} {lead.name} ({lead.stage})"
+
+
 def resolve(conn: Tx, ref: str) -> Lead:
     """A lead named by its numeric id, external id or email (when unambiguous).
 
@@ -40,8 +46,10 @@ def resolve(conn: Tx, ref: str) -> Lead:
         ids = q.lead_ids_by_email(conn, text.casefold())
         if len(ids) > 1:
             raise UsageError(
-                f"{text!r} is the email of several leads ({', '.join(map(str, ids))}): "
-                "name one by its id"
+                f"{text!r} is the email of several leads: "
+                + "; ".join(_described(conn, i) for i in ids),
+                hint="name one by its id, or merge them if they are one person: "
+                f"funnel merge {' '.join(map(str, ids))}",
             )
         lead_id = ids[0] if ids else None
     else:

@@ -134,6 +134,11 @@ def duplicate_emails(
     return [(email, sorted(int(i) for i in ids.split(","))) for email, ids in groups]
 
 
+def lead_names(conn: sqlite3.Connection, lead_ids: Sequence[int]) -> dict[int, str]:
+    """The name of each of these leads."""
+    return dict(conn.execute(f"SELECT id, name FROM leads WHERE id IN ({_in(lead_ids)})"))
+
+
 def duplicate_count(conn: sqlite3.Connection, open_ids: Sequence[int]) -> int:
     """How many open leads share their email with another open lead."""
     sql = f"SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n {_open_emails(open_ids)})"

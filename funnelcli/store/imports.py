@@ -203,7 +203,24 @@ class ImportWriter:
             (json.dumps(list(external_ids)),),
         )
         found = map(_known, cursor)
-        return {lead.external_id: lead for lead in found if lead.external_id is not None}
+        by_id = {lead.external_id: lead for lead in found if lead.external_id is not None}
+        if len(by_id) < len(external_ids):
+            by_id.update(self._leads_by_other_external_ids(external_ids, by_id))
+        return by_id
+
+    def _leads_by_other_external_ids(
+        self, external_ids: Sequence[str], found: Mapping[str, KnownLead]
+    ) -> dict[str, KnownLead]:
+        """The leads that hold some of these ids besides their own (a merge gave them): each
+        as if that id were its ``external_id``, so that the row is not taken for a change of
+        the lead's own id."""
+        cursor = self.conn.execute(
+            f"SELECT x.external_id, {', '.join(f'leads.{c}' for c in KnownLead._fields)} "
+            "FROM lead_external_ids x JOIN leads ON leads.id = x.lead_id "
+            "WHERE x.external_id IN (SELECT value FROM json_each(?))",
+            (json.dumps([i for i in external_ids if i not in found]),),
+        )
+        return {row[0]: _known(row[1:])._replace(external_id=row[0]) for row in cursor}
 
     def leads_by_emails(self, emails: Sequence[str]) -> dict[str, list[KnownLead]]:
         """For each email, the leads with it, oldest first."""

@@ -25,13 +25,17 @@ _WORDS = {
     "follow_ups": ("follow-up", "follow-ups"),
     "activities": ("activity", "activities"),
     "stage_changes": ("stage change", "stage changes"),
+    "lead_external_ids": ("external id", "external ids"),
 }
 
 
 #: Rows an entry inserted go in this order: new leads first (their history goes with them by
 #: cascade, which spares the summary triggers a recount per stage change), then the history
 #: added to older leads, then stages and settings, which leads refer to.
-_DELETE_ORDER = ("leads", "follow_ups", "activities", "stage_changes", "settings", "stages")
+_DELETE_ORDER = (
+    "leads", "follow_ups", "activities", "stage_changes", "lead_external_ids", "settings",
+    "stages",
+)  # fmt: skip
 assert sorted(_DELETE_ORDER) == sorted(JOURNALED)
 
 _ENTRY = "SELECT id, at, command, summary, kind, reverts, undone_by, purged FROM journal"

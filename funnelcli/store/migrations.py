@@ -352,6 +352,35 @@ def m008_journal(db: Database) -> None:
     journal_schema.create_triggers(db.conn, db.execute)
 
 
+def m009_lead_external_ids(db: Database) -> None:
+    """``lead_external_ids``: the external ids a lead holds besides ``leads.external_id``
+    (issue 15: ``funnel merge`` gives the kept lead the ids of the leads merged into it, so that
+    a re-import of either CRM record finds it, and ``funnel show ID`` too).
+
+    ``leads.external_id`` stays the lead's primary id, the one exports and JSON give (a
+    contract), and the one every writer (add, edit, import) already keeps; this table holds
+    only the others. Not a copy of the column: a second home for the same id, kept in step by
+    every writer or by triggers, would drift, and triggers that write it would fight ``undo``,
+    which restores each row itself. So there is nothing to fill from ``leads.external_id``: the
+    table starts empty. An id is held once across both (``UNIQUE`` here; the writers of the
+    column check this table, ``lead_fields.external_id_free``). Journaled like the leads; its
+    rows go with their lead (``ON DELETE CASCADE``)."""
+    from funnelcli.store import journal_schema
+
+    _run(
+        db,
+        """
+        CREATE TABLE lead_external_ids (
+            id INTEGER PRIMARY KEY,
+            lead_id INTEGER NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
+            external_id TEXT NOT NULL UNIQUE CHECK (external_id <> '')
+        ) STRICT;
+        CREATE INDEX lead_external_ids_lead ON lead_external_ids (lead_id)
+        """,
+    )
+    journal_schema.create_triggers(db.conn, db.execute)
+
+
 #: Append-only. The position of a step is its schema version.
 STEPS: tuple[Callable[[Database], None], ...] = (
     m001_pipeline_and_leads,
@@ -362,6 +391,7 @@ STEPS: tuple[Callable[[Database], None], ...] = (
     m006_lead_import_key,
     m007_lead_dates_estimated,
     m008_journal,
+    m009_lead_external_ids,
 )
 
 SCHEMA_VERSION = len(STEPS)

@@ -138,7 +138,23 @@ def lead_ids_by_email(conn: sqlite3.Connection, email: str) -> list[int]:
 
 
 def lead_id_by_external_id(conn: sqlite3.Connection, external_id: str) -> int | None:
-    return scalar(conn, "SELECT id FROM leads WHERE external_id = ?", (external_id,))
+    """The lead with this external id: its own, or one a merge gave it (``lead_external_ids``)."""
+    return scalar(
+        conn,
+        "SELECT id FROM leads WHERE external_id = ?1 "
+        "UNION ALL SELECT lead_id FROM lead_external_ids WHERE external_id = ?1 LIMIT 1",
+        (external_id,),
+    )
+
+
+def other_external_ids(conn: sqlite3.Connection, lead_id: int) -> list[str]:
+    """The external ids a lead holds besides ``leads.external_id`` (from merged leads)."""
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT external_id FROM lead_external_ids WHERE lead_id = ? ORDER BY id", (lead_id,)
+        )
+    ]
 
 
 def insert_lead(conn: sqlite3.Connection, values: Mapping[str, Any]) -> int:
