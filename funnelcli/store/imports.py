@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from funnelcli.models import Stage
-from funnelcli.store import Store
+from funnelcli.store import Store, activity_types
 from funnelcli.store import followups as fq
 from funnelcli.store import queries as q
 from funnelcli.store.estimated import Redate
@@ -317,6 +317,9 @@ class ImportWriter:
 
     def set_activity_type(self, activity_id: int, kind: str) -> None:
         self.conn.execute("UPDATE activities SET type = ? WHERE id = ?", (kind, activity_id))
+
+    def type_in_use(self, kind: str) -> bool:
+        return activity_types.type_in_use(self.conn, kind)
 
 
 @contextlib.contextmanager

@@ -174,6 +174,7 @@ class ImportJob:
                     summary.warnings.extend(self._warnings(merge.sniffer))
                     summary.warned_columns = list(self.columns.warned)
                     summary.warnings.extend(merge.parser.warnings())
+                    summary.warnings.extend(merge.warnings())
                     if summary.rejected and options.rejects is None:
                         raise _invalid_rows(summary)
                     if options.dry_run:
