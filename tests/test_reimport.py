@@ -170,3 +170,27 @@ def test_update_fields_in_a_mapping_file(funnel, db_path, tmp_path):
         "decision_maker, contact_decides, needs_approval, prerequisites, probability, "
         "expected_close, stage\n"
     )
+
+
+def test_a_version_8_database_keeps_its_leads_source_and_notes_on_reimport(
+    funnel, db_path, tmp_path
+):
+    """No schema change: a database of the previous version takes the new rules as it is."""
+    import shutil
+
+    shutil.copy(Path(__file__).parent / "fixtures" / "schema-v8.db", db_path)
+    before = rows(db_path, "SELECT id, name, source, notes FROM leads ORDER BY id")
+    later = tmp_path / "later.csv"
+    later.write_text(
+        "Name,Email,Source,Notes,Created\nMarie Tremblay,marie@acme.ca,event,booth,2026-11-20\n",
+        encoding="utf-8",
+    )
+    funnel("import", later)
+    after = rows(db_path, "SELECT id, name, source, notes FROM leads ORDER BY id")
+    assert after[0] == {**before[0], "notes": "expo\n2026-11-20: booth"}
+    assert after[1:] == before[1:]
+    assert rows(db_path, "SELECT type, text FROM activities WHERE type = 'source'") == [
+        {"type": "source", "text": "source: event"}
+    ]
+    listed = json.loads(funnel("log", "--types", "--format", "json").stdout)
+    assert {t["type"]: t["actions"] for t in listed}["call"] == 1
