@@ -50,8 +50,10 @@ def test_log_prints_the_id_and_stores_the_activity(funnel, db_path, lead):
         ("note", "note"),
         ("Site-Visit", "site-visit"),
         ("LinkedIn", "linkedin"),
-        ("Réunion", "réunion"),
-        ("follow_up2", "follow_up2"),
+        ("Réunion", "meeting"),
+        ("e-mail", "email"),
+        ("Site visit", "site-visit"),
+        ("site_tour2", "site_tour2"),
     ],
 )
 def test_types_are_normalised_to_lower_case(funnel, db_path, lead, typed, stored):
@@ -92,8 +94,8 @@ def test_json_and_terminal_output(funnel, lead):
     ("args", "message"),
     [
         (
-            ("log", "1", "two words"),
-            "Error: invalid activity type 'two words': expected call, email, meeting, demo, "
+            ("log", "1", "two words!"),
+            "Error: invalid activity type 'two words!': expected call, email, meeting, demo, "
             "proposal, note or one custom word\n",
         ),
         (
@@ -103,8 +105,8 @@ def test_json_and_terminal_output(funnel, lead):
         ),
         (
             ("log", "1", "42"),
-            "Error: invalid activity type '42': expected call, email, meeting, demo, "
-            "proposal, note or one custom word\n",
+            "Error: unknown activity type '42': a type starts with a letter\n"
+            "Hint: --new-type records '42' as a new type; funnel log --types lists the types\n",
         ),
         (
             ("log", "1", "call!"),

@@ -127,7 +127,8 @@ def test_the_profile_wins_over_the_synonyms_and_map_over_the_profile(funnel, tmp
     assert lead_rows(db_path)[0]["notes"] == "Hana Sato"
     funnel("import", source, "--map", "contact_name=name", "--map", "name=notes")
     lead = lead_rows(db_path)[0]
-    assert (lead["name"], lead["notes"]) == ("Hana Sato", "Chairs")
+    # notes are appended, dated, never replaced (issue 15, item 7)
+    assert (lead["name"], lead["notes"]) == ("Hana Sato", "Hana Sato\n2026-11-29: Chairs")
 
 
 def test_a_mapping_file_may_name_the_profile(funnel, tmp_path):

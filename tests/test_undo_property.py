@@ -43,6 +43,7 @@ COMMANDS = st.one_of(
     st.tuples(st.just("win"), LEAD),
     st.tuples(st.just("lose"), LEAD, st.just("--reason"), st.just("price")),
     st.tuples(st.just("log"), LEAD, st.sampled_from(["call", "email"]), st.just("talked")),
+    st.tuples(st.just("log"), LEAD, st.sampled_from(["cal", "E-mail"]), st.just("--new-type")),
     st.tuples(
         st.just("promise"), LEAD, st.just("call back"), st.just("--due"), st.just("2026-12-10")
     ),
@@ -52,6 +53,8 @@ COMMANDS = st.one_of(
     st.tuples(st.just("merge"), LEAD, LEAD),
     st.tuples(st.just("merge"), LEAD, LEAD, LEAD),
     st.tuples(st.just("import"), st.just("{csv}")),
+    st.tuples(st.just("import"), st.just("{later}")),
+    st.tuples(st.just("import"), st.just("{later}"), st.just("--update-fields"), st.just("phone")),
     st.tuples(st.just("config"), st.just("currency"), st.sampled_from(["EUR", "USD"])),
     st.tuples(st.just("stages"), st.just("rename"), st.just("proposal"), st.just("quote")),
 )
@@ -64,7 +67,18 @@ def seeded(tmp_path_factory) -> Path:
     db = folder / "seed.db"
     runner = CliRunner()
     for args in (
-        ("add", "Sophie Gagnon", "--email", "sophie@acme.ca", "--external-id", "A"),
+        (
+            "add",
+            "Sophie Gagnon",
+            "--email",
+            "sophie@acme.ca",
+            "--external-id",
+            "A",
+            "--source",
+            "referral",
+            "--note",
+            "Need a quote",
+        ),
         ("add", "Luc Roy", "--external-id", "B", "--amount", "900"),
         ("add", "Zoé Côté"),
         ("promise", "1", "send the quote", "--due", "2026-12-03"),
@@ -75,6 +89,12 @@ def seeded(tmp_path_factory) -> Path:
     (folder / "small.csv").write_text(
         "Id,Name,Email,Company,Stage\nA,Sophie Gagnon,sophie@acme.ca,Acme,Qualified\n"
         "N,Nadia Ben,nadia@ben.ca,Ben,Won\nB,Luc Roy,,Roy inc.,Contacted\n",
+        encoding="utf-8",
+    )
+    (folder / "later.csv").write_text(  # a later form: another source, phone and note
+        "Name,Email,Phone,Source,Notes,Created\n"
+        "Sophie Gagnon,sophie@acme.ca,555-0199,web-form,Call me in March,2026-11-20\n"
+        "Nadia Ben,nadia@ben.ca,555-0101,referral,Need a quote,2026-11-21\n",
         encoding="utf-8",
     )
     return db
@@ -94,7 +114,12 @@ def test_commands_then_as_many_undos_give_back_the_database(seeded, commands):
         before = snapshot(db)
         start = rows(db, "SELECT max(id) AS id FROM journal")[0]["id"]
         for command in commands:
-            args = [a.replace("{csv}", str(seeded.parent / "small.csv")) for a in command]
+            args = [
+                a.replace("{csv}", str(seeded.parent / "small.csv")).replace(
+                    "{later}", str(seeded.parent / "later.csv")
+                )
+                for a in command
+            ]
             runner.invoke(app, ["--db", str(db), *args])
         done = rows(db, "SELECT count(*) AS n FROM journal WHERE id > ?", (start,))[0]["n"]
         for _ in range(done):

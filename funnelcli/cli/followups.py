@@ -208,25 +208,51 @@ def delete(ctx: typer.Context, follow_up: IdArgument, fmt: FormatOption = Format
 @commands.command("log")
 def log(
     ctx: typer.Context,
-    lead: LeadArgument,
+    lead: Annotated[
+        str | None,
+        typer.Argument(help="Lead id, external id or email.", metavar="LEAD", show_default=False),
+    ] = None,
     type_: Annotated[
-        str,
+        str | None,
         typer.Argument(
             metavar="TYPE",
-            help="call, email, meeting, demo, proposal, note, or any one word.",
+            help="call, email, meeting, demo, proposal, note (or a synonym: e-mail, phone, "
+            "rdv…), or any one word.",
             show_default=False,
         ),
-    ],
+    ] = None,
     text: Annotated[str | None, typer.Argument(help="What happened.", show_default=False)] = None,
     at: AtOption = None,
+    new_type: Annotated[
+        bool,
+        typer.Option(
+            "--new-type", help="Record TYPE even if it looks like a typo of a known type."
+        ),
+    ] = False,
+    list_types: Annotated[
+        bool,
+        typer.Option(
+            "--types", help="List the known types and the types in use, with counts; log nothing."
+        ),
+    ] = False,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Record an action taken on a lead: a call, an email, a meeting, a demo…"""
-    from funnelcli.render import followups as render
     from funnelcli.services import activities
 
     st = state(ctx)
-    logged = activities.log(st.store(create=True), lead, type_, text, at=moment(st, at))
+    if list_types:
+        from funnelcli.render import activity_types as types_render
+
+        types_render.types(st.out, activities.types(st.store()), fmt)
+        return
+    if lead is None or type_ is None:
+        raise typer.BadParameter("give LEAD and TYPE (or --types)", param_hint="LEAD TYPE")
+    from funnelcli.render import followups as render
+
+    logged = activities.log(
+        st.store(create=True), lead, type_, text, at=moment(st, at), new_type=new_type
+    )
     render.logged(st.out, logged.activity, logged.lead, fmt)
 
 

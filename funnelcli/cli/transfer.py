@@ -154,6 +154,16 @@ def import_(
             help="Record won/lost rows as created then closed, without the opportunity stage.",
         ),
     ] = False,
+    update_fields: Annotated[
+        str | None,
+        typer.Option(
+            "--update-fields",
+            help="FIELD,FIELD…: the only fields a re-import may overwrite on known leads (the "
+            "others are only filled where empty); e.g. name,phone,stage.",
+            metavar="FIELDS",
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Import leads, follow-ups or activities from a CSV file: idempotent, all or nothing.
@@ -184,6 +194,7 @@ def import_(
         closed_without_opportunity=closed_without_opportunity,
         profile=profile,
         profiles_dir=Path(typer.get_app_dir("funnel")) / "profiles",
+        update_fields=_update_fields(update_fields),
     )
     if mapping is not None:
         options = options.with_mapping(load_mapping_file(mapping), kind_given=kind is not None)
@@ -214,6 +225,21 @@ def import_(
     if not summary.dry_run:
         out.committed("the import was committed", "its summary")
     render.render_summary(out, summary, fmt)
+
+
+def _update_fields(text: str | None) -> tuple[str, ...] | None:
+    from funnelcli.importers import update_fields as fields
+
+    if text is None:
+        return None
+    names = fields.split(text)
+    unknown = fields.unknown_fields(names)
+    if unknown:
+        raise typer.BadParameter(
+            f"unknown field {', '.join(map(repr, unknown))}: {fields.expected()}",
+            param_hint="--update-fields",
+        )
+    return tuple(names)
 
 
 def _stdout_bytes(out: Any) -> BinaryIO:

@@ -167,8 +167,9 @@ def collapse_keep_lines(text: str) -> str:
 
 
 def parse_activity_type(text: str) -> str:
-    """An activity type as the import takes it (:func:`funnelcli.activity_types.for_import`)."""
-    word = activity_types.for_import(text)
-    if word is None:
-        raise ValueProblem(activity_types.IMPORT_EXPECTED)
-    return word
+    """An activity type, its synonyms normalised (:func:`funnelcli.activity_types.judge`); a
+    doubtful new type is kept as written (the import warns about it)."""
+    verdict = activity_types.judge(text)
+    if verdict is None:
+        raise ValueProblem(activity_types.EXPECTED)
+    return verdict.word

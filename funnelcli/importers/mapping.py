@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from funnelcli.errors import DataError
+from funnelcli.importers.update_fields import expected, unknown_fields
 
 KINDS = ("leads", "follow-ups", "activities")
 
@@ -25,11 +26,12 @@ class MappingFile:
     dayfirst: bool | None = None
     closed_without_opportunity: bool | None = None
     profile: str | None = None
+    update_fields: tuple[str, ...] | None = None
 
 
 _MAPPING_KEYS = {
     "columns", "stages", "kind", "id-column", "delimiter", "encoding", "dates",
-    "closed-without-opportunity", "profile",
+    "closed-without-opportunity", "profile", "update-fields",
 }  # fmt: skip
 
 
@@ -73,6 +75,16 @@ def parse_mapping(data: bytes, name: str) -> MappingFile:
     closed = table_of.get("closed-without-opportunity")
     if closed is not None and not isinstance(closed, bool):
         raise DataError(f"{where}: closed-without-opportunity must be true/false")
+    update = table_of.get("update-fields")
+    if update is not None:
+        if not isinstance(update, list) or not all(isinstance(v, str) for v in update):
+            raise DataError(f"{where}: update-fields must be a list of field names")
+        unknown_names = unknown_fields(update)
+        if unknown_names:
+            raise DataError(
+                f"{where}: unknown field {', '.join(map(repr, unknown_names))} in update-fields: "
+                + expected()
+            )
     kind = text("kind")
     if kind is not None and kind not in KINDS:
         raise DataError(f"{where}: kind = {kind!r}, expected one of {', '.join(KINDS)}")
@@ -86,4 +98,5 @@ def parse_mapping(data: bytes, name: str) -> MappingFile:
         dayfirst=dayfirst,
         closed_without_opportunity=closed,
         profile=text("profile"),
+        update_fields=tuple(update) if update is not None else None,
     )

@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
+from funnelcli.store.activity_types import NOT_ACTIONS_SQL as _NOT_ACTIONS
 from funnelcli.store.migrations import reached_bit
 
 
@@ -74,7 +75,8 @@ def lead_rules(stages: RuleStages) -> dict[str, str]:
         "never_contacted": (
             f"CASE WHEN l.stage_id = {first} AND l.created_at < :contact "
             f"AND l.reached & ~{first_bit} = 0 "
-            f"THEN NOT EXISTS (SELECT 1 FROM activities a WHERE a.lead_id = l.id){moved} END"
+            "THEN NOT EXISTS (SELECT 1 FROM activities a WHERE a.lead_id = l.id "
+            f"AND a.type NOT IN {_NOT_ACTIONS}){moved} END"
         ),
     }
 

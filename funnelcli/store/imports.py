@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from funnelcli.models import Stage
-from funnelcli.store import Store
+from funnelcli.store import Store, activity_types
 from funnelcli.store import followups as fq
 from funnelcli.store import queries as q
 from funnelcli.store.estimated import Redate
@@ -334,6 +334,17 @@ class ImportWriter:
 
     def set_activity_type(self, activity_id: int, kind: str) -> None:
         self.conn.execute("UPDATE activities SET type = ? WHERE id = ?", (kind, activity_id))
+
+    def has_activity(self, lead_id: int, kind: str, text: str) -> bool:
+        """True when the lead has an activity of this type and text (at any moment)."""
+        found = self.conn.execute(
+            "SELECT 1 FROM activities WHERE lead_id = ? AND type = ? AND text = ? LIMIT 1",
+            (lead_id, kind, text),
+        ).fetchone()
+        return found is not None
+
+    def type_in_use(self, kind: str) -> bool:
+        return activity_types.type_in_use(self.conn, kind)
 
 
 @contextlib.contextmanager

@@ -30,6 +30,7 @@ from funnelcli.importers.encoding import check_encoding
 from funnelcli.importers.mapping import KINDS
 from funnelcli.importers.nearby import ValueSniffer
 from funnelcli.importers.summary import Summary
+from funnelcli.importers.update_fields import columns_of
 from funnelcli.services.imports.activities import ActivityMerge
 from funnelcli.services.imports.followups import FollowUpMerge
 from funnelcli.services.imports.interrupt import HeldInterrupt
@@ -66,6 +67,8 @@ class ImportJob:
     ) -> None:
         if options.kind not in KINDS:
             raise UsageError(f"unknown --kind {options.kind!r}: expected one of {', '.join(KINDS)}")
+        if options.update_fields is not None and options.kind != "leads":
+            raise UsageError("--update-fields is for imports of leads")
         self.store = store
         self.options = options
         encoding = check_encoding(options.encoding) if options.encoding else None
@@ -174,6 +177,7 @@ class ImportJob:
                     summary.warnings.extend(self._warnings(merge.sniffer))
                     summary.warned_columns = list(self.columns.warned)
                     summary.warnings.extend(merge.parser.warnings())
+                    summary.warnings.extend(merge.warnings())
                     if summary.rejected and options.rejects is None:
                         raise _invalid_rows(summary)
                     if options.dry_run:
@@ -223,6 +227,9 @@ class ImportJob:
                 without_opportunity=options.closed_without_opportunity,
                 currency=currency,
                 profile=self.profile,
+                overwritable=None
+                if options.update_fields is None
+                else columns_of(options.update_fields),
             )
         merge = FollowUpMerge if options.kind == "follow-ups" else ActivityMerge
         return merge(writer, summary, self.columns, settings)

@@ -10,9 +10,10 @@ in :mod:`.identity`):
 - a row of a deal file without external id matches the lead of its deal key, else adopts the
   oldest lead with its email and name that has no id nor key and that no row took; it is
   never merged with another row of the file unless they are the same deal (the same key);
-- a matched lead is updated only where the file has a value that differs; its stage only moves
-  forward (or closes): an import never reopens a lead nor moves it back; the other emails of
-  a cell of several (``Other emails: …``) are added to its notes, once, never replacing them;
+- a matched lead is updated only where the file has a value that differs (``--update-fields``
+  narrows which values it may overwrite); its first-touch source is kept and notes are
+  appended, dated, never replaced (:mod:`.later_rows`); its stage only moves forward (or
+  closes): an import never reopens a lead nor moves it back;
 - a later row naming a lead already seen in the same file is merged into it: reported with
   both lines (or the lead's id) and the reason, not used.
 
@@ -33,12 +34,12 @@ from __future__ import annotations
 from typing import Any
 
 from funnelcli.importers.columns import ColumnMap
-from funnelcli.importers.emails import EMAIL_LINES, with_line
 from funnelcli.importers.leads import LeadParser, LeadValues
 from funnelcli.importers.profile import Profile
 from funnelcli.importers.stages import StageWords
 from funnelcli.importers.summary import Summary
 from funnelcli.services.imports.identity import is_deal_file
+from funnelcli.services.imports.later_rows import LaterRows
 from funnelcli.services.imports.matching import LeadMatching
 from funnelcli.services.imports.merge import MergeSettings
 from funnelcli.services.imports.profiles import profile_rows, profile_words
@@ -65,8 +66,10 @@ class LeadMerge(LeadMatching):
         without_opportunity: bool,
         currency: str,
         profile: Profile | None = None,
+        overwritable: frozenset[str] | None = None,
     ) -> None:
         super().__init__(writer, summary, settings)
+        self.later = LaterRows(writer, self.now_stamp, overwritable)
         pipeline = Pipeline(writer.stages())
         self.pipeline = pipeline
         self.parser = LeadParser(
@@ -132,6 +135,7 @@ class LeadMerge(LeadMatching):
 
     def finish(self) -> None:
         self._drain()
+        self.later.report(self.summary)
         if self.summary.inserted:
             self.writer.record_new_lead_history(self.base, self.entry.id)
 
@@ -139,16 +143,15 @@ class LeadMerge(LeadMatching):
 
     def _update(self, found: KnownLead, row: LeadValues) -> None:
         changes: dict[str, Any] = {}
-        if row.notes is not None and found.notes and row.notes.startswith(EMAIL_LINES):
-            # only the other emails, from a cell of several: added to the notes, once
-            row = row._replace(notes=with_line(found.notes, row.notes))
+        later = self.later
+        row, recorded = later.take(found, row)
         redated = self.dates.real_dates(found, row)
         new, old = self.compared_of(row), self.compared_of(redated)
         for name, value, was in zip(self.compared, new, old):  # noqa: B905 - one getter, one length
-            if value is not None and value != was:
+            if value is not None and value != was and later.may_write(name, was):
                 changes[name] = value
-        moves = self._moves(redated, row, changes)
-        if not changes and redated is found:
+        moves = self._moves(redated, row, changes) if later.may_move else []
+        if not changes and redated is found and not recorded:
             self.summary.unchanged += 1
             return
         changes["updated_at"] = self.now_stamp

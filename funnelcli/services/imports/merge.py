@@ -114,6 +114,10 @@ class Merge:
     def finish(self) -> None:
         pass
 
+    def warnings(self) -> list[str]:
+        """What the kind found worth a warning, said once after the rows."""
+        return []
+
 
 @contextlib.contextmanager
 def _fewer_collections() -> Iterator[None]:

@@ -24,6 +24,7 @@ class ImportOptions:
     closed_without_opportunity: bool = False
     profile: str | None = None  # --profile NAME|none (None: recognised by the headers)
     profiles_dir: Path | None = None  # the user's own profiles
+    update_fields: tuple[str, ...] | None = None  # --update-fields (None: every field)
 
     def with_mapping(self, mapping: MappingFile, *, kind_given: bool) -> ImportOptions:
         """Options from a ``--mapping`` file, overridden by the flags given on the command line."""
@@ -42,6 +43,9 @@ class ImportOptions:
             or bool(mapping.closed_without_opportunity),
             profile=self.profile or mapping.profile,
             profiles_dir=self.profiles_dir,
+            update_fields=self.update_fields
+            if self.update_fields is not None
+            else mapping.update_fields,
         )
 
 

@@ -6,6 +6,7 @@ import json
 import sqlite3
 
 from funnelcli.kpis.rows import PathTotals, PathTypeGroup, SequenceGroup
+from funnelcli.store.activity_types import NOT_ACTIONS_SQL as _NOT_ACTIONS
 from funnelcli.store.reports.clauses import Scope, closed_in_period
 
 
@@ -36,7 +37,8 @@ def paths(
             SELECT l.source AS source, l.stage_id = {won_id} AS won, (
                 SELECT json_group_array(type) FROM (
                     SELECT lower(a.type) AS type FROM activities a
-                    WHERE a.lead_id = l.id AND a.at <= l.closed_at ORDER BY a.at, a.id
+                    WHERE a.lead_id = l.id AND a.at <= l.closed_at
+                    AND a.type NOT IN {_NOT_ACTIONS} ORDER BY a.at, a.id
                 )
             ) AS types
             FROM {table} WHERE {where}
