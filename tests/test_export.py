@@ -168,7 +168,7 @@ def test_empty_csv_export_still_has_its_header(funnel, tmp_path):
     result = funnel("--db", tmp_path / "empty.db", "export", "follow-ups")
     assert result.stdout.splitlines() == [
         "id,lead_id,text,due_date,due_time,status,created_at,done_at,done_note,snooze_count,"
-        "lead_name,lead_email,lead_external_id"
+        "cancelled_at,cancel_reason,lead_name,lead_email,lead_external_id"
     ]
 
 

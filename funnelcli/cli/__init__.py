@@ -41,6 +41,7 @@ COMMANDS = {
     "advance": "moves",
     "win": "moves",
     "lose": "moves",
+    "reopen": "moves",
     "history": "corrections",
     "delete": "corrections",
     "undo": "corrections",

@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
 commands = command_group()
 
 follow_up_app = command_group(
-    help="Promises made to leads: add, list, done, snooze, edit, delete.",
+    help="Promises made to leads: add, list, done, snooze, edit, delete, reopen.",
     no_args_is_help=True,
 )
 commands.add_typer(follow_up_app, name="follow-up")
@@ -200,6 +200,17 @@ def delete(ctx: typer.Context, follow_up: IdArgument, fmt: FormatOption = Format
 
     st = state(ctx)
     render.deleted(st.out, followups.delete(st.store(create=True), follow_up_id(follow_up)), fmt)
+
+
+@follow_up_app.command("reopen")
+def reopen(ctx: typer.Context, follow_up: IdArgument, fmt: FormatOption = Format.TABLE) -> None:
+    """Open a done or cancelled follow-up again (a kept one's 'follow-up' activity goes)."""
+    from funnelcli.render import followups as render
+    from funnelcli.services import reopening
+
+    st = state(ctx)
+    item = reopening.reopen_follow_up(st.store(create=True), follow_up_id(follow_up))
+    render.reopened(st.out, item, fmt)
 
 
 # --------------------------------------------------------------------------- log

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from funnelcli import records
-from funnelcli.models import Activity, Done, FollowUp, Item, Lead, Snoozed
+from funnelcli.models import CANCEL_REASONS, Activity, Done, FollowUp, Item, Lead, Snoozed
 from funnelcli.render import Column, Format, Output, Record
 
 
@@ -48,9 +48,12 @@ def _due(record: Record) -> str:
 
 
 def _status(record: Record) -> str:
-    if record["done_at"]:
-        from funnelcli.dates import format_local
+    from funnelcli.dates import format_local
 
+    if record["cancelled_at"]:
+        why = CANCEL_REASONS.get(record["cancel_reason"], record["cancel_reason"])
+        return f"cancelled {format_local(record['cancelled_at'], with_time=False)}: {why}"
+    if record["done_at"]:
         return "done " + format_local(record["done_at"], with_time=False)
     if record["overdue"]:
         return "overdue"
@@ -151,6 +154,16 @@ def edited(out: Output, item: Item, fmt: Format) -> None:
     f = item.follow_up
     out.committed(f"follow-up {f.id} was updated")
     _result(out, fmt, f"Follow-up {f.id} updated: due {item.due} · {f.text}", record(item))
+
+
+def reopened(out: Output, item: Item, fmt: Format) -> None:
+    f = item.follow_up
+    out.committed(f"follow-up {f.id} was reopened")
+    text = f"Follow-up {f.id} reopened: due {item.due} · {f.text} · {_lead_text(item)}"
+    _result(out, fmt, text, record(item))
+    if item.overdue:
+        out.warn(f"follow-up {f.id} is overdue (due {item.due}): snooze it with "
+                 f"funnel follow-up snooze {f.id} WHEN")
 
 
 def deleted(out: Output, item: Item, fmt: Format) -> None:
