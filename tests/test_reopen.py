@@ -165,3 +165,24 @@ def test_follow_up_reopen_then_undo(funnel, db_path):
     funnel("follow-up", "reopen", "1")
     funnel("undo")
     assert snapshot(db_path) == before
+
+
+# --------------------------------------------------------------------------- names
+
+
+def test_names_of_only_punctuation_are_refused_by_add_and_edit(funnel, db_path):
+    funnel("init")
+    assert funnel("add", "-", code=2).stderr == (
+        "Error: invalid lead name '-': expected a name with a letter or a digit\n"
+    )
+    assert funnel("add", " ... ", code=2).stderr == (
+        "Error: invalid lead name '...': expected a name with a letter or a digit\n"
+    )
+    funnel("add", "Zoé")
+    assert funnel("edit", "1", "--name", "?!", code=2).stderr == (
+        "Error: invalid lead name '?!': expected a name with a letter or a digit\n"
+    )
+    assert funnel("edit", "1", "--name", " ", code=2).stderr == "Error: a lead needs a name\n"
+    funnel("add", "3M")  # a digit is enough; accents and non-Latin letters are letters
+    funnel("add", "李")
+    assert [r["name"] for r in rows(db_path, "SELECT name FROM leads")] == ["Zoé", "3M", "李"]
