@@ -499,16 +499,20 @@ def test_show_interleaves_stages_activities_and_promises_by_date(funnel, db_path
     timeline = out.split("Timeline\n")[1].splitlines()
     assert timeline == [
         "  2026-11-01 00:00  stage      created at new",
-        "  2026-11-03 11:00  call       First call",
+        "  2026-11-03 11:00  call       log 1: First call",
         "  2026-11-04 08:00  promise    #1 Send the quote (due 2026-12-01)",
         "  2026-11-05 10:00  stage      new → contacted",
-        "  2026-11-06 17:30  follow-up  Send the quote — sent",
-        "  2026-11-10 13:00  meeting",
+        "  2026-11-06 17:30  follow-up  log 2: Send the quote — sent",
+        "  2026-11-10 13:00  meeting    log 3",
         "  2026-11-29 09:00  promise    #2 Call back (due 2026-12-03 15:00)",
     ]
     data = json.loads(funnel("show", "1", "-f", "json").stdout)
     assert [f["id"] for f in data["follow_ups"]] == [2, 1]
-    assert [a["type"] for a in data["activities"]] == ["call", "follow-up", "meeting"]
+    assert [(a["id"], a["type"]) for a in data["activities"]] == [
+        (1, "call"),
+        (2, "follow-up"),
+        (3, "meeting"),
+    ]
 
 
 # --------------------------------------------------------------------------- for other commands

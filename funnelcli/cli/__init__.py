@@ -48,7 +48,7 @@ COMMANDS = {
     "redo": "corrections",
     "follow-up": "followups",
     "promise": "followups",
-    "log": "followups",
+    "log": "activities",
     "overdue": "followups",
     "report": "reports",
     "check": "admin",

@@ -181,3 +181,15 @@ def logged(out: Output, activity: Activity, lead: Lead, fmt: Format) -> None:
     text = f"Logged {activity.type} on lead {lead.id} {lead.name} ({format_local(activity.at)})"
     data = {**records.activity(activity), "lead_name": lead.name}
     _result(out, fmt, text, data, plain=str(activity.id))
+
+
+def log_changed(out: Output, activity: Activity, lead: Lead, fmt: Format, verb: str) -> None:
+    """``funnel log edit`` / ``log delete``: the action as it now is (or was)."""
+    from funnelcli.dates import format_local
+
+    out.committed(f"action {activity.id} was {verb.lower()}")
+    text = (
+        f"{verb} action {activity.id} of lead {lead.id} {lead.name}: {activity.type} "
+        f"({format_local(activity.at)})" + (f" · {activity.text}" if activity.text else "")
+    )
+    _result(out, fmt, text, {**records.activity(activity), "lead_name": lead.name})

@@ -181,6 +181,21 @@ def insert_activity(
     return int(cursor.lastrowid or 0)
 
 
+def update_activity(conn: Tx, activity_id: int, changes: Mapping[str, Any]) -> None:
+    unknown = set(changes) - {"type", "text", "at"}
+    if unknown:
+        raise ValueError(f"not editable activity columns: {sorted(unknown)}")
+    if changes:
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        conn.execute(
+            f"UPDATE activities SET {assignments} WHERE id = ?", (*changes.values(), activity_id)
+        )
+
+
+def delete_activity(conn: Tx, activity_id: int) -> None:
+    conn.execute("DELETE FROM activities WHERE id = ?", (activity_id,))
+
+
 def get_activity(conn: Tx, activity_id: int) -> Activity | None:
     found = conn.execute(
         "SELECT id, lead_id, type, text, at, follow_up_id FROM activities WHERE id = ?",
