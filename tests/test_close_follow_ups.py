@@ -161,3 +161,21 @@ def test_upgrade_from_schema_8_keeps_follow_ups_open_or_done(funnel, tmp_path):
     assert rows(db, "SELECT cancel_reason FROM follow_ups") == [{"cancel_reason": "lead-lost"}]
     funnel("--db", db, "undo")
     assert rows(db, "SELECT * FROM follow_ups ORDER BY id") == after
+
+
+def test_an_exported_cancelled_follow_up_is_refused_by_import_with_its_reason(
+    promised, tmp_path, db_path
+):
+    promised("lose", "1")
+    path = tmp_path / "fu.csv"
+    promised("export", "follow-ups", "--output", path)
+    before = snapshot(db_path)
+    result = promised("import", path, "--kind", "follow-ups", code=65)
+    assert (
+        "line 2, column 'status', value 'cancelled': a cancelled follow-up is not imported: "
+        "leave the row out, or set it aside with --rejects FILE" in result.stderr
+    )
+    assert snapshot(db_path) == before
+    rejects = tmp_path / "rejects.csv"
+    result = promised("import", path, "--kind", "follow-ups", "--rejects", rejects)
+    assert "2 rejected" in result.stdout and len(rejects.read_text().splitlines()) == 3
