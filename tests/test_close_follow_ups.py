@@ -118,7 +118,9 @@ def test_cancelled_records_in_json_and_csv(promised):
     )
     shown = json.loads(promised("show", "1", "-f", "json").stdout)
     assert sorted((f["id"], f["status"]) for f in shown["follow_ups"]) == [
-        (1, "cancelled"), (2, "cancelled"), (3, "done"),
+        (1, "cancelled"),
+        (2, "cancelled"),
+        (3, "done"),
     ]
     table = promised("follow-up", "list", "--all").stdout
     assert "cancelled 2026-11-29: the lead was lost" in table

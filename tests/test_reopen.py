@@ -69,7 +69,9 @@ def test_only_the_promises_a_close_cancelled_come_back(funnel, db_path):
     funnel("reopen", "1")
     funnel("promise", "1", "demo", "--due", "2026-12-02")
     funnel("lose", "1")
-    assert funnel("reopen", "1").stderr == "Reopened 1 follow-up that closing lead 1 had cancelled\n"
+    assert (
+        funnel("reopen", "1").stderr == "Reopened 1 follow-up that closing lead 1 had cancelled\n"
+    )
     assert [r["done_at"] is None for r in rows(db_path, "SELECT done_at FROM follow_ups")] == [
         False,
         True,

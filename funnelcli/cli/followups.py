@@ -1,5 +1,6 @@
 """Promises and actions: ``follow-up`` (add/list/done/snooze/edit/delete/reopen), ``promise``,
-``log`` (registered by :mod:`.activities`, with its corrections) and ``overdue`` — the command a solo salesperson's day starts with, often from cron.
+``log`` (registered by :mod:`.activities`, with its corrections) and ``overdue`` — the command
+a solo salesperson's day starts with, often from cron.
 
 ``overdue`` is built to start fast and never block: no Rich unless drawing on a terminal, no
 sqlite-utils, no dateutil parser, no icalendar; it reads a snapshot, without the write lock.

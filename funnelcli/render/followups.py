@@ -162,8 +162,10 @@ def reopened(out: Output, item: Item, fmt: Format) -> None:
     text = f"Follow-up {f.id} reopened: due {item.due} · {f.text} · {_lead_text(item)}"
     _result(out, fmt, text, record(item))
     if item.overdue:
-        out.warn(f"follow-up {f.id} is overdue (due {item.due}): snooze it with "
-                 f"funnel follow-up snooze {f.id} WHEN")
+        out.warn(
+            f"follow-up {f.id} is overdue (due {item.due}): snooze it with "
+            f"funnel follow-up snooze {f.id} WHEN"
+        )
 
 
 def deleted(out: Output, item: Item, fmt: Format) -> None:

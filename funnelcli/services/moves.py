@@ -15,8 +15,7 @@ from funnelcli.models import Lead, Moved, Stage, StageKind
 from funnelcli.money import parse_currency
 from funnelcli.services.lookup import resolve
 from funnelcli.services.stages import Pipeline, load
-from funnelcli.store import Store, Tx
-from funnelcli.store import promises
+from funnelcli.store import Store, Tx, promises
 from funnelcli.store import queries as q
 from funnelcli.text import clean
 

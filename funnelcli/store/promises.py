@@ -23,13 +23,14 @@ def reopen(conn: sqlite3.Connection, follow_up_id: int, kept_type: str) -> None:
         "DELETE FROM activities WHERE follow_up_id = ? AND type = ?", (follow_up_id, kept_type)
     )
     conn.execute(
-        "UPDATE follow_ups SET done_at = NULL, done_note = NULL, cancel_reason = NULL "
-        "WHERE id = ?",
+        "UPDATE follow_ups SET done_at = NULL, done_note = NULL, cancel_reason = NULL WHERE id = ?",
         (follow_up_id,),
     )
 
 
-def restore_cancelled(conn: sqlite3.Connection, lead_id: int, at: str, reasons: Sequence[str]) -> int:
+def restore_cancelled(
+    conn: sqlite3.Connection, lead_id: int, at: str, reasons: Sequence[str]
+) -> int:
     """Open again the lead's promises that its close at ``at`` cancelled; how many."""
     marks = ", ".join("?" for _ in reasons)
     cursor = conn.execute(
