@@ -100,10 +100,22 @@ class FollowUp(NamedTuple):
     done_at: str | None
     done_note: str | None
     snooze_count: int
+    cancel_reason: str | None = None  # a code of CANCEL_REASONS: closed without being kept
 
     @property
     def due(self) -> str:
         return due_text(self.due_date, self.due_time)
+
+    @property
+    def status(self) -> str:
+        """``open``, ``done`` or ``cancelled`` (``done_at`` is when it was closed, either way)."""
+        if self.done_at is None:
+            return "open"
+        return "cancelled" if self.cancel_reason else "done"
+
+
+#: Why a promise was cancelled: the codes stored (and in JSON/CSV), and their words.
+CANCEL_REASONS = {"lead-won": "the lead was won", "lead-lost": "the lead was lost"}
 
 
 class Activity(NamedTuple):
@@ -154,6 +166,7 @@ class Moved(NamedTuple):
     to_stage: Stage
     at: str
     reopened: bool
+    follow_ups: int = 0  # promises cancelled by a close, or opened again by a reopen
 
 
 class LeadCard(NamedTuple):

@@ -46,13 +46,16 @@ def stage_change(item: StageChange) -> dict[str, Any]:
 #: The fields of a follow-up record, in order.
 FOLLOW_UP_KEYS = (
     "id", "lead_id", "text", "due_date", "due_time", "status", "created_at", "done_at",
-    "done_note", "snooze_count",
+    "done_note", "snooze_count", "cancelled_at", "cancel_reason",
 )  # fmt: skip
 
 
 def follow_up(item: FollowUp, **extra: Any) -> dict[str, Any]:
+    """``done_at`` when kept, ``cancelled_at`` and ``cancel_reason`` (a code) when cancelled."""
     record = {key: getattr(item, key, None) for key in FOLLOW_UP_KEYS}
-    record["status"] = "done" if item.done_at else "open"
+    record["status"] = item.status
+    if item.cancel_reason:
+        record["done_at"], record["cancelled_at"] = None, item.done_at
     return {**record, **extra}
 
 

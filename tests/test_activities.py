@@ -146,8 +146,8 @@ def test_show_lists_the_activity_timeline(funnel, lead):
     timeline = funnel("show", "1").stdout.split("Timeline\n")[1].splitlines()
     assert timeline == [
         "  2026-11-01 10:00  stage      created at new",
-        "  2026-11-02 09:15  call       First call",
-        "  2026-11-05 16:00  proposal",
+        "  2026-11-02 09:15  call       log 1: First call",
+        "  2026-11-05 16:00  proposal   log 3",
         "  2026-11-10 14:00  stage      new → qualified: budget ok",
-        "  2026-11-12 10:00  demo       Showed v2",
+        "  2026-11-12 10:00  demo       log 2: Showed v2",
     ]

@@ -107,7 +107,9 @@ def test_new_type_records_it_and_then_it_is_in_use(funnel, db_path, lead):
 
 def test_log_without_lead_or_type(funnel, lead):
     result = funnel("log", "1", code=2)
-    assert "give LEAD and TYPE (or --types)" in result.stderr
+    assert result.stderr == (
+        "Error: give LEAD and TYPE: funnel log LEAD TYPE [TEXT] (or funnel log --types)\n"
+    )
 
 
 def test_log_types_lists_known_types_and_types_in_use(funnel, db_path, lead):

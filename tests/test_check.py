@@ -23,6 +23,7 @@ RULES = [
     "never_contacted",
     "snoozed_often",
     "dates_estimated",
+    "open_follow_ups_on_closed_leads",
 ]
 
 

@@ -251,8 +251,11 @@ def resolve(words: list[str]):
     """The click command the words name, and the words left (its arguments and options)."""
     rest = command_words(words)
     command = cli.build_command(rest.pop(0))
-    if isinstance(command, typer.core.TyperGroup) and rest and rest[0] in command.commands:
-        command = command.commands[rest.pop(0)]
+    if isinstance(command, typer.core.TyperGroup) and rest:
+        if rest[0] in command.commands:
+            command = command.commands[rest.pop(0)]
+        elif getattr(command.commands.get("add"), "hidden", False):  # `funnel log LEAD TYPE`
+            command = command.commands["add"]
     return command, rest
 
 

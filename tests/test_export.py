@@ -71,13 +71,13 @@ def test_formula_injection_is_neutralised_in_csv_not_json(funnel, filled, tmp_pa
 def test_text_starting_with_apostrophes_then_a_formula_character_round_trips(
     funnel, db_path, tmp_path
 ):
-    names = ["'=not a formula", "''-5", "'plain", "l'=x", "'"]
+    names = ["'=not a formula", "''-5", "'plain", "l'=x", "'7'"]
     for name in names:
         funnel("add", "--", name)
     path = tmp_path / "out.csv"
     funnel("export", "--output", path)
     written = [r["name"] for r in csv.DictReader(path.open(newline=""))]
-    assert written == ["''=not a formula", "'''-5", "'plain", "l'=x", "'"]
+    assert written == ["''=not a formula", "'''-5", "'plain", "l'=x", "'7'"]
     other = tmp_path / "other.db"
     funnel("--db", other, "import", path)
     assert [r["name"] for r in rows(other, "SELECT name FROM leads ORDER BY id")] == names
@@ -168,7 +168,7 @@ def test_empty_csv_export_still_has_its_header(funnel, tmp_path):
     result = funnel("--db", tmp_path / "empty.db", "export", "follow-ups")
     assert result.stdout.splitlines() == [
         "id,lead_id,text,due_date,due_time,status,created_at,done_at,done_note,snooze_count,"
-        "lead_name,lead_email,lead_external_id"
+        "cancelled_at,cancel_reason,lead_name,lead_email,lead_external_id"
     ]
 
 

@@ -64,6 +64,7 @@ def test_add_stores_the_promise_and_prints_its_id(funnel, db_path, leads):
             "done_at": None,
             "done_note": None,
             "snooze_count": 0,
+            "cancel_reason": None,
         }
     ]
 
@@ -113,6 +114,8 @@ def test_add_by_external_id_with_json_output(funnel, db_path, leads):
         "done_at": None,
         "done_note": None,
         "snooze_count": 0,
+        "cancelled_at": None,
+        "cancel_reason": None,
         "lead_name": "Marie Tremblay",
         "company": "Acme inc.",
         "email": "marie@acme.ca",
@@ -185,7 +188,8 @@ def test_add_warns_when_the_promise_is_already_overdue(funnel, db_path, leads):
         ),
         (
             ("follow-up", "done", "2"),
-            "Error: follow-up 2 is already done (2026-11-28 10:00): nothing to do\n",
+            "Error: follow-up 2 is already done (2026-11-28 10:00): nothing to do\n"
+            "Hint: to open it again: funnel follow-up reopen 2\n",
         ),
         (
             ("follow-up", "done", "1", "--at", "2026-10-15"),
@@ -203,7 +207,8 @@ def test_add_warns_when_the_promise_is_already_overdue(funnel, db_path, leads):
         ),
         (
             ("follow-up", "snooze", "2", "friday"),
-            "Error: follow-up 2 is already done (2026-11-28 10:00): nothing to snooze\n",
+            "Error: follow-up 2 is already done (2026-11-28 10:00): nothing to snooze\n"
+            "Hint: to open it again: funnel follow-up reopen 2\n",
         ),
         (
             ("follow-up", "snooze", "77", "friday"),
@@ -324,7 +329,7 @@ def test_list_csv_has_a_header_even_when_empty(funnel, leads):
     result = funnel("follow-up", "list", "--format", "csv")
     assert result.stdout == (
         "id,lead_id,text,due_date,due_time,status,created_at,done_at,done_note,snooze_count,"
-        "lead_name,company,email,phone,overdue,days_late\n"
+        "cancelled_at,cancel_reason,lead_name,company,email,phone,overdue,days_late\n"
     )
 
 
@@ -494,16 +499,20 @@ def test_show_interleaves_stages_activities_and_promises_by_date(funnel, db_path
     timeline = out.split("Timeline\n")[1].splitlines()
     assert timeline == [
         "  2026-11-01 00:00  stage      created at new",
-        "  2026-11-03 11:00  call       First call",
+        "  2026-11-03 11:00  call       log 1: First call",
         "  2026-11-04 08:00  promise    #1 Send the quote (due 2026-12-01)",
         "  2026-11-05 10:00  stage      new → contacted",
-        "  2026-11-06 17:30  follow-up  Send the quote — sent",
-        "  2026-11-10 13:00  meeting",
+        "  2026-11-06 17:30  follow-up  log 2: Send the quote — sent",
+        "  2026-11-10 13:00  meeting    log 3",
         "  2026-11-29 09:00  promise    #2 Call back (due 2026-12-03 15:00)",
     ]
     data = json.loads(funnel("show", "1", "-f", "json").stdout)
     assert [f["id"] for f in data["follow_ups"]] == [2, 1]
-    assert [a["type"] for a in data["activities"]] == ["call", "follow-up", "meeting"]
+    assert [(a["id"], a["type"]) for a in data["activities"]] == [
+        (1, "call"),
+        (2, "follow-up"),
+        (3, "meeting"),
+    ]
 
 
 # --------------------------------------------------------------------------- for other commands

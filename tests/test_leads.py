@@ -470,7 +470,7 @@ def test_closed_leads_do_not_move_without_a_stage(funnel, db_path):
     result = funnel("advance", "1", code=2)
     assert result.stderr == (
         "Error: lead 1 is won: a closed lead does not advance\n"
-        "Hint: to reopen it, name the stage: funnel advance 1 new\n"
+        "Hint: to reopen it: funnel reopen 1\n"
     )
     assert len(history(db_path)) == 2
 

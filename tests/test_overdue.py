@@ -114,7 +114,7 @@ def test_empty_machine_formats(funnel, leads):
     assert funnel("overdue", "--format", "json").stdout == "[]\n"
     assert funnel("overdue", "--format", "csv").stdout == (
         "id,lead_id,text,due_date,due_time,status,created_at,done_at,done_note,snooze_count,"
-        "lead_name,company,email,phone,overdue,days_late\n"
+        "cancelled_at,cancel_reason,lead_name,company,email,phone,overdue,days_late\n"
     )
 
 
@@ -202,6 +202,8 @@ def test_json_record_shape(funnel, late):
         "done_at": None,
         "done_note": None,
         "snooze_count": 0,
+        "cancelled_at": None,
+        "cancel_reason": None,
         "lead_name": "Marie Tremblay",
         "company": "Acme inc.",
         "email": "marie@acme.ca",
@@ -219,7 +221,7 @@ def test_csv(funnel, late):
     lines = funnel("overdue", "--format", "csv").stdout.splitlines()
     assert len(lines) == 3
     assert lines[2] == (
-        "2,2,Call back about the demo,2026-11-29,08:30,open,2026-11-29T14:00:00Z,,,0,"
+        "2,2,Call back about the demo,2026-11-29,08:30,open,2026-11-29T14:00:00Z,,,0,,,"
         "Jean Roy,Béton Roy,,,true,0"
     )
 

@@ -28,7 +28,7 @@ EXPECTED_COLUMNS = {
     "stage_changes": ["id", "lead_id", "from_stage_id", "to_stage_id", "at", "note"],
     "follow_ups": [
         "id", "lead_id", "text", "due_date", "due_time", "created_at", "done_at", "done_note",
-        "snooze_count",
+        "snooze_count", "cancel_reason",
     ],
     "activities": ["id", "lead_id", "type", "text", "at", "follow_up_id", "created_at"],
     "settings": ["key", "value"],
@@ -314,5 +314,6 @@ def test_migration_steps_are_append_only_named():
         "m007_lead_dates_estimated",
         "m008_journal",
         "m009_lead_external_ids",
+        "m010_follow_up_cancelled",
     ]
     assert len(m.STEPS) == m.SCHEMA_VERSION

@@ -17,6 +17,7 @@ from funnelcli.cli import app
 
 LEAD = st.integers(1, 5).map(str)
 FOLLOW_UP = st.integers(1, 4).map(str)
+ACTION = st.integers(1, 4).map(str)
 STAGE = st.sampled_from(["contacted", "qualified", "proposal", "won", "lost", "new"])
 
 COMMANDS = st.one_of(
@@ -52,6 +53,12 @@ COMMANDS = st.one_of(
     st.tuples(st.just("delete"), LEAD, st.just("--yes")),
     st.tuples(st.just("merge"), LEAD, LEAD),
     st.tuples(st.just("merge"), LEAD, LEAD, LEAD),
+    st.tuples(st.just("lose"), LEAD, st.just("--keep-follow-ups")),
+    st.tuples(st.just("reopen"), LEAD),
+    st.tuples(st.just("follow-up"), st.just("reopen"), FOLLOW_UP),
+    st.tuples(st.just("log"), st.just("edit"), ACTION, st.just("--text"), st.just("fixed")),
+    st.tuples(st.just("log"), st.just("edit"), ACTION, st.just("--type"), st.just("meeting")),
+    st.tuples(st.just("log"), st.just("delete"), ACTION),
     st.tuples(st.just("import"), st.just("{csv}")),
     st.tuples(st.just("import"), st.just("{later}")),
     st.tuples(st.just("import"), st.just("{later}"), st.just("--update-fields"), st.just("phone")),

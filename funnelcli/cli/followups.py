@@ -1,5 +1,6 @@
-"""Promises and actions: ``follow-up`` (add/list/done/snooze/edit/delete), ``promise``, ``log``
-and ``overdue`` — the command a solo salesperson's day starts with, often from cron.
+"""Promises and actions: ``follow-up`` (add/list/done/snooze/edit/delete/reopen), ``promise``,
+``log`` (registered by :mod:`.activities`, with its corrections) and ``overdue`` — the command
+a solo salesperson's day starts with, often from cron.
 
 ``overdue`` is built to start fast and never block: no Rich unless drawing on a terminal, no
 sqlite-utils, no dateutil parser, no icalendar; it reads a snapshot, without the write lock.
@@ -31,7 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
 commands = command_group()
 
 follow_up_app = command_group(
-    help="Promises made to leads: add, list, done, snooze, edit, delete.",
+    help="Promises made to leads: add, list, done, snooze, edit, delete, reopen.",
     no_args_is_help=True,
 )
 commands.add_typer(follow_up_app, name="follow-up")
@@ -202,10 +203,20 @@ def delete(ctx: typer.Context, follow_up: IdArgument, fmt: FormatOption = Format
     render.deleted(st.out, followups.delete(st.store(create=True), follow_up_id(follow_up)), fmt)
 
 
+@follow_up_app.command("reopen")
+def reopen(ctx: typer.Context, follow_up: IdArgument, fmt: FormatOption = Format.TABLE) -> None:
+    """Open a done or cancelled follow-up again (a kept one's 'follow-up' activity goes)."""
+    from funnelcli.render import followups as render
+    from funnelcli.services import reopening
+
+    st = state(ctx)
+    item = reopening.reopen_follow_up(st.store(create=True), follow_up_id(follow_up))
+    render.reopened(st.out, item, fmt)
+
+
 # --------------------------------------------------------------------------- log
 
 
-@commands.command("log")
 def log(
     ctx: typer.Context,
     lead: Annotated[
@@ -247,7 +258,9 @@ def log(
         types_render.types(st.out, activities.types(st.store()), fmt)
         return
     if lead is None or type_ is None:
-        raise typer.BadParameter("give LEAD and TYPE (or --types)", param_hint="LEAD TYPE")
+        from funnelcli.errors import UsageError
+
+        raise UsageError("give LEAD and TYPE: funnel log LEAD TYPE [TEXT] (or funnel log --types)")
     from funnelcli.render import followups as render
 
     logged = activities.log(

@@ -20,6 +20,14 @@ from funnelcli.render import Format
 
 commands = command_group()
 
+KeepFollowUps = Annotated[
+    bool,
+    typer.Option(
+        "--keep-follow-ups",
+        help="Keep the lead's open follow-ups open (default: closing cancels them).",
+    ),
+]
+
 
 @commands.command()
 def advance(
@@ -36,6 +44,7 @@ def advance(
     ] = None,
     at: AtOption = None,
     note: Annotated[str | None, typer.Option(help="Why it moved.", show_default=False)] = None,
+    keep_follow_ups: KeepFollowUps = False,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Move a lead to the next stage, or to the stage named (also backwards, or to reopen it)."""
@@ -43,7 +52,14 @@ def advance(
     from funnelcli.services import moves
 
     st = state(ctx)
-    moved = moves.advance(st.store(create=True), lead, stage, at=moment(st, at), note=note)
+    moved = moves.advance(
+        st.store(create=True),
+        lead,
+        stage,
+        at=moment(st, at),
+        note=note,
+        keep_follow_ups=keep_follow_ups,
+    )
     render.moved(st.out, moved, fmt)
 
 
@@ -57,6 +73,7 @@ def win(
     ] = None,
     at: AtOption = None,
     note: Annotated[str | None, typer.Option(help="A note on the win.", show_default=False)] = None,
+    keep_follow_ups: KeepFollowUps = False,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Close a lead as won."""
@@ -72,6 +89,7 @@ def win(
         currency=currency,
         at=moment(st, at),
         note=note,
+        keep_follow_ups=keep_follow_ups,
     )
     render.moved(st.out, moved, fmt)
 
@@ -85,6 +103,7 @@ def lose(
         typer.Option(help="Why it was lost: price, timing, competitor…", show_default=False),
     ] = None,
     at: AtOption = None,
+    keep_follow_ups: KeepFollowUps = False,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Close a lead as lost, with the reason."""
@@ -92,5 +111,28 @@ def lose(
     from funnelcli.services import moves
 
     st = state(ctx)
-    moved = moves.lose(st.store(create=True), lead, reason=reason, at=moment(st, at))
+    moved = moves.lose(
+        st.store(create=True),
+        lead,
+        reason=reason,
+        at=moment(st, at),
+        keep_follow_ups=keep_follow_ups,
+    )
+    render.moved(st.out, moved, fmt)
+
+
+@commands.command()
+def reopen(
+    ctx: typer.Context,
+    lead: LeadArgument,
+    at: AtOption = None,
+    note: Annotated[str | None, typer.Option(help="Why it reopened.", show_default=False)] = None,
+    fmt: FormatOption = Format.TABLE,
+) -> None:
+    """Put a won or lost lead back at its last open stage (its cancelled follow-ups too)."""
+    from funnelcli.render import leads as render
+    from funnelcli.services import reopening
+
+    st = state(ctx)
+    moved = reopening.reopen_lead(st.store(create=True), lead, at=moment(st, at), note=note)
     render.moved(st.out, moved, fmt)

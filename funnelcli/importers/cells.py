@@ -153,12 +153,23 @@ _DONE_WORDS = frozenset({"done", "fait", "faite", "termine", "terminee", "comple
 _OPEN_FU_WORDS = frozenset({"open", "ouvert", "a faire", "todo", "to do", "pending", "en cours"})
 
 
+#: A promise closed without being kept. funnel cancels a lead's promises itself when the lead is
+#: won or lost; a file's cancelled promise is neither a next action nor a kept one, so the row
+#: is refused with a reason that says so (``--rejects`` sets such rows aside).
+_CANCELLED_FU_WORDS = frozenset({"cancelled", "canceled", "annule", "annulee", "abandonne"})
+
+
 def parse_done_status(text: str) -> bool:
     word = fold(text)
     if word in _DONE_WORDS:
         return True
     if word in _OPEN_FU_WORDS:
         return False
+    if word in _CANCELLED_FU_WORDS:
+        raise ValueProblem(
+            "a cancelled follow-up is not imported: leave the row out, or set it aside with "
+            "--rejects FILE"
+        )
     raise ValueProblem("expected open or done")
 
 

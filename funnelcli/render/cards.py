@@ -84,7 +84,11 @@ def render_lead_card(out: Output, card: LeadCard) -> None:
         if not f.done_at
     ]
     timeline = [TimelineEntry(c.at, "stage", _stage_text(c)) for c in card.history]
-    timeline += [TimelineEntry(a.at, a.type, a.text or "") for a in card.activities]
+    # "log 5": the id that funnel log edit / log delete take (promises show theirs as #3)
+    timeline += [
+        TimelineEntry(a.at, a.type, f"log {a.id}" + (f": {a.text}" if a.text else ""))
+        for a in card.activities
+    ]
     timeline += [
         TimelineEntry(f.created_at, "promise", f"#{f.id} {f.text} (due {f.due})")
         for f in card.follow_ups

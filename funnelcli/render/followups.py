@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from funnelcli import records
-from funnelcli.models import Activity, Done, FollowUp, Item, Lead, Snoozed
+from funnelcli.models import CANCEL_REASONS, Activity, Done, FollowUp, Item, Lead, Snoozed
 from funnelcli.render import Column, Format, Output, Record
 
 
@@ -48,9 +48,12 @@ def _due(record: Record) -> str:
 
 
 def _status(record: Record) -> str:
-    if record["done_at"]:
-        from funnelcli.dates import format_local
+    from funnelcli.dates import format_local
 
+    if record["cancelled_at"]:
+        why = CANCEL_REASONS.get(record["cancel_reason"], record["cancel_reason"])
+        return f"cancelled {format_local(record['cancelled_at'], with_time=False)}: {why}"
+    if record["done_at"]:
         return "done " + format_local(record["done_at"], with_time=False)
     if record["overdue"]:
         return "overdue"
@@ -153,6 +156,18 @@ def edited(out: Output, item: Item, fmt: Format) -> None:
     _result(out, fmt, f"Follow-up {f.id} updated: due {item.due} · {f.text}", record(item))
 
 
+def reopened(out: Output, item: Item, fmt: Format) -> None:
+    f = item.follow_up
+    out.committed(f"follow-up {f.id} was reopened")
+    text = f"Follow-up {f.id} reopened: due {item.due} · {f.text} · {_lead_text(item)}"
+    _result(out, fmt, text, record(item))
+    if item.overdue:
+        out.warn(
+            f"follow-up {f.id} is overdue (due {item.due}): snooze it with "
+            f"funnel follow-up snooze {f.id} WHEN"
+        )
+
+
 def deleted(out: Output, item: Item, fmt: Format) -> None:
     f = item.follow_up
     out.committed(f"follow-up {f.id} was deleted")
@@ -168,3 +183,15 @@ def logged(out: Output, activity: Activity, lead: Lead, fmt: Format) -> None:
     text = f"Logged {activity.type} on lead {lead.id} {lead.name} ({format_local(activity.at)})"
     data = {**records.activity(activity), "lead_name": lead.name}
     _result(out, fmt, text, data, plain=str(activity.id))
+
+
+def log_changed(out: Output, activity: Activity, lead: Lead, fmt: Format, verb: str) -> None:
+    """``funnel log edit`` / ``log delete``: the action as it now is (or was)."""
+    from funnelcli.dates import format_local
+
+    out.committed(f"action {activity.id} was {verb.lower()}")
+    text = (
+        f"{verb} action {activity.id} of lead {lead.id} {lead.name}: {activity.type} "
+        f"({format_local(activity.at)})" + (f" · {activity.text}" if activity.text else "")
+    )
+    _result(out, fmt, text, {**records.activity(activity), "lead_name": lead.name})

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from funnelcli import records
-from funnelcli.models import Added, Edited, Existing, Lead, LeadCard, Moved
+from funnelcli.models import CANCEL_REASONS, Added, Edited, Existing, Lead, LeadCard, Moved
 from funnelcli.render import Column, Format, Output, Record
 
 
@@ -101,6 +101,16 @@ def moved(out: Output, result: Moved, fmt: Format) -> None:
     )
     record = records.lead(lead, previous_stage=result.from_stage.name, changed_at=result.at)
     out.result(fmt, record, text)
+    n = result.follow_ups
+    if n:
+        them = "1 follow-up" if n == 1 else f"{n} follow-ups"
+        if result.reopened:
+            out.note(f"Reopened {them} that closing lead {lead.id} had cancelled")
+        else:
+            why = CANCEL_REASONS[f"lead-{result.to_stage.kind.value}"]
+            out.note(
+                f"Cancelled {them} of lead {lead.id} ({why}); keep them with --keep-follow-ups"
+            )
     if result.to_stage.kind.value == "won" and lead.amount_cents is None:
         out.warn(
             f"lead {lead.id} was won without an amount: "

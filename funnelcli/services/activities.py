@@ -31,7 +31,7 @@ def normalize_type(value: str) -> activity_types.Verdict:
     return verdict
 
 
-def _check_new_type(conn: "Tx", value: str, verdict: activity_types.Verdict) -> None:
+def check_new_type(conn: "Tx", value: str, verdict: activity_types.Verdict) -> None:
     """Refuse a doubtful new type (a likely typo) unless it is already in use."""
     if verdict.doubt is None or type_in_use(conn, verdict.word):
         return
@@ -64,7 +64,7 @@ def log(
     kind = verdict.word
     with store.write() as conn:
         if not new_type:
-            _check_new_type(conn, type_, verdict)
+            check_new_type(conn, type_, verdict)
         lead = resolve(conn, lead_ref)
         stamp = event_moment(conn, lead, at, now=now)
         activity_id = fq.insert_activity(

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from funnelcli import dates
 from funnelcli.errors import UsageError
 from funnelcli.pipeline import Pipeline
+from funnelcli.services import closed_promises
 from funnelcli.services.stages import load
 from funnelcli.store import Store, Tx, quick_check
 from funnelcli.store import checks as q
@@ -138,6 +139,7 @@ def audit(
             [f"follow-up {fid} (lead {lid})" for lid, fid in snoozed],
         ),
         estimated_finding(conn),
+        closed_promises.finding(conn, stages.open_ids),
     ]
 
 
@@ -215,4 +217,5 @@ def problem_count(conn: Tx, pipeline: Pipeline, now: datetime) -> int:
         + q.duplicate_count(conn, stages.open_ids)
         + q.snoozed_lead_count(conn, SNOOZED_TIMES)
         + estimated_count(conn)
+        + closed_promises.count(conn, stages.open_ids)
     )

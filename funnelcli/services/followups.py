@@ -83,7 +83,7 @@ def parse_id(value: str | int) -> int:
 # --------------------------------------------------------------------------- results
 
 
-def _item(row: FollowUpRow, now: datetime) -> Item:
+def as_item(row: FollowUpRow, now: datetime) -> Item:
     f = row.follow_up
     overdue = f.done_at is None and is_overdue(f.due_date, f.due_time, now)
     return Item(f, row.lead, overdue, days_late(f.due_date, now))
@@ -96,7 +96,7 @@ def _now(now: datetime | None) -> datetime:
     return (now or dates.now()).astimezone()
 
 
-def _get(conn: Tx, follow_up_id: int) -> FollowUpRow:
+def get_row(conn: Tx, follow_up_id: int) -> FollowUpRow:
     row = fq.get_follow_up(conn, follow_up_id)
     if row is None:
         raise NotFoundError(
@@ -107,14 +107,15 @@ def _get(conn: Tx, follow_up_id: int) -> FollowUpRow:
 
 
 def _reload(conn: Tx, follow_up_id: int, now: datetime) -> Item:
-    return _item(_get(conn, follow_up_id), now)
+    return as_item(get_row(conn, follow_up_id), now)
 
 
 def _refuse_done(row: FollowUpRow, action: str) -> None:
     f = row.follow_up
     if f.done_at is not None:
         raise UsageError(
-            f"follow-up {f.id} is already done ({dates.format_local(f.done_at)}): {action}"
+            f"follow-up {f.id} is already {f.status} ({dates.format_local(f.done_at)}): {action}",
+            hint=f"to open it again: funnel follow-up reopen {f.id}",
         )
 
 
@@ -148,7 +149,7 @@ def list_follow_ups(
         rows = fq.select_follow_ups(
             conn, open_only=not include_done, lead_id=lead_id, before=before
         )
-    return [_item(row, now) for row in rows]
+    return [as_item(row, now) for row in rows]
 
 
 def done(
@@ -165,7 +166,7 @@ def done(
     now = _now(now)
     note = clean(note)
     with store.write() as conn:
-        row = _get(conn, follow_up_id)
+        row = get_row(conn, follow_up_id)
         _refuse_done(row, "nothing to do")
         f = row.follow_up
         lead = q.get_lead(conn, f.lead_id)
@@ -191,7 +192,7 @@ def snooze(store: Store, follow_up_id: int, due: When, *, now: datetime | None =
     now = _now(now)
     due_date, due_time = _due_parts(due)
     with store.write() as conn:
-        row = _get(conn, follow_up_id)
+        row = get_row(conn, follow_up_id)
         _refuse_done(row, "nothing to snooze")
         if is_overdue(due_date, due_time, now):
             raise UsageError(
@@ -221,7 +222,7 @@ def edit(
     if due is not None:
         changes["due_date"], changes["due_time"] = _due_parts(due)
     with store.write() as conn:
-        _get(conn, follow_up_id)
+        get_row(conn, follow_up_id)
         fq.update_follow_up(conn, follow_up_id, changes)
         return _reload(conn, follow_up_id, now)
 
@@ -230,7 +231,7 @@ def delete(store: Store, follow_up_id: int, *, now: datetime | None = None) -> I
     """Delete a follow-up entered by mistake; activities that kept it stay in the log."""
     now = _now(now)
     with store.write() as conn:
-        item = _item(_get(conn, follow_up_id), now)
+        item = as_item(get_row(conn, follow_up_id), now)
         fq.delete_follow_up(conn, follow_up_id)
         return item
 
@@ -262,7 +263,7 @@ def overdue(
             rows = fq.select_follow_ups(conn, before=cutoff_at(now))
         else:
             rows = fq.select_follow_ups(conn, through=horizon(now, within))
-    items = [_item(row, now) for row in rows]
+    items = [as_item(row, now) for row in rows]
     if within is not None:  # ``through`` also covers what is overdue; keep overdue ones first
         items.sort(key=lambda item: not item.overdue)
     return items

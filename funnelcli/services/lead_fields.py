@@ -32,6 +32,8 @@ def lead_name(value: str) -> str:
     name = " ".join((clean(value) or "").split())
     if not name:
         raise UsageError("a lead needs a name")
+    if not any(ch.isalnum() for ch in name):  # "-", "?", "..." are typos, not names
+        raise UsageError(f"invalid lead name {name!r}: expected a name with a letter or a digit")
     return name
 
 

@@ -15,7 +15,7 @@ from funnelcli.models import Lead, Moved, Stage, StageKind
 from funnelcli.money import parse_currency
 from funnelcli.services.lookup import resolve
 from funnelcli.services.stages import Pipeline, load
-from funnelcli.store import Store, Tx
+from funnelcli.store import Store, Tx, promises
 from funnelcli.store import queries as q
 from funnelcli.text import clean
 
@@ -55,7 +55,7 @@ def event_moment(
     return dates.to_storage(moment)
 
 
-def _move(
+def move(
     conn: Tx,
     lead: Lead,
     pipeline: Pipeline,
@@ -64,7 +64,10 @@ def _move(
     at: datetime | None,
     note: str | None,
     extra: dict[str, Any] | None = None,
+    keep_follow_ups: bool = True,
 ) -> Moved:
+    """Move ``lead`` to ``target``; closing it cancels its open promises unless
+    ``keep_follow_ups`` (their reason: ``lead-won`` or ``lead-lost``)."""
     current = pipeline.by_id(lead.stage_id)
     if target.id == current.id:
         raise UsageError(f"lead {lead.id} is already at stage {current.name!r}")
@@ -79,9 +82,13 @@ def _move(
         values.setdefault("lost_reason", None)  # reopened: the reason stays in the history
     q.update_lead(conn, lead.id, values)
     q.insert_stage_change(conn, lead.id, current.id, target.id, stamp, clean(note))
+    cancelled = 0
+    if target.is_closed and not keep_follow_ups:
+        cancelled = promises.cancel_open(conn, lead.id, stamp, f"lead-{target.kind.value}")
     moved = q.get_lead(conn, lead.id)
     assert moved is not None
-    return Moved(moved, current, target, stamp, reopened=current.is_closed and not target.is_closed)
+    reopened = current.is_closed and not target.is_closed
+    return Moved(moved, current, target, stamp, reopened, cancelled)
 
 
 def advance(
@@ -91,8 +98,10 @@ def advance(
     *,
     at: datetime | None = None,
     note: str | None = None,
+    keep_follow_ups: bool = False,
 ) -> Moved:
-    """Move a lead to the next open stage, or to the stage named (backwards, or reopening)."""
+    """Move a lead to the next open stage, or to the stage named (backwards, or reopening);
+    to won or lost, as :func:`win` and :func:`lose` do."""
     with store.write() as conn:
         lead = resolve(conn, ref)
         pipeline = load(conn)
@@ -101,8 +110,7 @@ def advance(
             if current.is_closed:
                 raise UsageError(
                     f"lead {lead.id} is {current.kind.value}: a closed lead does not advance",
-                    hint=f"to reopen it, name the stage: funnel advance {lead.id} "
-                    f"{pipeline.open[0].name}",
+                    hint=f"to reopen it: funnel reopen {lead.id}",
                 )
             target = pipeline.next_open(current)
             if target is None:
@@ -112,18 +120,19 @@ def advance(
                 )
         else:
             target = pipeline.find(stage)
+        keep = keep_follow_ups
         if target.kind is StageKind.WON:
-            return _close_won(conn, lead, pipeline, at=at, note=note)
+            return _close_won(conn, lead, pipeline, at=at, note=note, keep_follow_ups=keep)
         if target.kind is StageKind.LOST:
-            return _close_lost(conn, lead, pipeline, at=at, reason=note)
-        return _move(conn, lead, pipeline, target, at=at, note=note)
+            return _close_lost(conn, lead, pipeline, at=at, reason=note, keep_follow_ups=keep)
+        return move(conn, lead, pipeline, target, at=at, note=note)
 
 
 def _refuse_closed(lead: Lead, pipeline: Pipeline, verb: str) -> None:
     if lead.is_closed:
         raise UsageError(
             f"lead {lead.id} is already {lead.stage_kind.value}: it cannot be {verb}",
-            hint=f"reopen it first: funnel advance {lead.id} {pipeline.open[-1].name}",
+            hint=f"reopen it first: funnel reopen {lead.id}",
         )
 
 
@@ -135,9 +144,19 @@ def _close_won(
     at: datetime | None,
     note: str | None = None,
     extra: dict[str, Any] | None = None,
+    keep_follow_ups: bool,
 ) -> Moved:
     _refuse_closed(lead, pipeline, "won")
-    return _move(conn, lead, pipeline, pipeline.won, at=at, note=note, extra=extra)
+    return move(
+        conn,
+        lead,
+        pipeline,
+        pipeline.won,
+        at=at,
+        note=note,
+        extra=extra,
+        keep_follow_ups=keep_follow_ups,
+    )
 
 
 def _close_lost(
@@ -147,9 +166,10 @@ def _close_lost(
     *,
     at: datetime | None,
     reason: str | None,
+    keep_follow_ups: bool,
 ) -> Moved:
     _refuse_closed(lead, pipeline, "lost")
-    return _move(
+    return move(
         conn,
         lead,
         pipeline,
@@ -157,6 +177,7 @@ def _close_lost(
         at=at,
         note=reason,
         extra={"lost_reason": clean(reason)},
+        keep_follow_ups=keep_follow_ups,
     )
 
 
@@ -168,8 +189,10 @@ def win(
     currency: str | None = None,
     at: datetime | None = None,
     note: str | None = None,
+    keep_follow_ups: bool = False,
 ) -> Moved:
-    """Close a lead as won (optionally with its final amount and currency)."""
+    """Close a lead as won (optionally with its final amount and currency); its open promises
+    are cancelled unless ``keep_follow_ups``."""
     extra: dict[str, Any] = {}
     if amount_cents is not None:
         extra["amount_cents"] = amount_cents
@@ -177,11 +200,23 @@ def win(
         extra["currency"] = parse_currency(currency)
     with store.write() as conn:
         lead = resolve(conn, ref)
-        return _close_won(conn, lead, load(conn), at=at, note=note, extra=extra)
+        return _close_won(
+            conn, lead, load(conn), at=at, note=note, extra=extra, keep_follow_ups=keep_follow_ups
+        )
 
 
-def lose(store: Store, ref: str, *, reason: str | None = None, at: datetime | None = None) -> Moved:
-    """Close a lead as lost, with the reason (which the ``lost`` report counts)."""
+def lose(
+    store: Store,
+    ref: str,
+    *,
+    reason: str | None = None,
+    at: datetime | None = None,
+    keep_follow_ups: bool = False,
+) -> Moved:
+    """Close a lead as lost, with the reason (which the ``lost`` report counts); its open
+    promises are cancelled unless ``keep_follow_ups``."""
     with store.write() as conn:
         lead = resolve(conn, ref)
-        return _close_lost(conn, lead, load(conn), at=at, reason=reason)
+        return _close_lost(
+            conn, lead, load(conn), at=at, reason=reason, keep_follow_ups=keep_follow_ups
+        )

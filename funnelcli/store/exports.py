@@ -54,7 +54,7 @@ def _with_lead(cursor: sqlite3.Cursor, make: Callable[..., T]) -> Iterator[tuple
 def iter_follow_ups(conn: sqlite3.Connection) -> Iterator[tuple[FollowUp, LeadOf]]:
     cursor = conn.execute(
         "SELECT f.id, f.lead_id, f.text, f.due_date, f.due_time, f.created_at, f.done_at, "
-        f"f.done_note, f.snooze_count, {_LEAD_OF} "
+        f"f.done_note, f.snooze_count, f.cancel_reason, {_LEAD_OF} "
         "FROM follow_ups f JOIN leads l ON l.id = f.lead_id ORDER BY f.id"
     )
     return _with_lead(cursor, FollowUp)

@@ -16,7 +16,7 @@ from funnelcli.store.connection import Tx
 
 _FOLLOW_UP_COLUMNS = (
     "f.id, f.lead_id, f.text, f.due_date, f.due_time, f.created_at, f.done_at, f.done_note, "
-    "f.snooze_count"
+    "f.snooze_count, f.cancel_reason"
 )
 _SELECT = (
     f"SELECT {_FOLLOW_UP_COLUMNS}, l.name, l.company, l.email, l.phone "
@@ -24,7 +24,9 @@ _SELECT = (
 )
 
 #: Fields ``update_follow_up`` may change.
-EDITABLE = ("text", "due_date", "due_time", "done_at", "done_note", "snooze_count")
+EDITABLE = (
+    "text", "due_date", "due_time", "done_at", "done_note", "snooze_count", "cancel_reason",
+)  # fmt: skip
 
 
 class FollowUpRow(NamedTuple):
@@ -42,8 +44,8 @@ class Cutoff(NamedTuple):
 
 
 def _row(values: tuple[Any, ...]) -> FollowUpRow:
-    follow_up = FollowUp(*values[:9])
-    name, company, email, phone = values[9:]
+    follow_up = FollowUp(*values[:10])
+    name, company, email, phone = values[10:]
     return FollowUpRow(follow_up, Contact(follow_up.lead_id, name, company, email, phone))
 
 
@@ -177,6 +179,21 @@ def insert_activity(
         (lead_id, type_, text, at, follow_up_id, created_at),
     )
     return int(cursor.lastrowid or 0)
+
+
+def update_activity(conn: Tx, activity_id: int, changes: Mapping[str, Any]) -> None:
+    unknown = set(changes) - {"type", "text", "at"}
+    if unknown:
+        raise ValueError(f"not editable activity columns: {sorted(unknown)}")
+    if changes:
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        conn.execute(
+            f"UPDATE activities SET {assignments} WHERE id = ?", (*changes.values(), activity_id)
+        )
+
+
+def delete_activity(conn: Tx, activity_id: int) -> None:
+    conn.execute("DELETE FROM activities WHERE id = ?", (activity_id,))
 
 
 def get_activity(conn: Tx, activity_id: int) -> Activity | None:

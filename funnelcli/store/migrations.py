@@ -381,6 +381,27 @@ def m009_lead_external_ids(db: Database) -> None:
     journal_schema.create_triggers(db.conn, db.execute)
 
 
+def m010_follow_up_cancelled(db: Database) -> None:
+    """``follow_ups.cancel_reason``: a promise closed without being kept, and why, as a code
+    (``lead-won``, ``lead-lost``: ``win`` and ``lose`` cancel the lead's open promises, so that
+    ``overdue`` stops mailing about a deal that is over; words are chosen at display time).
+    A cancelled promise keeps ``done_at`` as the moment it was closed: every reader of the open
+    promises (``overdue``, ``check``, the partial indexes on ``done_at IS NULL``) stays right
+    without a change, and a promise is open, done or cancelled, never two of them. NULL for
+    every promise before this step (open or kept)."""
+    from funnelcli.store import journal_schema
+
+    _run(
+        db,
+        """
+        ALTER TABLE follow_ups ADD COLUMN cancel_reason TEXT
+            CHECK (cancel_reason IS NULL
+                OR cancel_reason IN ('lead-won', 'lead-lost') AND done_at IS NOT NULL)
+        """,
+    )
+    journal_schema.create_triggers(db.conn, db.execute)
+
+
 #: Append-only. The position of a step is its schema version.
 STEPS: tuple[Callable[[Database], None], ...] = (
     m001_pipeline_and_leads,
@@ -392,6 +413,7 @@ STEPS: tuple[Callable[[Database], None], ...] = (
     m007_lead_dates_estimated,
     m008_journal,
     m009_lead_external_ids,
+    m010_follow_up_cancelled,
 )
 
 SCHEMA_VERSION = len(STEPS)

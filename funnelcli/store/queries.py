@@ -284,7 +284,7 @@ def follow_ups_of(conn: sqlite3.Connection, lead_id: int) -> list[FollowUp]:
         for r in rows(
             conn,
             "SELECT id, lead_id, text, due_date, due_time, created_at, done_at, done_note, "
-            "snooze_count FROM follow_ups WHERE lead_id = ? "
+            "snooze_count, cancel_reason FROM follow_ups WHERE lead_id = ? "
             "ORDER BY done_at IS NOT NULL, due_date, due_time, id",
             (lead_id,),
         )
