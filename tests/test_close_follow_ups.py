@@ -165,19 +165,55 @@ def test_upgrade_from_schema_8_keeps_follow_ups_open_or_done(funnel, tmp_path):
     assert rows(db, "SELECT * FROM follow_ups ORDER BY id") == after
 
 
-def test_an_exported_cancelled_follow_up_is_refused_by_import_with_its_reason(
-    promised, tmp_path, db_path
+def test_exported_cancelled_follow_ups_import_as_cancelled_and_a_reimport_changes_nothing(
+    promised, funnel, tmp_path, db_path
 ):
     promised("lose", "1")
     path = tmp_path / "fu.csv"
     promised("export", "follow-ups", "--output", path)
     before = snapshot(db_path)
-    result = promised("import", path, "--kind", "follow-ups", code=65)
-    assert (
-        "line 2, column 'status', value 'cancelled': a cancelled follow-up is not imported: "
-        "leave the row out, or set it aside with --rejects FILE" in result.stderr
-    )
+    again = promised("import", path, "--kind", "follow-ups")
+    assert again.stdout.strip().endswith("0 inserted, 0 updated, 4 unchanged, 0 rejected, "
+                                         "0 duplicates in file")  # fmt: skip
     assert snapshot(db_path) == before
-    rejects = tmp_path / "rejects.csv"
-    result = promised("import", path, "--kind", "follow-ups", "--rejects", rejects)
-    assert "2 rejected" in result.stdout and len(rejects.read_text().splitlines()) == 3
+    # into another database: cancelled, with the export's reason and moment
+    other = tmp_path / "other.db"
+    funnel("--db", other, "add", "Jean-Marc Côté", "--at", "2026-11-01")
+    funnel("--db", other, "add", "Luc Roy")
+    result = funnel("--db", other, "import", path, "--kind", "follow-ups")
+    assert "Warning" not in result.stderr  # funnel's own export: its id columns are expected
+    exported = [
+        (r["text"], r["done_at"], r["cancel_reason"])
+        for r in rows(db_path, "SELECT text, done_at, cancel_reason FROM follow_ups ORDER BY id")
+    ]
+    assert [
+        (r["text"], r["done_at"], r["cancel_reason"])
+        for r in rows(other, "SELECT text, done_at, cancel_reason FROM follow_ups ORDER BY id")
+    ] == exported
+    assert [reason for _, _, reason in exported] == ["lead-lost", "lead-lost", None, None]
+
+
+def test_a_cancelled_row_without_reason_takes_its_leads_outcome_or_is_invalid(
+    funnel, tmp_path, db_path
+):
+    funnel("add", "Open", "--email", "o@x.ca")
+    funnel("add", "Won", "--email", "w@x.ca")
+    funnel("win", "2")
+    path = tmp_path / "fu.csv"
+    path.write_text(
+        "lead_email,text,due,status\nw@x.ca,onboarding,2026-12-01,annulé\n"
+        "o@x.ca,call,2026-12-01,cancelled\n",
+        encoding="utf-8",
+    )
+    result = funnel("import", path, "--kind", "follow-ups", code=65)
+    assert (
+        "  line 3, column 'status': a cancelled follow-up of an open lead: funnel cancels a "
+        "promise when its lead is won or lost; import it as open or done"
+    ) in result.stderr
+    funnel("import", path, "--kind", "follow-ups", "--rejects", tmp_path / "r.csv")
+    assert rows(
+        db_path,
+        "SELECT lead_id, text, cancel_reason, done_at IS NOT NULL AS closed FROM follow_ups",
+    ) == [  # fmt: skip
+        {"lead_id": 2, "text": "onboarding", "cancel_reason": "lead-won", "closed": 1}
+    ]

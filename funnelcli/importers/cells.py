@@ -153,24 +153,33 @@ _DONE_WORDS = frozenset({"done", "fait", "faite", "termine", "terminee", "comple
 _OPEN_FU_WORDS = frozenset({"open", "ouvert", "a faire", "todo", "to do", "pending", "en cours"})
 
 
-#: A promise closed without being kept. funnel cancels a lead's promises itself when the lead is
-#: won or lost; a file's cancelled promise is neither a next action nor a kept one, so the row
-#: is refused with a reason that says so (``--rejects`` sets such rows aside).
+#: A promise closed without being kept (funnel's own export writes them: a lead won or lost
+#: cancels its open promises).
 _CANCELLED_FU_WORDS = frozenset({"cancelled", "canceled", "annule", "annulee", "abandonne"})
+#: A follow-up row's status: open, done or cancelled.
+OPEN, DONE, CANCELLED = "open", "done", "cancelled"
 
 
-def parse_done_status(text: str) -> bool:
+def parse_done_status(text: str) -> str:
     word = fold(text)
     if word in _DONE_WORDS:
-        return True
+        return DONE
     if word in _OPEN_FU_WORDS:
-        return False
+        return OPEN
     if word in _CANCELLED_FU_WORDS:
-        raise ValueProblem(
-            "a cancelled follow-up is not imported: leave the row out, or set it aside with "
-            "--rejects FILE"
-        )
-    raise ValueProblem("expected open or done")
+        return CANCELLED
+    raise ValueProblem("expected open, done or cancelled")
+
+
+#: Why funnel cancelled a promise, as its export writes it (``follow_ups.cancel_reason``).
+CANCEL_REASONS = ("lead-won", "lead-lost")
+
+
+def parse_cancel_reason(text: str) -> str:
+    word = fold(text).replace(" ", "-")
+    if word in CANCEL_REASONS:
+        return word
+    raise ValueProblem(f"expected {' or '.join(CANCEL_REASONS)}")
 
 
 def collapse_keep_lines(text: str) -> str:

@@ -139,7 +139,7 @@ def map_columns(
     warnings: list[str] = []
     warned: list[str] = []
     # funnel's own export: its lead id, update time and cents are ignored on purpose.
-    own = _OWN_EXPORT if set(headers) >= _OWN_EXPORT else frozenset()
+    own = next((cols for cols in _OWN_EXPORTS if set(headers) >= cols), frozenset())
     for i, field in near.items():  # after the synonyms: an exact header wins
         if headers[i] in own:
             continue
@@ -224,8 +224,13 @@ def _synonym_rank(kind: str, field: str) -> Callable[[str], int]:
     return lambda header: keys.index(header_key(header))
 
 
-#: Columns of ``funnel export leads`` that an import of it leaves out (all present: our file).
-_OWN_EXPORT = frozenset({"id", "external_id", "updated_at", "amount_cents"})
+#: Columns of ``funnel export leads``/``follow-ups``/``activities`` that an import of it leaves
+#: out (all of a set present: our file).
+_OWN_EXPORTS = (
+    frozenset({"id", "external_id", "updated_at", "amount_cents"}),
+    frozenset({"id", "lead_id", "lead_name", "snooze_count", "cancel_reason"}),
+    frozenset({"id", "lead_id", "lead_name", "follow_up_id"}),
+)
 
 
 def _silence(header: str) -> str:

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from funnelcli.importers.cells import (
+    CANCELLED,
     collapse_keep_lines,
+    parse_cancel_reason,
     parse_done_status,
     parse_email,
     parse_time_cell,
@@ -54,7 +56,9 @@ class FollowUpCells(NamedTuple):
     created: str | None
     done: str | None
     done_note: str | None
-    status: bool | None
+    status: str | None
+    cancelled: str | None
+    cancel_reason: str | None
 
 
 class FollowUpValues(NamedTuple):
@@ -66,7 +70,8 @@ class FollowUpValues(NamedTuple):
     created_at: str | None
     done_at: str | None
     done_note: str | None
-    done: bool | None  # from a status column (None: not said)
+    status: str | None  # open, done or cancelled, from a status column (None: not said)
+    cancel_reason: str | None  # lead-won or lead-lost, for a cancelled promise
 
 
 _CLOCK = re.compile(r"[ T](\d{1,2}[:h]\d{2}(?::\d{2})?\s*(?:[AaPp][Mm])?)$")
@@ -80,8 +85,12 @@ class FollowUpParser(RowParser[FollowUpValues]):
         "lead_email": parse_email,
         "due_time": parse_time_cell,
         "status": parse_done_status,
+        "cancel_reason": parse_cancel_reason,
     }
-    DATES = {"due": (False, True), "created": (True, False), "done": (True, False)}
+    DATES = {
+        "due": (False, True), "created": (True, False), "done": (True, False),
+        "cancelled": (True, False),
+    }  # fmt: skip
 
     def _wrap_date(self, name: str, column: DateColumn) -> CellParser:
         if name != "due":
@@ -113,6 +122,10 @@ class FollowUpParser(RowParser[FollowUpValues]):
         if problems:
             return problems
         due_date, time_in_cell = cells.due
+        status = cells.status
+        if cells.cancel_reason or cells.cancelled:
+            status = CANCELLED
+        cancelled = status == CANCELLED
         return FollowUpValues(
             line=line,
             lead=ref,
@@ -120,7 +133,8 @@ class FollowUpParser(RowParser[FollowUpValues]):
             due_date=due_date,
             due_time=cells.due_time or time_in_cell,
             created_at=cells.created,
-            done_at=cells.done,
+            done_at=(cells.cancelled or cells.done) if cancelled else cells.done,
             done_note=cells.done_note,
-            done=cells.status,
+            status=status,
+            cancel_reason=cells.cancel_reason if cancelled else None,
         )

@@ -109,6 +109,8 @@ done: done, done at, done_at, completed, completed at, fait le, réalisé le, te
     date de réalisation
 done_note: done note, done_note, outcome, résultat, compte rendu
 status: status, statut, état
+cancelled: cancelled at, cancelled_at, canceled at, annulé le
+cancel_reason: cancel reason, cancel_reason, cancellation reason, raison de l'annulation
 """
     ),
     "activities": _table(

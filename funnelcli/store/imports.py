@@ -294,6 +294,15 @@ class ImportWriter:
 
     # ------------------------------------------------------------ follow-ups
 
+    def lead_stage_kind(self, lead_id: int) -> str:
+        """``open``, ``won`` or ``lost``: the kind of the lead's stage now."""
+        return str(
+            self.conn.execute(
+                "SELECT s.kind FROM leads l JOIN stages s ON s.id = l.stage_id WHERE l.id = ?",
+                (lead_id,),
+            ).fetchone()[0]
+        )
+
     def follow_up_matching(
         self, lead_id: int, due_date: str, text: str
     ) -> tuple[int, str | None, str | None, str | None] | None:
@@ -309,8 +318,8 @@ class ImportWriter:
         may already be kept (``done_at``, ``done_note``)."""
         self.conn.execute(
             "INSERT INTO follow_ups (lead_id, text, due_date, due_time, created_at, done_at, "
-            "done_note) VALUES (:lead_id, :text, :due_date, :due_time, :created_at, :done_at, "
-            ":done_note)",
+            "done_note, cancel_reason) VALUES (:lead_id, :text, :due_date, :due_time, "
+            ":created_at, :done_at, :done_note, :cancel_reason)",
             dict(values),
         )
 
