@@ -355,3 +355,27 @@ def test_the_example_profile_of_the_docs_parses_and_works(funnel, tmp_path, db_p
         ("Loyalty app", "won"),
         ("Old quote", "lost"),
     ]
+
+
+def test_odoos_older_import_compatible_export_is_recognised(funnel, tmp_path, db_path):
+    # the shape of a real Odoo 8 export: related records named by their external ids (FIELD/id)
+    source = tmp_path / "crm.lead.csv"
+    source.write_text(
+        '"id","active","contact_name","company_id/id","country_id/id","create_uid/id",'
+        '"partner_name","email_from","mobile","phone","probability","user_id/id","name",'
+        '"source_id/id","date_deadline","planned_revenue","partner_id/id"\n'
+        '"__export__.crm_lead_522","True","Gregorio","base.main_company","base.mx",'
+        '"__export__.res_users_5","Villarreal Imports","gregorio@example.com","8110000000",'
+        '"","10.0","__export__.res_users_5","Distribution deal","crm.source_web","2016-09-30",'
+        '"0.0",""\n',
+        encoding="utf-8",
+    )
+    result = funnel("import", source)
+    assert "Recognised: Odoo CRM (crm.lead) export\n" in result.stderr
+    assert "Warning" not in result.stderr  # the FIELD/id columns are known, not data left out
+    [lead] = rows(db_path, "SELECT * FROM leads")
+    assert (lead["name"], lead["company"], lead["email"], lead["external_id"]) == (
+        "Distribution deal", "Villarreal Imports", "gregorio@example.com",
+        "__export__.crm_lead_522",
+    )  # fmt: skip
+    assert lead["amount_cents"] is None  # Odoo's 0.0 on an open deal: no amount
