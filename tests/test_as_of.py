@@ -15,6 +15,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import NOW
 from helpers import rows
 
 SECTIONS = (None, "kpis", "funnel", "sources", "monthly", "forecast", "cycle", "paths", "lost")
@@ -166,3 +167,63 @@ def test_no_leak_a_later_win_is_absent_from_every_figure(funnel, db_path):
     qualified = next(p for p in today["probabilities"] if p["stage"] == "qualified")
     assert (qualified["closed_deals"], qualified["won_deals"]) == (3, 2)
     assert today["point_in_time"] is False
+
+
+def _demo_then(demo: Path, copy: Path, at: str) -> None:
+    """The demo as it was at ``at`` (a stored instant), written independently of funnel's code
+    from the rules: rows by their own dates, each lead at its last stage by then (closed then
+    if that stage is), summary columns recounted, no journal (the demo wrote its rows once, at
+    its "now": its values are known since each lead's creation)."""
+    _copy(demo, copy)
+    conn = sqlite3.connect(copy)
+    try:
+        script = f"""
+            DELETE FROM journal_changes; DELETE FROM journal_ranges; DELETE FROM journal;
+            DELETE FROM leads WHERE created_at > '{at}';
+            DELETE FROM stage_changes WHERE at > '{at}';
+            DELETE FROM activities WHERE at > '{at}';
+            DELETE FROM follow_ups WHERE created_at > '{at}';
+            UPDATE follow_ups SET done_at = NULL, done_note = NULL WHERE done_at > '{at}';
+        """
+        conn.executescript(script)
+        last: dict[int, tuple[str, int]] = {}
+        for lead, when, stage in conn.execute(
+            "SELECT lead_id, at, to_stage_id FROM stage_changes ORDER BY at, id"
+        ):
+            last[lead] = (when, stage)
+        kinds = dict(conn.execute("SELECT id, kind FROM stages"))
+        for lead, (when, stage) in last.items():
+            closed = kinds[stage] != "open"
+            conn.execute(
+                "UPDATE leads SET stage_id = ?, reached = ?, "
+                "closed_at = CASE WHEN ? THEN coalesce(closed_at, ?) END, "
+                "lost_reason = CASE WHEN ? THEN lost_reason END WHERE id = ?",
+                (stage, 0, closed, when, kinds[stage] == "lost", lead),
+            )
+            conn.execute(
+                "UPDATE leads SET closed_at = ? WHERE id = ? AND closed_at > ?", (when, lead, at)
+            )
+        for lead, stage in conn.execute("SELECT DISTINCT lead_id, to_stage_id FROM stage_changes"):
+            conn.execute("UPDATE leads SET reached = reached | ? WHERE id = ?", (1 << stage, lead))
+        conn.execute(
+            "UPDATE leads SET last_event_at = (SELECT max(at) FROM (SELECT at FROM stage_changes "
+            "WHERE lead_id = leads.id UNION ALL SELECT at FROM activities WHERE lead_id = leads.id))"
+        )
+        conn.commit()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("cutoff", ["2026-03-31T23:00:00", "2026-08-15T12:00:00"])
+def test_demo_as_of_equals_the_demo_then(funnel, tmp_path, cutoff):
+    demo = tmp_path / "demo.db"
+    funnel("demo", "--db", demo, "--leads", "300")
+    copy = tmp_path / "then.db"
+    at = _report(funnel, demo, cutoff, "monthly")["as_of"]  # the instant, as stored
+    _demo_then(demo, copy, at)
+    for section in SECTIONS:
+        then = _report(funnel, copy, cutoff, section)
+        as_of = _report(funnel, demo, NOW, section, "--as-of", cutoff)
+        assert then["point_in_time"] is False
+        assert (as_of["point_in_time"], as_of["values_older_than_history"] > 0) == (True, True)
+        assert _without_point_in_time(as_of) == _without_point_in_time(then), section
