@@ -82,6 +82,8 @@ def build(path: Path, n_leads: int, seed: int = 7) -> None:
     t0 = time.perf_counter()
     for lead_id in range(1, n_leads + 1):
         created = start + span * ((lead_id - 1) / n_leads) + timedelta(seconds=rng.randrange(3600))
+        created = min(created, now - timedelta(hours=1))  # none after "now": a report would
+        # then show the database as of now, without them (a past view)
         age_days = (now - created).days
         n_changes = counts[lead_id - 1]
         # the walk: creation at the first stage, then forward moves (skip 10 %, back 5 %)

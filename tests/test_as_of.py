@@ -227,3 +227,26 @@ def test_demo_as_of_equals_the_demo_then(funnel, tmp_path, cutoff):
         assert then["point_in_time"] is False
         assert (as_of["point_in_time"], as_of["values_older_than_history"] > 0) == (True, True)
         assert _without_point_in_time(as_of) == _without_point_in_time(then), section
+
+
+def test_a_database_older_than_the_journal_takes_its_values_as_known_since_creation(
+    funnel, tmp_path
+):
+    """The schema-v7 fixture (no journal yet), upgraded on open. As of 2026-01-25: Marie
+    (qualified on 01-10, 12,000.00 CAD at 40 %) is the one open opportunity, weighted
+    4,800.00; Luc, won on 02-01, is still new; Zoé, lost on 01-20, never was an opportunity.
+    Marie and Luc have values the journal never recorded (amounts, sources): 2 leads."""
+    db = tmp_path / "v7.db"
+    db.write_bytes((Path(__file__).parent / "fixtures" / "schema-v7.db").read_bytes())
+    kpis = _report(funnel, db, "2026-03-01T09:00:00", "kpis", "--as-of", "2026-01-25")
+    assert (kpis["point_in_time"], kpis["values_older_than_history"]) == (True, 2)
+    assert (kpis["win_rate"]["won"], kpis["win_rate"]["lost"]) == (0, 0)
+    opportunities = kpis["open_opportunities"]["by_currency"]
+    assert [(o["currency"], o["deals"], o["total"]["cents"], o["weighted"]["cents"])
+            for o in opportunities] == [("CAD", 1, 1200000, 480000)]  # fmt: skip
+    # the upgraded database keeps every row, untouched by the report
+    assert rows(db, "SELECT id, stage_id, closed_at, amount_cents FROM leads ORDER BY id") == [
+        {"id": 1, "stage_id": 3, "closed_at": None, "amount_cents": 1200000},
+        {"id": 2, "stage_id": 6, "closed_at": "2026-02-01T15:00:00Z", "amount_cents": 500000},
+        {"id": 3, "stage_id": 7, "closed_at": "2026-01-20T15:00:00Z", "amount_cents": None},
+    ]

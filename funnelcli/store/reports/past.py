@@ -40,6 +40,13 @@ _JOURNAL_TABLES = ("journal", "journal_ranges", "journal_changes")
 #: What an import row closed when imported does not tell before its close date.
 _UNTOLD_BEFORE_CLOSE = ("amount_cents", "expected_close", "probability")
 _VALUES = ("amount_cents", "expected_close", "probability", "frequency", "source")
+#: The date that says when a row happened.
+_DATED = {
+    "leads": "created_at",
+    "stage_changes": "at",
+    "activities": "at",
+    "follow_ups": "created_at",
+}
 
 
 def later_than(conn: sqlite3.Connection, at: str) -> bool:
@@ -105,11 +112,19 @@ def _entries(conn: sqlite3.Connection, at: str) -> None:
     conn.execute("CREATE INDEX temp.firsts_row ON firsts (tbl, row_id)")
 
 
-def _restore(conn: sqlite3.Connection, table: str) -> None:
+def _restore(conn: sqlite3.Connection, table: str, at: str) -> None:
     """``table`` as now, then each row changed after the instant as its first later record
     had it before (an insert recorded later: the row did not exist)."""
     columns = [row[1] for row in conn.execute(f"PRAGMA src.table_info({table})")]
-    conn.execute(f"INSERT INTO main.{table} SELECT * FROM src.{table}")
+    # rows dated after the instant are left out now (unless the journal changed them since:
+    # their date then is the recorded one), which spares inserting and deleting them
+    dated = _DATED.get(table)
+    kept = (
+        f" WHERE {dated} <= :at OR rowid IN (SELECT row_id FROM firsts WHERE tbl = '{table}')"
+        if dated
+        else ""
+    )
+    conn.execute(f"INSERT INTO main.{table} SELECT * FROM src.{table}{kept}", {"at": at})
     conn.execute(
         f"DELETE FROM main.{table} WHERE rowid IN "
         f"(SELECT row_id FROM firsts WHERE tbl = '{table}' AND op = 'insert')"
@@ -130,10 +145,6 @@ _UNRECORDED = "NOT EXISTS (SELECT 1 FROM inserted WHERE leads.id > after AND lea
 _IMPORTED_LATER = (
     "EXISTS (SELECT 1 FROM inserted WHERE leads.id > after AND leads.id <= upto "
     "AND at > :at AND import)"
-)
-_LAST_CHANGE = (
-    "(SELECT {col} FROM stage_changes s WHERE s.lead_id = leads.id ORDER BY s.at DESC, s.id DESC "
-    "LIMIT 1)"
 )
 
 _SELECT = """
@@ -158,19 +169,37 @@ def _leads_then(conn: sqlite3.Connection, at: str) -> int:
         f"({' OR '.join(f'{c} IS NOT NULL' for c in _VALUES)})",
         {"at": at},
     ).fetchone()[0]
-    stage = _LAST_CHANGE.format(col="to_stage_id")
-    conn.execute(f"UPDATE leads SET stage_id = coalesce({stage}, stage_id)")
-    kind = "(SELECT kind FROM stages WHERE stages.id = leads.stage_id)"
+    # Only the leads whose history or row changed after the instant may differ from the copy
+    # (their stage, close and summary columns); the others are as the triggers kept them.
     conn.execute(
-        f"""UPDATE leads SET
-            closed_at = CASE WHEN {kind} = 'open' THEN NULL
-                WHEN closed_at IS NULL OR closed_at > :at
-                THEN coalesce({_LAST_CHANGE.format(col="at")}, created_at)
-                ELSE closed_at END,
-            lost_reason = CASE WHEN {kind} = 'lost' THEN lost_reason END""",
+        "CREATE TEMP TABLE touched AS SELECT lead_id AS id FROM src.stage_changes WHERE at > :at "
+        "UNION SELECT lead_id FROM src.activities WHERE at > :at "
+        "UNION SELECT row_id FROM firsts WHERE tbl IN ('leads') "
+        "UNION SELECT lead_id FROM main.stage_changes WHERE rowid IN "
+        "(SELECT row_id FROM firsts WHERE tbl = 'stage_changes') "
+        "UNION SELECT lead_id FROM main.activities WHERE rowid IN "
+        "(SELECT row_id FROM firsts WHERE tbl = 'activities')",
         {"at": at},
     )
-    conn.execute(_m005_recompute("leads.id"))
+    conn.execute(
+        """CREATE TEMP TABLE last AS SELECT lead_id, to_stage_id, at FROM (
+            SELECT lead_id, to_stage_id, at,
+                row_number() OVER (PARTITION BY lead_id ORDER BY at DESC, id DESC) AS n
+            FROM main.stage_changes WHERE lead_id IN touched
+        ) WHERE n = 1"""
+    )
+    conn.execute(
+        """UPDATE leads SET
+            stage_id = last.to_stage_id,
+            closed_at = CASE WHEN stages.kind = 'open' THEN NULL
+                WHEN leads.closed_at IS NULL OR leads.closed_at > :at THEN last.at
+                ELSE leads.closed_at END,
+            lost_reason = CASE WHEN stages.kind = 'lost' THEN leads.lost_reason END
+        FROM last JOIN stages ON stages.id = last.to_stage_id
+        WHERE last.lead_id = leads.id""",
+        {"at": at},
+    )
+    conn.execute(_m005_recompute("leads.id", "WHERE id IN touched"))
     return int(older)
 
 
@@ -196,7 +225,7 @@ def write_past(source: Path, target: Path, at: str) -> int:
                 conn.execute(f"INSERT INTO main.{name} SELECT * FROM src.{name}")
         _entries(conn, at)
         for table in JOURNALED:
-            _restore(conn, table)
+            _restore(conn, table, at)
         for statement in _SELECT.strip().splitlines():
             conn.execute(statement, {"at": at})
         for kind, _, sql in schema:
