@@ -82,6 +82,8 @@ def build(path: Path, n_leads: int, seed: int = 7) -> None:
     t0 = time.perf_counter()
     for lead_id in range(1, n_leads + 1):
         created = start + span * ((lead_id - 1) / n_leads) + timedelta(seconds=rng.randrange(3600))
+        created = min(created, now - timedelta(hours=1))  # none after "now": a report would
+        # then show the database as of now, without them (a past view)
         age_days = (now - created).days
         n_changes = counts[lead_id - 1]
         # the walk: creation at the first stage, then forward moves (skip 10 %, back 5 %)
@@ -218,18 +220,19 @@ def _load() -> str:
         return f"{os.getloadavg()[0]:.2f}"
 
 
-def measure(path: Path) -> dict[str, float]:
+def measure(path: Path, as_of: str | None = None) -> dict[str, float]:
     from funnelcli.render import Format, Output
     from funnelcli.render import reports as render
     from funnelcli.services import reports
 
     store = open_db(path)
-    print(f"\nIn-process, best of 3 (load average {_load()} before):")
+    told = f", --as-of {as_of}" if as_of else ""
+    print(f"\nIn-process{told}, best of 3 (load average {_load()} before):")
     print(f"  {'report':<12} {'computed':>10} {'+ JSON':>10} {'+ text':>10}")
     timings: dict[str, float] = {}
 
     def build(section: str | None):
-        return reports.build(store, reports.options(section=section))
+        return reports.build(store, reports.options(section=section, as_of=as_of))
 
     def shown(section: str | None, fmt: Format) -> None:
         out = Output(io.StringIO(), io.StringIO(), terminal=False)
@@ -252,6 +255,8 @@ def measure(path: Path) -> dict[str, float]:
 
     print(f"  dashboard drawn by Rich (100 columns): {_best(rich) * 1000:.0f} ms")
     store.close()
+    if as_of:
+        return timings
 
     print("\nAs real processes (start-up included), best of 3:")
     env = {**os.environ, "FUNNEL_DB": str(path)}
@@ -322,11 +327,16 @@ def main() -> None:
     parser.add_argument("--leads", type=int, default=1_000_000)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--no-plans", action="store_true")
+    parser.add_argument(
+        "--as-of", metavar="DATE", help="also measure every report as of DATE (issue 16)"
+    )
     args = parser.parse_args()
     # Rebuilt when asked, when missing, for another size, or made by another schema version.
     if args.rebuild or _cached(args.db) != (SCHEMA_VERSION, args.leads):
         build(args.db, args.leads)
     measure(args.db)
+    if args.as_of:
+        measure(args.db, args.as_of)
     if not args.no_plans:
         plans(args.db)
 

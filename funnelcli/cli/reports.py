@@ -101,6 +101,16 @@ def report(
             show_default=False,
         ),
     ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Show the database as it was then: a date (its end) or a date and time "
+            "[default: now; a FUNNEL_NOW before the latest data means the same].",
+            show_default=False,
+            metavar="DATE",
+        ),
+    ] = None,
     fmt: FormatOption = Format.TABLE,
     save: Annotated[
         Path | None,
@@ -134,6 +144,7 @@ def report(
         by=by.value,
         method=method.value if method else "auto",
         dayfirst=st.dayfirst,
+        as_of=as_of,
     )
     if save is not None:
         from funnelcli import outfiles

@@ -10,6 +10,8 @@ The package's API is this module: ``clock`` ("now", zones), ``storage`` (stored 
 from funnelcli.dates.clock import (
     MAX_YEAR,
     MIN_YEAR,
+    end_of_day,
+    frozen,
     local,
     now,
     start_of_day,
@@ -34,7 +36,9 @@ __all__ = [
     "Prefer",
     "When",
     "format_local",
+    "end_of_day",
     "from_storage",
+    "frozen",
     "local",
     "local_date_of",
     "now",

@@ -78,6 +78,11 @@ def _zone_known(zone: str, offsets: tuple[int, ...]) -> bool:
     return ".." not in name and any(os.path.isfile(os.path.join(f, name)) for f in folders if f)
 
 
+def frozen() -> bool:
+    """True when ``FUNNEL_NOW`` sets "now" (a report then shows the database as of then)."""
+    return bool(os.environ.get("FUNNEL_NOW", "").strip())
+
+
 def today() -> date:
     return now().date()
 
@@ -85,6 +90,12 @@ def today() -> date:
 def local(moment: datetime) -> datetime:
     """An aware datetime in the local zone (the offset right for that instant)."""
     return moment.astimezone()
+
+
+def end_of_day(day: date) -> datetime:
+    """The last second of ``day`` (local) as an aware datetime: instants are stored to the
+    second, so nothing stored that day is after it."""
+    return datetime.combine(day, time(23, 59, 59)).astimezone()
 
 
 def start_of_day(day: date) -> datetime:

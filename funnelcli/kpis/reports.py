@@ -37,6 +37,9 @@ class Header(NamedTuple):
     today: date
     pipeline: Pipeline
     by: str = "month"
+    #: Set for a report of the database as it was at ``as_of`` (``--as-of``, or a FUNNEL_NOW
+    #: before the latest data): the leads shown with values older than their recorded history.
+    older_values: int | None = None
 
 
 class KpiReport(NamedTuple):

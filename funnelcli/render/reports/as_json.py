@@ -53,6 +53,8 @@ def header_json(header: kr.Header, section: str) -> dict[str, Any]:
         },
         "source": header.source,
         "as_of": header.as_of,
+        "point_in_time": header.older_values is not None,
+        "values_older_than_history": header.older_values,
     }
 
 

@@ -80,7 +80,14 @@ def heading(header: Header, title: str) -> Heading:
     period = header.period
     span = f"{period.start.isoformat()} to {period.end.isoformat()}"
     label = f" ({period.label})" if not period.label.startswith(period.start.isoformat()) else ""
-    return Heading(title, f"{span}{label} · {source} · as of {format_local(header.as_of)}")
+    detail = f"{span}{label} · {source} · as of {format_local(header.as_of)}"
+    if header.older_values is not None:
+        detail += " (past view"
+        if header.older_values:
+            older = plural(header.older_values, "lead")
+            detail += f"; values older than their recorded history: {older}"
+        detail += ")"
+    return Heading(title, detail)
 
 
 def _line_cells(line: ForecastLine) -> list[str | Bar]:

@@ -10,8 +10,10 @@ makes each report (the arithmetic is in :mod:`funnelcli.kpis`, the SQL in
 :mod:`funnelcli.store.reports`, the report objects in :mod:`funnelcli.kpis.reports`).
 """
 
+import os
 from pathlib import Path
 
+from funnelcli import dates
 from funnelcli.errors import NotFoundError
 from funnelcli.kpis.reports import Report
 from funnelcli.services.reports.gather import Gather, ahead
@@ -19,7 +21,7 @@ from funnelcli.services.reports.options import NO_SOURCE, SECTIONS, Options, opt
 from funnelcli.services.reports.sections import BUILDERS
 from funnelcli.services.stages import load
 from funnelcli.store import Store, Tx
-from funnelcli.store.reports import sources
+from funnelcli.store.reports import past, sources
 from funnelcli.store.reports.clauses import prepare
 from funnelcli.store.reports.helper import Helper
 
@@ -27,7 +29,39 @@ __all__ = ["SECTIONS", "Options", "build", "build_file", "options"]
 
 
 def build(store: Store, opts: Options) -> Report:
-    """The report ``opts.section`` asks for (the dashboard when None), from one read snapshot."""
+    """The report ``opts.section`` asks for (the dashboard when None), from one read snapshot;
+    as of ``opts.now`` when ``--as-of`` says so or when the database holds anything later."""
+    at = dates.to_storage(opts.now)
+    if opts.as_of or (opts.frozen and _later_than(store, at)):
+        return _build_past(store, opts, at)
+    return _build(store, opts)
+
+
+def _later_than(store: Store, at: str) -> bool:
+    with store.read() as conn:
+        return past.later_than(conn, at)
+
+
+def _build_past(store: Store, opts: Options, at: str) -> Report:
+    """The report on the database as it was at ``at``, written to a scratch file for it (in
+    memory where there is a tmpfs), removed afterwards."""
+    import tempfile
+
+    from funnelcli.store import open_db
+
+    scratch = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+    with tempfile.TemporaryDirectory(prefix="funnel-as-of-", dir=scratch) as folder:
+        target = Path(folder) / "past.db"
+        with store.translate_errors():
+            older = past.write_past(store.path, target, at)
+        then = open_db(target)
+        try:
+            return _build(then, opts, older)
+        finally:
+            then.close()
+
+
+def _build(store: Store, opts: Options, older: int | None = None) -> Report:
     prepare(store.conn)
     helped = ahead(opts.section, opts.source)
     helper = Helper.open(store.path, store.busy_timeout) if helped else None
@@ -36,7 +70,7 @@ def build(store: Store, opts: Options) -> Report:
             _check_source(conn, opts)
             pipeline = load(conn)  # this snapshot is now taken: the helper may pair with it
             paired = helper if helper is not None and helper.pair() else None
-            gather = Gather(conn, opts, pipeline, paired)
+            gather = Gather(conn, opts, pipeline, paired, older)
             gather.ahead(*helped)
             return BUILDERS[opts.section](gather)
     finally:

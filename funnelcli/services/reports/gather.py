@@ -97,8 +97,12 @@ class Gather:
         opts: Options,
         pipeline: Pipeline,
         helper: Helper | None = None,
+        older: int | None = None,
     ) -> None:
         self.conn = conn
+        #: A report as of a past moment: how many leads have values older than their recorded
+        #: history (None: a report of now).
+        self.older = older
         self.opts = opts
         self.pipeline = pipeline
         self.helper = helper
@@ -134,6 +138,7 @@ class Gather:
             self.today,
             self.pipeline,
             self.opts.by,
+            self.older,
         )
 
     # ---------------------------------------------------------------- the period

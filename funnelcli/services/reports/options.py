@@ -1,7 +1,7 @@
 """A report's choices from the command line, validated: section, period, source, buckets, method."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from funnelcli import dates, periods
 from funnelcli.errors import UsageError
@@ -27,6 +27,10 @@ class Options:
     by: str = "month"
     method: Method = "auto"
     now: datetime = field(default_factory=dates.now)
+    #: ``--as-of`` given: the report shows the database as it was at ``now``. Without it, a
+    #: ``FUNNEL_NOW`` (``frozen``) before the latest data does the same.
+    as_of: bool = False
+    frozen: bool = False
 
     @property
     def scope(self) -> Scope:
@@ -46,6 +50,7 @@ def options(
     method: str = "auto",
     dayfirst: bool | None = None,
     now: datetime | None = None,
+    as_of: str | None = None,
 ) -> Options:
     """Validate the command line's choices into :class:`Options`."""
     if section is not None and section not in SECTIONS:
@@ -54,7 +59,10 @@ def options(
         raise UsageError(f"invalid --by {by!r}: expected month or quarter")
     if method not in METHODS:
         raise UsageError(f"invalid --method {method!r}: expected stage or history")
+    frozen = now is None and dates.frozen()
     now = now or dates.now()
+    if as_of is not None:
+        now = as_of_moment(as_of, now, dayfirst)
     today = now.date()
     default = periods.forecast_default(today) if section == "forecast" else None
     chosen = periods.resolve(period, start, end, today=today, dayfirst=dayfirst, default=default)
@@ -62,4 +70,23 @@ def options(
     if source is not None:
         text = source.strip()
         wanted = NO_SOURCE if text.lower() in (NO_SOURCE, "none") else normalize_source(text)
-    return Options(section, chosen, wanted, by, method, now)  # type: ignore[arg-type]
+    return Options(
+        section,
+        chosen,
+        wanted,
+        by,
+        method,  # type: ignore[arg-type]
+        now,
+        as_of is not None,
+        frozen,
+    )
+
+
+def as_of_moment(text: str, now: datetime, dayfirst: bool | None) -> datetime:
+    """``--as-of``: a date means the end of that day, a date and time that moment; never after
+    now (the end of today is now)."""
+    when = dates.parse_when(text, ref=now, dayfirst=dayfirst, prefer="past")
+    moment = when.start() if when.time is not None else dates.end_of_day(when.date)
+    if when.date > now.date() or moment > now + timedelta(minutes=1):
+        raise UsageError(f"--as-of {text!r} is in the future: a report shows the past or today")
+    return min(moment, now)

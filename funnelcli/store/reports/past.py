@@ -1,0 +1,245 @@
+"""Point-in-time reports: the database as it was at an instant, written as a temporary database.
+
+Why a database and not a condition in every query: the reports read summary columns
+(``leads.reached``, ``last_event_at``), covering indexes and a dozen queries tuned for today's
+state; teaching each of them "as of D" would double that code and slow down every report, and a
+forgotten condition would leak the future. Instead :func:`write_past` writes a database holding
+only the rows and values as of D, its summary columns recomputed by step 5's own SQL, and the
+unchanged report code runs on it. So "a report as of D equals the same report on a database
+built only from the events up to D" holds by construction, and reports of today pay nothing.
+
+The rules (docs/reports.md, "Reports as of a past date"):
+
+- a row's own date says when it happened: a lead exists from ``created_at``, a stage change, an
+  action at ``at``, a follow-up from ``created_at`` and is open until ``done_at``; a lead's
+  stage is the last of its stage changes by then (and it is closed when that stage is);
+- the values of a row are those the journal records for then: the ``old`` image of the first
+  change recorded after the instant, or the row as it is now when none was (a row whose first
+  later record is an insert, by ``undo``, did not exist then); ``funnel merge`` is a correction,
+  not an event: its records are skipped, so a merged lead shows its merged history; a row that
+  is gone now (deleted) stays gone;
+- values older than their recorded history (the lead's insertion is not journaled by then: it
+  predates the journal, or an import or a backdated ``add`` wrote it later) are known since the
+  lead's creation, except that an import row's amount, expected close and probability on a row
+  that the import wrote closed are known only from its close date. :func:`write_past` returns
+  how many leads shown had such values.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sqlite3
+from pathlib import Path
+
+from funnelcli.store.connection import connect
+from funnelcli.store.journal_schema import JOURNALED
+from funnelcli.store.migrations import _m005_recompute
+
+#: The journal's own tables: a past database has no journal.
+_JOURNAL_TABLES = ("journal", "journal_ranges", "journal_changes")
+#: What an import row closed when imported does not tell before its close date.
+_UNTOLD_BEFORE_CLOSE = ("amount_cents", "expected_close", "probability")
+_VALUES = ("amount_cents", "expected_close", "probability", "frequency", "source")
+#: The date that says when a row happened.
+_DATED = {
+    "leads": "created_at",
+    "stage_changes": "at",
+    "activities": "at",
+    "follow_ups": "created_at",
+}
+
+
+def later_than(conn: sqlite3.Connection, at: str) -> bool:
+    """True when the database records a write, a lead or a close after ``at`` (a stored
+    instant): a report as of ``at`` must then leave them out. Three index lookups."""
+    row = conn.execute(
+        "SELECT (SELECT max(at) FROM journal) > :at OR (SELECT max(created_at) FROM leads) > :at "
+        "OR (SELECT max(closed_at) FROM leads WHERE closed_at IS NOT NULL) > :at",
+        {"at": at},
+    ).fetchone()
+    return bool(row[0])
+
+
+def _verb(command: str) -> str:
+    """The command of a journal entry's command line (``funnel --db x merge 1 2``: merge)."""
+    try:
+        words = shlex.split(command)[1:]
+    except ValueError:
+        return ""
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word == "--db":
+            skip = True
+        elif not word.startswith("-"):
+            return word
+    return ""
+
+
+def _entries(conn: sqlite3.Connection, at: str) -> None:
+    """Temporary tables: ``later`` (the entries after ``at`` whose records count) and
+    ``inserted`` (the id ranges of leads each entry inserted, when, and whether by an import)."""
+    conn.execute("CREATE TEMP TABLE later (id INTEGER PRIMARY KEY)")
+    conn.execute(
+        "CREATE TEMP TABLE inserted (after INTEGER, upto INTEGER, at TEXT, import INTEGER)"
+    )
+    rows = conn.execute("SELECT id, at, command, kind, undone_by FROM src.journal").fetchall()
+    verbs = {entry: _verb(command) for entry, _, command, _, _ in rows}
+    conn.executemany(
+        "INSERT INTO later VALUES (?)",
+        [
+            (entry,)
+            for entry, when, _, kind, undone in rows
+            if when > at and not (verbs[entry] == "merge" and kind == "command" and undone is None)
+        ],
+    )
+    when_of = {entry: when for entry, when, *_ in rows}
+    conn.executemany(
+        "INSERT INTO inserted VALUES (?, ?, ?, ?)",
+        [
+            (after, upto, when_of[entry], verbs[entry] == "import")
+            for entry, after, upto in conn.execute(
+                "SELECT entry_id, after, upto FROM src.journal_ranges "
+                "WHERE tbl = 'leads' AND upto > after"
+            )
+        ],
+    )
+    conn.execute(
+        "CREATE TEMP TABLE firsts AS SELECT c.tbl, c.row_id, c.op, c.old, min(c.id) AS first "
+        "FROM src.journal_changes c JOIN later ON later.id = c.entry_id GROUP BY c.tbl, c.row_id"
+    )
+    conn.execute("CREATE INDEX temp.firsts_row ON firsts (tbl, row_id)")
+
+
+def _restore(conn: sqlite3.Connection, table: str, at: str) -> None:
+    """``table`` as now, then each row changed after the instant as its first later record
+    had it before (an insert recorded later: the row did not exist)."""
+    columns = [row[1] for row in conn.execute(f"PRAGMA src.table_info({table})")]
+    # rows dated after the instant are left out now (unless the journal changed them since:
+    # their date then is the recorded one), which spares inserting and deleting them
+    dated = _DATED.get(table)
+    kept = (
+        f" WHERE {dated} <= :at OR rowid IN (SELECT row_id FROM firsts WHERE tbl = '{table}')"
+        if dated
+        else ""
+    )
+    conn.execute(f"INSERT INTO main.{table} SELECT * FROM src.{table}{kept}", {"at": at})
+    conn.execute(
+        f"DELETE FROM main.{table} WHERE rowid IN "
+        f"(SELECT row_id FROM firsts WHERE tbl = '{table}' AND op = 'insert')"
+    )
+    values = ", ".join(
+        f"CASE WHEN json_type(f.old, '$.{c}') IS NULL THEN {table}.{c} "
+        f"ELSE json_extract(f.old, '$.{c}') END"
+        for c in columns
+    )
+    conn.execute(
+        f"UPDATE main.{table} SET ({', '.join(columns)}) = ({values}) FROM firsts AS f "
+        f"WHERE f.tbl = '{table}' AND f.op <> 'insert' AND f.row_id = {table}.rowid"
+    )
+
+
+_UNRECORDED = "NOT EXISTS (SELECT 1 FROM inserted WHERE leads.id > after AND leads.id <= upto " \
+    "AND at <= :at)"  # fmt: skip
+_IMPORTED_LATER = (
+    "EXISTS (SELECT 1 FROM inserted WHERE leads.id > after AND leads.id <= upto "
+    "AND at > :at AND import)"
+)
+
+_SELECT = """
+DELETE FROM leads WHERE created_at > :at;
+DELETE FROM stage_changes WHERE at > :at OR lead_id NOT IN (SELECT id FROM leads);
+DELETE FROM activities WHERE at > :at OR lead_id NOT IN (SELECT id FROM leads);
+DELETE FROM follow_ups WHERE created_at > :at OR lead_id NOT IN (SELECT id FROM leads);
+UPDATE follow_ups SET done_at = NULL, done_note = NULL WHERE done_at > :at;
+UPDATE activities SET follow_up_id = NULL WHERE follow_up_id NOT IN (SELECT id FROM follow_ups);
+DELETE FROM lead_external_ids WHERE lead_id NOT IN (SELECT id FROM leads);
+"""
+
+
+def _leads_then(conn: sqlite3.Connection, at: str) -> int:
+    """Import rule, stage and close of each lead then; how many show untracked values."""
+    untold = ", ".join(f"{c} = NULL" for c in _UNTOLD_BEFORE_CLOSE)
+    conn.execute(
+        f"UPDATE leads SET {untold} WHERE closed_at > :at AND {_IMPORTED_LATER}", {"at": at}
+    )
+    older = conn.execute(
+        f"SELECT count(*) FROM leads WHERE {_UNRECORDED} AND "
+        f"({' OR '.join(f'{c} IS NOT NULL' for c in _VALUES)})",
+        {"at": at},
+    ).fetchone()[0]
+    # Only the leads whose history or row changed after the instant may differ from the copy
+    # (their stage, close and summary columns); the others are as the triggers kept them.
+    conn.execute(
+        "CREATE TEMP TABLE touched AS SELECT lead_id AS id FROM src.stage_changes WHERE at > :at "
+        "UNION SELECT lead_id FROM src.activities WHERE at > :at "
+        "UNION SELECT row_id FROM firsts WHERE tbl IN ('leads') "
+        "UNION SELECT lead_id FROM main.stage_changes WHERE rowid IN "
+        "(SELECT row_id FROM firsts WHERE tbl = 'stage_changes') "
+        "UNION SELECT lead_id FROM main.activities WHERE rowid IN "
+        "(SELECT row_id FROM firsts WHERE tbl = 'activities')",
+        {"at": at},
+    )
+    conn.execute(
+        """CREATE TEMP TABLE last AS SELECT lead_id, to_stage_id, at FROM (
+            SELECT lead_id, to_stage_id, at,
+                row_number() OVER (PARTITION BY lead_id ORDER BY at DESC, id DESC) AS n
+            FROM main.stage_changes WHERE lead_id IN touched
+        ) WHERE n = 1"""
+    )
+    conn.execute(
+        """UPDATE leads SET
+            stage_id = last.to_stage_id,
+            closed_at = CASE WHEN stages.kind = 'open' THEN NULL
+                WHEN leads.closed_at IS NULL OR leads.closed_at > :at THEN last.at
+                ELSE leads.closed_at END,
+            lost_reason = CASE WHEN stages.kind = 'lost' THEN leads.lost_reason END
+        FROM last JOIN stages ON stages.id = last.to_stage_id
+        WHERE last.lead_id = leads.id""",
+        {"at": at},
+    )
+    conn.execute(_m005_recompute("leads.id", "WHERE id IN touched"))
+    return int(older)
+
+
+def write_past(source: Path, target: Path, at: str) -> int:
+    """Write at ``target`` (a new file) the database ``source`` as it was at ``at`` (a stored
+    instant), in one read snapshot of ``source``; how many leads shown have values older than
+    their recorded history."""
+    conn = connect(target, "rwc")
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")  # a scratch file: nothing to recover
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("ATTACH ? AS src", (Path(source).resolve().as_uri() + "?mode=ro",))
+        conn.execute("BEGIN")
+        schema = conn.execute(
+            "SELECT type, name, sql FROM src.sqlite_master "
+            "WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+        ).fetchall()
+        for kind, _, sql in schema:
+            if kind == "table":
+                conn.execute(sql)
+        for kind, name, _ in schema:
+            if kind == "table" and name not in JOURNALED and name not in _JOURNAL_TABLES:
+                conn.execute(f"INSERT INTO main.{name} SELECT * FROM src.{name}")
+        _entries(conn, at)
+        for table in JOURNALED:
+            _restore(conn, table, at)
+        for statement in _SELECT.strip().splitlines():
+            conn.execute(statement, {"at": at})
+        for kind, _, sql in schema:
+            if kind == "index":
+                conn.execute(sql)
+        older = _leads_then(conn, at)
+        for kind, _, sql in schema:
+            if kind == "trigger":
+                conn.execute(sql)
+        for pragma in ("user_version", "application_id"):
+            value = int(conn.execute(f"PRAGMA src.{pragma}").fetchone()[0])
+            conn.execute(f"PRAGMA main.{pragma} = {value}")
+        conn.execute("COMMIT")
+        conn.execute("DETACH src")
+    finally:
+        conn.close()
+    return older
