@@ -46,7 +46,7 @@ HISTORY: list[tuple[str, tuple[str, ...]]] = [
     ("2026-02-11T10:00:00", ("qualify", "5", "--probability", "60")),
     ("2026-02-12T10:00:00", ("stages", "set-probability", "qualified", "35")),
     ("2026-02-13T10:00:00", ("qualify", "2", "--amount", "3000")),
-    ("2026-02-15T10:00:00", ("win", "4")),
+    ("2026-02-15T10:00:00", ("win", "4", "--keep-follow-ups")),
     ("2026-02-20T10:00:00", ("follow-up", "done", "1")),
     ("2026-02-21T10:00:00", ("advance", "5", "proposal")),
     # cut-off 2026-02-25T12:00
