@@ -10,6 +10,7 @@ from typing import Any
 from funnelcli.importers.cells import CANCELLED, DONE
 from funnelcli.importers.followups import FollowUpParser, FollowUpValues
 from funnelcli.importers.problems import Problem
+from funnelcli.importers.rows import RowParser
 from funnelcli.services.imports.refs import LeadRowsMerge
 
 
@@ -68,7 +69,7 @@ class FollowUpMerge(LeadRowsMerge):
 _REASONS = {"won": "lead-won", "lost": "lead-lost"}
 
 
-def _cancelled_open(parser: FollowUpParser, row: FollowUpValues) -> Problem:
+def _cancelled_open(parser: RowParser[Any], row: FollowUpValues) -> Problem:
     return Problem(
         row.line,
         parser.header_of("status") or parser.header_of("cancel_reason"),
