@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
+from funnelcli.kpis.accuracy import Accuracy
 from funnelcli.kpis.deals import (
     Cycle,
     DealSize,
@@ -92,6 +93,14 @@ class LostReport(NamedTuple):
     reasons: list[LostReason]
 
 
+class AccuracyReport(NamedTuple):
+    """The recorded forecasts against what was then won (the header's period: the days they
+    were recorded)."""
+
+    header: Header
+    accuracy: Accuracy
+
+
 class DashboardForecast(NamedTuple):
     """The forecast of this month, next month, this quarter and next quarter."""
 
@@ -119,5 +128,6 @@ Report = (
     | CycleReport
     | PathsReport
     | LostReport
+    | AccuracyReport
     | Dashboard
 )

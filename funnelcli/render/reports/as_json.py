@@ -20,6 +20,7 @@ from funnelcli.kpis.paths import PathStats
 from funnelcli.money import to_decimal
 from funnelcli.periods import Bucket, buckets
 from funnelcli.pipeline import Pipeline
+from funnelcli.render.reports.accuracy import accuracy_body
 from funnelcli.render.reports.json_text import OnePerLine
 
 
@@ -368,6 +369,7 @@ _BODIES: dict[str, Callable[[Any], dict[str, Any]]] = {
     "paths": paths_body,
     "lost": lost_body,
     "dashboard": dashboard_body,
+    "accuracy": accuracy_body,
 }
 
 
