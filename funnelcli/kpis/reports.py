@@ -4,9 +4,8 @@ draws (as JSON, CSV, plain text or Rich). Plain values; nothing here computes.""
 from __future__ import annotations
 
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from funnelcli.kpis.accuracy import Accuracy
 from funnelcli.kpis.deals import (
     Cycle,
     DealSize,
@@ -28,6 +27,9 @@ from funnelcli.kpis.numbers import Rate
 from funnelcli.kpis.paths import Paths
 from funnelcli.periods import Period
 from funnelcli.pipeline import Pipeline
+
+if TYPE_CHECKING:  # pragma: no cover
+    from funnelcli.kpis.accuracy import Accuracy  # only report accuracy needs the module
 
 
 class Header(NamedTuple):

@@ -20,7 +20,6 @@ from funnelcli.kpis.paths import PathStats
 from funnelcli.money import to_decimal
 from funnelcli.periods import Bucket, buckets
 from funnelcli.pipeline import Pipeline
-from funnelcli.render.reports.accuracy import accuracy_body
 from funnelcli.render.reports.json_text import OnePerLine
 
 
@@ -369,8 +368,14 @@ _BODIES: dict[str, Callable[[Any], dict[str, Any]]] = {
     "paths": paths_body,
     "lost": lost_body,
     "dashboard": dashboard_body,
-    "accuracy": accuracy_body,
+    "accuracy": lambda r: _accuracy_body(r),
 }
+
+
+def _accuracy_body(r: kr.AccuracyReport) -> dict[str, Any]:
+    from funnelcli.render.reports.accuracy import accuracy_body  # only this section needs it
+
+    return accuracy_body(r)
 
 
 def section_of(report: kr.Report) -> str:
