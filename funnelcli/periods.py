@@ -169,6 +169,12 @@ def forecast_default(today: date | None = None) -> Period:
     return _span(first, quarter_end(first + _months(3)), "this quarter and next quarter")
 
 
+def recorded_default(today: date | None = None) -> Period:
+    """``report accuracy``'s default: every snapshot recorded up to today."""
+    today = today or dates.today()
+    return _span(date(dates.MIN_YEAR, 1, 1), today, "every snapshot recorded")
+
+
 def _bound(option: str, text: str, today: date, dayfirst: bool | None, *, end: bool) -> date:
     """``--from``/``--to``: a period form (its first/last day) or a date."""
     try:

@@ -126,7 +126,7 @@ def test_an_import_row_closed_later_tells_its_amount_from_its_close_date(funnel,
     assert kpis["as_of"] == "2025-12-11T04:59:59Z"  # the end of that day in Montréal
     assert (kpis["point_in_time"], kpis["values_older_than_history"]) == (True, 3)
     assert kpis["leads_created"] == 3
-    assert (kpis["win_rate"]["won"], kpis["win_rate"]["lost"]) == (0, 0)
+    assert kpis["win_rate"] is None  # nothing closed then: no rate (null as a whole)
     opportunities = kpis["open_opportunities"]["by_currency"]
     assert [(o["deals"], o["deals_with_amount"], o["total"]["cents"]) for o in opportunities] == [
         (3, 1, 250000)
@@ -240,7 +240,7 @@ def test_a_database_older_than_the_journal_takes_its_values_as_known_since_creat
     db.write_bytes((Path(__file__).parent / "fixtures" / "schema-v7.db").read_bytes())
     kpis = _report(funnel, db, "2026-03-01T09:00:00", "kpis", "--as-of", "2026-01-25")
     assert (kpis["point_in_time"], kpis["values_older_than_history"]) == (True, 2)
-    assert (kpis["win_rate"]["won"], kpis["win_rate"]["lost"]) == (0, 0)
+    assert kpis["win_rate"] is None  # nothing closed then: no rate (null as a whole)
     opportunities = kpis["open_opportunities"]["by_currency"]
     assert [(o["currency"], o["deals"], o["total"]["cents"], o["weighted"]["cents"])
             for o in opportunities] == [("CAD", 1, 1200000, 480000)]  # fmt: skip

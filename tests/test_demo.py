@@ -278,6 +278,8 @@ def test_every_report_section_has_data(demo_reports):
 
 def test_paths_show_a_clearly_positive_action(demo_reports):
     types = {t["type"]: t for t in demo_reports("a.db")["paths"]["types"]}
-    lift = types["demo"]["win_rate_with"]["rate"] - types["demo"]["win_rate_without"]["rate"]
+    lift = (
+        types["demo"]["won_of_closed_with"]["rate"] - types["demo"]["won_of_closed_without"]["rate"]
+    )
     assert lift > 0.15
-    assert not types["demo"]["win_rate_with"]["small_sample"]
+    assert not types["demo"]["won_of_closed_with"]["small_sample"]

@@ -243,8 +243,15 @@ def test_sales_velocity_per_currency():
     # CAD: 3 open × 0.6 × 7000.01/3 ÷ 25 days = 168.0002… -> 168.00 per day
     assert cad.per_day == 3 * Fraction(3, 5) * Fraction(700_001, 3) / 25
     assert to_cents(cad.per_day) == 16_800
-    # USD: 1 × 0.6 × 500.00 ÷ 25 = 12.00 per day
-    assert usd.per_day == 1_200
+    # USD: its one open deal has no amount (open total 0.00): no velocity, not
+    # 1 × 0.6 × 500.00 ÷ 25 = 12.00 per day
+    assert (usd.open_opportunities, usd.per_day) == (1, None)
+    # with an amount on it, the same deal gives 12.00 per day (the count, not the amount, counts)
+    priced = open_opportunities(LADDER, [*OPEN[:3], OpenGroup(NEGOTIATION, "USD", None, 1, 1, 1)])
+    assert sales_velocity(priced, Rate(3, 5), sizes, cycle)[1].per_day == 1_200
+    # no open deal in a currency: a velocity of 0, not undefined
+    only_cad = open_opportunities(LADDER, OPEN[:3])
+    assert sales_velocity(only_cad, Rate(3, 5), sizes, cycle)[1].per_day == 0
     # undefined parts give an undefined velocity, never a division by zero
     no_cycle = sales_velocity(opened, Rate(3, 5), sizes, Cycle(0, None, None))
     assert all(v.per_day is None for v in no_cycle)
@@ -481,18 +488,18 @@ def test_paths_per_type_sequences_and_sources():
     ]
     result = paths(totals, types, sequences)
     overall = result.overall
-    # 5 won (4 web + 1 referral), 6 lost: win rate 5/11
-    assert (overall.won, overall.lost, overall.win_rate) == (5, 6, Rate(5, 11))
+    # 5 won (4 web + 1 referral), 6 lost: won of closed 5/11
+    assert (overall.won, overall.lost, overall.won_of_closed) == (5, 6, Rate(5, 11))
     # actions before a win: 12 over 5 won deals (the referral one had none) = 2.4; loss: 1.0
     assert overall.actions_before_win == Fraction(12, 5)
     assert overall.actions_before_loss == 1
     demo = next(t for t in overall.types if t.type == "demo")
     # 3 of 5 won deals had a demo, 1 of 6 lost; with it 3 of 4 won; without it 2 of 7
     assert (demo.won_with, demo.lost_with) == (Rate(3, 5), Rate(1, 6))
-    assert (demo.win_rate_with, demo.win_rate_without) == (Rate(3, 4), Rate(2, 7))
-    assert demo.win_rate_with.small_sample  # 4 deals: too few to mean much
+    assert (demo.won_of_closed_with, demo.won_of_closed_without) == (Rate(3, 4), Rate(2, 7))
+    assert demo.won_of_closed_with.small_sample  # 4 deals: too few to mean much
     email = next(t for t in overall.types if t.type == "email")
-    assert (email.win_rate_with, email.win_rate_without) == (Rate(4, 9), Rate(1, 2))
+    assert (email.won_of_closed_with, email.won_of_closed_without) == (Rate(4, 9), Rate(1, 2))
     # most common starts: won 2 of 4 each (ties by name); lost: email alone 4 of 6
     assert [(s.sequence, s.share) for s in overall.won_sequences] == [
         (("call", "demo", "email"), Rate(2, 4)),
@@ -508,7 +515,7 @@ def test_paths_per_type_sequences_and_sources():
 
 def test_paths_with_no_closed_deal_are_undefined():
     empty = paths([], [], [])
-    assert empty.overall.win_rate.value is None
+    assert empty.overall.won_of_closed.value is None
     assert empty.overall.actions_before_win is None
     assert empty.by_source == []
 

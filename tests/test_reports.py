@@ -355,7 +355,8 @@ def test_sources_json_and_csv(funnel, scenario):
     assert ref["sales_cycle"]["average_days"] == 26.0
     # event: no lead created in the period, but Dee won in it (created before)
     event = found["event"]
-    assert (event["leads"], event["won"], event["lead_to_opportunity"]["rate"]) == (0, 1, None)
+    # no lead created: the rate is null as a whole (not {"rate": null, "denominator": 0})
+    assert (event["leads"], event["won"], event["lead_to_opportunity"]) == (0, 1, None)
     assert event["won_deal_size"][0]["currency"] == "USD"
     assert found[None]["leads"] == 1
     rows_ = report(funnel, "sources", fmt="csv")
@@ -426,15 +427,15 @@ def test_forecast_json(funnel, scenario):
     # closed deals: 3 won (reached everything); lost: Bob (qualified) and Cy (new)
     assert probabilities["new"] == {
         "stage": "new",
-        "default": 0.05,
+        "default": 5.0,
         "closed_deals": 5,
         "won_deals": 3,
-        "empirical": 0.6,
+        "empirical": 60.0,
         "used": "stage",
-        "probability": 0.05,
+        "probability": 5.0,
     }
     assert probabilities["proposal"]["closed_deals"] == 3
-    assert probabilities["proposal"]["empirical"] == 1.0
+    assert probabilities["proposal"]["empirical"] == 100.0
     assert data["left_out"] == {
         "deals": 1,
         "no_amount": 1,
@@ -549,18 +550,25 @@ def test_paths_json(funnel, scenario):
     types = {t["type"]: t for t in data["types"]}
     assert set(types) == {"call", "email", "demo", "proposal"}
     # demo: all 3 won deals, no lost one -> with 3/3, without 0/2
-    assert types["demo"]["win_rate_with"] == {
+    assert "win_rate" not in data  # the KPIs' win rate is another definition
+    assert data["won_of_closed"] == {
+        "rate": 0.6,
+        "numerator": 3,
+        "denominator": 5,
+        "small_sample": True,
+    }
+    assert types["demo"]["won_of_closed_with"] == {
         "rate": 1.0,
         "numerator": 3,
         "denominator": 3,
         "small_sample": True,
     }
-    assert types["demo"]["win_rate_without"]["rate"] == 0.0
+    assert types["demo"]["won_of_closed_without"]["rate"] == 0.0
     # email ("Email" counts too): Ada, Ivy won; Bob, Cy lost -> with 2/4; without 1/1
     assert types["email"]["won_with"]["numerator"] == 2
     assert types["email"]["lost_with"]["rate"] == 1.0
-    assert types["email"]["win_rate_with"]["rate"] == 0.5
-    assert types["email"]["win_rate_without"]["rate"] == 1.0
+    assert types["email"]["won_of_closed_with"]["rate"] == 0.5
+    assert types["email"]["won_of_closed_without"]["rate"] == 1.0
     assert [s["sequence"] for s in data["won_sequences"]] == [
         ["call", "demo"],
         ["call", "email", "demo"],
@@ -575,7 +583,8 @@ def test_paths_json(funnel, scenario):
 def test_paths_csv_and_table_say_when_samples_are_small(funnel, scenario):
     found = report(funnel, "paths", fmt="csv")
     demo = next(r for r in found if r["source"] == "(all)" and r["type"] == "demo")
-    assert (demo["won_with"], demo["won_deals"], demo["win_rate_with"], demo["small_sample"]) == (
+    with_demo = demo["won_of_closed_with"]
+    assert (demo["won_with"], demo["won_deals"], with_demo, demo["small_sample"]) == (
         "3",
         "3",
         "1.0",
@@ -583,6 +592,7 @@ def test_paths_csv_and_table_say_when_samples_are_small(funnel, scenario):
     )
     table = funnel("report", "paths").stdout
     assert "fewer than 10 deals behind the rate: too few to mean much" in table
+    assert "  Won of closed          60.0%*" in table and "Win rate" not in table
     assert "call → email → demo" in table
 
 
@@ -661,8 +671,8 @@ def test_empty_database_reports_undefined_rates(funnel):
     funnel("init")
     data = report(funnel, "kpis")
     assert data["leads_created"] == 0
-    assert data["lead_to_opportunity"] == {"rate": None, "numerator": 0, "denominator": 0}
-    assert data["win_rate"]["rate"] is None
+    # a rate of nothing is null as a whole (it was {"rate": null, "denominator": 0})
+    assert (data["lead_to_opportunity"], data["win_rate"]) == (None, None)
     assert data["sales_cycle"] == {
         "deals": 0,
         "average_days": None,

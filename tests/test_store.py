@@ -38,6 +38,11 @@ EXPECTED_COLUMNS = {
     "journal_ranges": ["entry_id", "tbl", "after", "upto"],
     "journal_changes": ["id", "entry_id", "tbl", "op", "row_id", "old", "new"],
     "lead_external_ids": ["id", "lead_id", "external_id"],
+    "forecast_snapshots": [
+        "id", "recorded_on", "as_of", "period_from", "period_to", "period_label", "by",
+        "method", "source", "bucket", "bucket_from", "bucket_to", "currency", "pipeline_cents",
+        "recurring_cents", "won_cents", "total_cents",
+    ],  # fmt: skip
 }  # fmt: skip
 
 EXPECTED_INDEXES = {
@@ -63,6 +68,7 @@ EXPECTED_INDEXES = {
     "journal_changes_entry",
     "journal_changes_row",
     "lead_external_ids_lead",
+    "forecast_snapshots_day",
 }
 
 #: Trigger -> its table (they keep ``leads.reached`` and ``leads.last_event_at``).
@@ -315,5 +321,6 @@ def test_migration_steps_are_append_only_named():
         "m008_journal",
         "m009_lead_external_ids",
         "m010_follow_up_cancelled",
+        "m011_forecast_snapshots",
     ]
     assert len(m.STEPS) == m.SCHEMA_VERSION

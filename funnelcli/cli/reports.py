@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from funnelcli.cli.options import FormatOption, command_group, state
 from funnelcli.render import Format
+
+if TYPE_CHECKING:  # pragma: no cover
+    from funnelcli.cli import State
+    from funnelcli.kpis.reports import Report
 
 commands = command_group()
 
@@ -23,6 +27,7 @@ class Section(enum.StrEnum):
     CYCLE = "cycle"
     PATHS = "paths"
     LOST = "lost"
+    ACCURACY = "accuracy"
 
 
 class By(enum.StrEnum):
@@ -41,8 +46,8 @@ def report(
     section: Annotated[
         Section | None,
         typer.Argument(
-            help="kpis, funnel, sources, monthly, forecast, cycle, paths or lost "
-            "[default: the dashboard].",
+            help="kpis, funnel, sources, monthly, forecast, cycle, paths, lost, or accuracy "
+            "(recorded forecasts against what was then won) [default: the dashboard].",
             case_sensitive=False,
             show_default=False,
             metavar="[SECTION]",
@@ -73,7 +78,8 @@ def report(
             "--period",
             help="2026-11, 2026-Q3, 2026, this-month, last-month, this-quarter, next-quarter, "
             "ytd, last-12-months… [default: the last 12 full months and this one; for "
-            "forecast: this quarter and the next].",
+            "forecast: this quarter and the next; for accuracy (the days snapshots were "
+            "recorded): every day].",
             show_default=False,
             metavar="PERIOD",
         ),
@@ -125,12 +131,23 @@ def report(
     force: Annotated[
         bool, typer.Option("--force", help="Replace the --save FILE if it exists.")
     ] = False,
+    record: Annotated[
+        bool,
+        typer.Option(
+            "--record",
+            help="forecast: also store its figures as today's snapshot (replacing one recorded "
+            "today with the same period, --by, --method and --source), for: funnel report "
+            "accuracy.",
+        ),
+    ] = False,
 ) -> None:
     """Show the KPI dashboard, or one section of it, for a period."""
     from funnelcli.errors import UsageError
     from funnelcli.services import reports
 
     st = state(ctx)
+    if record and section is not Section.FORECAST:
+        raise UsageError("--record stores a forecast: use it with funnel report forecast")
     if save is not None and fmt is not Format.TABLE:
         raise UsageError(
             f"--save draws the table format: it cannot be combined with --format {fmt.value}"
@@ -165,6 +182,8 @@ def report(
         from funnelcli.render import reports as render
 
         render.show(st.out, built, fmt)
+        if record:
+            _record(st, built)
         if save is not None:
             from funnelcli.render.reports.save import save as save_report
 
@@ -173,3 +192,15 @@ def report(
     finally:
         if collecting:
             gc.enable()
+
+
+def _record(st: State, built: Report) -> None:
+    """Store the forecast just shown as today's snapshot; say so on stderr."""
+    from funnelcli.kpis.reports import ForecastReport
+    from funnelcli.render.reports.words import plural
+    from funnelcli.services.reports.snapshots import record
+
+    assert isinstance(built, ForecastReport)
+    replaced, written = record(st.store(), built)
+    again = " (replacing the one recorded earlier today)" if replaced else ""
+    st.out.note(f"Recorded the forecast: {plural(written, 'line')}{again}")

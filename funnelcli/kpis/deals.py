@@ -133,7 +133,9 @@ class Velocity(NamedTuple):
 def sales_velocity(
     opportunities: OpenOpportunities, rate: Rate, sizes: Sequence[DealSize], cycle: Cycle
 ) -> list[Velocity]:
-    """Open opportunities × win rate × average won deal ÷ average cycle, per currency."""
+    """Open opportunities × win rate × average won deal ÷ average cycle, per currency; ``None``
+    where it is undefined, or where the open opportunities of the currency have no amount at
+    all (the open total is 0: a velocity beside it would be invented)."""
     averages = {s.currency: s.average for s in sizes}
     out: list[Velocity] = []
     for currency in sorted({c.currency for c in opportunities.by_currency} | set(averages)):
@@ -141,7 +143,9 @@ def sales_velocity(
         count = opened.deals if opened else 0
         average = averages.get(currency)
         per_day = None
-        if rate.value is not None and average is not None and cycle.average_days:
+        # Open deals without any amount: no velocity (not count × the average won deal).
+        unknown = opened is not None and opened.deals > 0 and not opened.with_amount
+        if rate.value is not None and average is not None and cycle.average_days and not unknown:
             per_day = count * rate.value * average / cycle.average_days
         out.append(Velocity(currency, count, rate.value, average, cycle.average_days, per_day))
     return out

@@ -16,8 +16,8 @@ class ActionType(NamedTuple):
     type: str
     won_with: Rate  # won deals that had it / won deals
     lost_with: Rate  # lost deals that had it / lost deals
-    win_rate_with: Rate
-    win_rate_without: Rate
+    won_of_closed_with: Rate  # won ÷ closed among the deals with it
+    won_of_closed_without: Rate
 
 
 class CommonSequence(NamedTuple):
@@ -29,7 +29,7 @@ class PathStats(NamedTuple):
     source: str | None  # None for the whole (when not per source) -- see ``Paths``
     won: int
     lost: int
-    win_rate: Rate
+    won_of_closed: Rate  # won ÷ every closed deal (not the KPIs' win rate over opportunities)
     actions_before_win: Fraction | None
     actions_before_loss: Fraction | None
     types: list[ActionType]
@@ -69,7 +69,7 @@ def _path_stats(
         )
         for name, (w, lo) in with_type.items()
     ]
-    action_types.sort(key=lambda a: (-(a.win_rate_with.denominator), a.type))
+    action_types.sort(key=lambda a: (-(a.won_of_closed_with.denominator), a.type))
 
     def common(outcome: bool) -> list[CommonSequence]:
         counts: dict[tuple[str, ...], int] = defaultdict(int)

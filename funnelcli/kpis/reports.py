@@ -4,7 +4,7 @@ draws (as JSON, CSV, plain text or Rich). Plain values; nothing here computes.""
 from __future__ import annotations
 
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from funnelcli.kpis.deals import (
     Cycle,
@@ -27,6 +27,9 @@ from funnelcli.kpis.numbers import Rate
 from funnelcli.kpis.paths import Paths
 from funnelcli.periods import Period
 from funnelcli.pipeline import Pipeline
+
+if TYPE_CHECKING:  # pragma: no cover
+    from funnelcli.kpis.accuracy import Accuracy  # only report accuracy needs the module
 
 
 class Header(NamedTuple):
@@ -95,6 +98,14 @@ class LostReport(NamedTuple):
     reasons: list[LostReason]
 
 
+class AccuracyReport(NamedTuple):
+    """The recorded forecasts against what was then won (the header's period: the days they
+    were recorded)."""
+
+    header: Header
+    accuracy: Accuracy
+
+
 class DashboardForecast(NamedTuple):
     """The forecast of this month, next month, this quarter and next quarter."""
 
@@ -122,5 +133,6 @@ Report = (
     | CycleReport
     | PathsReport
     | LostReport
+    | AccuracyReport
     | Dashboard
 )

@@ -402,6 +402,14 @@ def m010_follow_up_cancelled(db: Database) -> None:
     journal_schema.create_triggers(db.conn, db.execute)
 
 
+def m011_forecast_snapshots(db: Database) -> None:
+    """What ``funnel report forecast --record`` said, for ``funnel report accuracy`` (issue 16).
+    Not journaled: a record of a report, not an edit to undo (``store/snapshots.py`` says why)."""
+    from funnelcli.store import snapshots
+
+    _run(db, snapshots.TABLE)
+
+
 #: Append-only. The position of a step is its schema version.
 STEPS: tuple[Callable[[Database], None], ...] = (
     m001_pipeline_and_leads,
@@ -414,6 +422,7 @@ STEPS: tuple[Callable[[Database], None], ...] = (
     m008_journal,
     m009_lead_external_ids,
     m010_follow_up_cancelled,
+    m011_forecast_snapshots,
 )
 
 SCHEMA_VERSION = len(STEPS)

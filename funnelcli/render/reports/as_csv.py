@@ -8,6 +8,7 @@ from funnelcli.kpis import reports as kr
 from funnelcli.kpis.forecast import ForecastLine
 from funnelcli.kpis.numbers import round_rate, to_cents
 from funnelcli.money import to_decimal
+from funnelcli.render.reports.accuracy import ACCURACY_KEYS, accuracy_csv
 from funnelcli.render.reports.as_json import days_json, report_buckets, section_of
 from funnelcli.render.reports.words import NO_SOURCE, source_name
 
@@ -207,7 +208,7 @@ def cycle_csv(r: kr.CycleReport) -> list[dict[str, Any]]:
 
 PATHS_KEYS = (
     "source", "type", "won_with", "won_deals", "won_share", "lost_with", "lost_deals",
-    "lost_share", "win_rate_with", "win_rate_without", "small_sample",
+    "lost_share", "won_of_closed_with", "won_of_closed_without", "small_sample",
 )  # fmt: skip
 
 
@@ -227,9 +228,10 @@ def paths_csv(r: kr.PathsReport) -> list[dict[str, Any]]:
                     "lost_with": t.lost_with.numerator,
                     "lost_deals": t.lost_with.denominator,
                     "lost_share": round_rate(t.lost_with.value),
-                    "win_rate_with": round_rate(t.win_rate_with.value),
-                    "win_rate_without": round_rate(t.win_rate_without.value),
-                    "small_sample": t.win_rate_with.small_sample or t.win_rate_without.small_sample,
+                    "won_of_closed_with": round_rate(t.won_of_closed_with.value),
+                    "won_of_closed_without": round_rate(t.won_of_closed_without.value),
+                    "small_sample": t.won_of_closed_with.small_sample
+                    or t.won_of_closed_without.small_sample,
                 }
             )
     return rows
@@ -289,6 +291,7 @@ _CSV: dict[str, tuple[Callable[[Any], list[dict[str, Any]]], Sequence[str]]] = {
         ),  # fmt: skip
     ),
     "dashboard": (dashboard_csv, KPI_KEYS),
+    "accuracy": (accuracy_csv, ACCURACY_KEYS),
 }
 
 

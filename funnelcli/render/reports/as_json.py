@@ -2,7 +2,9 @@
 
 Instants are UTC ISO strings, days ISO dates, money ``{"cents": int, "amount": "12.50"}`` beside
 its ``currency``, rates fractions 0..1 (4 decimals) with the counts they come from, undefined
-values ``null``. See the README's report section for every shape.
+values ``null`` -- a rate without data (denominator 0) and an amount without one are ``null``
+as a whole, never an object of nulls. Probabilities are percents 0..100, as ``funnel stages``
+and the lead records give them. See docs/formats.md for every shape.
 """
 
 from collections.abc import Callable, Sequence
@@ -21,13 +23,13 @@ from funnelcli.pipeline import Pipeline
 from funnelcli.render.reports.json_text import OnePerLine
 
 
-def money_json(cents: Fraction | int | None) -> dict[str, Any]:
+def money_json(cents: Fraction | int | None) -> dict[str, Any] | None:
     whole = to_cents(cents)
-    return {"cents": whole, "amount": to_decimal(whole)}
+    return None if whole is None else {"cents": whole, "amount": to_decimal(whole)}
 
 
 def rate_json(rate: Rate | None, *, small: bool = False) -> dict[str, Any] | None:
-    if rate is None:
+    if rate is None or not rate.denominator:
         return None
     out: dict[str, Any] = {
         "rate": round_rate(rate.value),
@@ -37,6 +39,11 @@ def rate_json(rate: Rate | None, *, small: bool = False) -> dict[str, Any] | Non
     if small:
         out["small_sample"] = rate.small_sample
     return out
+
+
+def percent_json(value: Fraction | None) -> float | None:
+    """A probability 0..1 as a percent with 2 decimals (0.05 -> 5.0)."""
+    return None if value is None else round_rate(value * 100, 2)
 
 
 def days_json(value: Fraction | None) -> float | None:
@@ -95,12 +102,12 @@ def _line_json(line: ForecastLine) -> dict[str, Any]:
 def _probability_json(p: StageProbability) -> dict[str, Any]:
     return {
         "stage": p.stage.name,
-        "default": round_rate(p.default),
+        "default": percent_json(p.default),
         "closed_deals": p.closed,
         "won_deals": p.won,
-        "empirical": round_rate(p.empirical),
+        "empirical": percent_json(p.empirical),
         "used": p.used,
-        "probability": round_rate(p.value),
+        "probability": percent_json(p.value),
     }
 
 
@@ -123,17 +130,20 @@ def report_buckets(header: kr.Header) -> list[Bucket]:
     return buckets(header.period, header.by)
 
 
+def _win_rate_json(rate: Rate) -> dict[str, Any] | None:
+    shown = rate_json(rate)
+    if shown is None:
+        return None
+    return {**shown, "won": rate.numerator, "lost": rate.denominator - rate.numerator}
+
+
 def kpis_body(r: kr.KpiReport) -> dict[str, Any]:
     return {
         "leads_created": r.leads.total,
         "leads_per_month": _leads_json(r.leads, report_buckets(r.header)),
         "leads_per_month_left_out_estimated": r.leads.estimated,
         "lead_to_opportunity": rate_json(r.lead_to_opportunity),
-        "win_rate": {
-            **(rate_json(r.win_rate) or {}),
-            "won": r.win_rate.numerator,
-            "lost": r.win_rate.denominator - r.win_rate.numerator,
-        },
+        "win_rate": _win_rate_json(r.win_rate),
         "won_deal_size": [_size_json(s) for s in r.sizes],
         "sales_cycle": _cycle_json(r.cycle),
         "open_opportunities": {
@@ -270,7 +280,7 @@ def _path_stats_json(p: PathStats) -> dict[str, Any]:
         "closed_deals": p.won + p.lost,
         "won": p.won,
         "lost": p.lost,
-        "win_rate": rate_json(p.win_rate, small=True),
+        "won_of_closed": rate_json(p.won_of_closed, small=True),
         "small_sample": p.small_sample,
         "actions_before_win": days_json(p.actions_before_win),
         "actions_before_loss": days_json(p.actions_before_loss),
@@ -279,8 +289,8 @@ def _path_stats_json(p: PathStats) -> dict[str, Any]:
                 "type": t.type,
                 "won_with": rate_json(t.won_with, small=True),
                 "lost_with": rate_json(t.lost_with, small=True),
-                "win_rate_with": rate_json(t.win_rate_with, small=True),
-                "win_rate_without": rate_json(t.win_rate_without, small=True),
+                "won_of_closed_with": rate_json(t.won_of_closed_with, small=True),
+                "won_of_closed_without": rate_json(t.won_of_closed_without, small=True),
             }
             for t in p.types
         ],
@@ -360,7 +370,14 @@ _BODIES: dict[str, Callable[[Any], dict[str, Any]]] = {
     "paths": paths_body,
     "lost": lost_body,
     "dashboard": dashboard_body,
+    "accuracy": lambda r: _accuracy_body(r),
 }
+
+
+def _accuracy_body(r: kr.AccuracyReport) -> dict[str, Any]:
+    from funnelcli.render.reports.accuracy import accuracy_body  # only this section needs it
+
+    return accuracy_body(r)
 
 
 def section_of(report: kr.Report) -> str:

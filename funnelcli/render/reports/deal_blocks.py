@@ -158,21 +158,21 @@ def paths_blocks(r: PathsReport) -> list[Block]:
             "Deals closed in the period",
             [
                 ("Won / lost", f"{count(p.won)} / {count(p.lost)}"),
-                ("Win rate", _flag(p.win_rate)),
+                ("Won of closed", _flag(p.won_of_closed)),
                 ("Actions before a win", _actions(p.actions_before_win)),
                 ("Actions before a loss", _actions(p.actions_before_loss)),
             ],
         ),
         Grid(
             "Per type of action",
-            ["Type", "Won deals with it", "Lost deals with it", "Win rate with", "Without"],
+            ["Type", "Won deals with it", "Lost deals with it", "Won of closed with it", "Without"],
             [
                 [
                     t.type,
                     f"{count(t.won_with.numerator)} ({_flag(t.won_with)})",
                     f"{count(t.lost_with.numerator)} ({_flag(t.lost_with)})",
-                    _flag(t.win_rate_with),
-                    _flag(t.win_rate_without),
+                    _flag(t.won_of_closed_with),
+                    _flag(t.won_of_closed_without),
                 ]
                 for t in p.types
             ],
@@ -198,13 +198,13 @@ def paths_blocks(r: PathsReport) -> list[Block]:
     blocks.append(
         Grid(
             "Per source",
-            ["Source", "Won", "Lost", "Win rate", "Actions/win", "Most common start (won)"],
+            ["Source", "Won", "Lost", "Won of closed", "Actions/win", "Most common start (won)"],
             [
                 [
                     source_name(s.source),
                     count(s.won),
                     count(s.lost),
-                    _flag(s.win_rate),
+                    _flag(s.won_of_closed),
                     _actions(s.actions_before_win),
                     sequence_text(s.won_sequences[0].sequence) if s.won_sequences else DASH,
                 ]

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from funnelcli.kpis.reports import Report
+from funnelcli.render.reports.accuracy import accuracy_blocks
 from funnelcli.render.reports.as_json import section_of
 from funnelcli.render.reports.blocks import Block, printable
 from funnelcli.render.reports.deal_blocks import (
@@ -30,6 +31,7 @@ _BLOCKS: dict[str, Callable[[Any], list[Block]]] = {
     "cycle": cycle_blocks,
     "paths": paths_blocks,
     "lost": lost_blocks,
+    "accuracy": accuracy_blocks,
 }
 
 

@@ -10,8 +10,13 @@ from funnelcli.periods import Period
 from funnelcli.store.reports.clauses import Scope
 from funnelcli.text import normalize_source
 
-SECTIONS = ("kpis", "funnel", "sources", "monthly", "forecast", "cycle", "paths", "lost")
+SECTIONS = (
+    "kpis", "funnel", "sources", "monthly", "forecast", "cycle", "paths", "lost", "accuracy",
+)  # fmt: skip
 METHODS = ("auto", "stage", "history")
+#: The sections whose period is not the last 12 months: the forecast looks ahead, accuracy
+#: covers every snapshot recorded up to today.
+DEFAULTS = {"forecast": periods.forecast_default, "accuracy": periods.recorded_default}
 #: ``--source (none)`` selects the leads recorded without a source.
 NO_SOURCE = "(none)"
 
@@ -64,7 +69,7 @@ def options(
     if as_of is not None:
         now = as_of_moment(as_of, now, dayfirst)
     today = now.date()
-    default = periods.forecast_default(today) if section == "forecast" else None
+    default = DEFAULTS[section](today) if section in DEFAULTS else None
     chosen = periods.resolve(period, start, end, today=today, dayfirst=dayfirst, default=default)
     wanted = None
     if source is not None:

@@ -17,6 +17,7 @@ from funnelcli.kpis.funnel import funnel, lead_to_opportunity
 from funnelcli.kpis.paths import paths as paths_of
 from funnelcli.periods import Period
 from funnelcli.services.reports.gather import Gather
+from funnelcli.services.reports.snapshots import accuracy_report
 from funnelcli.store.reports import deals as deal_sql
 from funnelcli.store.reports import paths as path_sql
 
@@ -110,4 +111,5 @@ BUILDERS: dict[str | None, Callable[[Gather], kr.Report]] = {
     "cycle": cycle,
     "paths": paths,
     "lost": lost,
+    "accuracy": accuracy_report,
 }

@@ -1,0 +1,73 @@
+"""Forecast snapshots: ``funnel report forecast --record`` stores the figures it showed;
+``funnel report accuracy`` compares them with what was then won (:mod:`funnelcli.kpis.accuracy`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from funnelcli import periods
+from funnelcli.kpis import reports as kr
+from funnelcli.kpis.accuracy import Recorded, accuracy, spans_over
+from funnelcli.kpis.forecast import Span, forecast
+from funnelcli.kpis.numbers import to_cents
+from funnelcli.services.reports.gather import Gather
+from funnelcli.store import Store
+from funnelcli.store import snapshots as snapshot_sql
+from funnelcli.store.reports.clauses import Edges
+
+
+def lines_of(r: kr.ForecastReport) -> list[Recorded]:
+    """The snapshot of a forecast report: one line per bucket and currency, in whole cents."""
+    h = r.header
+    head = (h.today.isoformat(), h.as_of, h.period.start.isoformat(), h.period.end.isoformat())
+    choices = (h.period.label, h.by, r.method, h.source)
+    return [
+        Recorded(
+            *head,
+            *choices,
+            bucket.label,
+            bucket.start.isoformat(),
+            bucket.end.isoformat(),
+            line.currency,
+            to_cents(line.pipeline) or 0,
+            line.recurring,
+            line.won,
+            to_cents(line.total) or 0,
+        )
+        for bucket in r.forecast.buckets
+        for line in bucket.by_currency
+    ]
+
+
+def record(store: Store, r: kr.ForecastReport) -> tuple[int, int]:
+    """Store the forecast's figures, replacing the snapshot of the same day and choices; how
+    many lines were replaced and written. No journal entry: see ``store/snapshots.py``."""
+    lines = lines_of(r)
+    h = r.header
+    key = Recorded(
+        h.today.isoformat(), h.as_of, h.period.start.isoformat(), h.period.end.isoformat(),
+        h.period.label, h.by, r.method, h.source, "", "", "", "", 0, 0, 0, 0,
+    )  # fmt: skip
+    with store.write() as conn:
+        return snapshot_sql.record(conn, key, lines)
+
+
+def accuracy_report(g: Gather) -> kr.AccuracyReport:
+    """The snapshots recorded in the report's period (for its source) against their actuals."""
+    first, last = g.period.start.isoformat(), g.period.end.isoformat()
+    lines = snapshot_sql.recorded(g.conn, first, last, g.opts.source)
+    actuals = {span: _actual(g, *span) for span in spans_over(lines, g.today)}
+    return kr.AccuracyReport(g.header(), accuracy(lines, actuals, g.today))
+
+
+def _actual(g: Gather, first: str, last: str) -> dict[str, int]:
+    """What was won in ``[first, last]`` (ISO days), per currency: the won amounts and the
+    recurring billings that fell in it -- (b) + (c) of the forecast of a period that is over."""
+    start, end = date.fromisoformat(first), date.fromisoformat(last)
+    edges = Edges(
+        ("span",), (periods.utc_bound(start),), periods.utc_bound(end + timedelta(days=1))
+    )
+    won = g.won_by_span(edges)
+    figures = forecast([Span("span", start, end)], g.today, [], [], g.recurring, won)
+    return {line.currency: line.recurring + line.won for line in figures.totals}
