@@ -56,7 +56,7 @@ def test_a_later_row_keeps_the_source_and_appends_its_notes(funnel, db_path, tmp
         "1 lead(s) got the file's notes appended to theirs, dated (notes are never replaced)\n"
     ) in result.stderr
     timeline = funnel("show", "1").stdout.split("Timeline\n")[1].splitlines()
-    assert "  2026-11-20 00:00  source     source: web-form" in timeline
+    assert "  2026-11-20 00:00  source     log 1: source: web-form" in timeline
     # idempotent: the same file again appends and records nothing
     before = snapshot(db_path)
     again = funnel("import", later)
