@@ -190,6 +190,28 @@ def test_a_reimport_of_either_crm_record_finds_keep(funnel, db_path, tmp_path):
     assert (lead(db_path, 1)["company"], lead(db_path, 1)["external_id"]) == ("Acme Ltd", "A")
 
 
+def test_a_reimport_of_either_deal_row_without_ids_finds_keep(funnel, db_path, tmp_path):
+    # a deal file without ids: each row keeps a deal key; a merge keeps the other's key too
+    path = tmp_path / "deals.csv"
+    path.write_text(
+        "Name,Company,Stage,Amount\nDeal one,Acme,qualified,1000\nDeal two,Acme,proposal,1200\n",
+        encoding="utf-8",
+    )
+    funnel("import", path)
+    funnel("merge", "1", "2")
+    before = snapshot(db_path)
+    again = funnel("import", path)
+    assert again.stdout.strip().endswith(
+        "0 inserted, 0 updated, 1 unchanged, 0 rejected, 1 duplicates in file"
+    )
+    assert "line 3 merged into lead 1" in again.stderr
+    assert snapshot(db_path) == before
+    assert [r["id"] for r in rows(db_path, "SELECT id FROM leads")] == [1]
+    funnel("undo")  # the merge, and with it the kept key
+    assert rows(db_path, "SELECT count(*) AS n FROM lead_import_keys")[0]["n"] == 0
+    assert len(rows(db_path, "SELECT id FROM leads")) == 2
+
+
 def test_a_schema_8_database_gains_the_table_with_its_rows_intact(funnel, tmp_path):
     db = tmp_path / "old.db"
     shutil.copy(FIXTURES / "schema-v8.db", db)

@@ -38,6 +38,7 @@ EXPECTED_COLUMNS = {
     "journal_ranges": ["entry_id", "tbl", "after", "upto"],
     "journal_changes": ["id", "entry_id", "tbl", "op", "row_id", "old", "new"],
     "lead_external_ids": ["id", "lead_id", "external_id"],
+    "lead_import_keys": ["id", "lead_id", "import_key"],
     "forecast_snapshots": [
         "id", "recorded_on", "as_of", "period_from", "period_to", "period_label", "by",
         "method", "source", "bucket", "bucket_from", "bucket_to", "currency", "pipeline_cents",
@@ -68,6 +69,7 @@ EXPECTED_INDEXES = {
     "journal_changes_entry",
     "journal_changes_row",
     "lead_external_ids_lead",
+    "lead_import_keys_lead",
     "forecast_snapshots_day",
 }
 
@@ -90,6 +92,7 @@ EXPECTED_TRIGGERS = {
             "activities",
             "stage_changes",
             "lead_external_ids",
+            "lead_import_keys",
         )  # fmt: skip
         for op in ("update", "delete")
     },

@@ -86,6 +86,7 @@ def _merge_one(conn: Tx, pipeline: Pipeline, keep_id: int, other: Lead) -> Merge
         mq.delete_stage_changes(conn, keep.id)
         mq.move_history(conn, "stage_changes", other.id, keep.id)
     external_ids = mq.move_external_ids(conn, other.id, keep.id)
+    mq.move_import_keys(conn, other.id, keep.id)
     cq.delete_lead(conn, other.id)  # its own external id is free from here
 
     changes: dict[str, Any] = {}
@@ -116,6 +117,8 @@ def _merge_one(conn: Tx, pipeline: Pipeline, keep_id: int, other: Lead) -> Merge
     mq.redate_creation(conn, keep.id, created)
     created_from = other_estimated if earlier else keep_estimated
     closed_from = other_estimated if history else keep_estimated
+    if keep_key and other_key and other_key != keep_key:
+        mq.add_import_key(conn, keep.id, other_key)  # a re-import of its row finds KEEP
     mq.set_derived(
         conn,
         keep.id,

@@ -8,7 +8,8 @@ from collections.abc import Mapping, Sequence
 #: A lead's rows in the journal: its own, and those of its history (by their ``lead_id``).
 _LEAD_CHANGES = """
     (tbl = 'leads' AND row_id = :lead)
-    OR (tbl IN ('follow_ups', 'activities', 'stage_changes', 'lead_external_ids')
+    OR (tbl IN ('follow_ups', 'activities', 'stage_changes', 'lead_external_ids',
+                'lead_import_keys')
         AND (json_extract(old, '$.lead_id') = :lead OR json_extract(new, '$.lead_id') = :lead))
 """
 
@@ -32,7 +33,13 @@ def delete_lead(conn: sqlite3.Connection, lead_id: int) -> None:
 def child_ids(conn: sqlite3.Connection, lead_id: int) -> dict[str, list[int]]:
     """The ids of the lead's rows in each table (itself included)."""
     found = {"leads": [lead_id]}
-    for table in ("follow_ups", "activities", "stage_changes", "lead_external_ids"):
+    for table in (
+        "follow_ups",
+        "activities",
+        "stage_changes",
+        "lead_external_ids",
+        "lead_import_keys",
+    ):
         found[table] = [
             int(r[0]) for r in conn.execute(f"SELECT id FROM {table} WHERE lead_id = ?", (lead_id,))
         ]

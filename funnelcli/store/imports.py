@@ -241,12 +241,23 @@ class ImportWriter:
 
     def leads_by_import_keys(self, keys: Sequence[str]) -> dict[str, KnownLead]:
         """The oldest lead an import made from a deal row with each of these keys."""
+        keys_json = json.dumps(list(keys))
         cursor = self.conn.execute(
             f"SELECT {_COLUMNS}, import_key FROM leads WHERE import_key IN "
             "(SELECT value FROM json_each(?)) ORDER BY id DESC",
-            (json.dumps(list(keys)),),
+            (keys_json,),
         )
-        return {row[-1]: _known(row[:-1]) for row in cursor}
+        found = {row[-1]: _known(row[:-1]) for row in cursor}
+        if len(found) < len(keys):  # the keys a merge gave a lead (``lead_import_keys``)
+            merged = self.conn.execute(
+                f"SELECT k.import_key, {', '.join(f'l.{c}' for c in KnownLead._fields)} "
+                "FROM lead_import_keys k JOIN leads l ON l.id = k.lead_id "
+                "WHERE k.import_key IN (SELECT value FROM json_each(?))",
+                (keys_json,),
+            )
+            for row in merged:
+                found.setdefault(row[0], _known(row[1:]))
+        return found
 
     def set_import_key(self, lead_id: int, key: str) -> None:
         self.conn.execute("UPDATE leads SET import_key = ? WHERE id = ?", (key, lead_id))

@@ -26,6 +26,7 @@ _WORDS = {
     "activities": ("activity", "activities"),
     "stage_changes": ("stage change", "stage changes"),
     "lead_external_ids": ("external id", "external ids"),
+    "lead_import_keys": ("deal key", "deal keys"),
 }
 
 
@@ -33,8 +34,8 @@ _WORDS = {
 #: cascade, which spares the summary triggers a recount per stage change), then the history
 #: added to older leads, then stages and settings, which leads refer to.
 _DELETE_ORDER = (
-    "leads", "follow_ups", "activities", "stage_changes", "lead_external_ids", "settings",
-    "stages",
+    "leads", "follow_ups", "activities", "stage_changes", "lead_external_ids", "lead_import_keys",
+    "settings", "stages",
 )  # fmt: skip
 assert sorted(_DELETE_ORDER) == sorted(JOURNALED)
 

@@ -35,7 +35,7 @@ from collections.abc import Callable
 #: The tables whose changes the journal records, parents first.
 JOURNALED = (
     "stages", "settings", "leads", "follow_ups", "activities", "stage_changes",
-    "lead_external_ids",
+    "lead_external_ids", "lead_import_keys",
 )  # fmt: skip
 
 TABLES = """

@@ -60,6 +60,18 @@ def move_external_ids(conn: sqlite3.Connection, other: int, keep: int) -> list[s
     return moved
 
 
+def move_import_keys(conn: sqlite3.Connection, other: int, keep: int) -> None:
+    """Give ``keep`` the deal keys a merge gave ``other`` (``lead_import_keys``)."""
+    conn.execute("UPDATE lead_import_keys SET lead_id = ? WHERE lead_id = ?", (keep, other))
+
+
+def add_import_key(conn: sqlite3.Connection, lead_id: int, key: str) -> None:
+    conn.execute(
+        "INSERT OR IGNORE INTO lead_import_keys (lead_id, import_key) VALUES (?, ?)",
+        (lead_id, key),
+    )
+
+
 def add_external_id(conn: sqlite3.Connection, lead_id: int, external_id: str) -> None:
     conn.execute(
         "INSERT INTO lead_external_ids (lead_id, external_id) VALUES (?, ?)",

@@ -364,7 +364,11 @@ def m009_lead_external_ids(db: Database) -> None:
     which restores each row itself. So there is nothing to fill from ``leads.external_id``: the
     table starts empty. An id is held once across both (``UNIQUE`` here; the writers of the
     column check this table, ``lead_fields.external_id_free``). Journaled like the leads; its
-    rows go with their lead (``ON DELETE CASCADE``)."""
+    rows go with their lead (``ON DELETE CASCADE``).
+
+    ``lead_import_keys`` does the same for the keys of deal rows without an id
+    (``leads.import_key``, step 6): a merge of two leads that both came from such rows keeps
+    the other's key, so that a re-import of its row finds the kept lead."""
     from funnelcli.store import journal_schema
 
     _run(
@@ -375,7 +379,13 @@ def m009_lead_external_ids(db: Database) -> None:
             lead_id INTEGER NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
             external_id TEXT NOT NULL UNIQUE CHECK (external_id <> '')
         ) STRICT;
-        CREATE INDEX lead_external_ids_lead ON lead_external_ids (lead_id)
+        CREATE INDEX lead_external_ids_lead ON lead_external_ids (lead_id);
+        CREATE TABLE lead_import_keys (
+            id INTEGER PRIMARY KEY,
+            lead_id INTEGER NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
+            import_key TEXT NOT NULL UNIQUE CHECK (import_key <> '')
+        ) STRICT;
+        CREATE INDEX lead_import_keys_lead ON lead_import_keys (lead_id)
         """,
     )
     journal_schema.create_triggers(db.conn, db.execute)

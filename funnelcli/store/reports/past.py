@@ -155,6 +155,7 @@ DELETE FROM follow_ups WHERE created_at > :at OR lead_id NOT IN (SELECT id FROM 
 UPDATE follow_ups SET done_at = NULL, done_note = NULL WHERE done_at > :at;
 UPDATE activities SET follow_up_id = NULL WHERE follow_up_id NOT IN (SELECT id FROM follow_ups);
 DELETE FROM lead_external_ids WHERE lead_id NOT IN (SELECT id FROM leads);
+DELETE FROM lead_import_keys WHERE lead_id NOT IN (SELECT id FROM leads);
 """
 
 
