@@ -38,6 +38,7 @@ class By(enum.StrEnum):
 class Method(enum.StrEnum):
     STAGE = "stage"
     HISTORY = "history"
+    MODEL = "model"
 
 
 @commands.command()
@@ -101,7 +102,8 @@ def report(
         Method | None,
         typer.Option(
             "--method",
-            help="Forecast probabilities from the stage defaults or from history "
+            help="Forecast probabilities from the stage defaults or from history, or the "
+            "model (each part learnt from history, see docs/forecast.md) "
             "[default: history where 20+ closed deals reached the stage, else the default].",
             case_sensitive=False,
             show_default=False,

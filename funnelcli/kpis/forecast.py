@@ -5,9 +5,9 @@ open deals it cannot count.
 import calendar
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from funnelcli.kpis.numbers import ratio
 from funnelcli.kpis.rows import OpenDeal, PipelineGroup, RecurringGroup, WonGroup
@@ -21,7 +21,7 @@ EMPIRICAL_MINIMUM = 20
 MONTHS_BETWEEN_BILLINGS = {"monthly": 1, "quarterly": 3, "yearly": 12}
 
 
-Method = Literal["auto", "stage", "history"]
+Method = Literal["auto", "stage", "history", "model"]
 
 
 class StageProbability(NamedTuple):
@@ -115,10 +115,15 @@ class ForecastLine:
     won_deals: int = 0
     #: Won then by an import's estimate of the close date: left out of (c), counted here.
     won_estimated: int = 0
+    #: ``--method model`` only (0 otherwise): open deals weighted with an estimated amount, and
+    #: the revenue of deals not created yet (cents).
+    estimated: Fraction = Fraction(0)
+    estimated_deals: int = 0
+    new_business: Fraction = Fraction(0)
 
     @property
     def total(self) -> Fraction:
-        return self.pipeline + self.recurring + self.won
+        return self.pipeline + self.estimated + self.new_business + self.recurring + self.won
 
 
 class Span(NamedTuple):
@@ -153,6 +158,8 @@ class Forecast(NamedTuple):
     totals: list[ForecastLine]
     probabilities: list[StageProbability]
     overrides: int  # deals in (a) weighted by their own probability
+    #: ``--method model``: its per-stage estimates and the parts' inputs (kpis.model.ModelFacts).
+    model: Any = None
 
 
 def forecast(
@@ -162,11 +169,13 @@ def forecast(
     probabilities: Sequence[StageProbability],
     recurring: Iterable[RecurringGroup],
     won: Iterable[WonGroup],
+    months_billed: int | None = None,
 ) -> Forecast:
     """Per bucket and currency: (a) weighted pipeline, (b) recurring revenue, (c) already won.
 
     Open deals expected to close before ``today`` are not counted in (a) (they are listed as
-    left out, see :func:`left_out`).
+    left out, see :func:`left_out`). ``months_billed``: (b) counts only the billings within
+    that many months of the win (``--method model``: 12).
     """
     chance = {p.stage.id: p.value for p in probabilities}
     buckets = [ForecastBucket(s.label, s.start, s.end) for s in spans]
@@ -187,7 +196,10 @@ def forecast(
     if buckets:
         first, last = buckets[0].start, buckets[-1].end
         for r in recurring:
-            for when in billing_dates(r.won_on, r.frequency, first, last):
+            end = last
+            if months_billed is not None:
+                end = min(last, add_months(r.won_on, months_billed) - timedelta(days=1))
+            for when in billing_dates(r.won_on, r.frequency, first, end):
                 bucket = next(b for b in buckets if b.start <= when <= b.end)
                 line = bucket.line(r.currency)
                 line.recurring += r.amount_cents
@@ -218,6 +230,9 @@ def combine(
                 total.billings += line.billings
                 total.won_deals += line.won_deals
                 total.won_estimated += line.won_estimated
+                total.estimated += line.estimated
+                total.estimated_deals += line.estimated_deals
+                total.new_business += line.new_business
     return out
 
 

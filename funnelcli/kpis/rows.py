@@ -96,6 +96,39 @@ class OpenDeal(NamedTuple):
     expected_close: date | None
 
 
+class DelayGroup(NamedTuple):
+    """Deals that entered a stage (``stage_id``; 0: leads created), for ``--method model``:
+    ``days`` from entering it to the win (None: not won), whether the whole forecast window
+    after the entry is over (``observed``), how many."""
+
+    stage_id: int
+    days: int | None
+    observed: bool
+    deals: int
+
+
+class ModelOpenGroup(NamedTuple):
+    """Open leads grouped by what ``--method model`` needs to weigh and place them."""
+
+    stage_id: int
+    source: str | None
+    currency: str
+    expected_close: date | None
+    probability: int | None  # the deals' override, percent
+    deals: int
+    with_amount: int
+    amount_cents: int  # sum of the amounts known
+
+
+class AmountGroup(NamedTuple):
+    """Deals won lately with the same source, currency and amount."""
+
+    source: str | None
+    currency: str
+    amount_cents: int
+    deals: int
+
+
 class StageTimeGroup(NamedTuple):
     """Won deals that spent time at a stage: how many, and their total seconds there."""
 

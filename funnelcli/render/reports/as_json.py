@@ -239,6 +239,14 @@ def _left_out_json(item: LeftOut, pipeline: Pipeline) -> dict[str, Any]:
 
 
 def forecast_body(r: kr.ForecastReport) -> dict[str, Any]:
+    if r.forecast.model is not None:
+        from funnelcli.render.reports.model_json import model_body  # only the model needs it
+
+        return model_body(r, _forecast_body(r))
+    return _forecast_body(r)
+
+
+def _forecast_body(r: kr.ForecastReport) -> dict[str, Any]:
     return {
         "by": r.header.by,
         "method": r.method,

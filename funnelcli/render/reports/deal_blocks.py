@@ -37,6 +37,10 @@ SMALL = "*"
 
 def forecast_blocks(r: ForecastReport) -> list[Block]:
     f = r.forecast
+    if f.model is not None:
+        from funnelcli.render.reports.model_blocks import model_blocks
+
+        return [heading(r.header, "Revenue forecast"), *model_blocks(f, r.method)]
     rows = forecast_rows([(b.label, b.by_currency) for b in f.buckets])
     if len(f.buckets) > 1:
         rows += forecast_rows([("Total", f.totals)])

@@ -235,6 +235,10 @@ class Gather:
             tuple(periods.utc_bound(s.start) for s in spans),
             period.bounds()[1],
         )
+        if self.opts.method == "model":
+            from funnelcli.services.reports.model import model_forecast
+
+            return model_forecast(self, spans, period.end, self.won_by_span(span_edges))
         first = max(self.today, period.start)
         pipeline = (
             deal_sql.pipeline(self.conn, self.open_ids, first, period.end, self.scope)

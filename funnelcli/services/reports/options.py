@@ -13,7 +13,7 @@ from funnelcli.text import normalize_source
 SECTIONS = (
     "kpis", "funnel", "sources", "monthly", "forecast", "cycle", "paths", "lost", "accuracy",
 )  # fmt: skip
-METHODS = ("auto", "stage", "history")
+METHODS = ("auto", "stage", "history", "model")
 #: The sections whose period is not the last 12 months: the forecast looks ahead, accuracy
 #: covers every snapshot recorded up to today.
 DEFAULTS = {"forecast": periods.forecast_default, "accuracy": periods.recorded_default}
@@ -63,7 +63,7 @@ def options(
     if by not in ("month", "quarter"):
         raise UsageError(f"invalid --by {by!r}: expected month or quarter")
     if method not in METHODS:
-        raise UsageError(f"invalid --method {method!r}: expected stage or history")
+        raise UsageError(f"invalid --method {method!r}: expected stage, history or model")
     frozen = now is None and dates.frozen()
     now = now or dates.now()
     if as_of is not None:

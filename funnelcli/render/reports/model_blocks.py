@@ -1,0 +1,100 @@
+"""``report forecast --method model`` as blocks: each part of the forecast in its own column,
+and what the model learnt (per stage, new business)."""
+
+from fractions import Fraction
+
+from funnelcli.kpis.forecast import Forecast, ForecastLine
+from funnelcli.kpis.model import MODEL_MINIMUM, MONTHS_BILLED, RATE_MONTHS, ModelFacts
+from funnelcli.render.reports.blocks import Bar, Block, Grid
+from funnelcli.render.reports.words import DASH, count, days_text, money, pct, plural
+
+HEADERS = [
+    "Period", "Cur.", "Own amounts (a)", "Estimated (a')", "New business (n)",
+    "Recurring (b)", "Won (c)", "Total",
+]  # fmt: skip
+
+
+def _cells(line: ForecastLine) -> list[str | Bar]:
+    return [
+        line.currency,
+        money(line.pipeline),
+        money(line.estimated),
+        money(line.new_business),
+        money(line.recurring),
+        money(line.won),
+        money(line.total),
+    ]
+
+
+def _rows(spans: list[tuple[str, list[ForecastLine]]]) -> list[list[str | Bar]]:
+    rows: list[list[str | Bar]] = []
+    for label, lines in spans:
+        if not lines:
+            rows.append([label, *[DASH] * 7])
+        rows += [[label if i == 0 else "", *_cells(line)] for i, line in enumerate(lines)]
+    return rows
+
+
+def model_blocks(f: Forecast, method: str) -> list[Block]:
+    facts: ModelFacts = f.model
+    spans = [(b.label, b.by_currency) for b in f.buckets]
+    if len(f.buckets) > 1:
+        spans.append(("Total", f.totals))
+    return [
+        Grid("Forecast", HEADERS, _rows(spans), frozenset(range(2, 8)), notes=_notes(f, facts)),
+        Grid(
+            f"Won within the window, by stage (method: {method})",
+            ["Stage", "Default", "Entered", "Won in window", "Rate", "Used", "Median to win"],
+            [
+                [
+                    s.stage.name,
+                    pct(s.default),
+                    count(s.cohort.observed),
+                    count(s.cohort.won),
+                    pct(s.cohort.rate),
+                    f"{pct(s.value)} ({'history' if s.used == 'model' else 'stage default'})",
+                    days_text(s.cohort.median_days),
+                ]
+                for s in facts.stages
+            ],
+            frozenset({1, 2, 3, 4, 6}),
+            notes=[
+                f"Entered: deals that entered the stage at least {facts.window.end} days ago "
+                f"(the window observed); history is used from {MODEL_MINIMUM} of them; "
+                f"{plural(f.overrides, 'deal')} weighted by its own override.",
+                *(
+                    f"New business {n.currency}: {count(n.leads)} leads in {RATE_MONTHS} months "
+                    f"× {pct(facts.new_rate)} won within the window × median won "
+                    f"{money(n.median_amount)} = {money(n.revenue)}."
+                    for n in facts.new_business
+                ),
+            ],
+        ),
+    ]
+
+
+def _notes(f: Forecast, facts: ModelFacts) -> list[str]:
+    notes = [
+        "(a) open deals × the chance their stage is won within the window, at their expected "
+        "close (else the stage's median time to win); (a') the same for deals without an "
+        "amount, at the median won amount of their source; (n) deals not created yet; "
+        f"(b) recurring billings, at most {MONTHS_BILLED} months per deal; (c) already won.",
+    ]
+    for line in f.totals:
+        if line.estimated and line.total:
+            share = pct(Fraction(line.estimated) / line.total)
+            notes.append(
+                f"{line.currency}: {plural(line.estimated_deals, 'deal')} with an estimated "
+                f"amount, {share} of the total."
+            )
+    if facts.capped:
+        notes.append(
+            f"(b) counts {MONTHS_BILLED} months of billings of {plural(facts.capped, 'deal')} "
+            "that would bill longer (no term is recorded)."
+        )
+    if facts.unplaced:
+        notes.append(
+            f"{plural(facts.unplaced, 'open deal')} not counted: no amount and no won deal "
+            "to estimate it from, or no expected close and no won deal at its stage."
+        )
+    return notes
