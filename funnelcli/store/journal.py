@@ -10,7 +10,6 @@ the revert changed: an undo is undone like any entry (that is ``funnel redo``).
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -38,6 +37,14 @@ _DELETE_ORDER = (
     "settings", "stages",
 )  # fmt: skip
 assert sorted(_DELETE_ORDER) == sorted(JOURNALED)
+
+
+def _loads(text: str) -> Any:
+    """A recorded row (only reverting reads them: ``json`` is not imported by every write)."""
+    import json
+
+    return json.loads(text)
+
 
 _ENTRY = "SELECT id, at, command, summary, kind, reverts, undone_by, purged FROM journal"
 #: Entries closed (not the one the current write is recording).
@@ -260,9 +267,9 @@ def revert(conn: sqlite3.Connection, entry: int) -> None:
         if op == "insert":
             conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (row_id,))
         elif op == "update":
-            _restore_update(conn, table, row_id, json.loads(old))
+            _restore_update(conn, table, row_id, _loads(old))
         else:
-            _restore_insert(conn, table, json.loads(old))
+            _restore_insert(conn, table, _loads(old))
     for table in _DELETE_ORDER:
         after, upto = ranges.get(table, (0, 0))
         if upto > after:
@@ -272,7 +279,7 @@ def revert(conn: sqlite3.Connection, entry: int) -> None:
         "journal_changes WHERE entry_id = ? AND tbl = 'leads' AND op = 'update' GROUP BY row_id)",
         (entry,),
     ).fetchall():
-        _restore_update(conn, "leads", row_id, json.loads(old))
+        _restore_update(conn, "leads", row_id, _loads(old))
 
 
 def _newest_first(
