@@ -35,6 +35,14 @@ LEFT_OUT_SHOWN = 15
 SMALL = "*"
 
 
+def _auto_notes(r: ForecastReport) -> list[str]:
+    if r.auto is None:
+        return []
+    from funnelcli.render.reports.backtest import auto_note
+
+    return [auto_note(r.auto)]
+
+
 def forecast_blocks(r: ForecastReport) -> list[Block]:
     f = r.forecast
     rows = forecast_rows([(b.label, b.by_currency) for b in f.buckets])
@@ -69,6 +77,7 @@ def forecast_blocks(r: ForecastReport) -> list[Block]:
             ],
             frozenset({1, 2, 3, 4}),
             notes=[
+                *_auto_notes(r),
                 f"History is used when at least {EMPIRICAL_MINIMUM} closed deals reached "
                 f"the stage; {plural(f.overrides, 'deal')} weighted by its own override.",
             ],

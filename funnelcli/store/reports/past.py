@@ -204,10 +204,16 @@ def _leads_then(conn: sqlite3.Connection, at: str) -> int:
     return int(older)
 
 
-def write_past(source: Path, target: Path, at: str) -> int:
+#: What the forecast reads (``funnel report backtest`` writes one past database per cut-off):
+#: the other tables are created empty, and no trigger is created (the copy is only read).
+FORECAST_TABLES = ("stages", "settings", "leads", "stage_changes")
+
+
+def write_past(source: Path, target: Path, at: str, only: tuple[str, ...] | None = None) -> int:
     """Write at ``target`` (a new file) the database ``source`` as it was at ``at`` (a stored
     instant), in one read snapshot of ``source``; how many leads shown have values older than
-    their recorded history."""
+    their recorded history. ``only``: copy the rows of these tables alone (see
+    :data:`FORECAST_TABLES`), leaving the copy without triggers."""
     conn = connect(target, "rwc")
     try:
         conn.execute("PRAGMA journal_mode = OFF")  # a scratch file: nothing to recover
@@ -226,7 +232,8 @@ def write_past(source: Path, target: Path, at: str) -> int:
                 conn.execute(f"INSERT INTO main.{name} SELECT * FROM src.{name}")
         _entries(conn, at)
         for table in JOURNALED:
-            _restore(conn, table, at)
+            if only is None or table in only:
+                _restore(conn, table, at)
         for statement in _SELECT.strip().splitlines():
             conn.execute(statement, {"at": at})
         for kind, _, sql in schema:
@@ -234,7 +241,7 @@ def write_past(source: Path, target: Path, at: str) -> int:
                 conn.execute(sql)
         older = _leads_then(conn, at)
         for kind, _, sql in schema:
-            if kind == "trigger":
+            if kind == "trigger" and only is None:
                 conn.execute(sql)
         for pragma in ("user_version", "application_id"):
             value = int(conn.execute(f"PRAGMA src.{pragma}").fetchone()[0])
