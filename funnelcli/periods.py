@@ -169,6 +169,15 @@ def forecast_default(today: date | None = None) -> Period:
     return _span(first, quarter_end(first + _months(3)), "this quarter and next quarter")
 
 
+def backtest_default(today: date | None = None) -> Period:
+    """``report backtest``'s default: the 12 months before last month, whose ends are cut-offs
+    whose next month is over (the last one forecasts last month)."""
+    today = today or dates.today()
+    this_month = month_start(today)
+    first = this_month - _months(13)
+    return _span(first, this_month - _months(1) - timedelta(days=1), "12 months of cut-offs")
+
+
 def recorded_default(today: date | None = None) -> Period:
     """``report accuracy``'s default: every snapshot recorded up to today."""
     today = today or dates.today()

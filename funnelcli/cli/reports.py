@@ -28,6 +28,7 @@ class Section(enum.StrEnum):
     PATHS = "paths"
     LOST = "lost"
     ACCURACY = "accuracy"
+    BACKTEST = "backtest"
 
 
 class By(enum.StrEnum):
@@ -36,6 +37,7 @@ class By(enum.StrEnum):
 
 
 class Method(enum.StrEnum):
+    AUTO = "auto"
     STAGE = "stage"
     HISTORY = "history"
     MODEL = "model"
@@ -47,8 +49,9 @@ def report(
     section: Annotated[
         Section | None,
         typer.Argument(
-            help="kpis, funnel, sources, monthly, forecast, cycle, paths, lost, or accuracy "
-            "(recorded forecasts against what was then won) [default: the dashboard].",
+            help="kpis, funnel, sources, monthly, forecast, cycle, paths, lost, accuracy "
+            "(recorded forecasts against what was then won), or backtest (each forecast method "
+            "at past cut-offs against what was then won) [default: the dashboard].",
             case_sensitive=False,
             show_default=False,
             metavar="[SECTION]",
@@ -80,7 +83,8 @@ def report(
             help="2026-11, 2026-Q3, 2026, this-month, last-month, this-quarter, next-quarter, "
             "ytd, last-12-months… [default: the last 12 full months and this one; for "
             "forecast: this quarter and the next; for accuracy (the days snapshots were "
-            "recorded): every day].",
+            "recorded): every day; for backtest (the months or quarters whose ends are the "
+            "cut-offs): the 12 months before last month].",
             show_default=False,
             metavar="PERIOD",
         ),
@@ -96,15 +100,21 @@ def report(
     ] = None,
     by: Annotated[
         By,
-        typer.Option("--by", help="Buckets of the forecast and of monthly.", case_sensitive=False),
+        typer.Option(
+            "--by",
+            help="Buckets of the forecast and of monthly; the backtest's cut-offs.",
+            case_sensitive=False,
+        ),
     ] = By.MONTH,
     method: Annotated[
         Method | None,
         typer.Option(
             "--method",
             help="Forecast probabilities from the stage defaults or from history, or the "
-            "model (each part learnt from history, see docs/forecast.md) "
-            "[default: history where 20+ closed deals reached the stage, else the default].",
+            "model (each part learnt from history, see docs/forecast.md); auto: the method of "
+            "lowest backtest error on your history (4+ cut-offs with a win), else the default "
+            "[default: history where 20+ closed deals reached the stage, else the stage "
+            "default].",
             case_sensitive=False,
             show_default=False,
         ),
@@ -164,6 +174,7 @@ def report(
         method=method.value if method else "auto",
         dayfirst=st.dayfirst,
         as_of=as_of,
+        choose=method is Method.AUTO,
     )
     if save is not None:
         from funnelcli import outfiles

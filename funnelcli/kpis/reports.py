@@ -30,6 +30,7 @@ from funnelcli.pipeline import Pipeline
 
 if TYPE_CHECKING:  # pragma: no cover
     from funnelcli.kpis.accuracy import Accuracy  # only report accuracy needs the module
+    from funnelcli.kpis.backtest import Backtest, Choice  # only backtest and --method auto
 
 
 class Header(NamedTuple):
@@ -79,6 +80,8 @@ class ForecastReport(NamedTuple):
     forecast: Forecast
     left_out: list[LeftOut]
     left_out_counts: dict[str, int]
+    #: ``--method auto``: what the backtest chose (None: the method was not chosen by backtest).
+    auto: Choice | None = None
 
 
 class CycleReport(NamedTuple):
@@ -104,6 +107,14 @@ class AccuracyReport(NamedTuple):
 
     header: Header
     accuracy: Accuracy
+
+
+class BacktestReport(NamedTuple):
+    """Each forecast method and baseline at past cut-offs against what was then won (the
+    header's period: the months or quarters whose ends are the cut-offs)."""
+
+    header: Header
+    backtest: Backtest
 
 
 class DashboardForecast(NamedTuple):
@@ -134,5 +145,6 @@ Report = (
     | PathsReport
     | LostReport
     | AccuracyReport
+    | BacktestReport
     | Dashboard
 )

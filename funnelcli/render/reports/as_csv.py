@@ -10,6 +10,7 @@ from funnelcli.kpis.numbers import round_rate, to_cents
 from funnelcli.money import to_decimal
 from funnelcli.render.reports.accuracy import ACCURACY_KEYS, accuracy_csv
 from funnelcli.render.reports.as_json import days_json, report_buckets, section_of
+from funnelcli.render.reports.backtest import BACKTEST_KEYS, backtest_csv
 from funnelcli.render.reports.words import NO_SOURCE, source_name
 
 
@@ -292,6 +293,7 @@ _CSV: dict[str, tuple[Callable[[Any], list[dict[str, Any]]], Sequence[str]]] = {
     ),
     "dashboard": (dashboard_csv, KPI_KEYS),
     "accuracy": (accuracy_csv, ACCURACY_KEYS),
+    "backtest": (backtest_csv, BACKTEST_KEYS),
 }
 
 

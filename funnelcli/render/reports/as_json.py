@@ -250,6 +250,7 @@ def _forecast_body(r: kr.ForecastReport) -> dict[str, Any]:
     return {
         "by": r.header.by,
         "method": r.method,
+        "auto": _auto(r),
         "periods": [
             {
                 "label": b.label,
@@ -379,7 +380,23 @@ _BODIES: dict[str, Callable[[Any], dict[str, Any]]] = {
     "lost": lost_body,
     "dashboard": dashboard_body,
     "accuracy": lambda r: _accuracy_body(r),
+    "backtest": lambda r: _backtest_body(r),
 }
+
+
+def _backtest_body(r: kr.BacktestReport) -> dict[str, Any]:
+    from funnelcli.render.reports.backtest import backtest_body  # only this section needs it
+
+    return backtest_body(r)
+
+
+def _auto(r: kr.ForecastReport) -> dict[str, Any] | None:
+    """What ``--method auto`` chose (null without it)."""
+    if r.auto is None:
+        return None
+    from funnelcli.render.reports.backtest import auto_json
+
+    return auto_json(r.auto)
 
 
 def _accuracy_body(r: kr.AccuracyReport) -> dict[str, Any]:

@@ -35,12 +35,21 @@ LEFT_OUT_SHOWN = 15
 SMALL = "*"
 
 
+def _auto_notes(r: ForecastReport) -> list[str]:
+    if r.auto is None:
+        return []
+    from funnelcli.render.reports.backtest import auto_note
+
+    return [auto_note(r.auto)]
+
+
 def forecast_blocks(r: ForecastReport) -> list[Block]:
     f = r.forecast
     if f.model is not None:
         from funnelcli.render.reports.model_blocks import model_blocks
 
-        return [heading(r.header, "Revenue forecast"), *model_blocks(f, r.method)]
+        said = [Note(note) for note in _auto_notes(r)]  # when --method auto chose the model
+        return [heading(r.header, "Revenue forecast"), *model_blocks(f, r.method), *said]
     rows = forecast_rows([(b.label, b.by_currency) for b in f.buckets])
     if len(f.buckets) > 1:
         rows += forecast_rows([("Total", f.totals)])
@@ -73,6 +82,7 @@ def forecast_blocks(r: ForecastReport) -> list[Block]:
             ],
             frozenset({1, 2, 3, 4}),
             notes=[
+                *_auto_notes(r),
                 f"History is used when at least {EMPIRICAL_MINIMUM} closed deals reached "
                 f"the stage; {plural(f.overrides, 'deal')} weighted by its own override.",
             ],

@@ -6,6 +6,7 @@ from typing import Any
 from funnelcli.kpis.reports import Report
 from funnelcli.render.reports.accuracy import accuracy_blocks
 from funnelcli.render.reports.as_json import section_of
+from funnelcli.render.reports.backtest import backtest_blocks
 from funnelcli.render.reports.blocks import Block, printable
 from funnelcli.render.reports.deal_blocks import (
     cycle_blocks,
@@ -32,6 +33,7 @@ _BLOCKS: dict[str, Callable[[Any], list[Block]]] = {
     "paths": paths_blocks,
     "lost": lost_blocks,
     "accuracy": accuracy_blocks,
+    "backtest": backtest_blocks,
 }
 
 

@@ -12,10 +12,12 @@ makes each report (the arithmetic is in :mod:`funnelcli.kpis`, the SQL in
 
 import os
 from pathlib import Path
+from typing import cast
 
 from funnelcli import dates
 from funnelcli.errors import NotFoundError
-from funnelcli.kpis.reports import Report
+from funnelcli.kpis.forecast import Method
+from funnelcli.kpis.reports import ForecastReport, Report
 from funnelcli.services.reports.gather import Gather, ahead
 from funnelcli.services.reports.options import NO_SOURCE, SECTIONS, Options, options
 from funnelcli.services.reports.sections import BUILDERS
@@ -63,6 +65,20 @@ def _build_past(store: Store, opts: Options, at: str) -> Report:
 
 def _build(store: Store, opts: Options, older: int | None = None) -> Report:
     prepare(store.conn)
+    if opts.section == "backtest" or opts.choose:
+        from dataclasses import replace
+
+        from funnelcli.services.reports import backtest
+
+        with store.read() as conn:
+            _check_source(conn, opts)
+        if opts.section == "backtest":
+            return backtest.report(store, opts, older)
+        choice = backtest.choose(store, opts)
+        chosen = cast(Method, choice.method or "auto")
+        built = _build(store, replace(opts, method=chosen, choose=False), older)
+        assert isinstance(built, ForecastReport)
+        return built._replace(auto=choice)
     helped = ahead(opts.section, opts.source)
     helper = Helper.open(store.path, store.busy_timeout) if helped else None
     try:

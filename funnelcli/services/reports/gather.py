@@ -8,15 +8,17 @@ waits for the helper's value.
 from __future__ import annotations
 
 import bisect
+from dataclasses import replace
 from datetime import date, timedelta
 from functools import cached_property, partial
-from typing import Any
+from typing import Any, cast
 
 from funnelcli import dates, periods
 from funnelcli.kpis import deals
 from funnelcli.kpis.forecast import (
     Forecast,
     LeftOut,
+    Method,
     Span,
     StageProbability,
     forecast,
@@ -128,6 +130,24 @@ class Gather:
     def _twin_value(self, name: str, conn: Tx) -> Any:
         """Aggregate ``name`` read on ``conn`` (the helper's, or this one's if it failed)."""
         return getattr(Gather(conn, self.opts, self.pipeline), name)
+
+    #: The aggregates that no forecast method changes: :meth:`with_method` shares them.
+    SHARED = ("leads_ceiling", "tally", "won", "recurring")
+
+    def with_method(self, method: str) -> Gather:
+        """The same report's aggregates with another forecast method (``report backtest`` runs
+        every method on one past database), sharing those already read that no method changes."""
+        other = Gather(
+            self.conn,
+            replace(self.opts, method=cast(Method, method)),
+            self.pipeline,
+            None,
+            self.older,
+        )
+        for name in self.SHARED:
+            if name in self.__dict__:
+                other.__dict__[name] = self.__dict__[name]
+        return other
 
     def header(self) -> Header:
         return Header(

@@ -12,11 +12,16 @@ from funnelcli.text import normalize_source
 
 SECTIONS = (
     "kpis", "funnel", "sources", "monthly", "forecast", "cycle", "paths", "lost", "accuracy",
+    "backtest",
 )  # fmt: skip
 METHODS = ("auto", "stage", "history", "model")
 #: The sections whose period is not the last 12 months: the forecast looks ahead, accuracy
-#: covers every snapshot recorded up to today.
-DEFAULTS = {"forecast": periods.forecast_default, "accuracy": periods.recorded_default}
+#: covers every snapshot recorded up to today, the backtest cut-offs whose next period is over.
+DEFAULTS = {
+    "forecast": periods.forecast_default,
+    "accuracy": periods.recorded_default,
+    "backtest": periods.backtest_default,
+}
 #: ``--source (none)`` selects the leads recorded without a source.
 NO_SOURCE = "(none)"
 
@@ -36,6 +41,9 @@ class Options:
     #: ``FUNNEL_NOW`` (``frozen``) before the latest data does the same.
     as_of: bool = False
     frozen: bool = False
+    #: ``--method auto`` given: the forecast's method is chosen by backtest (without ``--method``
+    #: "auto" is the rule of :data:`funnelcli.kpis.forecast.EMPIRICAL_MINIMUM`).
+    choose: bool = False
 
     @property
     def scope(self) -> Scope:
@@ -56,6 +64,7 @@ def options(
     dayfirst: bool | None = None,
     now: datetime | None = None,
     as_of: str | None = None,
+    choose: bool = False,
 ) -> Options:
     """Validate the command line's choices into :class:`Options`."""
     if section is not None and section not in SECTIONS:
@@ -84,6 +93,7 @@ def options(
         now,
         as_of is not None,
         frozen,
+        choose and method == "auto" and section == "forecast",
     )
 
 

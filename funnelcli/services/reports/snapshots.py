@@ -57,13 +57,14 @@ def accuracy_report(g: Gather) -> kr.AccuracyReport:
     """The snapshots recorded in the report's period (for its source) against their actuals."""
     first, last = g.period.start.isoformat(), g.period.end.isoformat()
     lines = snapshot_sql.recorded(g.conn, first, last, g.opts.source)
-    actuals = {span: _actual(g, *span) for span in spans_over(lines, g.today)}
+    actuals = {span: actual(g, *span) for span in spans_over(lines, g.today)}
     return kr.AccuracyReport(g.header(), accuracy(lines, actuals, g.today))
 
 
-def _actual(g: Gather, first: str, last: str) -> dict[str, int]:
+def actual(g: Gather, first: str, last: str) -> dict[str, int]:
     """What was won in ``[first, last]`` (ISO days), per currency: the won amounts and the
-    recurring billings that fell in it -- (b) + (c) of the forecast of a period that is over."""
+    recurring billings that fell in it -- (b) + (c) of the forecast of a period that is over (also
+    the actual of ``report backtest``)."""
     start, end = date.fromisoformat(first), date.fromisoformat(last)
     edges = Edges(
         ("span",), (periods.utc_bound(start),), periods.utc_bound(end + timedelta(days=1))

@@ -204,10 +204,22 @@ def _leads_then(conn: sqlite3.Connection, at: str) -> int:
     return int(older)
 
 
-def write_past(source: Path, target: Path, at: str) -> int:
+#: What the forecast reads (``funnel report backtest`` writes one past database per cut-off):
+#: the other tables are created empty, and no trigger is created (the copy is only read).
+FORECAST_TABLES = ("stages", "settings", "leads", "stage_changes")
+#: Indexes of those tables that neither the forecast nor the making of the copy reads: left
+#: out of such a copy (creating an index is most of the time of writing one).
+_UNREAD_BY_FORECAST = frozenset(
+    {"stage_changes_to", "leads_email", "leads_email_stage", "leads_import_key",
+     "leads_dates_estimated", "leads_created"}
+)  # fmt: skip
+
+
+def write_past(source: Path, target: Path, at: str, only: tuple[str, ...] | None = None) -> int:
     """Write at ``target`` (a new file) the database ``source`` as it was at ``at`` (a stored
     instant), in one read snapshot of ``source``; how many leads shown have values older than
-    their recorded history."""
+    their recorded history. ``only``: copy the rows of these tables alone (see
+    :data:`FORECAST_TABLES`), leaving the copy without triggers."""
     conn = connect(target, "rwc")
     try:
         conn.execute("PRAGMA journal_mode = OFF")  # a scratch file: nothing to recover
@@ -226,15 +238,16 @@ def write_past(source: Path, target: Path, at: str) -> int:
                 conn.execute(f"INSERT INTO main.{name} SELECT * FROM src.{name}")
         _entries(conn, at)
         for table in JOURNALED:
-            _restore(conn, table, at)
+            if only is None or table in only:
+                _restore(conn, table, at)
         for statement in _SELECT.strip().splitlines():
             conn.execute(statement, {"at": at})
-        for kind, _, sql in schema:
-            if kind == "index":
+        for kind, name, sql in schema:
+            if kind == "index" and (only is None or name not in _UNREAD_BY_FORECAST):
                 conn.execute(sql)
         older = _leads_then(conn, at)
         for kind, _, sql in schema:
-            if kind == "trigger":
+            if kind == "trigger" and only is None:
                 conn.execute(sql)
         for pragma in ("user_version", "application_id"):
             value = int(conn.execute(f"PRAGMA src.{pragma}").fetchone()[0])

@@ -1,0 +1,220 @@
+"""``funnel report backtest`` as JSON, CSV and blocks (a table per currency, the overall errors,
+and a chart of each method's forecast against the actual per period); the note of
+``--method auto`` in the forecast."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from funnelcli.kpis.backtest import BASELINES, Choice, Line
+from funnelcli.kpis.numbers import round_rate, to_cents
+from funnelcli.kpis.reports import BacktestReport
+from funnelcli.money import to_decimal
+from funnelcli.render.reports.blocks import Bar, Block, Grid, heading
+from funnelcli.render.reports.words import DASH, count, money, pct, plural
+
+
+def _money(cents: Fraction | int) -> dict[str, Any]:
+    whole = to_cents(cents)
+    return {"cents": whole, "amount": to_decimal(whole)}
+
+
+def _cut_json(line: Line) -> dict[str, Any]:
+    cut = line.cut_off
+    return {
+        "cut_off": cut.day.isoformat(),
+        "label": cut.label,
+        "from": cut.start.isoformat(),
+        "to": cut.end.isoformat(),
+        "currency": line.currency,
+        "actual": _money(line.actual),
+    }
+
+
+def backtest_body(report: BacktestReport) -> dict[str, Any]:
+    t = report.backtest
+    periods: list[dict[str, Any]] = []
+    for line in t.lines:
+        if not periods or (periods[-1]["cut_off"], periods[-1]["currency"]) != (
+            line.cut_off.day.isoformat(),
+            line.currency,
+        ):
+            periods.append({**_cut_json(line), "methods": []})
+        periods[-1]["methods"].append(
+            {
+                "method": line.method,
+                "baseline": line.method in BASELINES,
+                "forecast": _money(line.forecast),
+                "error": _money(line.error),
+                "percentage_error": round_rate(line.percentage_error),
+            }
+        )
+    return {
+        "by": report.header.by,
+        "methods": t.methods,
+        "cut_offs": len(t.cut_offs),
+        "pending": t.pending,
+        "periods": periods,
+        "overall": [
+            {
+                "currency": o.currency,
+                "method": o.method,
+                "baseline": o.method in BASELINES,
+                "cut_offs": o.cut_offs,
+                "mean_absolute_error": _money(o.mean_absolute_error),
+                "weighted_absolute_percentage_error": round_rate(
+                    o.weighted_absolute_percentage_error
+                ),
+                "mean_absolute_percentage_error": round_rate(o.mean_absolute_percentage_error),
+                "bias": _money(o.bias),
+            }
+            for o in t.overall
+        ],
+    }
+
+
+BACKTEST_KEYS = (
+    "cut_off", "period", "from", "to", "currency", "method", "baseline", "forecast",
+    "forecast_cents", "actual", "actual_cents", "error", "error_cents", "percentage_error",
+)  # fmt: skip
+
+
+def backtest_csv(report: BacktestReport) -> list[dict[str, Any]]:
+    rows = []
+    for line in report.backtest.lines:
+        cut = line.cut_off
+        row: dict[str, Any] = {
+            "cut_off": cut.day.isoformat(),
+            "period": cut.label,
+            "from": cut.start.isoformat(),
+            "to": cut.end.isoformat(),
+            "currency": line.currency,
+            "method": line.method,
+            "baseline": line.method in BASELINES,
+        }
+        for name, cents in (("forecast", line.forecast), ("actual", line.actual)):
+            whole = to_cents(cents)
+            row |= {name: to_decimal(whole), f"{name}_cents": whole}
+        error = to_cents(line.error)
+        row |= {"error": to_decimal(error), "error_cents": error}
+        row["percentage_error"] = round_rate(line.percentage_error)
+        rows.append(row)
+    return rows
+
+
+def _pct_error(value: Fraction | None) -> str:
+    return DASH if value is None else f"{float(value) * 100:+.0f}%"
+
+
+def backtest_blocks(report: BacktestReport) -> list[Block]:
+    t = report.backtest
+    blocks: list[Block] = [heading(report.header, "Forecast backtest")]
+    notes = [
+        "Forecast of the next period with the data as of each cut-off; actual = won in it, "
+        "recurring billings included; error % = (forecast − actual) ÷ actual. Baselines: "
+        "pipeline (× stage defaults), last_period, mean_of_4."
+    ]
+    if t.pending:
+        notes.append(f"{plural(t.pending, 'cut-off')} left out: the next period is not over yet.")
+    if not t.lines:
+        notes.insert(0, "No cut-off to test: nothing was won or forecast in these periods.")
+        return [*blocks, Grid("Backtest", ["Cut-off"], [], notes=notes)]
+    for currency in sorted({line.currency for line in t.lines}):
+        mine = [line for line in t.lines if line.currency == currency]
+        blocks += _currency_blocks(report, currency, mine, notes)
+    return blocks
+
+
+def _currency_blocks(
+    report: BacktestReport, currency: str, lines: list[Line], notes: list[str]
+) -> list[Block]:
+    t = report.backtest
+    by_cut: dict[tuple[str, str], dict[str, Line]] = {}
+    for line in lines:
+        key = (line.cut_off.day.isoformat(), line.cut_off.label)
+        by_cut.setdefault(key, {})[line.method] = line
+    rows: list[list[str | Bar]] = []
+    for (day, label), methods in by_cut.items():
+        first = next(iter(methods.values()))
+        cells: list[str | Bar] = [day, label, money(first.actual)]
+        for m in t.methods:
+            cells += [money(methods[m].forecast), _pct_error(methods[m].percentage_error)]
+        rows.append(cells)
+    headers = ["Cut-off", "Period", "Actual"]
+    for m in t.methods:
+        headers += [m, "err"]
+    overall = [o for o in t.overall if o.currency == currency]
+    summary: list[list[str | Bar]] = [
+        [
+            o.method + (" (baseline)" if o.method in BASELINES else ""),
+            count(o.cut_offs),
+            money(o.mean_absolute_error),
+            pct(o.weighted_absolute_percentage_error),
+            pct(o.mean_absolute_percentage_error),
+            money(o.bias),
+        ]
+        for o in overall
+    ]
+    return [
+        Grid(
+            f"{currency}: forecast of the next {report.header.by} at each cut-off",
+            headers,
+            rows,
+            frozenset(range(2, len(headers))),
+            notes=notes,
+        ),
+        Grid(
+            f"{currency}: overall",
+            ["Method", "Cut-offs", "Mean abs. error", "WAPE", "MAPE", "Bias"],
+            summary,
+            frozenset({1, 2, 3, 4, 5}),
+        ),
+        _chart(currency, by_cut, t.methods),
+    ]
+
+
+def _chart(
+    currency: str, by_cut: dict[tuple[str, str], dict[str, Line]], methods: list[str]
+) -> Grid:
+    """Each period's actual and each method's forecast as bars on one scale."""
+    values = [(label, m) for (_, label), m in by_cut.items()]
+    top = max(
+        [abs(to_cents(x.forecast) or 0) for _, m in values for x in m.values()]
+        + [m[methods[0]].actual for _, m in values]
+        + [1]
+    )
+    rows: list[list[str | Bar]] = []
+    for label, lines in values:
+        actual = lines[methods[0]].actual
+        rows.append([label, "actual", Bar((actual,), top), money(actual)])
+        for m in methods:
+            cents = max(to_cents(lines[m].forecast) or 0, 0)
+            rows.append(["", m, Bar((cents,), top), money(lines[m].forecast)])
+    return Grid(
+        f"{currency}: forecast against actual", ["Period", "", "", ""], rows, frozenset({3})
+    )
+
+
+def auto_note(choice: Choice) -> str:
+    """What ``--method auto`` did, for the forecast's table."""
+    if choice.method is None:
+        return (
+            f"--method auto: only {plural(choice.cut_offs, 'monthly cut-off')} with something "
+            "won (4 needed) in the last 12 months before last month: the stage rule below is used."
+        )
+    return (
+        f"--method auto chose {choice.method}: the lowest backtest error "
+        f"(WAPE {pct(choice.wape)} over {plural(choice.cut_offs, 'monthly cut-off')} with "
+        "something won; see funnel report backtest)."
+    )
+
+
+def auto_json(choice: Choice | None) -> dict[str, Any] | None:
+    if choice is None:
+        return None
+    return {
+        "chosen": choice.method,
+        "cut_offs_with_actual": choice.cut_offs,
+        "weighted_absolute_percentage_error": round_rate(choice.wape),
+    }

@@ -1,0 +1,146 @@
+"""``funnel report backtest``: at each past cut-off, every forecast method (and the baselines) on
+the database as it was then, against what was then won (:mod:`funnelcli.kpis.backtest`).
+
+One past database per cut-off (``store.reports.past``, holding only what the forecast reads),
+shared by every method and baseline; the actuals are read on the report's own database, as
+``report accuracy`` counts them.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date, timedelta
+from fractions import Fraction
+from pathlib import Path
+
+from funnelcli import dates, periods
+from funnelcli.kpis import backtest as bt
+from funnelcli.kpis import reports as kr
+from funnelcli.kpis.forecast import Span, add_months, forecast, stage_probabilities
+from funnelcli.periods import Period
+from funnelcli.services.reports.gather import Gather
+from funnelcli.services.reports.options import METHODS, Options
+from funnelcli.services.reports.snapshots import actual
+from funnelcli.services.stages import load
+from funnelcli.store import Store
+from funnelcli.store.reports import deals as deal_sql
+from funnelcli.store.reports import past
+
+MONTHS = {"month": 1, "quarter": 3}
+
+
+def own_methods() -> list[str]:
+    """funnel's own forecast methods, by name (every one ``--method`` accepts but ``auto``)."""
+    return [m for m in METHODS if m != "auto"]
+
+
+def cut_offs(period: Period, by: str, today: date) -> tuple[list[bt.CutOff], int]:
+    """The end of each month (quarter) of ``period`` and the period after it; those whose next
+    period is not over before ``today`` are left out and counted."""
+    step = MONTHS[by]
+    out: list[bt.CutOff] = []
+    pending = 0
+    for bucket in periods.buckets(period, by):
+        end = (
+            periods.month_end(bucket.start) if by == "month" else periods.quarter_end(bucket.start)
+        )
+        start = end + timedelta(days=1)
+        last = add_months(start, step) - timedelta(days=1)
+        if last >= today:
+            pending += 1
+            continue
+        label = periods.month_label(start) if by == "month" else periods.quarter_label(start)
+        out.append(bt.CutOff(end, label, start, last))
+    return out, pending
+
+
+def run(store: Store, opts: Options, older: int | None = None) -> bt.Backtest:
+    """The backtest of ``opts`` (its period, ``--by`` and source) on ``store``."""
+    cuts, pending = cut_offs(opts.period, opts.by, opts.now.date())
+    own = own_methods()
+    with store.read() as conn:
+        g = Gather(conn, opts, load(conn), None, older)
+        actuals = [actual(g, c.start.isoformat(), c.end.isoformat()) for c in cuts]
+    lines: list[bt.Line] = []
+    with _scratch() as folder:
+        for n, (cut, won) in enumerate(zip(cuts, actuals, strict=True)):
+            lines += bt.lines_of(cut, _forecasts(store, opts, cut, own, folder / f"{n}.db"), won)
+    methods = [*own, *bt.BASELINES]
+    lines = bt.with_every_currency(lines, methods)
+    return bt.Backtest(methods, cuts, lines, bt.overall(lines), pending)
+
+
+def report(store: Store, opts: Options, older: int | None = None) -> kr.BacktestReport:
+    with store.read() as conn:
+        header = Gather(conn, opts, load(conn), None, older).header()
+    return kr.BacktestReport(header, run(store, opts, older))
+
+
+def choose(store: Store, opts: Options) -> bt.Choice:
+    """``--method auto``: the method of lowest backtest error over the default range (monthly
+    cut-offs of the 12 months before last month), for the report's source."""
+    test = replace(
+        opts, section="backtest", by="month", period=periods.backtest_default(opts.now.date())
+    )
+    return bt.choose(run(store, test), own_methods())
+
+
+@contextmanager
+def _scratch() -> Iterator[Path]:
+    """A folder for the past databases (in memory where there is a tmpfs), removed after."""
+    memory = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+    with tempfile.TemporaryDirectory(prefix="funnel-backtest-", dir=memory) as folder:
+        yield Path(folder)
+
+
+def _forecasts(
+    store: Store, opts: Options, cut: bt.CutOff, own: list[str], target: Path
+) -> dict[str, dict[str, Fraction | int]]:
+    """What each method and baseline said at the end of ``cut.day`` about ``cut``'s period."""
+    moment = dates.end_of_day(cut.day)
+    with store.translate_errors():
+        past.write_past(store.path, target, dates.to_storage(moment), past.FORECAST_TABLES)
+    from funnelcli.store import open_db
+
+    then = open_db(target)
+    try:
+        with then.read() as conn:
+            period = Period(cut.start, cut.end, cut.label)
+            base = Gather(
+                conn, replace(opts, section="forecast", now=moment, period=period), load(conn)
+            )
+            out: dict[str, dict[str, Fraction | int]] = {}
+            for method in own:
+                totals = base.with_method(method).forecast(period, None).totals
+                out[method] = {line.currency: line.total for line in totals}
+            out["pipeline"] = _weighted_by_defaults(base, period)
+            before = [_previous(base, cut, k) for k in range(1, 5)]
+            out["last_period"] = dict(before[0])
+            out["mean_of_4"] = dict(bt.mean_of(before))
+            return out
+    finally:
+        then.close()
+        target.unlink(missing_ok=True)
+
+
+def _previous(g: Gather, cut: bt.CutOff, k: int) -> dict[str, int]:
+    """The actual of the ``k``-th period before ``cut``'s, as known at the cut-off."""
+    step = MONTHS[g.opts.by]
+    start = add_months(cut.start, -k * step)
+    last = add_months(start, step) - timedelta(days=1)
+    return actual(g, start.isoformat(), last.isoformat())
+
+
+def _weighted_by_defaults(g: Gather, period: Period) -> dict[str, Fraction | int]:
+    """Baseline (i): Σ amount × the stage's default probability over the open deals expected to
+    close in ``period`` (their own probabilities ignored; no recurring revenue)."""
+    groups = deal_sql.pipeline(g.conn, g.open_ids, period.start, period.end, g.scope)
+    plain = [group._replace(probability=None) for group in groups]
+    defaults = stage_probabilities(g.pipeline, 0, {}, "stage")
+    span = Span(period.label, period.start, period.end)
+    totals = forecast([span], g.today, plain, defaults, [], []).totals
+    return {line.currency: line.pipeline for line in totals}
