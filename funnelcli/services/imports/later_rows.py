@@ -53,6 +53,8 @@ class LaterRows:
         self.writer = writer
         self.now_stamp = now_stamp
         self.overwritable = overwritable
+        #: May a row move a known lead's stage?
+        self.may_move = overwritable is None or "stage_id" in overwritable
         self.sources = 0  # later sources recorded as actions
         self.notes = 0  # notes appended
 
@@ -66,12 +68,11 @@ class LaterRows:
             or column == "notes"
         )
 
-    @property
-    def may_move(self) -> bool:
-        return self.overwritable is None or "stage_id" in self.overwritable
-
     def take(self, found: KnownLead, row: LeadValues) -> tuple[LeadValues, bool]:
         """The row as it may update ``found``, and whether a later source was recorded."""
+        source, notes = row.source, row.notes
+        if (source is None or source == found.source) and (notes is None or notes == found.notes):
+            return row, False  # the same source and notes as the lead's: neither rule applies
         recorded = False
         if row.source is not None and found.source is not None and row.source != found.source:
             at = row.created_at or self.now_stamp

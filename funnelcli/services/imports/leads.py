@@ -145,11 +145,12 @@ class LeadMerge(LeadMatching):
         changes: dict[str, Any] = {}
         later = self.later
         row, recorded = later.take(found, row)
-        redated = self.dates.real_dates(found, row)
+        redated = self.dates.real_dates(found, row) if found.dates_estimated else found
         new, old = self.compared_of(row), self.compared_of(redated)
-        for name, value, was in zip(self.compared, new, old):  # noqa: B905 - one getter, one length
-            if value is not None and value != was and later.may_write(name, was):
-                changes[name] = value
+        if new != old:  # equal, as in most rows of a re-import: no value can differ
+            for name, value, was in zip(self.compared, new, old):  # noqa: B905 - one getter
+                if value is not None and value != was and later.may_write(name, was):
+                    changes[name] = value
         moves = self._moves(redated, row, changes) if later.may_move else []
         if not changes and redated is found and not recorded:
             self.summary.unchanged += 1
