@@ -121,11 +121,9 @@ class LeadMerge(LeadMatching):
     def _insert(self, row: LeadValues, key: str | None = None) -> None:
         stage = row.stage
         closed_kind = stage is not None and stage.kind != "open"
-        made = new_dates(row, closed_kind, self.now_stamp, self.summary)
+        created, closed, estimated = new_dates(row, closed_kind, self.now_stamp, self.summary)
         stage_id = stage.id if stage else None
-        self.new.add(
-            row, row.display_name, made.created, stage_id, made.closed, key, made.estimated
-        )
+        self.new.add(row, row.display_name, created, stage_id, closed, key, estimated)
         self.summary.inserted += 1
         self.inserted_lines.append(row.line)
 

@@ -40,7 +40,7 @@ class LeadMatching(Merge):
         self.had_leads = self.base > 0
         self.inserted_keys = KeyFilter()
         # The line of each lead this import inserted, by id - base - 1 (to report a merge).
-        self.inserted_lines = array("L")
+        self.inserted_lines = array("I")  # 4 bytes ("L" is 8 on 64-bit Linux)
         # The keys of the rows taken since the last flush, with their line (the filter and the
         # database cover the earlier ones): external ids; email|name of rows without external
         # id, and of rows with one; deal keys; name|company|phone.
