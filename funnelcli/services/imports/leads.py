@@ -140,15 +140,11 @@ class LeadMerge(LeadMatching):
     # ------------------------------------------------------------ known leads
 
     def _update(self, found: KnownLead, row: LeadValues) -> None:
-        changes: dict[str, Any] = {}
         later = self.later
         row, recorded = later.take(found, row)
         redated = self.dates.real_dates(found, row) if found.dates_estimated else found
-        new, old = self.compared_of(row), self.compared_of(redated)
-        if new != old:  # equal, as in most rows of a re-import: no value can differ
-            for name, value, was in zip(self.compared, new, old):  # noqa: B905 - one getter
-                if value is not None and value != was and later.may_write(name, was):
-                    changes[name] = value
+        compared_of = self.compared_of
+        changes = later.changes(self.compared, compared_of(row), compared_of(redated))
         moves = self._moves(redated, row, changes) if later.may_move else []
         if not changes and redated is found and not recorded:
             self.summary.unchanged += 1
