@@ -43,33 +43,25 @@ def same_name(a: str, b: str) -> bool:
     return a == b or fold(a) == fold(b)
 
 
-class EmailNames:
+class EmailNames(dict[str, list[tuple[str, int]]]):
     """The rows seen with each email: ``(name, line)``, one per name (accents and case
     ignored). Names are compared only between rows that share an email: most rows pay a
-    dictionary lookup, not the folding of their name."""
+    dictionary lookup (``email in rows``, the dictionary's own), not the folding of their
+    name."""
 
-    __slots__ = ("_rows",)
-
-    def __init__(self) -> None:
-        self._rows: dict[str, list[tuple[str, int]]] = {}
+    __slots__ = ()
 
     def line_of(self, email: str, name: str) -> int | None:
         """The line of the row seen with this email and name, or None."""
-        for seen, line in self._rows.get(email, ()):
+        for seen, line in self.get(email, ()):
             if same_name(seen, name):
                 return line
         return None
 
-    def __contains__(self, email: str) -> bool:
-        return email in self._rows
-
     def add(self, email: str, name: str, line: int) -> None:
         """A row with this email (the caller knows no earlier row has its name too; if one has,
         :meth:`line_of` still finds the earlier one first)."""
-        self._rows.setdefault(email, []).append((name, line))
-
-    def clear(self) -> None:
-        self._rows.clear()
+        self.setdefault(email, []).append((name, line))
 
 
 def name_key(row: LeadValues) -> str:

@@ -15,6 +15,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
 
 from funnelcli import dates
 from funnelcli.importers.emails import EMAIL_LINES, with_line
@@ -53,6 +55,8 @@ class LaterRows:
         self.writer = writer
         self.now_stamp = now_stamp
         self.overwritable = overwritable
+        #: May a row move a known lead's stage?
+        self.may_move = overwritable is None or "stage_id" in overwritable
         self.sources = 0  # later sources recorded as actions
         self.notes = 0  # notes appended
 
@@ -66,12 +70,35 @@ class LaterRows:
             or column == "notes"
         )
 
-    @property
-    def may_move(self) -> bool:
-        return self.overwritable is None or "stage_id" in self.overwritable
+    def changes(
+        self, names: Sequence[str], new: tuple[Any, ...], old: tuple[Any, ...]
+    ) -> dict[str, Any]:
+        """The values of ``new`` (columns ``names``) that differ from ``old`` and may be
+        written. Two equal tuples, as in most rows of a re-import, differ in no value."""
+        if new == old:
+            return {}
+        return self.changes_by_column(names, new, old)
+
+    def changes_by_column(
+        self, names: Sequence[str], new: tuple[Any, ...], old: tuple[Any, ...]
+    ) -> dict[str, Any]:
+        """:meth:`changes`, one column at a time."""
+        may_write = self.may_write
+        return {
+            name: value
+            for name, value, was in zip(names, new, old)  # noqa: B905 - one getter, one length
+            if value is not None and value != was and may_write(name, was)
+        }
 
     def take(self, found: KnownLead, row: LeadValues) -> tuple[LeadValues, bool]:
         """The row as it may update ``found``, and whether a later source was recorded."""
+        source, notes = row.source, row.notes
+        if (source is None or source == found.source) and (notes is None or notes == found.notes):
+            return row, False  # the lead's source and notes: neither rule applies
+        return self.apply(found, row)
+
+    def apply(self, found: KnownLead, row: LeadValues) -> tuple[LeadValues, bool]:
+        """:meth:`take`, the rules checked one by one."""
         recorded = False
         if row.source is not None and found.source is not None and row.source != found.source:
             at = row.created_at or self.now_stamp

@@ -121,11 +121,9 @@ class LeadMerge(LeadMatching):
     def _insert(self, row: LeadValues, key: str | None = None) -> None:
         stage = row.stage
         closed_kind = stage is not None and stage.kind != "open"
-        made = new_dates(row, closed_kind, self.now_stamp, self.summary)
+        created, closed, estimated = new_dates(row, closed_kind, self.now_stamp, self.summary)
         stage_id = stage.id if stage else None
-        self.new.add(
-            row, row.display_name, made.created, stage_id, made.closed, key, made.estimated
-        )
+        self.new.add(row, row.display_name, created, stage_id, closed, key, estimated)
         self.summary.inserted += 1
         self.inserted_lines.append(row.line)
 
@@ -142,14 +140,11 @@ class LeadMerge(LeadMatching):
     # ------------------------------------------------------------ known leads
 
     def _update(self, found: KnownLead, row: LeadValues) -> None:
-        changes: dict[str, Any] = {}
         later = self.later
         row, recorded = later.take(found, row)
-        redated = self.dates.real_dates(found, row)
-        new, old = self.compared_of(row), self.compared_of(redated)
-        for name, value, was in zip(self.compared, new, old):  # noqa: B905 - one getter, one length
-            if value is not None and value != was and later.may_write(name, was):
-                changes[name] = value
+        redated = self.dates.real_dates(found, row) if found.dates_estimated else found
+        compared_of = self.compared_of
+        changes = later.changes(self.compared, compared_of(row), compared_of(redated))
         moves = self._moves(redated, row, changes) if later.may_move else []
         if not changes and redated is found and not recorded:
             self.summary.unchanged += 1

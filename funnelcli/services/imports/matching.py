@@ -40,7 +40,7 @@ class LeadMatching(Merge):
         self.had_leads = self.base > 0
         self.inserted_keys = KeyFilter()
         # The line of each lead this import inserted, by id - base - 1 (to report a merge).
-        self.inserted_lines = array("L")
+        self.inserted_lines = array("I")  # 4 bytes ("L" is 8 on 64-bit Linux)
         # The keys of the rows taken since the last flush, with their line (the filter and the
         # database cover the earlier ones): external ids; email|name of rows without external
         # id, and of rows with one; deal keys; name|company|phone.
@@ -80,26 +80,25 @@ class LeadMatching(Merge):
         maybe = self.had_leads
         external_ids: list[str] = []
         emails: list[str] = []
-        keys: list[str | None] = []
-        lookup: list[str] = []
-        keyed = self.keyed
         for row, _ in rows:
             external_id, email = row.external_id, row.email
-            key = deal_key(row) if keyed and not external_id else None
-            keys.append(key)
             # Look a key up when the database had leads, or when this import may have inserted it.
             if external_id and (maybe or inserted.may_hold(external_id)):
                 external_ids.append(external_id)
-            if key and (maybe or inserted.may_hold(key)):
-                lookup.append(key)
             if email and (maybe or inserted.may_hold(email)):
                 emails.append(email)
+        # Only the rows of a deal file without external id have a deal key.
+        keys = [None if row.external_id else deal_key(row) for row, _ in rows] if self.keyed else []
+        lookup = [key for key in keys if key and (maybe or inserted.may_hold(key))]
         writer = self.writer
         self.by_external_id = writer.leads_by_external_ids(external_ids) if external_ids else {}
         by_key = writer.leads_by_import_keys(lookup) if lookup else {}
         self.by_email = writer.leads_by_emails(emails) if emails else {}
         self.reserved = {lead.id for lead in by_key.values()}
         match = self._match
+        if not keys:
+            for row, fields in rows:
+                match(row, fields)
         for (row, fields), key in zip(rows, keys):  # noqa: B905 - one key per row
             if key is None:
                 match(row, fields)

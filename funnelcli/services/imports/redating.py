@@ -6,8 +6,6 @@ moves the creation back instead of the close forward).
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from funnelcli.dates import format_local
 from funnelcli.importers.leads import LeadValues
 from funnelcli.importers.summary import Summary
@@ -15,21 +13,18 @@ from funnelcli.store.estimated import CLOSED_ESTIMATED, CREATED_ESTIMATED
 from funnelcli.store.imports import ImportWriter, KnownLead
 
 
-class NewDates(NamedTuple):
-    created: str
-    closed: str | None
-    estimated: int  # leads.dates_estimated bits
-
-
-def new_dates(row: LeadValues, closed_kind: bool, now: str, summary: Summary) -> NewDates:
-    """A new lead's dates: the row's, else estimated (the import's time; a closed row without
-    created date: its close date) and counted in the summary."""
+def new_dates(
+    row: LeadValues, closed_kind: bool, now: str, summary: Summary
+) -> tuple[str, str | None, int]:
+    """A new lead's dates: created, closed, and the ``leads.dates_estimated`` bits. The row's,
+    else estimated (the import's time; a closed row without created date: its close date) and
+    counted in the summary. (A plain tuple: this runs once per new lead.)"""
     created, estimated = row.created_at, 0
     if not closed_kind:
         if created is None:
             created, estimated = now, CREATED_ESTIMATED
             summary.created_now += 1
-        return NewDates(created, None, estimated)
+        return created, None, estimated
     closed = row.closed_at
     if closed is None:
         closed, estimated = now, CLOSED_ESTIMATED
@@ -40,7 +35,7 @@ def new_dates(row: LeadValues, closed_kind: bool, now: str, summary: Summary) ->
             summary.created_now += 1
         else:
             summary.created_on_close += 1
-    return NewDates(created, closed, estimated)
+    return created, closed, estimated
 
 
 def _day(stamp: str) -> str:
