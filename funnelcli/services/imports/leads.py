@@ -103,6 +103,8 @@ class LeadMerge(LeadMatching):
         compared = ["name", *written] + (["currency"] if has_currency else [])
         self.compared = [c for c in compared if c != "lost_reason"]
         self.compared_of = getter(self.compared)
+        #: The currency is compared last: a row whose amount names none changes no currency.
+        self.currency_last = has_currency
         self.new = writer.new_leads(
             written,
             staged=has_stage,
@@ -144,7 +146,10 @@ class LeadMerge(LeadMatching):
         row, recorded = later.take(found, row)
         redated = self.dates.real_dates(found, row) if found.dates_estimated else found
         compared_of = self.compared_of
-        changes = later.changes(self.compared, compared_of(row), compared_of(redated))
+        new, old = compared_of(row), compared_of(redated)
+        if self.currency_last and row.currency is None and new != old:
+            new = (*new[:-1], old[-1])  # as changes() would skip it: keeps the fast path
+        changes = later.changes(self.compared, new, old)
         moves = self._moves(redated, row, changes) if later.may_move else []
         if not changes and redated is found and not recorded:
             self.summary.unchanged += 1
