@@ -30,7 +30,7 @@ column is recorded.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 #: The tables whose changes the journal records, parents first.
 JOURNALED = (
@@ -103,10 +103,17 @@ def trigger_sql(conn: sqlite3.Connection, table: str) -> list[str]:
     ]
 
 
-def create_triggers(conn: sqlite3.Connection, execute: Callable[[str], object]) -> None:
-    """(Re)create the journal triggers of every journaled table from its current columns; a
-    table a later step creates is left for that step (it calls this again)."""
-    for table in JOURNALED:
+def create_triggers(
+    conn: sqlite3.Connection,
+    execute: Callable[[str], object],
+    tables: Sequence[str] = JOURNALED,
+) -> None:
+    """(Re)create the journal triggers of these journaled tables (default: all) from their
+    current columns; a table a later step creates is left for that step (it calls this again).
+    A step that changes one table recreates that table's triggers only: each ``CREATE
+    TRIGGER`` re-reads the schema, which a new database pays once per step."""
+    assert set(tables) <= set(JOURNALED)
+    for table in tables:
         if not _columns(conn, table):
             continue
         for op in ("update", "delete"):

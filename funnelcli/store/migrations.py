@@ -388,7 +388,9 @@ def m009_lead_external_ids(db: Database) -> None:
         CREATE INDEX lead_import_keys_lead ON lead_import_keys (lead_id)
         """,
     )
-    journal_schema.create_triggers(db.conn, db.execute)
+    journal_schema.create_triggers(
+        db.conn, db.execute, tables=("lead_external_ids", "lead_import_keys")
+    )
 
 
 def m010_follow_up_cancelled(db: Database) -> None:
@@ -409,7 +411,7 @@ def m010_follow_up_cancelled(db: Database) -> None:
                 OR cancel_reason IN ('lead-won', 'lead-lost') AND done_at IS NOT NULL)
         """,
     )
-    journal_schema.create_triggers(db.conn, db.execute)
+    journal_schema.create_triggers(db.conn, db.execute, tables=("follow_ups",))
 
 
 def m011_forecast_snapshots(db: Database) -> None:
