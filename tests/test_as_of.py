@@ -99,6 +99,7 @@ def history(funnel, db_path: Path, tmp_path: Path) -> dict[str, Path]:
     return copies
 
 
+@pytest.mark.slow  # 4 cut-offs × every section; the fast loop keeps the demo's equality test
 def test_report_as_of_equals_the_report_of_the_database_then(funnel, db_path, history):
     for cutoff, copy in history.items():
         for section in SECTIONS:

@@ -254,6 +254,7 @@ def test_same_seed_and_now_give_the_same_report(demo_reports):
     assert demo_reports("a.db") == demo_reports("b.db")
 
 
+@pytest.mark.slow  # a 2,500-lead demo and every section of it
 def test_every_report_section_has_data(demo_reports):
     r = demo_reports("a.db")
     assert r["kpis"]["leads_created"] == 2500
@@ -276,6 +277,7 @@ def test_every_report_section_has_data(demo_reports):
     assert r["dashboard"]["data_quality_problems"] > 0
 
 
+@pytest.mark.slow  # the same demo
 def test_paths_show_a_clearly_positive_action(demo_reports):
     types = {t["type"]: t for t in demo_reports("a.db")["paths"]["types"]}
     lift = (

@@ -409,6 +409,7 @@ def test_random_csv_text_never_crashes_and_a_success_is_idempotent(
         assert dump(db) == before
 
 
+@pytest.mark.slow  # the fast loop keeps its twin without --rejects
 @HOSTILE
 @given(made=csv_files(), flags=st.sampled_from([[], ["--dayfirst"], ["--monthfirst"]]))
 def test_random_csv_text_with_rejects_never_crashes(seeded, tmp_path, made, flags):

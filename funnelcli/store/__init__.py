@@ -53,12 +53,19 @@ def migrate(store: Store) -> None:
     ``Migrations.apply`` wraps each step in ``db.atomic()``, which nests as a savepoint inside
     this transaction, so a step that fails halfway leaves the database at its old version.
     """
-    from funnelcli.store import migrations
+    from funnelcli.store import fresh, migrations
 
     with store.write(journal=False) as conn:  # a schema change is not undone
         # Another process may have migrated while we waited for the lock.
-        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-            migrations.build().apply(store.db)
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version < SCHEMA_VERSION:
+            if (
+                version == 0
+                and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+            ):
+                fresh.create(conn)  # a new database: the steps' result in one go
+            else:
+                migrations.build().apply(store.db)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
