@@ -9,8 +9,9 @@ from funnelcli.kpis.forecast import ForecastLine
 from funnelcli.kpis.numbers import round_rate, to_cents
 from funnelcli.money import to_decimal
 from funnelcli.render.reports.accuracy import ACCURACY_KEYS, accuracy_csv
-from funnelcli.render.reports.as_json import days_json, report_buckets, section_of
+from funnelcli.render.reports.as_json import report_buckets, section_of
 from funnelcli.render.reports.backtest import BACKTEST_KEYS, backtest_csv
+from funnelcli.render.reports.json_values import days_json
 from funnelcli.render.reports.words import NO_SOURCE, source_name
 
 

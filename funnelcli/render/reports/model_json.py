@@ -7,7 +7,7 @@ from funnelcli.kpis.model import MONTHS_BILLED, ModelFacts, ModelStage
 from funnelcli.kpis.numbers import to_cents
 from funnelcli.kpis.reports import ForecastReport
 from funnelcli.money import to_decimal
-from funnelcli.render.reports.as_json import days_json, money_json, percent_json
+from funnelcli.render.reports.json_values import days_json, money_json, percent_json
 
 #: The CSV columns a model's forecast line adds (after the other methods' columns).
 CSV_KEYS = (
