@@ -118,6 +118,13 @@ class FollowUp(NamedTuple):
 CANCEL_REASONS = {"lead-won": "the lead was won", "lead-lost": "the lead was lost"}
 
 
+def cancel_reason(kind: str) -> str | None:
+    """The code of the promises a lead's close cancels (``won`` -> ``lead-won``); None for an
+    open stage."""
+    code = f"lead-{kind}"
+    return code if code in CANCEL_REASONS else None
+
+
 class Activity(NamedTuple):
     id: int
     lead_id: int

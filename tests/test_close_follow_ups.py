@@ -205,7 +205,9 @@ def test_a_cancelled_row_without_reason_takes_its_leads_outcome_or_is_invalid(
         "o@x.ca,call,2026-12-01,cancelled\n",
         encoding="utf-8",
     )
+    before = snapshot(db_path)
     result = funnel("import", path, "--kind", "follow-ups", code=65)
+    assert snapshot(db_path) == before  # all rows or none: the valid row is not written either
     assert (
         "  line 3, column 'status': a cancelled follow-up of an open lead: funnel cancels a "
         "promise when its lead is won or lost; import it as open or done"

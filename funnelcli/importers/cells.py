@@ -9,6 +9,7 @@ from funnelcli import activity_types
 from funnelcli.errors import FunnelError
 from funnelcli.importers.currencies import currency_of_name
 from funnelcli.importers.problems import ValueProblem, reason_of
+from funnelcli.models import CANCEL_REASONS
 from funnelcli.money import MAX_CENTS, parse_amount, parse_currency
 from funnelcli.text import fold
 
@@ -171,11 +172,8 @@ def parse_done_status(text: str) -> str:
     raise ValueProblem("expected open, done or cancelled")
 
 
-#: Why funnel cancelled a promise, as its export writes it (``follow_ups.cancel_reason``).
-CANCEL_REASONS = ("lead-won", "lead-lost")
-
-
 def parse_cancel_reason(text: str) -> str:
+    """Why funnel cancelled a promise, as its export writes it (``follow_ups.cancel_reason``)."""
     word = fold(text).replace(" ", "-")
     if word in CANCEL_REASONS:
         return word

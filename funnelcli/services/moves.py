@@ -11,7 +11,7 @@ from typing import Any
 
 from funnelcli import dates
 from funnelcli.errors import UsageError
-from funnelcli.models import Lead, Moved, Stage, StageKind
+from funnelcli.models import Lead, Moved, Stage, StageKind, cancel_reason
 from funnelcli.money import parse_currency
 from funnelcli.services.lookup import resolve
 from funnelcli.services.stages import Pipeline, load
@@ -84,7 +84,9 @@ def move(
     q.insert_stage_change(conn, lead.id, current.id, target.id, stamp, clean(note))
     cancelled = 0
     if target.is_closed and not keep_follow_ups:
-        cancelled = promises.cancel_open(conn, lead.id, stamp, f"lead-{target.kind.value}")
+        reason = cancel_reason(target.kind.value)
+        assert reason is not None  # a closed stage
+        cancelled = promises.cancel_open(conn, lead.id, stamp, reason)
     moved = q.get_lead(conn, lead.id)
     assert moved is not None
     reopened = current.is_closed and not target.is_closed

@@ -5,11 +5,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping, Sequence
 
+from funnelcli.store.journal_schema import LEAD_ROWS
+
 #: A lead's rows in the journal: its own, and those of its history (by their ``lead_id``).
-_LEAD_CHANGES = """
+_LEAD_CHANGES = f"""
     (tbl = 'leads' AND row_id = :lead)
-    OR (tbl IN ('follow_ups', 'activities', 'stage_changes', 'lead_external_ids',
-                'lead_import_keys')
+    OR (tbl IN ({", ".join(f"'{table}'" for table in LEAD_ROWS)})
         AND (json_extract(old, '$.lead_id') = :lead OR json_extract(new, '$.lead_id') = :lead))
 """
 
@@ -33,13 +34,7 @@ def delete_lead(conn: sqlite3.Connection, lead_id: int) -> None:
 def child_ids(conn: sqlite3.Connection, lead_id: int) -> dict[str, list[int]]:
     """The ids of the lead's rows in each table (itself included)."""
     found = {"leads": [lead_id]}
-    for table in (
-        "follow_ups",
-        "activities",
-        "stage_changes",
-        "lead_external_ids",
-        "lead_import_keys",
-    ):
+    for table in LEAD_ROWS:
         found[table] = [
             int(r[0]) for r in conn.execute(f"SELECT id FROM {table} WHERE lead_id = ?", (lead_id,))
         ]

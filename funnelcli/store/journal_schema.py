@@ -37,6 +37,11 @@ JOURNALED = (
     "stages", "settings", "leads", "follow_ups", "activities", "stage_changes",
     "lead_external_ids", "lead_import_keys",
 )  # fmt: skip
+#: The journaled tables whose rows belong to a lead (``lead_id``): they go with it.
+LEAD_ROWS = (
+    "follow_ups", "activities", "stage_changes", "lead_external_ids", "lead_import_keys",
+)  # fmt: skip
+assert set(LEAD_ROWS) <= set(JOURNALED)
 
 TABLES = """
 -- One entry per write command. AUTOINCREMENT: an id, once shown, never names another entry.

@@ -11,6 +11,7 @@ from funnelcli.importers.cells import CANCELLED, DONE
 from funnelcli.importers.followups import FollowUpParser, FollowUpValues
 from funnelcli.importers.problems import Problem
 from funnelcli.importers.rows import RowParser
+from funnelcli.models import cancel_reason
 from funnelcli.services.imports.refs import LeadRowsMerge
 
 
@@ -26,7 +27,7 @@ class FollowUpMerge(LeadRowsMerge):
         done_at = row.done_at or (self.now_stamp if closed else None)
         reason = None
         if row.status == CANCELLED:
-            reason = row.cancel_reason or _REASONS.get(self.writer.lead_stage_kind(lead_id))
+            reason = row.cancel_reason or cancel_reason(self.writer.lead_stage_kind(lead_id))
             if reason is None:
                 self.reject(row.line, fields, [_cancelled_open(self.parser, row)])
                 return
@@ -63,10 +64,6 @@ class FollowUpMerge(LeadRowsMerge):
             self.summary.updated += 1
         else:
             self.summary.unchanged += 1
-
-
-#: The reason of a cancelled promise whose row gives none: its lead's outcome.
-_REASONS = {"won": "lead-won", "lost": "lead-lost"}
 
 
 def _cancelled_open(parser: RowParser[Any], row: FollowUpValues) -> Problem:
