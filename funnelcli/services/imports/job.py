@@ -239,7 +239,7 @@ class ImportJob:
         columns = self.columns
         found = list(columns.warnings)
         if sniffer is not None:
-            named = {w.split("'")[1] for w in found}
+            named = set(columns.warned)  # the columns warned about already
             for i, what in sorted(sniffer.kinds().items()):
                 header = columns.headers[i]
                 if header not in named:
