@@ -8,11 +8,13 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 from helpers import rows
 
-from funnelcli.errors import NotAFunnelDatabase, StorageError
+from funnelcli.errors import DatabaseLocked, NotAFunnelDatabase, StorageError
 from funnelcli.store import APPLICATION_ID, open_db
 from funnelcli.store import migrations as m
 
@@ -186,6 +188,45 @@ def test_every_connection_gets_the_pragmas(db_path):
         assert pragma("busy_timeout") == 3000
     finally:
         store.close()
+
+
+def hold_write_lock(path):
+    """Another connection about to write a new (rollback-journal) file: a RESERVED lock."""
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    return other
+
+
+def test_a_new_database_waits_for_a_writer_before_switching_to_wal(db_path):
+    # SQLite refuses the switch to WAL at once, without its busy handler, while another
+    # connection holds the file: two commands starting together on a new database lost one.
+    db_path.touch()
+    other = hold_write_lock(db_path)
+    release = threading.Timer(0.2, lambda: other.execute("COMMIT"))
+    release.start()
+    try:
+        store = open_db(db_path, busy_timeout=10)
+    finally:
+        release.join()
+        other.close()
+    try:
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == m.SCHEMA_VERSION
+    finally:
+        store.close()
+
+
+def test_a_new_database_held_past_the_busy_timeout_is_refused_after_waiting(db_path):
+    db_path.touch()
+    other = hold_write_lock(db_path)
+    started = time.monotonic()
+    try:
+        with pytest.raises(DatabaseLocked, match="locked by another funnel command") as caught:
+            open_db(db_path, busy_timeout=0.3)
+    finally:
+        other.close()
+    assert caught.value.exit_code == 75
+    assert time.monotonic() - started >= 0.3  # it waited, as the message says
 
 
 def build_old_database(path, steps):

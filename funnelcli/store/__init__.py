@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 from funnelcli.store import files
@@ -70,6 +71,28 @@ def migrate(store: Store) -> None:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
+def switch_to_wal(conn: sqlite3.Connection, busy_timeout: float) -> None:
+    """``PRAGMA journal_mode = WAL``, waiting up to the busy timeout for other connections.
+
+    SQLite answers SQLITE_BUSY at once, without its busy handler, when another connection
+    holds the file at that moment: two commands that start together on a new database (two
+    cron jobs, an intake and an ``add``) would see one refused with "locked" after no wait.
+    """
+    deadline = time.monotonic() + busy_timeout
+    pause = 0.001
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            busy = (getattr(exc, "sqlite_errorcode", 0) & 0xFF) == sqlite3.SQLITE_BUSY
+            left = deadline - time.monotonic()
+            if not busy or left <= 0:
+                raise
+        time.sleep(min(pause, left))
+        pause = min(pause * 2, 0.05)
+
+
 def open_db(path: Path, *, busy_timeout: float = 10.0, create: bool = True) -> Store:
     """Open (creating and migrating when needed) the funnel database at ``path``.
 
@@ -102,7 +125,7 @@ def open_db(path: Path, *, busy_timeout: float = 10.0, create: bool = True) -> S
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             version = identify(conn, path)
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
+                switch_to_wal(conn, busy_timeout)
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = FULL")
             if version < SCHEMA_VERSION:
