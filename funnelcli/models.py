@@ -1,6 +1,7 @@
 """Plain domain types shared by services, KPIs and rendering. Standard library only."""
 
 import enum
+from pathlib import Path
 from typing import NamedTuple
 
 
@@ -267,3 +268,13 @@ class Dropped(NamedTuple):
     lead: Lead
     move: StageChange
     stage: str
+
+
+class DatabaseInfo(NamedTuple):
+    """Where am I: the database in use (``funnel config``, ``funnel --version``)."""
+
+    path: Path
+    exists: bool
+    size: int = 0  #: bytes, with the write-ahead log not yet folded in
+    schema: int = 0
+    leads: int = 0

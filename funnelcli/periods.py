@@ -124,6 +124,12 @@ def _named(today: date) -> dict[str, Callable[[], Period]]:
     }
 
 
+def names(today: date | None = None) -> list[str]:
+    """The period names ``--period`` takes, then this month, quarter and year by date."""
+    today = today or dates.now().date()
+    return [*_named(today), month_label(today), quarter_label(today), str(today.year)]
+
+
 def _month(first: date) -> Period:
     return _span(first, month_end(first), month_label(first))
 

@@ -28,3 +28,26 @@ def test_stage_names_complete(funnel):
 def test_completion_never_creates_a_database(funnel, db_path):
     assert "Traceback" not in complete(funnel, "funnel show ")
     assert not db_path.exists()
+
+
+def test_follow_up_ids_complete_as_funnel_shows_them(funnel):
+    funnel("add", "Marie Tremblay")
+    funnel("promise", "1", "send the quote", "--due", "2026-12-01")
+    funnel("promise", "1", "call back", "--due", "2026-12-03")
+    funnel("follow-up", "done", "2")
+    out = complete(funnel, "funnel snooze ")
+    assert '"F1":"2026-12-01 · send the quote · Marie Tremblay"' in out
+    assert "F2" not in out  # done: nothing to snooze
+    assert '"1":' in complete(funnel, "funnel follow-up done 1")  # digits typed: digits offered
+
+
+def test_sources_and_periods_complete(funnel):
+    funnel("add", "A", "--source", "referral")
+    funnel("add", "B", "--source", "web-form")
+    assert "referral" in complete(funnel, "funnel list --source r")
+    assert "web-form" not in complete(funnel, "funnel list --source r")
+    out = complete(funnel, "funnel report --source ")
+    assert "referral" in out and "web-form" in out and "(none)" in out
+    out = complete(funnel, "funnel report --period last")
+    assert "last-month" in out and "last-quarter" in out and "this-month" not in out
+    assert "2026-Q4" in complete(funnel, "funnel report --period 2026")

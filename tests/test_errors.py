@@ -168,4 +168,8 @@ def test_default_database_lives_in_the_app_dir(funnel, tmp_path, monkeypatch):
 def test_version(funnel):
     from funnelcli import __version__
 
-    assert funnel("--version").stdout == f"funnel {__version__}\n"
+    shown = funnel("--version").stdout.splitlines()
+    assert shown[0] == f"funnel {__version__}"
+    assert shown[1].startswith("database = ") and shown[1].endswith(
+        "(not created yet: 'funnel init' or 'funnel add' does)"
+    )

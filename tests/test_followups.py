@@ -183,7 +183,7 @@ def test_add_warns_when_the_promise_is_already_overdue(funnel, db_path, leads):
         ),
         (
             ("follow-up", "done", "abc"),
-            "Error: invalid follow-up id 'abc': expected a number\n"
+            "Error: invalid follow-up id 'abc': expected F12 or 12\n"
             "Hint: see the ids with: funnel follow-up list --all\n",
         ),
         (

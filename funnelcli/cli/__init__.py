@@ -49,6 +49,8 @@ COMMANDS = {
     "redo": "corrections",
     "follow-up": "followups",
     "promise": "followups",
+    "done": "followups",
+    "snooze": "followups",
     "log": "activities",
     "overdue": "followups",
     "report": "reports",
@@ -62,6 +64,9 @@ COMMANDS = {
     "restore": "admin",
     "demo": "admin",
 }
+
+#: Other names of a command (accepted, not listed).
+COMMAND_ALIASES = {"follow-ups": "follow-up", "followup": "follow-up", "followups": "follow-up"}
 
 
 def _registration(name: str) -> Any:
@@ -135,7 +140,24 @@ class FunnelGroup(TyperGroup):
         return list(COMMANDS)
 
     def get_command(self, ctx: Any, name: str) -> Any:
+        name = COMMAND_ALIASES.get(name, name)
         return build_command(name) if name in COMMANDS else None
+
+    def resolve_command(self, ctx: Any, args: Any) -> Any:
+        """An unknown command suggests the closest ones (click's own list is empty here: the
+        commands are loaded lazily)."""
+        try:
+            return super().resolve_command(ctx, args)
+        except Exception as exc:
+            message = getattr(exc, "message", None)
+            if args and isinstance(message, str) and "Did you mean" not in message:
+                from difflib import get_close_matches
+
+                matches = get_close_matches(args[0], [*COMMANDS, *COMMAND_ALIASES])
+                if matches:
+                    shown = ", ".join(f"'{COMMAND_ALIASES.get(m, m)}'" for m in matches)
+                    exc.message = f"{message.rstrip('.')}. Did you mean {shown}?"  # type: ignore[attr-defined]
+            raise
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """The command list of ``funnel --help``, without building every command."""
@@ -152,9 +174,12 @@ class FunnelGroup(TyperGroup):
         return super().main(args, *rest, **kwargs)
 
     def make_context(self, info_name: Any, args: Any, *rest: Any, **kwargs: Any) -> Any:
+        from funnelcli.cli.argv import normalize
+
         typed = list(args)
+        self.typed = typed  # for --version, read before --db
         try:
-            ctx = super().make_context(info_name, args, *rest, **kwargs)
+            ctx = super().make_context(info_name, normalize(typed), *rest, **kwargs)
         except Exception as exc:
             _make_printable(exc)
             raise
@@ -329,10 +354,40 @@ def command_line(argv: list[str]) -> str:
     return shlex.join(["funnel", *argv])
 
 
-def _version(value: bool) -> None:
-    if value:
-        print(f"funnel {__version__}")
-        raise typer.Exit()
+def _version(ctx: typer.Context, value: bool) -> None:
+    """``--version``: the version, then the database in use (``--version`` is read before the
+    other options, so ``--db`` is looked for in the command line as typed)."""
+    if not value:
+        return
+    print(f"funnel {__version__}")
+    from funnelcli.render.settings import database_lines
+    from funnelcli.services.settings import database_info
+
+    db = _typed_db(getattr(ctx.command, "typed", [])) or os.environ.get("FUNNEL_DB")
+    path = config.db_path(db, typer.get_app_dir("funnel"))
+    try:
+        lines = database_lines(database_info(path))
+    except FunnelError as exc:
+        lines = [f"database = {path} ({exc.message})"]
+    for line in lines:
+        print(line)
+    raise typer.Exit()
+
+
+def _typed_db(args: list[str]) -> str | None:
+    """The value of the last ``--db`` before the command (FUNNEL_DB is config's)."""
+    from funnelcli.cli.argv import normalize
+
+    found = None
+    args = normalize(args)
+    for i, arg in enumerate(args):
+        if not arg.startswith("-"):
+            break
+        if arg == "--db" and i + 1 < len(args):
+            found = args[i + 1]
+        elif arg.startswith("--db="):
+            found = arg[5:]
+    return found
 
 
 @app.callback()

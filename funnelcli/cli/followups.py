@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from funnelcli.cli.complete import follow_up_ids
 from funnelcli.cli.options import (
     AtOption,
     FormatOption,
@@ -32,10 +33,19 @@ if TYPE_CHECKING:  # pragma: no cover
 commands = command_group()
 
 follow_up_app = command_group(
-    help="Promises made to leads: add, list, done, snooze, edit, delete, reopen.",
-    no_args_is_help=True,
+    help="Promises made to leads: add, list, done, snooze, edit, delete, reopen "
+    "(alone: the open ones).",
+    invoke_without_command=True,
 )
 commands.add_typer(follow_up_app, name="follow-up")
+
+
+@follow_up_app.callback()
+def follow_up_default(ctx: typer.Context) -> None:
+    """Promises made to leads: add, list, done, snooze, edit, delete, reopen. Alone, it lists
+    the open ones (like 'funnel follow-up list')."""
+    if ctx.invoked_subcommand is None:
+        list_(ctx, all_=False, lead=None, due_before=None, fmt=Format.TABLE)
 
 
 # --------------------------------------------------------------------------- parsing
@@ -57,7 +67,13 @@ def follow_up_id(value: str) -> int:
 
 
 IdArgument = Annotated[
-    str, typer.Argument(help="Follow-up id (see 'funnel follow-up list').", show_default=False)
+    str,
+    typer.Argument(
+        help="Follow-up id: F12 as funnel shows it, or 12 (see 'funnel follow-up list').",
+        metavar="FOLLOW_UP",
+        show_default=False,
+        autocompletion=follow_up_ids,
+    ),
 ]
 DueOption = Annotated[
     str,
@@ -168,6 +184,12 @@ def snooze(
     ident = follow_up_id(follow_up)
     snoozed = followups.snooze(st.store(create=True), ident, due(st, when, "WHEN"))
     render.snoozed(st.out, snoozed, fmt)
+
+
+commands.command("done", help="Mark a promise kept (same as 'funnel follow-up done').")(done)
+commands.command(
+    "snooze", help="Push a promise back to a later date (same as 'funnel follow-up snooze')."
+)(snooze)
 
 
 @follow_up_app.command("edit")

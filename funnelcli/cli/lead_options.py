@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from funnelcli.cli.complete import stage_names
+from funnelcli.cli.complete import source_names, stage_names
 from funnelcli.models import Frequency
 
 
@@ -20,7 +20,10 @@ Email = Annotated[str | None, _option("Email address.")]
 Phone = Annotated[str | None, _option("Phone number.")]
 Source = Annotated[
     str | None,
-    typer.Option(help="Where the lead came from: web-form, referral, cold-call, event…"),
+    typer.Option(
+        help="Where the lead came from: web-form, referral, cold-call, event…",
+        autocompletion=source_names,
+    ),
 ]
 Amount = Annotated[
     str | None,
@@ -32,12 +35,12 @@ Currency = Annotated[str | None, _option("Currency code (default: the database's
 ExternalId = Annotated[str | None, _option("The lead's id in another system.", "--external-id")]
 FrequencyOpt = Annotated[Frequency | None, _option("Purchase frequency.", case_sensitive=False)]
 PriceOnly = Annotated[
-    bool | None, _option("Is price the only decision factor?", "--price-only/--not-price-only")
+    bool | None, _option("Is price the only decision factor?", "--price-only/--no-price-only")
 ]
 DecisionMaker = Annotated[str | None, _option("Who decides (name or role).", "--decision-maker")]
 ContactDecides = Annotated[
     bool | None,
-    _option("Is your contact the decision maker?", "--contact-decides/--contact-does-not-decide"),
+    _option("Is your contact the decision maker?", "--contact-decides/--no-contact-decides"),
 ]
 NeedsApproval = Annotated[
     bool | None, _option("Is executive approval required?", "--needs-approval/--no-approval")

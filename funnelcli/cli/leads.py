@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from funnelcli.cli import options
-from funnelcli.cli.complete import stage_names
+from funnelcli.cli.complete import source_names, stage_names
 from funnelcli.cli.lead_options import (
     Amount,
     Company,
@@ -133,7 +133,10 @@ def list_(
         ),
     ] = None,
     source: Annotated[
-        str | None, typer.Option(help="Only leads from this source.", show_default=False)
+        str | None,
+        typer.Option(
+            help="Only leads from this source.", show_default=False, autocompletion=source_names
+        ),
     ] = None,
     status: Annotated[
         StatusChoice, typer.Option(help="open, won, lost or all.", case_sensitive=False)

@@ -83,9 +83,13 @@ def future_date(st: State, value: str | None, option: str) -> date | None:
         return None
     from funnelcli import dates
 
-    return parse(
+    found = parse(
         option, lambda v: dates.parse_date(v, dayfirst=st.dayfirst, prefer="future"), value
     )
+    today = dates.now().date()
+    if found < today:
+        st.out.warn(f"{option} {value!r} is in the past ({found.isoformat()}): kept as given")
+    return found
 
 
 def amount(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from funnelcli.cli.complete import period_names, source_names
 from funnelcli.cli.options import FormatOption, command_group, state
 from funnelcli.render import Format
 
@@ -87,6 +88,7 @@ def report(
             "cut-offs): the 12 months before last month].",
             show_default=False,
             metavar="PERIOD",
+            autocompletion=period_names,
         ),
     ] = None,
     source: Annotated[
@@ -96,6 +98,7 @@ def report(
             help="Only leads from this source ('(none)': leads without a source).",
             show_default=False,
             metavar="SOURCE",
+            autocompletion=source_names,
         ),
     ] = None,
     by: Annotated[

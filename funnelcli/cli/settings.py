@@ -1,4 +1,5 @@
-"""``funnel config``: the database's settings (the default currency)."""
+"""``funnel config``: where the database is, what it holds, and its settings (the default
+currency)."""
 
 from __future__ import annotations
 
@@ -19,14 +20,22 @@ def config_command(
     ] = None,
     value: Annotated[str | None, typer.Argument(help="New value.", show_default=False)] = None,
 ) -> None:
-    """Show or change a database setting: 'funnel config currency EUR' sets the default currency."""
+    """Show the database in use (path, size, schema, leads) and its settings, or change one:
+    'funnel config currency EUR' sets the default currency."""
     from funnelcli.errors import UsageError
-    from funnelcli.render.settings import setting
+    from funnelcli.render.settings import database_lines, setting
     from funnelcli.services import settings
 
     st = state(ctx)
     if key not in (None, "currency"):
         raise UsageError(f"unknown setting {key!r}: expected currency")
+    if key is None:
+        info = settings.database_info(st.db_path)
+        for line in database_lines(info):
+            st.out.line(line)
+        if not info.exists:
+            setting(st.out, "currency", settings.fallback_currency(), changed=False)
+            return
     if value is not None:
         currency = settings.set_default_currency(st.store(create=True), value)
         setting(st.out, "currency", currency, changed=True)

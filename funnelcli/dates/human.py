@@ -1,7 +1,9 @@
 """Human dates: ISO first (``dateutil``'s ``dayfirst=True`` would turn ``2026-04-03`` into
-March 4th), then ``today``, ``tomorrow``, ``+3d``, ``in 2 weeks``, ``3 days ago``, ``next monday``,
-``friday``, ``1 dec``, ``15/03/2026`` (with ``dayfirst``), French words (``demain``, ``lundi``,
-``15 mars``), each optionally followed by a time (``14:30``, ``9am``, ``14h30``). Anything else
+March 4th), then ``today``, ``tomorrow``, ``+3d``, ``in 2 weeks``, ``3 days ago``,
+``next monday`` (that day of next week: weeks start on Monday), ``friday`` (the coming one),
+``next week`` (next Monday), ``eow`` (this week's Friday), ``eom`` (this month's last day),
+``1 dec``, ``15/03/2026`` (with ``dayfirst``), French words (``demain``, ``lundi``, ``15 mars``),
+each optionally followed by a time (``14:30``, ``9am``, ``14h30``, ``noon``). Anything else
 raises :class:`InvalidDate`.
 """
 
@@ -19,7 +21,9 @@ from funnelcli.dates.words import (
     KEYWORDS,
     MONTH_DAY_RE,
     MONTHS,
+    NOON_RE,
     NUMERIC_RE,
+    PERIOD_WORDS,
     RELATIVE_RE,
     TIME_RE,
     UNITS,
@@ -152,6 +156,8 @@ def _weekday(match: re.Match[str], ref: date, prefer: Prefer) -> date | None:
         return None
     which = match["which"] or match["after"]
     ahead = (day - ref.weekday()) % 7
+    if which == "next":  # that day of next week, weeks starting on Monday (ISO)
+        return ref + timedelta(days=7 - ref.weekday() + day)
     if which in ("last", "dernier"):
         back = (ref.weekday() - day) % 7 or 7
         return ref - timedelta(days=back)
@@ -173,6 +179,8 @@ def _date_part(
     ref_day = ref.date()
     if text in KEYWORDS:
         return When(ref_day + timedelta(days=KEYWORDS[text]))
+    if text in PERIOD_WORDS:
+        return When(_period_day(PERIOD_WORDS[text], ref_day))
     if text in ("now", "maintenant"):
         return When(ref_day, ref.time().replace(second=0, microsecond=0))
     if m := re.match(RELATIVE_RE, text):
@@ -198,6 +206,17 @@ def _date_part(
         if found is not None:
             return When(found)
     return None
+
+
+def _period_day(word: str, ref: date) -> date:
+    """``next week``: next Monday; ``eow``: this week's Friday (next week's from Saturday);
+    ``eom``: the last day of this month."""
+    if word == "next-week":
+        return ref + timedelta(days=7 - ref.weekday())
+    if word == "end-of-week":
+        return ref + timedelta(days=(4 - ref.weekday()) % 7)
+    following = date(ref.year + ref.month // 12, ref.month % 12 + 1, 1)
+    return following - timedelta(days=1)
 
 
 def _dated(match: re.Match[str], month: int, ref: date, prefer: Prefer, text: str) -> date:
@@ -246,7 +265,7 @@ def parse_when(
 def _human(
     stripped: str, original: str, ref: datetime, dayfirst: bool | None, prefer: Prefer
 ) -> When:
-    folded = fold(stripped)
+    folded = re.sub(NOON_RE, "12:00", fold(stripped))
     found = _date_part(folded, original, ref, dayfirst, prefer)
     if found is not None:
         return found

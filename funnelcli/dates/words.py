@@ -39,12 +39,20 @@ KEYWORDS = {
     "yesterday": -1, "hier": -1,
 }  # fmt: skip
 
+#: Days named by their place in a week or a month (see ``human._period_day``).
+PERIOD_WORDS = {
+    "next week": "next-week",
+    "eow": "end-of-week", "end of week": "end-of-week", "end of the week": "end-of-week",
+    "eom": "end-of-month", "end of month": "end-of-month", "end of the month": "end-of-month",
+}  # fmt: skip
+
 # Patterns as strings: ``re`` compiles each on first use and caches it, so a command that
 # parses no date pays nothing for them at start-up.
 TIME_RE = (
     r"^(?P<rest>.*?)\s*(?:\bat\s+|\ba\s+)?"
     r"(?P<h>\d{1,2})(?:(?P<sep>[:h])(?P<m>\d{2})?)?\s*(?P<ampm>am|pm)?$"
 )
+NOON_RE = r"\b(?:at\s+)?noon$"
 RELATIVE_RE = r"^(?P<sign>[+-])\s*(?P<n>\d{1,4})\s*(?P<unit>[a-z]+)$"
 IN_RE = r"^(?:in|dans)\s+(?P<n>\d{1,4})\s*(?P<unit>[a-z]+)$"
 AGO_RE = (

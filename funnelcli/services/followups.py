@@ -70,11 +70,13 @@ def _text(value: str | None) -> str:
 
 
 def parse_id(value: str | int) -> int:
-    """A follow-up id as typed on the command line (``3`` or ``#3``)."""
+    """A follow-up id as typed on the command line: ``F3`` as funnel shows it, ``3`` or ``#3``."""
     text = str(value).strip().removeprefix("#")
+    if text[:1] in ("F", "f"):
+        text = text[1:]
     if not text.isdigit() or len(text) > 18:
         raise UsageError(
-            f"invalid follow-up id {str(value)!r}: expected a number",
+            f"invalid follow-up id {str(value)!r}: expected F12 or 12",
             hint="see the ids with: funnel follow-up list --all",
         )
     return int(text)
@@ -150,6 +152,20 @@ def list_follow_ups(
             conn, open_only=not include_done, lead_id=lead_id, before=before
         )
     return [as_item(row, now) for row in rows]
+
+
+def completions(store: Store, incomplete: str, limit: int = 50) -> list[tuple[str, str]]:
+    """Open follow-ups (by due date) whose id starts as typed, for shell completion: ``F12``
+    as funnel shows them, or ``12`` when the user started with a digit."""
+    prefix = "" if incomplete[:1].isdigit() else "F"
+    digits = incomplete.lstrip("Ff#")
+    found = []
+    for item in list_follow_ups(store):
+        ident = str(item.follow_up.id)
+        if ident.startswith(digits):
+            f = item.follow_up
+            found.append((f"{prefix}{ident}", f"{f.due_date} · {f.text} · {item.lead.name}"))
+    return found[:limit]
 
 
 def done(

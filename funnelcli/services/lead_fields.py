@@ -64,9 +64,11 @@ _UNSET_COLUMN = {"amount": "amount_cents"}
 def prepared(conn: Tx, lead: Lead, changes: Changes) -> dict[str, Any]:
     """Validate and normalise changes into column values."""
     out: dict[str, Any] = {}
-    for name in changes.unset:
+    for typed in changes.unset:
+        name = typed.strip().lower().replace("-", "_")  # expected-close, as its option is spelled
         if name not in UNSETTABLE:
-            raise UsageError(f"cannot unset {name!r}: expected one of {', '.join(UNSETTABLE)}")
+            known = ", ".join(field.replace("_", "-") for field in UNSETTABLE)
+            raise UsageError(f"cannot unset {typed!r}: expected one of {known}")
         out[_UNSET_COLUMN.get(name, name)] = None
     for key, value in changes.values.items():
         if value is None:

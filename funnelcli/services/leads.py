@@ -17,6 +17,7 @@ from funnelcli.services import lead_fields as fields
 from funnelcli.services.lead_fields import Changes
 from funnelcli.services.lookup import resolve
 from funnelcli.services.settings import default_currency
+from funnelcli.services.sources import unknown_source
 from funnelcli.services.stages import load
 from funnelcli.store import Store, Tx
 from funnelcli.store import queries as q
@@ -35,6 +36,15 @@ def completions(store: Store, incomplete: str, limit: int = 50) -> list[tuple[st
         for lead in found
         if str(lead.id).startswith(incomplete)
     ][:limit]
+
+
+def source_names(store: Store) -> list[str]:
+    """The sources the leads have, then ``(none)`` (for shell completion)."""
+    from funnelcli.services.sources import NO_SOURCE
+    from funnelcli.store.reports import sources
+
+    with store.read() as conn:
+        return [*sources.known(conn, limit=200), NO_SOURCE]
 
 
 # --------------------------------------------------------------------------- add
@@ -126,11 +136,14 @@ def list_leads(
         raise UsageError(f"invalid --limit {limit}: expected a number from 1 to {MAX_LIMIT:,}")
     with store.read() as conn:
         stage_id = load(conn).find(stage).id if stage else None
+        wanted = normalize_source(source)
+        if wanted is not None and not q.source_in_use(conn, wanted):
+            raise unknown_source(conn, wanted)
         found = q.list_leads(
             conn,
             q.LeadFilter(
                 stage_id=stage_id,
-                source=normalize_source(source),
+                source=wanted,
                 status=status,
                 search=clean(search),
                 limit=limit,

@@ -55,6 +55,11 @@ def resolve(conn: Tx, ref: str) -> Lead:
     else:
         lead_id = q.lead_id_by_external_id(conn, text)
     lead = q.get_lead(conn, lead_id) if lead_id is not None else None
+    if lead is None and text[:1] in "Ff" and _is_number(text[1:]):
+        raise UsageError(
+            f"{text!r} is a follow-up id, not a lead",
+            hint="see it with: funnel follow-up list --all (its lead is in the Lead column)",
+        )
     if lead is None:
         raise NotFoundError(
             f"no lead {text!r}: expected a lead id, external id or email",

@@ -21,7 +21,7 @@ from funnelcli.store import files
 from funnelcli.store.backups import backup, lead_count, quick_check, restore, verify_backup
 from funnelcli.store.connection import Store, Tx, connect
 from funnelcli.store.files import ensure_parent, missing_database
-from funnelcli.store.identity import APPLICATION_ID, identify, inspect
+from funnelcli.store.identity import APPLICATION_ID, describe, identify, inspect
 from funnelcli.store.migrations import SCHEMA_VERSION
 from funnelcli.store.sqlite_errors import translate
 from funnelcli.text import fold
@@ -31,6 +31,7 @@ __all__ = [
     "Store",
     "Tx",
     "backup",
+    "describe",
     "ensure_parent",
     "inspect",
     "lead_count",

@@ -85,3 +85,19 @@ def inspect(path: Path) -> tuple[int, dict[str, str]]:
             return _identify_copy(path), {}
         raise translate(exc, path) from exc
     return version, settings
+
+
+def describe(path: Path) -> tuple[int, int]:
+    """Schema version and lead count of an existing database, read without changing it."""
+    version, _ = inspect(path)
+    if version == 0:
+        return 0, 0
+    try:
+        conn = read_only(path)
+        try:
+            leads = conn.execute("SELECT count(*) FROM leads").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise translate(exc, path) from exc
+    return version, int(leads)

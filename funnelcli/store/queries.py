@@ -192,6 +192,12 @@ class LeadFilter(NamedTuple):
     limit: int | None = None
 
 
+def source_in_use(conn: sqlite3.Connection, source: str) -> bool:
+    """Whether any lead has this (normalised) source."""
+    found = conn.execute("SELECT 1 FROM leads WHERE source = ? LIMIT 1", (source,)).fetchone()
+    return found is not None
+
+
 def list_leads(conn: sqlite3.Connection, where: LeadFilter) -> list[Lead]:
     """Leads matching the filter, newest first."""
     clauses: list[str] = []

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import cast
 
 from funnelcli import dates
-from funnelcli.errors import NotFoundError
 from funnelcli.kpis.forecast import Method
 from funnelcli.kpis.reports import ForecastReport, Report
 from funnelcli.services.reports.gather import Gather, ahead
-from funnelcli.services.reports.options import NO_SOURCE, SECTIONS, Options, options
+from funnelcli.services.reports.options import SECTIONS, Options, options
 from funnelcli.services.reports.sections import BUILDERS
+from funnelcli.services.sources import unknown_source
 from funnelcli.services.stages import load
 from funnelcli.store import Store, Tx
 from funnelcli.store.reports import past, sources
@@ -97,11 +97,7 @@ def _build(store: Store, opts: Options, older: int | None = None) -> Report:
 def _check_source(conn: Tx, opts: Options) -> None:
     if sources.in_use(conn, opts.scope):
         return
-    known = sources.known(conn)
-    raise NotFoundError(
-        f"no lead has the source {opts.source!r}: expected one of "
-        f"{', '.join([*known, NO_SOURCE]) if known else NO_SOURCE}",
-    )
+    raise unknown_source(conn, str(opts.source))
 
 
 def build_file(path: Path, opts: Options) -> Report:

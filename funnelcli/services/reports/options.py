@@ -7,6 +7,7 @@ from funnelcli import dates, periods
 from funnelcli.errors import UsageError
 from funnelcli.kpis.forecast import Method
 from funnelcli.periods import Period
+from funnelcli.services.sources import NO_SOURCE
 from funnelcli.store.reports.clauses import Scope
 from funnelcli.text import normalize_source
 
@@ -23,7 +24,6 @@ DEFAULTS = {
     "backtest": periods.backtest_default,
 }
 #: ``--source (none)`` selects the leads recorded without a source.
-NO_SOURCE = "(none)"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,19 @@
+"""A ``--source`` that names no lead: the same error for ``list`` and ``report``."""
+
+from __future__ import annotations
+
+from funnelcli.errors import NotFoundError
+from funnelcli.store import Tx
+from funnelcli.store.reports import sources
+
+#: How ``--source`` names the leads without a source.
+NO_SOURCE = "(none)"
+
+
+def unknown_source(conn: Tx, source: str) -> NotFoundError:
+    """The error for ``--source SOURCE`` when no lead has it, listing the known ones."""
+    known = sources.known(conn)
+    return NotFoundError(
+        f"no lead has the source {source!r}: expected one of "
+        f"{', '.join([*known, NO_SOURCE]) if known else NO_SOURCE}",
+    )
