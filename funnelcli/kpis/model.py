@@ -221,7 +221,7 @@ class NewBusiness(NamedTuple):
     currency: str
     leads: int  # created in the last RATE_MONTHS months
     leads_per_month: Fraction
-    median_amount: Fraction | None  # cents
+    mean_amount: Fraction | None  # cents, of the currency's won deals
     revenue: Fraction  # cents, over the window
 
 

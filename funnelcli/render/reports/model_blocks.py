@@ -71,7 +71,7 @@ def model_blocks(f: Forecast, method: str) -> list[Block]:
                 *(
                     f"New business {n.currency}: {count(n.leads)} leads in {RATE_MONTHS} months "
                     f"× {pct(facts.new_rate)} created and won within the window × mean won "
-                    f"{money(n.median_amount)} = {money(n.revenue)}."
+                    f"{money(n.mean_amount)} = {money(n.revenue)}."
                     for n in facts.new_business
                 ),
             ],

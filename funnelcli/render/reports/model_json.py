@@ -73,7 +73,7 @@ def model_json(f: Forecast) -> dict[str, Any]:
                 "currency": n.currency,
                 "leads": n.leads,
                 "leads_per_month": days_json(n.leads_per_month),
-                "median_amount": money_json(n.median_amount),
+                "mean_amount": money_json(n.mean_amount),
                 "revenue": money_json(n.revenue),
             }
             for n in facts.new_business

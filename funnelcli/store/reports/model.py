@@ -15,11 +15,14 @@ from funnelcli.kpis.rows import AmountGroup, CutOffGroup, ModelOpenGroup
 from funnelcli.store.estimated import CLOSED_ESTIMATED, CREATED_ESTIMATED
 from funnelcli.store.reports.clauses import Scope, ids_sql, literal
 
+
 def _band(age: str, bands: Sequence[int]) -> str:
     """The SQL of the age band (0, 1, …) of ``age`` days against the bands' lower limits."""
-    return "CASE " + "".join(
-        f"WHEN {age} < {int(limit)} THEN {n} " for n, limit in enumerate(bands)
-    ) + f"ELSE {len(bands)} END"
+    return (
+        "CASE "
+        + "".join(f"WHEN {age} < {int(limit)} THEN {n} " for n, limit in enumerate(bands))
+        + f"ELSE {len(bands)} END"
+    )
 
 
 def _refs(refs: Sequence[tuple[str, str, str]]) -> tuple[str, list[str]]:
