@@ -1,32 +1,31 @@
 """``funnel report forecast --method model`` (issue 16, item 2): each part on hand-computed
 histories, the rule for imported closed deals, and a past view learning only from its past.
 
-The history (local dates, America/Toronto; the suite's now 2026-11-29 09:00), all in CAD:
+The suite's now: 2026-11-29 09:00 (America/Toronto). ``--period next-month``: December 2026,
+the window is days [2, 33) from today. The reference cut-offs are today − 33 days (10-27) and
+every 7 days back over 6 months: 10-27, 10-20, …, 05-05, 04-28 (27 of them).
 
-| id | lead | source   | amount | history                                                   |
-| -- | ---- | -------- | ------ | --------------------------------------------------------- |
-| 1  | Ada  | referral | 1000   | new 01-05, proposal 01-10, won 02-09 (30 days at proposal)|
-| 2  | Bob  | referral | 3000   | new 03-25, proposal 04-01, won 04-21 (20 days)            |
-| 3  | Cy   | referral | —      | new 10-01, proposal 10-02, open, no expected close        |
-| 4  | Dee  | web      | 800    | new 09-01, negotiation 09-02, expected close 12-10         |
-| 5  | Eve  | web      | 500    | new 09-01, qualified, expected close 2027-02-01            |
-| 6  | Ivy  | web      | 100    | new 06-01, won 06-15, monthly                             |
-| 7  | Jo   | web      | 50     | new 2025-11-15, won 2025-12-01, monthly                    |
+| id | lead | amount | history                                                         |
+| -- | ---- | ------ | --------------------------------------------------------------- |
+| 1  | Sam  | 5000   | new 01-05, proposal 01-10, open (stalled)                       |
+| 2  | Ada  | 1000   | new 04-30, proposal 05-01, won 06-10                            |
+| 3  | Dee  | 800    | new 09-30, proposal 10-01, expected close 2027-03-01           |
+| 4  | Eve  | 500    | new 09-01, qualified 09-02, expected close 2027-02-01           |
+| 5  | Cy   | 3000   | new 11-19, proposal 11-20, no expected close                    |
 
-``--period next-month``: December 2026, the window is days [2, 33) from today.
+Open at proposal at the cut-offs: Sam at all 27 (aged 90+ days: band 2), Ada at 05-05, 05-12,
+05-19, 05-26 (band 0) and 06-02, 06-09 (band 1), won 29, 22, 15, 8 days after the first four
+and 1 day after 06-09 (before the window): 4 won; Dee at 10-06 … 10-27 (4, band 0). Proposal:
+37 observed, 4 won in the window: 4/37; band 2: 27 observed, none won (0 %, learnt); bands 0
+(8) and 1 (2) are too small: the stage's rate. Qualified: Eve at 8 cut-offs: the default.
 
-- (a) own amounts: Dee 800 × 75 % (negotiation's default: fewer than 20 deals entered it) = 600.
-- (a') estimated: Cy has no amount: the median won deal of referral/CAD over the last 12 months
-  (Ada 1000, Bob 3000) = 2000; no expected close: today + proposal's median time to win
-  (30 and 20 days: 25) = 12-24, in December; × proposal's default 50 % = 1000.
-- Eve's expected close is after the window: not counted.
-- (n) new business: 4 leads created since 2026-05-29 (Ivy, Dee, Eve, Cy) over those 184 days ×
-  31 days of window × 5 % (new's default: the created leads are fewer than 20) × the median
-  won CAD deal (100, 1000 → 550 … of 50, 100, 1000, 3000) = 4 / 184 × 31 × 0.05 × 55,000
-  cents = 1,853.26 cents.
-- (b) recurring: Ivy's 12-15 billing 100; Jo's 12-01 billing is its 13th month: not counted
-  (the stage method counts it: 150).
-- total = 60,000 + 100,000 + 1,853.26 + 10,000 = 171,853.26 cents.
+- (a): Sam (band 2) × 0; Cy (band 0, no date) 3000 × 4/37; Dee (band 1; her date after the
+  window does not rule out a learnt rate) 800 × 4/37; Eve: qualified's default, her date after
+  the window: 0. (a) = 380,000 × 4/37 cents.
+- (n): created after a cut-off and before its window's end: Ada (04-28), Eve (08-04 … 08-25:
+  4), Dee (09-01 … 09-29: 5), Cy (10-20, 10-27): 12 < 20, none won: new's default 5 %. Leads
+  created since 05-29: Dee, Eve, Cy: 3 in 184 days × 32.625 days to the window's end
+  (2027-01-01 00:00) × 5 % × the mean won CAD deal of 12 months (Ada's 1000).
 """
 
 from __future__ import annotations
@@ -34,33 +33,27 @@ from __future__ import annotations
 import json
 from fractions import Fraction
 
-from funnelcli.kpis.model import Window, cohorts, median
-from funnelcli.kpis.rows import DelayGroup
+from funnelcli.kpis.model import Cohort, ModelStage, Window, cohorts, mean, reference_days
+from funnelcli.kpis.rows import CutOffGroup
+from funnelcli.models import Stage
 
 NEXT_MONTH = ("report", "forecast", "--period", "next-month", "-f", "json")
 
 
 def history(funnel) -> None:
-    funnel("add", "Ada", "--source", "referral", "--amount", "1000", "--at", "2026-01-05")
+    funnel("add", "Sam", "--amount", "5000", "--at", "2026-01-05")
     funnel("advance", "1", "proposal", "--at", "2026-01-10")
-    funnel("win", "1", "--at", "2026-02-09")
-    funnel("add", "Bob", "--source", "referral", "--amount", "3000", "--at", "2026-03-25")
-    funnel("advance", "2", "proposal", "--at", "2026-04-01")
-    funnel("win", "2", "--at", "2026-04-21")
-    funnel("add", "Cy", "--source", "referral", "--at", "2026-10-01")
-    funnel("advance", "3", "proposal", "--at", "2026-10-02")
-    funnel("add", "Dee", "--source", "web", "--amount", "800", "--at", "2026-09-01")
-    funnel("advance", "4", "negotiation", "--at", "2026-09-02")
-    funnel("qualify", "4", "--expected-close", "2026-12-10")
-    funnel("add", "Eve", "--source", "web", "--amount", "500", "--at", "2026-09-01")
-    funnel("advance", "5", "qualified", "--at", "2026-09-02")
-    funnel("qualify", "5", "--expected-close", "2027-02-01")
-    funnel("add", "Ivy", "--source", "web", "--amount", "100", "--at", "2026-06-01")
-    funnel("qualify", "6", "--frequency", "monthly")
-    funnel("win", "6", "--at", "2026-06-15")
-    funnel("add", "Jo", "--source", "web", "--amount", "50", "--at", "2025-11-15")
-    funnel("qualify", "7", "--frequency", "monthly")
-    funnel("win", "7", "--at", "2025-12-01")
+    funnel("add", "Ada", "--amount", "1000", "--at", "2026-04-30")
+    funnel("advance", "2", "proposal", "--at", "2026-05-01")
+    funnel("win", "2", "--at", "2026-06-10")
+    funnel("add", "Dee", "--amount", "800", "--at", "2026-09-30")
+    funnel("advance", "3", "proposal", "--at", "2026-10-01")
+    funnel("qualify", "3", "--expected-close", "2027-03-01")
+    funnel("add", "Eve", "--amount", "500", "--at", "2026-09-01")
+    funnel("advance", "4", "qualified", "--at", "2026-09-02")
+    funnel("qualify", "4", "--expected-close", "2027-02-01")
+    funnel("add", "Cy", "--amount", "3000", "--at", "2026-11-19")
+    funnel("advance", "5", "proposal", "--at", "2026-11-20")
 
 
 def parts(line: dict) -> tuple[int, ...]:
@@ -73,105 +66,126 @@ def test_each_part_of_the_model_on_a_hand_computed_history(funnel):
     report = json.loads(funnel(*NEXT_MONTH, "--method", "model").stdout)
     assert report["method"] == "model"
     [line] = report["totals"]
-    new_business = round(Fraction(4 * 31 * 5 * 55_000, 184 * 100))
-    assert new_business == 1853
-    assert parts(line) == (60_000, 100_000, new_business, 10_000, 0, 171_853)
-    assert (line["pipeline_deals"], line["estimated_deals"], line["billings"]) == (1, 1, 1)
+    pipeline = Fraction(380_000 * 4, 37)
+    news = Fraction(3, 184) * Fraction(32_625, 1000) * Fraction(5, 100) * 100_000
+    assert (round(pipeline), round(news)) == (41_081, 2_660)
+    assert parts(line) == (41_081, 0, 2_660, 0, 0, round(pipeline + news))
     model = report["model"]
     assert model["window_days"] == {"from": 2, "to": 33}
-    proposal = next(s for s in model["stages"] if s["stage"] == "proposal")
-    assert proposal["median_days_to_win"] == 25.0
-    assert (proposal["used"], proposal["probability"]) == ("stage", 50.0)
-    [news] = model["new_business"]
-    assert (news["leads"], news["median_amount"]["cents"], news["revenue"]["cents"]) == (
-        4,
-        55_000,
-        new_business,
+    assert model["reference_cut_offs"] == 27
+    stages = {s["stage"]: s for s in model["stages"]}
+    proposal = stages["proposal"]
+    assert (proposal["observed"], proposal["won_in_window"], proposal["used"]) == (37, 4, "history")
+    assert [(b["observed"], b["won_in_window"]) for b in proposal["by_age"]] == [
+        (8, 3), (2, 1), (27, 0),
+    ]  # fmt: skip
+    assert proposal["by_age"][1]["days_at_stage"] == {"from": 30, "to": 90}
+    assert (stages["qualified"]["observed"], stages["qualified"]["used"]) == (8, "stage")
+    assert model["new_leads"] == {
+        "observed": 12, "won_in_window": 0, "rate": 0.0, "probability": 5.0,
+    }  # fmt: skip
+    [new] = model["new_business"]
+    assert (new["leads"], new["mean_amount"]["cents"], new["revenue"]["cents"]) == (
+        3,
+        100_000,
+        2_660,
     )
-    assert (model["recurring_capped"], model["unplaced"], model["months_billed"]) == (1, 0, 12)
-    # the other methods are unchanged: Jo's 13th billing counts, nothing is estimated
+    # the other methods are unchanged: Eve and Dee are expected after December, Cy has no date
     stage = json.loads(funnel(*NEXT_MONTH, "--method", "stage").stdout)
-    assert "model" not in stage and "new_business" not in stage["totals"][0]
-    assert stage["totals"][0]["recurring"]["cents"] == 15_000
-    assert stage["totals"][0]["pipeline"]["cents"] == 60_000
+    assert "model" not in stage and stage["totals"] == []
+
+
+def test_a_stage_default_counts_a_deal_only_at_its_own_date_in_the_window(funnel):
+    """Below the minimum the default works as the weighted pipeline's: Eve's date in December
+    counts qualified's 25 % there; with no date at all, the default over the window."""
+    history(funnel)
+    funnel("qualify", "4", "--expected-close", "2026-12-20")
+    report = json.loads(funnel(*NEXT_MONTH, "--method", "model").stdout)
+    assert report["totals"][0]["pipeline"]["cents"] == round(Fraction(380_000 * 4, 37) + 12_500)
 
 
 def test_the_model_in_text_and_csv(funnel):
     history(funnel)
     text = funnel("report", "forecast", "--period", "next-month", "--method", "model").stdout
     assert "Own amounts (a)" in text and "New business (n)" in text
-    assert "CAD: 1 deal with an estimated amount, 58.2% of the total." in text  # 1000/1718.53
-    assert "(b) counts 12 months of billings of 1 deal that would bill longer" in text
+    assert "deals open at the stage at 27 past cut-offs" in text
     csv = funnel("report", "forecast", "--period", "next-month", "--method", "model", "-f", "csv")
     header, first, total = csv.stdout.splitlines()
     assert header.endswith(
         ",pipeline_estimated,pipeline_estimated_cents,new_business,new_business_cents,"
         "estimated_deals"
     )
-    assert total.startswith("total,2026-12-01,2026-12-31,CAD,600.00,60000,100.00,10000,")
-    assert total.endswith(",1000.00,100000,18.53,1853,1")
+    assert total.startswith("total,2026-12-01,2026-12-31,CAD,410.81,41081,0.00,0,")
+    assert total.endswith(",0.00,0,26.60,2660,0")
 
 
 IMPORT_HEADER = "Email,Name,Status,Created,Closed,Amount\n"
 
 
 def test_imported_closed_deals_do_not_inflate_early_stages(funnel, tmp_path):
-    """20 imported closed deals (16 won 10 days after creation, 4 lost) were created at the
-    opportunity stage (qualified): they entered qualified, never new. 25 imported open leads
-    stalled at new. So new: 25 entered, 0 won (0 %, history used); qualified: 20 entered, 16
-    won within [2, 33) days (80 %). The created leads: 45 observed, 16 won (35.56 %).
-    The stage method's empirical rate of new counts every won deal as having reached it."""
-    lines = [f"w{i}@x.ca,W{i},Won,2025-03-01,2025-03-11,1000\n" for i in range(16)]
-    lines += [f"l{i}@x.ca,L{i},Lost,2025-03-01,2025-03-11,1000\n" for i in range(4)]
-    lines += [f"n{i}@x.ca,N{i},New,2025-03-01,,\n" for i in range(25)]
+    """16 imported won and 4 lost deals created 2026-06-01 at the opportunity stage (qualified),
+    closed 06-20, were open at qualified at the cut-offs 06-02, 06-09, 06-16 (won 18, 11 and 4
+    days after: in the window): qualified 60 observed, 48 won (80 %). 25 imported leads stalled
+    at new from 06-01 were open at the 22 cut-offs 06-02 … 10-27: 550 observed, none won (0 %),
+    though the stage method's empirical rate of new counts every won deal as having reached it.
+    Kim's amount without a date is then weighted by qualified's 80 %; the won deals' mean amount
+    (1000) estimates the 25 stalled leads' amounts at new's 0 %."""
+    lines = [f"w{i}@x.ca,W{i},Won,2026-06-01,2026-06-20,1000\n" for i in range(16)]
+    lines += [f"l{i}@x.ca,L{i},Lost,2026-06-01,2026-06-20,1000\n" for i in range(4)]
+    lines += [f"n{i}@x.ca,N{i},New,2026-06-01,,\n" for i in range(25)]
     csv = tmp_path / "crm.csv"
     csv.write_text(IMPORT_HEADER + "".join(lines), encoding="utf-8")
     funnel("import", csv)
     funnel("add", "Kim", "--amount", "1000", "--stage", "qualified", "--at", "2026-11-01")
-    funnel("qualify", "46", "--expected-close", "2026-12-15")
     report = json.loads(funnel(*NEXT_MONTH, "--method", "model").stdout)
     stages = {s["stage"]: s for s in report["model"]["stages"]}
-    assert [(stages[n]["entered"], stages[n]["won_in_window"], stages[n]["used"]) for n in (
+    assert [(stages[n]["observed"], stages[n]["won_in_window"], stages[n]["used"]) for n in (
         "new", "qualified"
-    )] == [(25, 0, "history"), (20, 16, "history")]  # fmt: skip
+    )] == [(550, 0, "history"), (60, 48, "history")]  # fmt: skip
     assert (stages["new"]["probability"], stages["qualified"]["probability"]) == (0.0, 80.0)
-    assert report["model"]["new_leads"] == {
-        "entered": 45, "won_in_window": 16, "rate": 35.56, "probability": 35.56,
-    }  # fmt: skip
-    # Kim: 1000 × 80 %; the stalled leads have no amount to estimate (no win in 12 months)
     assert report["totals"][0]["pipeline"]["cents"] == 80_000
-    assert report["model"]["unplaced"] == 25
+    assert report["totals"][0]["pipeline_estimated"]["cents"] == 0
     history_method = json.loads(funnel(*NEXT_MONTH, "--method", "history").stdout)
     new = next(p for p in history_method["probabilities"] if p["stage"] == "new")
     assert new["empirical"] == 80.0  # 16 won ÷ 20 closed: the inflation the model avoids
 
 
 def test_the_model_as_of_a_past_day_learns_only_from_then(funnel):
-    """As of 2026-03-01 (next month: April, days [31, 61)), Bob was not even created: proposal's
-    median time to win is Ada's 30 days (she entered it 50 days before: not a full window
-    observed), and the median won CAD deal of the 12 months before is of Jo's 50 and Ada's
-    1000: 525; Jo's April billing is his 5th month: not capped."""
+    """As of 2026-06-05 (next month: July, days [26, 57)), the cut-offs run back from today − 57
+    days (04-09) every 7 days: Sam was at proposal at 13 of them (01-15 … 04-09), Ada (entered
+    proposal 05-01) at none, and she had not won yet: no won deal to take an amount from."""
     history(funnel)
-    past = json.loads(funnel(*NEXT_MONTH, "--method", "model", "--as-of", "2026-03-01").stdout)
+    past = json.loads(funnel(*NEXT_MONTH, "--method", "model", "--as-of", "2026-06-05").stdout)
     assert past["point_in_time"] is True
     proposal = next(s for s in past["model"]["stages"] if s["stage"] == "proposal")
-    assert (proposal["entered"], proposal["median_days_to_win"]) == (0, 30.0)
-    [news] = past["model"]["new_business"]
-    assert news["median_amount"]["cents"] == 52_500
-    assert past["model"]["recurring_capped"] == 0
+    assert (proposal["observed"], proposal["won_in_window"]) == (13, 0)
+    assert past["model"]["new_business"][0]["mean_amount"] is None
 
 
-def test_median_and_cohorts_on_plain_data():
-    assert median({}) is None
-    assert median({5: 1}) == 5
-    assert median({1: 1, 3: 1}) == 2
-    assert median({1: 2, 10: 1}) == 1
+def test_reference_days_cohorts_and_rates_on_plain_data():
+    from datetime import date
+
+    days = reference_days(date(2026, 11, 29), Window(2, 33))
+    assert (days[0], days[1], days[-1], len(days)) == (
+        date(2026, 10, 27), date(2026, 10, 20), date(2026, 4, 28), 27,
+    )  # fmt: skip
+    assert mean({}) is None and mean({100: 1, 400: 3}) == 325
+    parts = [Window(2, 10), Window(10, 33)]
     groups = [
-        DelayGroup(3, 5, True, 2),  # won 5 days after entering: in [2, 33)
-        DelayGroup(3, 40, True, 1),  # won too late for the window
-        DelayGroup(3, None, True, 3),  # never won (stalled, still open, or lost)
-        DelayGroup(3, 1, False, 1),  # entered lately: not observed, but its delay counts
+        CutOffGroup(3, 0, 5, 2),  # won 5 days after the cut-off: first part
+        CutOffGroup(3, 1, 12, 1),  # second part
+        CutOffGroup(3, 1, None, 3),  # not won within the window (stalled, open, lost)
+        CutOffGroup(3, 0, 1, 1),  # won before the window: not in it
     ]
-    found = cohorts(groups, Window(2, 33))[3]
-    assert (found.observed, found.won, found.rate) == (6, 2, Fraction(1, 3))
-    assert found.median_days == 5  # of 1, 5, 5, 40
+    found = cohorts(groups, parts)
+    assert found[(3, None)] == Cohort(7, (2, 1))
+    assert found[(3, 0)] == Cohort(3, (2, 0)) and found[(3, 1)] == Cohort(4, (0, 1))
+    assert found[(3, None)].rates() == [Fraction(2, 7), Fraction(1, 7)]
+    stage = Stage(3, "qualified", 3, 25, "open", True)
+    small = ModelStage(stage, Fraction(1, 4), found[(3, None)], (found[(3, 0)],), "stage")
+    assert not small.learnt(0)
+    assert small.rates(0, parts) == [Fraction(1, 4) * 8 / 31, Fraction(1, 4) * 23 / 31]
+    big = Cohort(20, (4, 6))
+    learnt = ModelStage(stage, Fraction(1, 4), found[(3, None)], (big,), "stage")
+    assert learnt.learnt(0) and learnt.rates(0, parts) == [Fraction(1, 5), Fraction(3, 10)]
+    assert learnt.rates(1, parts) == small.rates(1, parts)  # band 1: the stage's (default)

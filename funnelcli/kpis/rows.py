@@ -96,14 +96,15 @@ class OpenDeal(NamedTuple):
     expected_close: date | None
 
 
-class DelayGroup(NamedTuple):
-    """Deals that entered a stage (``stage_id``; 0: leads created), for ``--method model``:
-    ``days`` from entering it to the win (None: not won), whether the whole forecast window
-    after the entry is over (``observed``), how many."""
+class CutOffGroup(NamedTuple):
+    """For ``--method model``: deals open at a stage (``stage_id``; 0: leads created after the
+    cut-off) at one of the past reference cut-offs, in an age band (days at the stage by then),
+    with ``days`` from the cut-off's day to the win (None: not won within the window), how many
+    (a deal open at several cut-offs counts once per cut-off)."""
 
     stage_id: int
+    band: int
     days: int | None
-    observed: bool
     deals: int
 
 
@@ -111,6 +112,7 @@ class ModelOpenGroup(NamedTuple):
     """Open leads grouped by what ``--method model`` needs to weigh and place them."""
 
     stage_id: int
+    band: int  # age band: days at its stage by now
     source: str | None
     currency: str
     expected_close: date | None

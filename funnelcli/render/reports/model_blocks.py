@@ -4,9 +4,15 @@ and what the model learnt (per stage, new business)."""
 from fractions import Fraction
 
 from funnelcli.kpis.forecast import Forecast, ForecastLine
-from funnelcli.kpis.model import MODEL_MINIMUM, MONTHS_BILLED, RATE_MONTHS, ModelFacts
+from funnelcli.kpis.model import (
+    MODEL_MINIMUM,
+    MONTHS_BILLED,
+    RATE_MONTHS,
+    REFERENCE_STEP,
+    ModelFacts,
+)
 from funnelcli.render.reports.blocks import Bar, Block, Grid
-from funnelcli.render.reports.words import DASH, count, days_text, money, pct, plural
+from funnelcli.render.reports.words import DASH, count, money, pct, plural
 
 HEADERS = [
     "Period", "Cur.", "Own amounts (a)", "Estimated (a')", "New business (n)",
@@ -44,28 +50,28 @@ def model_blocks(f: Forecast, method: str) -> list[Block]:
         Grid("Forecast", HEADERS, _rows(spans), frozenset(range(2, 8)), notes=_notes(f, facts)),
         Grid(
             f"Won within the window, by stage (method: {method})",
-            ["Stage", "Default", "Entered", "Won in window", "Rate", "Used", "Median to win"],
+            ["Stage", "Default", "Observed", "Won in window", "Rate", "Used"],
             [
                 [
                     s.stage.name,
                     pct(s.default),
                     count(s.cohort.observed),
-                    count(s.cohort.won),
+                    count(s.cohort.won_total),
                     pct(s.cohort.rate),
                     f"{pct(s.value)} ({'history' if s.used == 'model' else 'stage default'})",
-                    days_text(s.cohort.median_days),
                 ]
                 for s in facts.stages
             ],
-            frozenset({1, 2, 3, 4, 6}),
+            frozenset({1, 2, 3, 4}),
             notes=[
-                f"Entered: deals that entered the stage at least {facts.window.end} days ago "
-                f"(the window observed); history is used from {MODEL_MINIMUM} of them; "
+                f"Observed: deals open at the stage at {plural(facts.references, 'past cut-off')} "
+                f"(every {REFERENCE_STEP} days, the window over since); history is used from "
+                f"{MODEL_MINIMUM} of them, per age at the stage where an age band has as many; "
                 f"{plural(f.overrides, 'deal')} weighted by its own override.",
                 *(
                     f"New business {n.currency}: {count(n.leads)} leads in {RATE_MONTHS} months "
-                    f"× {pct(facts.new_rate)} won within the window × median won "
-                    f"{money(n.median_amount)} = {money(n.revenue)}."
+                    f"× {pct(facts.new_rate)} created and won within the window × mean won "
+                    f"{money(n.mean_amount)} = {money(n.revenue)}."
                     for n in facts.new_business
                 ),
             ],
@@ -75,9 +81,9 @@ def model_blocks(f: Forecast, method: str) -> list[Block]:
 
 def _notes(f: Forecast, facts: ModelFacts) -> list[str]:
     notes = [
-        "(a) open deals × the chance their stage is won within the window, at their expected "
-        "close (else the stage's median time to win); (a') the same for deals without an "
-        "amount, at the median won amount of their source; (n) deals not created yet; "
+        "(a) open deals × the chance that a deal at their stage and age is won within the "
+        "window, placed at their expected close when it falls in it; (a') the same for deals "
+        "without an amount, at the mean won amount of their source; (n) deals not created yet; "
         f"(b) recurring billings, at most {MONTHS_BILLED} months per deal; (c) already won.",
     ]
     for line in f.totals:
@@ -95,6 +101,6 @@ def _notes(f: Forecast, facts: ModelFacts) -> list[str]:
     if facts.unplaced:
         notes.append(
             f"{plural(facts.unplaced, 'open deal')} not counted: no amount and no won deal "
-            "to estimate it from, or no expected close and no won deal at its stage."
+            "to estimate it from."
         )
     return notes

@@ -3,7 +3,7 @@
 from typing import Any
 
 from funnelcli.kpis.forecast import Forecast, ForecastLine
-from funnelcli.kpis.model import MONTHS_BILLED, ModelFacts, ModelStage
+from funnelcli.kpis.model import MONTHS_BILLED, ModelFacts, ModelStage, age_bands
 from funnelcli.kpis.numbers import to_cents
 from funnelcli.kpis.reports import ForecastReport
 from funnelcli.money import to_decimal
@@ -39,12 +39,20 @@ def _stage_json(s: ModelStage) -> dict[str, Any]:
     return {
         "stage": s.stage.name,
         "default": percent_json(s.default),
-        "entered": s.cohort.observed,
-        "won_in_window": s.cohort.won,
+        "observed": s.cohort.observed,
+        "won_in_window": s.cohort.won_total,
         "rate": percent_json(s.cohort.rate),
         "used": "history" if s.used == "model" else "stage",
         "probability": percent_json(s.value),
-        "median_days_to_win": days_json(s.cohort.median_days),
+        "by_age": [
+            {
+                "days_at_stage": {"from": low, "to": high},
+                "observed": band.observed,
+                "won_in_window": band.won_total,
+                "rate": percent_json(band.rate),
+            }
+            for (low, high), band in zip(age_bands(), s.bands, strict=True)
+        ],
     }
 
 
@@ -52,10 +60,11 @@ def model_json(f: Forecast) -> dict[str, Any]:
     facts: ModelFacts = f.model
     return {
         "window_days": {"from": facts.window.start, "to": facts.window.end},
+        "reference_cut_offs": facts.references,
         "stages": [_stage_json(s) for s in facts.stages],
         "new_leads": {
-            "entered": facts.new_leads.observed,
-            "won_in_window": facts.new_leads.won,
+            "observed": facts.new_leads.observed,
+            "won_in_window": facts.new_leads.won_total,
             "rate": percent_json(facts.new_leads.rate),
             "probability": percent_json(facts.new_rate),
         },
@@ -64,7 +73,7 @@ def model_json(f: Forecast) -> dict[str, Any]:
                 "currency": n.currency,
                 "leads": n.leads,
                 "leads_per_month": days_json(n.leads_per_month),
-                "median_amount": money_json(n.median_amount),
+                "mean_amount": money_json(n.mean_amount),
                 "revenue": money_json(n.revenue),
             }
             for n in facts.new_business

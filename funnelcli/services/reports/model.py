@@ -4,13 +4,13 @@ report ``--as-of`` reads the database as it was then, so the model learns only f
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from funnelcli import dates, periods
 from funnelcli.kpis import model
-from funnelcli.kpis.forecast import Forecast, Span, add_months
+from funnelcli.kpis.forecast import Forecast, ForecastBucket, Span, add_months
 from funnelcli.kpis.rows import WonGroup
 from funnelcli.store.reports import model as model_sql
 
@@ -20,28 +20,44 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def model_forecast(g: Gather, spans: Sequence[Span], last: date, won: list[WonGroup]) -> Forecast:
     """The model's forecast of ``spans`` (ending on ``last``), ``won`` being part (c)."""
-    today, now, scope = g.today, dates.to_storage(g.opts.now), g.scope
+    today, moment, scope = g.today, g.opts.now, g.scope
+    now = dates.to_storage(moment)
     span = model.window(today, max(today, spans[0].start) if spans else today, last)
-    found = model.cohorts(
-        model_sql.stage_delays(g.conn, g.open_ids, g.won_id, now, span.end, scope), span
-    )
-    created = model.cohorts(model_sql.created_delays(g.conn, g.won_id, now, span.end, scope), span)
-    new = created.get(0, model.Cohort(0, 0, None))
-    first_stage = g.pipeline.open[0] if g.pipeline.open else None
-    rate = new.rate if new.observed >= model.MODEL_MINIMUM and new.rate is not None else None
-    if rate is None:
-        rate = Fraction(first_stage.probability if first_stage else 0, 100)
+    parts = model.parts_of(today, [ForecastBucket(s.label, s.start, s.end) for s in spans], span)
+    refs = [
+        (
+            dates.to_storage(moment - timedelta(days=(today - day).days)),
+            periods.utc_bound(day),
+            periods.utc_bound(day + timedelta(days=span.end)),
+        )
+        for day in model.reference_days(today, span)
+    ]
+    found: dict[tuple[int, int | None], model.Cohort] = {}
+    created = model.Cohort(0, (0,) * len(parts))
+    if refs and span.days:
+        rows = model_sql.open_at(g.conn, g.open_ids, g.won_id, refs, model.AGE_BANDS, scope)
+        found = model.cohorts(rows, parts)
+        news = model.cohorts(model_sql.created_after(g.conn, g.won_id, refs, scope), parts)
+        created = news.get((0, None), created)
     since_rate = add_months(today, -model.RATE_MONTHS)
     leads = model_sql.leads_created(g.conn, periods.utc_bound(since_rate), now, scope)
     since_amounts = periods.utc_bound(add_months(today, -model.AMOUNT_MONTHS))
     estimates = model.amounts(model_sql.won_amounts(g.conn, g.won_id, since_amounts, now, scope))
+    until = dates.start_of_day(today + timedelta(days=span.end))
+    new = model.NewLeads(
+        created,
+        leads,
+        (today - since_rate).days,
+        Fraction(max(0, round((until - moment).total_seconds())), 86_400),
+    )
     return model.model_forecast(
         spans,
         today,
-        model.model_stages(g.pipeline, found),
-        model_sql.open_deals(g.conn, g.open_ids, scope),
+        model.model_stages(g.pipeline, found, len(parts)),
+        model_sql.open_deals(g.conn, g.open_ids, now, model.AGE_BANDS, scope),
         estimates,
-        (new, rate, leads, (today - since_rate).days),
+        new,
         g.recurring,
         won,
+        len(refs),
     )

@@ -11,72 +11,107 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import date
 
-from funnelcli.kpis.rows import AmountGroup, DelayGroup, ModelOpenGroup
+from funnelcli.kpis.rows import AmountGroup, CutOffGroup, ModelOpenGroup
 from funnelcli.store.estimated import CLOSED_ESTIMATED, CREATED_ESTIMATED
 from funnelcli.store.reports.clauses import Scope, ids_sql, literal
 
-_UTC = "'%Y-%m-%dT%H:%M:%SZ'"
+
+def _band(age: str, bands: Sequence[int]) -> str:
+    """The SQL of the age band (0, 1, …) of ``age`` days against the bands' lower limits."""
+    return (
+        "CASE "
+        + "".join(f"WHEN {age} < {int(limit)} THEN {n} " for n, limit in enumerate(bands))
+        + f"ELSE {len(bands)} END"
+    )
 
 
-def _delays(entries: str, won_id: int, now: str, days: int, where: str) -> str:
-    """Per (stage, whole days from the entry to the win or NULL, window observed): deals.
-    ``entries`` yields (stage_id, lead_id, at)."""
-    return f"""
-        WITH entries AS ({entries})
-        SELECT e.stage_id,
-            CASE WHEN l.stage_id = {int(won_id)}
-                THEN CAST(julianday(l.closed_at) - julianday(e.at) AS INTEGER) END,
-            e.at <= strftime({_UTC}, {literal(now)}, '-{int(days)} days'),
-            count(*)
-        FROM entries e JOIN leads l ON l.id = e.lead_id
-        WHERE l.dates_estimated = 0{where}
-        GROUP BY 1, 2, 3
-        """
+def _refs(refs: Sequence[tuple[str, str, str]]) -> tuple[str, list[str]]:
+    values = ", ".join("(?, ?, ?)" for _ in refs)
+    return f"refs(at, origin, upto) AS (VALUES {values})", [v for r in refs for v in r]
 
 
-def stage_delays(
+def open_at(
     conn: sqlite3.Connection,
     open_ids: Sequence[int],
     won_id: int,
-    now: str,
-    days: int,
+    refs: Sequence[tuple[str, str, str]],
+    bands: Sequence[int],
     scope: Scope,
-) -> list[DelayGroup]:
-    """Every deal's first entry into each open stage, from the stage history: a deal that an
-    import created straight at the opportunity stage never entered the stages before it."""
+) -> list[CutOffGroup]:
+    """The deals open at each reference instant ``at`` (the stage each had then, from the stage
+    history), by stage, age band (days at that stage by then) and whole days from ``origin``
+    (the start of the reference day) to the win when won before ``upto``, else None."""
     where, params = scope.clause()
-    entries = (
-        "SELECT c.to_stage_id AS stage_id, c.lead_id, min(c.at) AS at FROM stage_changes c "
-        f"WHERE c.to_stage_id IN ({ids_sql(open_ids)}) GROUP BY c.to_stage_id, c.lead_id"
+    cte, values = _refs(refs)
+    rows = conn.execute(
+        f"""
+        WITH {cte},
+        spans AS (
+            SELECT lead_id, to_stage_id AS stage_id, at AS since,
+                lead(at) OVER (PARTITION BY lead_id ORDER BY at, id) AS until
+            FROM stage_changes
+        )
+        SELECT s.stage_id, {_band("julianday(r.at) - julianday(s.since)", bands)},
+            CASE WHEN l.stage_id = {int(won_id)} AND l.closed_at < r.upto
+                THEN CAST(julianday(l.closed_at) - julianday(r.origin) AS INTEGER) END,
+            count(*)
+        FROM refs r JOIN spans s ON s.since <= r.at AND (s.until IS NULL OR s.until > r.at)
+        JOIN leads l ON l.id = s.lead_id
+        WHERE s.stage_id IN ({ids_sql(open_ids)}) AND l.dates_estimated = 0{where}
+        GROUP BY 1, 2, 3
+        """,
+        [*values, *params],
     )
-    rows = conn.execute(_delays(entries, won_id, now, days, where), params)
-    return [DelayGroup(s, d, bool(o), n) for s, d, o, n in rows]
+    return [CutOffGroup(*row) for row in rows]
 
 
-def created_delays(
-    conn: sqlite3.Connection, won_id: int, now: str, days: int, scope: Scope
-) -> list[DelayGroup]:
-    """The same for every lead from its creation (stage id 0)."""
+def created_after(
+    conn: sqlite3.Connection,
+    won_id: int,
+    refs: Sequence[tuple[str, str, str]],
+    scope: Scope,
+) -> list[CutOffGroup]:
+    """The leads created after each reference instant and before ``upto`` (stage id 0, band 0),
+    by whole days from ``origin`` to the win when won before ``upto``, else None."""
     where, params = scope.clause()
-    entries = "SELECT 0 AS stage_id, id AS lead_id, created_at AS at FROM leads"
-    rows = conn.execute(_delays(entries, won_id, now, days, where), params)
-    return [DelayGroup(s, d, bool(o), n) for s, d, o, n in rows]
+    cte, values = _refs(refs)
+    rows = conn.execute(
+        f"""
+        WITH {cte}
+        SELECT CASE WHEN l.stage_id = {int(won_id)} AND l.closed_at < r.upto
+                THEN CAST(julianday(l.closed_at) - julianday(r.origin) AS INTEGER) END,
+            count(*)
+        FROM refs r JOIN leads l ON l.created_at > r.at AND l.created_at < r.upto
+        WHERE l.dates_estimated = 0{where}
+        GROUP BY 1
+        """,
+        [*values, *params],
+    )
+    return [CutOffGroup(0, 0, days, n) for days, n in rows]
 
 
 def open_deals(
-    conn: sqlite3.Connection, open_ids: Sequence[int], scope: Scope
+    conn: sqlite3.Connection,
+    open_ids: Sequence[int],
+    now: str,
+    bands: Sequence[int],
+    scope: Scope,
 ) -> list[ModelOpenGroup]:
-    """Every open lead, by stage, source, currency, expected close and override."""
+    """Every open lead, by stage, age band (days at its stage by ``now``), source, currency,
+    expected close and override."""
     where, params = scope.clause()
+    since = "(SELECT max(c.at) FROM stage_changes c WHERE c.lead_id = l.id)"
+    age = f"julianday({literal(now)}) - julianday(coalesce({since}, l.created_at))"
     rows = conn.execute(
-        "SELECT l.stage_id, l.source, l.currency, l.expected_close, l.probability, count(*), "
-        "count(l.amount_cents), coalesce(sum(l.amount_cents), 0) FROM leads l "
-        f"WHERE l.stage_id IN ({ids_sql(open_ids)}){where} GROUP BY 1, 2, 3, 4, 5",
+        f"SELECT l.stage_id, {_band(age, bands)}, l.source, l.currency, l.expected_close, "
+        "l.probability, count(*), count(l.amount_cents), coalesce(sum(l.amount_cents), 0) "
+        f"FROM leads l WHERE l.stage_id IN ({ids_sql(open_ids)}){where} "
+        "GROUP BY 1, 2, 3, 4, 5, 6",
         params,
     )
     return [
-        ModelOpenGroup(stage, source, cur, date.fromisoformat(day) if day else None, p, *n)
-        for stage, source, cur, day, p, *n in rows
+        ModelOpenGroup(stage, band, source, cur, date.fromisoformat(day) if day else None, p, *n)
+        for stage, band, source, cur, day, p, *n in rows
     ]
 
 
