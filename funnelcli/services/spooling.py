@@ -60,14 +60,15 @@ def take(
         raise
     if all(web is None for _, web in parsed):
         return [Outcome("spam", sum_) for sum_, _ in parsed]
+    earlier: list[Outcome] = []
     if store is not None:
         try:
-            flush(store, folder, settings)
-            return _record(store, parsed, received, settings)
+            earlier = flush(store, folder, settings)
+            return earlier + _record(store, parsed, received, settings)
         except DatabaseLocked:
             pass
     queued = spool.queue(folder, raw, received=received, input=settings.input)
-    return [Outcome("queued", queued.digest)]
+    return [*earlier, Outcome("queued", queued.digest)]
 
 
 def flush(store: Store, folder: Path, settings: Settings) -> list[Outcome]:
