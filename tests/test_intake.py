@@ -39,8 +39,16 @@ def test_a_browser_form_makes_a_lead_and_a_promise_to_reply(funnel, db):
         "phone": "514 555 0101",
         "company": "Côté & Fils",
         "source": "web-form",
-        "notes": "Bonjour, un devis SVP\n\nutm_campaign: fall",
+        "notes": "utm_campaign: fall",
     }
+    assert rows(db, "SELECT lead_id, type, text, at FROM activities") == [
+        {
+            "lead_id": 1,
+            "type": "web-form",
+            "text": "Bonjour, un devis SVP",
+            "at": "2026-11-29T14:00:00Z",
+        }
+    ]
     # Sunday 2026-11-29: one business day later is Monday the 30th
     assert rows(db, "SELECT lead_id, text, due_date, due_time, done_at FROM follow_ups") == [
         {
@@ -116,8 +124,9 @@ def test_an_email_notification_with_reply_to_and_body_fields(funnel, db):
         "name": "Loïc Roy",
         "email": "loic@roy.ca",
         "company": "Roy électrique",
-        "notes": "First line\nsecond line\n\nsubject: New submission",
+        "notes": "subject: New submission",
     }
+    assert rows(db, "SELECT text FROM activities") == [{"text": "First line\nsecond line"}]
 
 
 def test_json_lines_are_one_submission_each(funnel, db):

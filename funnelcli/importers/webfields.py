@@ -44,10 +44,13 @@ class WebLead(NamedTuple):
         """The lead's name: the one given, else the company, the email or the phone."""
         return self.name or self.company or self.email or self.phone
 
+    def extra_notes(self) -> str | None:
+        """A ``field: value`` line per field that is not a lead's."""
+        return "\n".join(f"{key}: {' '.join(value.split())}" for key, value in self.extra) or None
+
     def notes(self) -> str | None:
         """The message, then a ``field: value`` line per field that is not a lead's."""
-        lines = [f"{key}: {' '.join(value.split())}" for key, value in self.extra]
-        parts = [p for p in (self.message, "\n".join(lines)) if p]
+        parts = [p for p in (self.message, self.extra_notes()) if p]
         return "\n\n".join(parts) or None
 
 

@@ -1,5 +1,6 @@
-"""``funnel intake``: one web submission recorded as a lead, or as an activity of the open lead
-that has its email, with a promise to reply (``Reply to the web-form message``) so that an
+"""``funnel intake``: one web submission recorded as a ``web-form`` activity (its message) of a
+new lead (the fields that are not a lead's in its notes), or of the open lead that has its
+email (the message and those fields in the activity), with a promise to reply (``Reply to the web-form message``) so that an
 unanswered visitor shows in ``funnel overdue``.
 
 Each submission is one write transaction, so one journal entry (``undo`` takes back one
@@ -50,16 +51,16 @@ def record(
         stamp = dates.to_storage(min(received, dates.now()))
         open_ids = iq.open_lead_ids_by_email(conn, email) if email else []
         if open_ids:
-            lead, _ = fill(conn, _lead(conn, open_ids[0]), _values(web, with_note=False))
+            lead, _ = fill(conn, _lead(conn, open_ids[0]), _values(web, note=None))
             text = web.notes()
-            fq.insert_activity(conn, lead.id, ACTIVITY, text, stamp, stamp)
             status = "updated"
         else:
-            values = _values(web, with_note=True)
+            values = _values(web, note=web.extra_notes())
             values["source"] = web.source or source
             name = fields.lead_name(web.display_name() or "")
             lead = insert_lead(conn, name, email=email, created=received, **values).lead
-            status = "created"
+            text, status = web.message, "created"
+        fq.insert_activity(conn, lead.id, ACTIVITY, text, stamp, stamp)
         due = due_after(received, within)
         promise = fq.insert_follow_up(
             conn, lead.id, REPLY, due.date.isoformat(), _time(due.time), stamp
@@ -78,13 +79,13 @@ def _time(value: object) -> str | None:
     return None if value is None else f"{value:%H:%M}"
 
 
-def _values(web: WebLead, *, with_note: bool) -> dict[str, Any]:
+def _values(web: WebLead, *, note: str | None) -> dict[str, Any]:
     """The lead's fields from the submission (an amount that does not parse stays a note)."""
     values: dict[str, Any] = {
         "company": web.company,
         "phone": web.phone,
         "external_id": web.external_id,
-        "note": web.notes() if with_note else None,
+        "note": note,
     }
     if web.amount_cents is not None:
         values["amount_cents"] = web.amount_cents
