@@ -156,3 +156,23 @@ def test_a_thousand_submissions_none_lost_while_another_writer_takes_the_lock(
     activities = rows(db, "SELECT count(*) AS n FROM activities")[0]["n"]
     assert (leads, activities) == (900, 1000)  # an activity per submission
     assert rows(db, "SELECT count(*) AS n FROM follow_ups") == [{"n": 1000}]
+
+
+def test_check_and_the_dashboard_report_a_spool_older_than_an_hour(funnel, db):
+    from datetime import timedelta
+
+    from funnelcli.dates import now
+
+    folder = db.parent / spool.FOLDER
+    spool.queue(folder, BODY.encode(), received=now() - timedelta(minutes=59), input=None)
+    assert "web submission" not in funnel("check").stderr
+    funnel("check", "--exit-code")  # nothing else found: still 0
+    spool.queue(folder, b"name=Bob&phone=1", received=now() - timedelta(hours=2), input=None)
+    warning = (
+        f"Warning: 2 web submissions waiting in {folder} since 2026-11-29 07:00: run "
+        "`funnel intake --flush` (or check its cron line)\n"
+    )
+    assert funnel("check").stderr.endswith(warning)
+    funnel("check", "--exit-code", code=1)
+    assert funnel("report").stderr.endswith(warning)
+    assert warning not in funnel("report", "kpis").stderr

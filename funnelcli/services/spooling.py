@@ -8,7 +8,7 @@ own transaction (:func:`funnelcli.services.intake.record`).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
@@ -86,6 +86,24 @@ def flush(store: Store, folder: Path, settings: Settings) -> list[Outcome]:
             done += _record(store, parsed, item.received, settings)
         spool.remove(item)
     return done
+
+
+#: A spool older than this is reported by ``funnel check`` and the dashboard.
+STALE_AFTER = timedelta(hours=1)
+
+
+def stale_spool(db_path: Path, now: datetime) -> str | None:
+    """The warning for submissions waiting beside the database for over an hour, or None."""
+    folder = spool.folder_of(db_path)
+    waiting = spool.pending(folder)
+    if not waiting or now - waiting[0].received <= STALE_AFTER:
+        return None
+    since = waiting[0].received.astimezone().strftime("%Y-%m-%d %H:%M")
+    count = f"{len(waiting)} web submission{'s' if len(waiting) > 1 else ''}"
+    return (
+        f"{count} waiting in {folder} since {since}: run `funnel intake --flush` "
+        "(or check its cron line)"
+    )
 
 
 def _record(
