@@ -20,7 +20,6 @@ reads (``docs/web-forms.md`` shows the folder's setgid set-up).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import time
@@ -147,23 +146,16 @@ def _setgid(folder: Path) -> bool:
 
 
 def _write(folder: Path, name: str, data: bytes) -> None:
-    temp = folder / f".{name}.{os.getpid()}.tmp"
+    """Whole or nothing (:mod:`funnelcli.outfiles`: a temporary file, fsync, rename, the
+    folder synced), then readable by the folder's group."""
+    from funnelcli import outfiles
+
+    path = folder / name
+    outfiles.write_file(path, data, live_db=None, force=False, what="spool file")
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
-        try:
-            os.fchmod(fd, 0o640)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.rename(temp, folder / name)
-        _sync_folder(folder)
+        os.chmod(path, 0o640)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink(missing_ok=True)
-        raise write_error(exc, f"the spool file {folder / name}") from None
+        raise write_error(exc, f"the spool file {path}") from None
 
 
 def _sync_folder(folder: Path) -> None:

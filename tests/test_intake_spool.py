@@ -99,7 +99,7 @@ def test_a_full_disk_is_74_and_75_for_email(funnel, db, monkeypatch):
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(spool.os, "write", full)
+    monkeypatch.setattr(spool.os, "fsync", full)
     holder = lock(db)
     try:
         result = funnel("intake", input=BODY, code=74)
