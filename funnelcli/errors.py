@@ -69,6 +69,12 @@ class DatabaseLocked(FunnelError):
     exit_code = 75
 
 
+class TryLater(FunnelError):
+    """A failure the sender should retry (EX_TEMPFAIL): a mail server keeps the message."""
+
+    exit_code = 75
+
+
 class PermissionDenied(FunnelError):
     """Read-only database or folder (EX_NOPERM)."""
 

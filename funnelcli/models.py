@@ -278,3 +278,16 @@ class DatabaseInfo(NamedTuple):
     size: int = 0  #: bytes, with the write-ahead log not yet folded in
     schema: int = 0
     leads: int = 0
+
+
+class IntakeOutcome(NamedTuple):
+    """What ``funnel intake`` did with one submission: ``created``, ``updated`` (an activity
+    of the open lead with its email), ``duplicate`` (these bytes were recorded before),
+    ``queued`` (in the spool), ``spam`` (its honeypot filled) or ``rejected`` (in
+    ``rejected/``, with ``reason``)."""
+
+    status: str
+    digest: str
+    lead: Lead | None = None
+    follow_up_id: int | None = None
+    reason: str | None = None

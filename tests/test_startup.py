@@ -70,6 +70,26 @@ def test_everyday_commands_import_nothing_heavy(db_path, args):
     assert heavy == [], f"funnel {' '.join(args)} imported {heavy}"
 
 
+#: What ``funnel intake`` needs of the importers: the synonyms and its own two parsers.
+INTAKE_NEEDS = {
+    "funnelcli.importers",
+    "funnelcli.importers.synonyms",
+    "funnelcli.importers.submission",
+    "funnelcli.importers.webfields",
+}
+
+
+@pytest.mark.slow  # one interpreter per command
+@pytest.mark.parametrize("args", [("intake",), ("intake", "--flush")])
+def test_intake_imports_nothing_heavy(db_path, args):
+    """A web server runs it once per POST: within ``add``'s budget (BENCHMARKS.md)."""
+    modules_after("add", "First lead")
+    loaded = modules_after(*args)
+    assert "funnelcli.cli.intake" in loaded
+    heavy = sorted(m for m in loaded if m.startswith(HEAVY) and m not in INTAKE_NEEDS)
+    assert heavy == [], f"funnel {' '.join(args)} imported {heavy}"
+
+
 def test_help_does_not_touch_the_database_layer():
     loaded = modules_after("--help")
     assert not {"sqlite3", "funnelcli.store", "csv"} & loaded

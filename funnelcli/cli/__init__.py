@@ -55,6 +55,7 @@ COMMANDS = {
     "overdue": "followups",
     "report": "reports",
     "check": "admin",
+    "intake": "intake",
     "import": "transfer",
     "export": "transfer",
     "stages": "stages",

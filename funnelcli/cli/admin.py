@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from funnelcli import config
-from funnelcli.cli.options import FormatOption, command_group, state
+from funnelcli.cli.options import FormatOption, command_group, state, warn_stale_spool
 from funnelcli.render import Format
 
 commands = command_group()
@@ -35,7 +35,8 @@ def check(
     st = state(ctx)
     findings = checks.check(st.store(), stale_days=stale_days)
     found = render.check(st.out, findings, fmt)
-    if exit_code and found:
+    waiting = warn_stale_spool(st)
+    if exit_code and (found or waiting):
         raise typer.Exit(1)
 
 

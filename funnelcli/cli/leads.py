@@ -62,8 +62,9 @@ class StatusChoice(enum.StrEnum):
 def add(
     ctx: typer.Context,
     name: Annotated[
-        str, typer.Argument(help="The prospect's name.", metavar="NAME", show_default=False)
-    ],
+        str | None,
+        typer.Argument(help="The prospect's name.", metavar="[NAME]", show_default=False),
+    ] = None,
     company: Company = None,
     email: Email = None,
     phone: Phone = None,
@@ -90,6 +91,16 @@ def add(
             show_default=False,
         ),
     ] = None,
+    json_file: Annotated[
+        str | None,
+        typer.Option(
+            "--json",
+            metavar="FILE",
+            help="Read the lead from a JSON object (- for stdin), with the field names of "
+            "`funnel intake`; the options given win over its fields.",
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Add a lead; prints its id. When the email is already known: see --if-exists."""
@@ -98,6 +109,16 @@ def add(
 
     st = state(ctx)
     cents, currency = amount(amount_text, currency)
+    if json_file is not None:
+        web = _json_lead(json_file)
+        name = name or web.display_name()
+        company, email, phone = company or web.company, email or web.email, phone or web.phone
+        source, note = source or web.source, note or web.notes()
+        external_id = external_id or web.external_id
+        if cents is None:
+            cents, currency = web.amount_cents, currency or web.currency
+    if not name:
+        ctx.fail("Missing argument 'NAME'.")  # as click says it; --json may give the name
     store = st.store(create=True)
     mode = if_exists.value if if_exists else "create"
     known = adding.leads_with_email(store, email) if if_exists is None and email else []
@@ -121,6 +142,27 @@ def add(
         external_id=external_id,
     )
     render.added(st.out, added, fmt)
+
+
+def _json_lead(path: str) -> Any:
+    """The lead a JSON object describes (``-``: standard input), mapped as ``intake`` maps."""
+    import sys
+
+    from funnelcli.errors import DataError, read_error
+    from funnelcli.importers import submission, webfields
+
+    try:
+        if path == "-":
+            raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else b""
+        else:
+            with open(path, "rb") as file:
+                raw = file.read()
+    except OSError as exc:
+        raise read_error(exc, f"the file {path}") from None
+    found = submission.parse(raw, "json")
+    if len(found) != 1:
+        raise DataError(f"--json: expected one JSON object, got {len(found)}")
+    return webfields.map_fields(found[0].pairs)
 
 
 @commands.command("list")

@@ -118,3 +118,15 @@ def interactive() -> bool:
     import sys
 
     return sys.stdin.isatty()
+
+
+def warn_stale_spool(st: State) -> bool:
+    """Warn when web submissions have waited in the spool for over an hour (``check``, the
+    dashboard): its cron line is missing or failing."""
+    from funnelcli import dates
+    from funnelcli.services.spooling import stale_spool
+
+    warning = stale_spool(st.db_path, dates.now())
+    if warning:
+        st.out.warn(warning)
+    return warning is not None

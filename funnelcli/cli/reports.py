@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from funnelcli.cli.complete import period_names, source_names
-from funnelcli.cli.options import FormatOption, command_group, state
+from funnelcli.cli.options import FormatOption, command_group, state, warn_stale_spool
 from funnelcli.render import Format
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -198,6 +198,8 @@ def report(
         from funnelcli.render import reports as render
 
         render.show(st.out, built, fmt)
+        if section is None:
+            warn_stale_spool(st)  # the dashboard: web leads that wait
         if record:
             _record(st, built)
         if save is not None:

@@ -56,10 +56,10 @@ def add(
             )
         if if_exists == "show":
             return Existing(lead, None)
-        return Existing(*_fill(conn, lead, values))
+        return Existing(*fill(conn, lead, values))
 
 
-def _fill(conn: Tx, lead: Lead, values: dict[str, Any]) -> tuple[Lead, list[str]]:
+def fill(conn: Tx, lead: Lead, values: dict[str, Any]) -> tuple[Lead, list[str]]:
     """Write the values given into the lead's empty fields (the amount with its currency)."""
     given = {
         "company": clean(values.get("company")),
