@@ -89,10 +89,12 @@ def test_each_part_of_the_model_on_a_hand_computed_history(funnel):
         new_business,
     )
     assert (model["recurring_capped"], model["unplaced"], model["months_billed"]) == (1, 0, 12)
-    # the other methods are unchanged: Jo's 13th billing counts, nothing is estimated
+    # the other methods cap (b) the same way (Jo's 13th billing is not counted either), and
+    # estimate nothing
     stage = json.loads(funnel(*NEXT_MONTH, "--method", "stage").stdout)
     assert "model" not in stage and "new_business" not in stage["totals"][0]
-    assert stage["totals"][0]["recurring"]["cents"] == 15_000
+    assert stage["totals"][0]["recurring"]["cents"] == 10_000
+    assert (stage["recurring_capped"], stage["months_billed"]) == (1, 12)
     assert stage["totals"][0]["pipeline"]["cents"] == 60_000
 
 

@@ -16,8 +16,6 @@ from funnelcli.kpis.forecast import (
     Forecast,
     ForecastBucket,
     Span,
-    add_months,
-    billing_dates,
     combine,
     forecast,
 )
@@ -33,7 +31,7 @@ from funnelcli.pipeline import Pipeline
 
 #: A stage's rate is learnt when at least this many deals entered it with the window observed.
 MODEL_MINIMUM = 20
-#: Recurring deals count at most this many months of billings (no term is recorded).
+#: Recurring deals without a term count at most this many months of billings.
 MONTHS_BILLED = 12
 #: The lead rate of new business is measured over this many months before today.
 RATE_MONTHS = 6
@@ -221,24 +219,14 @@ def model_forecast(
         line.estimated += missing * guess * p
         line.estimated_deals += missing
     news = _new_business(buckets, today, span, estimates, new_rate, created, rate_days)
-    capped = sum(
-        r.deals
-        for r in recurring
-        if len(billing_dates(r.won_on, r.frequency, first, last))
-        > len(_capped_billings(r, first, last))
-    )
+    capped = base.capped
     totals = combine(buckets, "total", first, last)
     facts = ModelFacts(span, list(stages), cohort, new_rate, news, unplaced, capped)
-    return Forecast(buckets, totals.by_currency, [], overrides, facts)
+    return Forecast(buckets, totals.by_currency, [], overrides, facts, capped)
 
 
 def _bucket_of(buckets: Sequence[ForecastBucket], day: date) -> ForecastBucket | None:
     return next((b for b in buckets if b.start <= day <= b.end), None)
-
-
-def _capped_billings(r: RecurringGroup, first: date, last: date) -> list[date]:
-    end = min(last, add_months(r.won_on, MONTHS_BILLED) - timedelta(days=1))
-    return billing_dates(r.won_on, r.frequency, first, end)
 
 
 def _new_business(
