@@ -361,7 +361,7 @@ def _auto(r: kr.ForecastReport) -> dict[str, Any] | None:
         return None
     from funnelcli.render.reports.backtest import auto_json
 
-    return auto_json(r.auto)
+    return auto_json(r.auto, r.forecast.totals)
 
 
 def _accuracy_body(r: kr.AccuracyReport) -> dict[str, Any]:

@@ -38,9 +38,9 @@ SMALL = "*"
 def _auto_notes(r: ForecastReport) -> list[str]:
     if r.auto is None:
         return []
-    from funnelcli.render.reports.backtest import auto_note
+    from funnelcli.render.reports.backtest import auto_note, range_notes
 
-    return [auto_note(r.auto)]
+    return [auto_note(r.auto), *range_notes(r.auto, r.forecast.totals)]
 
 
 def capped_note(capped: int) -> list[str]:
