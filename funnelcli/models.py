@@ -60,6 +60,8 @@ class Lead(NamedTuple):
     lost_reason: str | None = None
     amount_cents: int | None = None
     frequency: str | None = None
+    term: int | None = None  # payments of a recurring deal (the won amount being the first)
+    billed_until: str | None = None  # the last day a recurring deal bills, YYYY-MM-DD
     price_only: bool | None = None
     decision_maker: str | None = None
     contact_decides: bool | None = None

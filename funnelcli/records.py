@@ -16,8 +16,8 @@ from funnelcli.money import to_decimal
 LEAD_KEYS = (
     "id", "name", "company", "email", "phone", "source", "stage", "status", "created_at",
     "updated_at", "closed_at", "lost_reason", "amount", "amount_cents", "currency", "frequency",
-    "price_only", "decision_maker", "contact_decides", "needs_approval", "prerequisites",
-    "expected_close", "probability", "external_id", "notes",
+    "term", "billed_until", "price_only", "decision_maker", "contact_decides", "needs_approval",
+    "prerequisites", "expected_close", "probability", "external_id", "notes",
 )  # fmt: skip
 
 

@@ -29,6 +29,8 @@ from __future__ import annotations
 import json
 from fractions import Fraction
 
+import pytest
+
 from funnelcli.kpis.backtest import CutOff, Line, choose, overall
 
 WHEN = {
@@ -188,3 +190,74 @@ def test_error_formulas_and_choice_on_plain_lines():
 
     test = Backtest(["a", "b"], cuts, lines, [a, b], 0)
     assert choose(test, ["a", "b"]).method is None  # one cut-off with a win: fewer than 4
+
+
+def _percentile(values: list[Fraction], p: Fraction) -> Fraction:
+    """Linear between the closest ranks, written again here (numpy's default)."""
+    values = sorted(values)
+    rank = p * (len(values) - 1)
+    low = int(rank)
+    high = min(low + 1, len(values) - 1)
+    return values[low] + (rank - low) * (values[high] - values[low])
+
+
+def test_the_auto_forecast_has_a_range_from_its_backtest_errors(funnel):
+    history(funnel)
+    data = json.loads(funnel("report", "forecast", "--method", "auto", "-f", "json").stdout)
+    chosen = data["auto"]["chosen"]
+    # the same backtest, read from report backtest: actual ÷ forecast of the chosen method
+    test = json.loads(funnel("report", "backtest", "-f", "json").stdout)
+    ratios = [
+        Fraction(p["actual"]["cents"]) / m["forecast"]["cents"]
+        for p in test["periods"]
+        for m in p["methods"]
+        if m["method"] == chosen and m["forecast"]["cents"] > 0
+    ]
+    assert len(ratios) >= 4
+    low, high = _percentile(ratios, Fraction(1, 10)), _percentile(ratios, Fraction(9, 10))
+    bounds = data["auto"]["range"]
+    assert bounds["forecasts"] == len(ratios)
+    # (the JSON's forecasts are whole cents, funnel's exact: equal to 1 part in 1,000)
+    assert bounds["low_ratio"] == pytest.approx(float(low), rel=1e-3)
+    assert bounds["high_ratio"] == pytest.approx(float(high), rel=1e-3)
+    [total] = data["totals"]
+    cents = Fraction(total["total"]["cents"])
+    [line] = bounds["totals"]
+    assert line["currency"] == "CAD"
+    assert line["low"]["cents"] == pytest.approx(float(cents * low), rel=1e-3)
+    assert line["high"]["cents"] == pytest.approx(float(cents * high), rel=1e-3)
+    text = " ".join(funnel("report", "forecast", "--method", "auto").stdout.split())
+    assert (
+        f"Range: CAD {line['low']['amount'][:-3]}" in text.replace(",", "")
+        and "the 10th and 90th percentiles of actual ÷ forecast of " in text
+    )
+    csv = funnel("report", "forecast", "--method", "auto", "-f", "csv").stdout.splitlines()
+    assert csv[0].endswith(",low,low_cents,high,high_cents")
+    assert csv[-1].startswith("total,") and csv[-1].endswith(
+        f",{line['low']['amount']},{line['low']['cents']},"
+        f"{line['high']['amount']},{line['high']['cents']}"
+    )
+    assert "low" not in funnel("report", "forecast", "-f", "csv").stdout.splitlines()[0]
+
+
+def test_percentiles_and_range_on_plain_lines():
+    from datetime import date
+
+    from funnelcli.kpis.backtest import Backtest, percentile, ratio_range
+
+    assert percentile([Fraction(x) for x in (4, 1, 3, 2)], Fraction(1, 10)) == Fraction(13, 10)
+    assert percentile([Fraction(x) for x in (4, 1, 3, 2)], Fraction(9, 10)) == Fraction(37, 10)
+    assert percentile([Fraction(5)], Fraction(9, 10)) == 5
+    cuts = [CutOff(date(2026, m, 28), f"m{m}", None, None) for m in range(1, 7)]
+    # actual ÷ forecast: 0.5, 1, 2, 1.5, (forecast 0: none), 0.8
+    pairs = [(200, 100), (100, 100), (50, 100), (100, 150), (0, 70), (100, 80)]
+    lines = [Line(c, "a", "CAD", Fraction(f), a) for c, (f, a) in zip(cuts, pairs, strict=True)]
+    # sorted 0.5, 0.8, 1, 1.5, 2: rank 0.4 → 0.5 + 0.4 × 0.3 = 0.62; rank 3.6 → 1.5 + 0.6 × 0.5
+    assert ratio_range(lines) == ((Fraction(62, 100), Fraction(18, 10)), 5)
+    assert ratio_range(lines[:3]) == (None, 3)  # fewer than 4 forecasts above 0
+    choice = choose(Backtest(["a"], cuts, lines, overall(lines), 0), ["a"])
+    assert (choice.method, choice.range, choice.ratios) == (
+        "a",
+        (Fraction(62, 100), Fraction(18, 10)),
+        5,
+    )

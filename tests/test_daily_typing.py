@@ -11,6 +11,7 @@ from helpers import rows
 
 from funnelcli import dates
 from funnelcli.cli.argv import normalize
+from funnelcli.store.migrations import SCHEMA_VERSION
 
 # ------------------------------------------------------------------ global options anywhere
 
@@ -218,7 +219,7 @@ def test_config_shows_the_database_in_use(funnel, db_path):
     shown = funnel("config").stdout.splitlines()
     assert shown[0] == f"database = {db_path}"
     assert shown[1].startswith("size = ") and shown[1].endswith("KiB")
-    assert shown[2:] == ["schema = 11", "leads = 2", "currency = CAD"]
+    assert shown[2:] == [f"schema = {SCHEMA_VERSION}", "leads = 2", "currency = CAD"]
 
 
 def test_config_of_a_missing_database_creates_nothing(funnel, db_path):
@@ -232,7 +233,12 @@ def test_version_shows_the_database_too(funnel, db_path, tmp_path):
     funnel("add", "Marie")
     shown = funnel("--version").stdout.splitlines()
     assert shown[0].startswith("funnel ")
-    assert shown[1:] == [f"database = {db_path}", shown[2], "schema = 11", "leads = 1"]
+    assert shown[1:] == [
+        f"database = {db_path}",
+        shown[2],
+        f"schema = {SCHEMA_VERSION}",
+        "leads = 1",
+    ]
     other = tmp_path / "none.db"
     assert f"database = {other} (not created yet" in funnel("--db", other, "--version").stdout
     assert not other.exists()

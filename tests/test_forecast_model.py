@@ -90,6 +90,7 @@ def test_each_part_of_the_model_on_a_hand_computed_history(funnel):
         100_000,
         2_660,
     )
+    assert (model["recurring_capped"], model["months_billed"]) == (0, 12)
     # the other methods are unchanged: Eve and Dee are expected after December, Cy has no date
     stage = json.loads(funnel(*NEXT_MONTH, "--method", "stage").stdout)
     assert "model" not in stage and stage["totals"] == []

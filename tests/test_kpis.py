@@ -334,8 +334,9 @@ def test_forecast_pipeline_recurring_and_won_per_month():
     recurring = [
         # 100.00 monthly since 31 Jan: bills 30 Nov and 31 Dec
         RecurringGroup(date(2026, 1, 31), "monthly", "CAD", 1, 10_000),
-        # 1,200.00 yearly since 5 Dec 2025: bills 5 Dec 2026
-        RecurringGroup(date(2025, 12, 5), "yearly", "CAD", 1, 120_000),
+        # 1,200.00 yearly since 5 Dec 2025, 3 payments: bills 5 Dec 2026 (without a term,
+        # 12 months after the win would be past the 12 months counted)
+        RecurringGroup(date(2025, 12, 5), "yearly", "CAD", 1, 120_000, term=3),
         # 300.00 quarterly since 15 Oct: next bill 15 Jan 2027, outside
         RecurringGroup(date(2026, 10, 15), "quarterly", "USD", 1, 30_000),
     ]
@@ -356,7 +357,7 @@ def test_forecast_pipeline_recurring_and_won_per_month():
         300_000,
         1_140_000,
     )
-    assert result.overrides == 2
+    assert (result.overrides, result.capped) == (2, 0)
     quarter = combine(result.buckets, "Q", date(2026, 10, 1), date(2026, 12, 31))
     assert quarter.by_currency[0].total == 1_140_000
 

@@ -34,13 +34,30 @@ def fresh_database(tmp_path: Path) -> Path:
     return db
 
 
+#: Steps not released yet, whose fixture is built when they are merged (and numbered).
+UNRELEASED = ("m012_recurring_term",)
+RELEASED = SCHEMA_VERSION - len(UNRELEASED)
+assert [s.__name__ for s in m.STEPS[RELEASED:]] == list(UNRELEASED)
+
+
+def database_of_version(tmp_path: Path, version: int) -> Path:
+    """A new database made by the first ``version`` steps."""
+    if version == SCHEMA_VERSION:
+        return fresh_database(tmp_path)
+    db = tmp_path / f"v{version}.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    m.build(m.STEPS[:version]).apply(sqlite_utils.Database(conn, execute_plugins=False))
+    conn.close()
+    return db
+
+
 def test_the_newest_fixture_has_the_schema_of_a_new_database(tmp_path):
     """A fixture is what its version wrote: one that differs from a new database of the same
     version means a shipped step was edited (or the fixture is stale: rebuild it before the
     release, never after)."""
-    newest = FIXTURES / f"schema-v{SCHEMA_VERSION}.db"
-    assert schema(newest) == schema(fresh_database(tmp_path))
-    assert rows(newest, "PRAGMA user_version")[0]["user_version"] == SCHEMA_VERSION
+    newest = FIXTURES / f"schema-v{RELEASED}.db"
+    assert schema(newest) == schema(database_of_version(tmp_path, RELEASED))
+    assert rows(newest, "PRAGMA user_version")[0]["user_version"] == RELEASED
 
 
 def summaries(db: Path) -> dict[int, tuple[int, str | None]]:
@@ -66,7 +83,7 @@ def recomputed(db: Path) -> dict[int, tuple[int, str | None]]:
 
 
 def test_there_is_a_fixture_for_every_schema_version():
-    expected = list(range(1, SCHEMA_VERSION + 1))
+    expected = list(range(1, RELEASED + 1))
     assert expected == VERSIONS
 
 

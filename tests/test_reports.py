@@ -419,10 +419,12 @@ def test_forecast_json(funnel, scenario):
     assert nov["pipeline_deals"] == 1 and nov["billings"] == 1
     # December: Fay 10000 × her override 40 % + 100
     assert periods["2026-12"]["CAD"]["total"] == money(410_000)
-    assert periods["2027-02"]["CAD"]["total"] == money(10_000)  # billed on 02-28
+    # Ivy (no term) bills 12 months at most: 02-28 to 12-31, not on 2027-01-31 nor later
+    assert periods["2027-01"] == periods["2027-02"] == periods["2027-03"] == {}
     totals = {t["currency"]: t for t in data["totals"]}
-    assert totals["CAD"]["total"] == money(100_000 + 10_000 * 6 + 150_000 + 400_000)
+    assert totals["CAD"]["total"] == money(100_000 + 10_000 * 3 + 150_000 + 400_000)
     assert data["overrides"] == 1
+    assert (data["recurring_capped"], data["months_billed"]) == (1, 12)
     probabilities = {p["stage"]: p for p in data["probabilities"]}
     # closed deals: 3 won (reached everything); lost: Bob (qualified) and Cy (new)
     assert probabilities["new"] == {
@@ -617,7 +619,8 @@ def test_dashboard_json(funnel, scenario):
     q4 = {c["currency"]: c for c in periods["this_quarter"]["by_currency"]}
     assert q4["CAD"]["total"] == money(680_000)
     assert q4["USD"]["total"] == money(50_000)
-    assert periods["next_quarter"]["by_currency"][0]["total"] == money(30_000)
+    # Ivy's billings stop after 12 months (2026-12-31): nothing next quarter
+    assert periods["next_quarter"]["by_currency"] == []
 
 
 def test_dashboard_plain_text(funnel, scenario):
@@ -1049,9 +1052,9 @@ def test_deals_read_by_scan_or_by_index_are_the_same(tricky):
             assert by_index and sorted(map(tuple, by_index), key=repr) == sorted(by_scan, key=repr)
             recurring = conn.execute(
                 "SELECT date(closed_at, 'localtime'), frequency, currency, count(*), "
-                "sum(amount_cents) FROM leads NOT INDEXED WHERE stage_id = ? AND frequency "
-                "IN ('monthly', 'quarterly', 'yearly') AND amount_cents IS NOT NULL "
-                "GROUP BY 1, 2, 3",
+                "sum(amount_cents), term, billed_until FROM leads NOT INDEXED WHERE stage_id = ? "
+                "AND frequency IN ('monthly', 'quarterly', 'yearly') AND amount_cents IS NOT NULL "
+                "GROUP BY 1, 2, 3, 6, 7",
                 (gather.won_id,),
             ).fetchall()
             assert recurring and sorted(

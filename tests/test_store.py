@@ -25,7 +25,7 @@ EXPECTED_COLUMNS = {
         "created_at", "updated_at", "stage_id", "closed_at", "lost_reason", "amount_cents",
         "currency", "frequency", "price_only", "decision_maker", "contact_decides",
         "needs_approval", "prerequisites", "expected_close", "probability",
-        "reached", "last_event_at", "import_key", "dates_estimated",
+        "reached", "last_event_at", "import_key", "dates_estimated", "term", "billed_until",
     ],
     "stage_changes": ["id", "lead_id", "from_stage_id", "to_stage_id", "at", "note"],
     "follow_ups": [
@@ -366,5 +366,6 @@ def test_migration_steps_are_append_only_named():
         "m009_lead_external_ids",
         "m010_follow_up_cancelled",
         "m011_forecast_snapshots",
+        "m012_recurring_term",
     ]
     assert len(m.STEPS) == m.SCHEMA_VERSION

@@ -34,6 +34,13 @@ Amount = Annotated[
 Currency = Annotated[str | None, _option("Currency code (default: the database's, CAD).")]
 ExternalId = Annotated[str | None, _option("The lead's id in another system.", "--external-id")]
 FrequencyOpt = Annotated[Frequency | None, _option("Purchase frequency.", case_sensitive=False)]
+Term = Annotated[
+    int | None,
+    _option("Number of payments of a recurring deal, the first included (see --until).", "--term"),
+]
+Until = Annotated[
+    str | None, _option("Last day a recurring deal bills: 2027-12-31, 31 dec.", "--until")
+]
 PriceOnly = Annotated[
     bool | None, _option("Is price the only decision factor?", "--price-only/--no-price-only")
 ]

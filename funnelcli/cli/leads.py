@@ -27,7 +27,9 @@ from funnelcli.cli.lead_options import (
     Probability,
     Source,
     StageOption,
+    Term,
     Unset,
+    Until,
 )
 from funnelcli.cli.options import (
     AtOption,
@@ -280,6 +282,8 @@ def qualify(
     ] = None,
     currency: Currency = None,
     frequency: FrequencyOpt = None,
+    term: Term = None,
+    until: Until = None,
     price_only: PriceOnly = None,
     decision_maker: DecisionMaker = None,
     contact_decides: ContactDecides = None,
@@ -296,6 +300,8 @@ def qualify(
         "amount_cents": cents,
         "currency": currency,
         "frequency": frequency.value if frequency else None,
+        "term": term,
+        "billed_until": future_date(state(ctx), until, "--until"),
         "price_only": price_only,
         "decision_maker": decision_maker,
         "contact_decides": contact_decides,

@@ -17,6 +17,11 @@ The baselines: ``pipeline`` (Σ amount × the stage's default probability over t
 expected to close in the period, ignoring deals' own probabilities and recurring revenue),
 ``last_period`` (the previous period's actual, as known at the cut-off) and ``mean_of_4`` (the
 mean of the actuals of the four previous periods, a period with nothing won counting 0).
+
+The **range** of a forecast whose method ``--method auto`` chose: the total × the 10th and the
+90th percentiles of the ratios ``actual ÷ forecast`` of that method over the backtest's lines
+(every cut-off and currency whose forecast is above 0), when there are at least
+:data:`AUTO_MINIMUM` of them: what the method's own past misses say, with no simulation.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ from funnelcli.kpis.numbers import ratio
 BASELINES = ("pipeline", "last_period", "mean_of_4")
 #: ``--method auto`` chooses by backtest when at least this many cut-offs had something won.
 AUTO_MINIMUM = 4
+#: The percentiles of ``actual ÷ forecast`` that give a forecast's range.
+RANGE_PERCENTILES = (Fraction(1, 10), Fraction(9, 10))
 
 
 class CutOff(NamedTuple):
@@ -144,6 +151,30 @@ class Choice(NamedTuple):
     method: str | None
     cut_offs: int  # cut-offs whose actual is not 0 (in any currency)
     wape: Fraction | None  # the chosen method's, every currency pooled
+    #: The chosen method's 10th and 90th percentiles of actual ÷ forecast (None: too few).
+    range: tuple[Fraction, Fraction] | None = None
+    ratios: int = 0  # how many lines (cut-off and currency) had a forecast above 0
+
+
+def percentile(values: Sequence[Fraction], p: Fraction) -> Fraction:
+    """The ``p``-th percentile (0..1) of ``values``, linear between the closest ranks (a
+    spreadsheet's ``PERCENTILE``, numpy's default): rank ``p × (n − 1)`` counted from 0."""
+    ordered = sorted(values)
+    rank = p * (len(ordered) - 1)
+    low = int(rank)
+    if low + 1 >= len(ordered):
+        return ordered[low]
+    return ordered[low] + (rank - low) * (ordered[low + 1] - ordered[low])
+
+
+def ratio_range(lines: Iterable[Line]) -> tuple[tuple[Fraction, Fraction] | None, int]:
+    """The 10th and 90th percentiles of ``actual ÷ forecast`` over the lines whose forecast is
+    above 0 (None below :data:`AUTO_MINIMUM` such lines), and how many there were."""
+    ratios = [Fraction(x.actual) / x.forecast for x in lines if x.forecast > 0]
+    if len(ratios) < AUTO_MINIMUM:
+        return None, len(ratios)
+    low, high = RANGE_PERCENTILES
+    return (percentile(ratios, low), percentile(ratios, high)), len(ratios)
 
 
 def choose(test: Backtest, own: Sequence[str]) -> Choice:
@@ -161,4 +192,5 @@ def choose(test: Backtest, own: Sequence[str]) -> Choice:
         )
     ranked = [m for m in own if scores[m] is not None]
     best = min(ranked, key=lambda m: scores[m])  # type: ignore[arg-type,return-value]
-    return Choice(best, len(won), scores[best])
+    bounds, ratios = ratio_range(line for line in test.lines if line.method == best)
+    return Choice(best, len(won), scores[best], bounds, ratios)

@@ -19,6 +19,9 @@ EMPIRICAL_MINIMUM = 20
 
 
 MONTHS_BETWEEN_BILLINGS = {"monthly": 1, "quarterly": 3, "yearly": 12}
+#: A recurring deal with neither a term nor an end date bills for at most this many months
+#: after its win, in a forecast (it may stop any day: a longer run is a guess).
+MONTHS_BILLED = 12
 
 
 Method = Literal["auto", "stage", "history", "model"]
@@ -77,6 +80,21 @@ def add_months(day: date, months: int) -> date:
     if day.day <= 28:  # every month has it (most days: no calendar lookup)
         return date(year, month + 1, day.day)
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def last_billing_day(r: RecurringGroup, months_billed: int | None = MONTHS_BILLED) -> date | None:
+    """The last day a recurring deal may bill: the day before its payment ``term + 1`` would
+    fall, its ``until`` date, whichever is first; with neither, the day before the end of
+    ``months_billed`` months after the win (None: no end, as long as it stays won)."""
+    ends: list[date] = []
+    step = MONTHS_BETWEEN_BILLINGS.get(r.frequency, 0)
+    if r.term is not None:
+        ends.append(add_months(r.won_on, r.term * step) - timedelta(days=1))
+    if r.until is not None:
+        ends.append(r.until)
+    if not ends and months_billed is not None:
+        ends.append(add_months(r.won_on, months_billed) - timedelta(days=1))
+    return min(ends) if ends else None
 
 
 def billing_dates(won_on: date, frequency: str, start: date, end: date) -> list[date]:
@@ -160,6 +178,9 @@ class Forecast(NamedTuple):
     overrides: int  # deals in (a) weighted by their own probability
     #: ``--method model``: its per-stage estimates and the parts' inputs (kpis.model.ModelFacts).
     model: Any = None
+    #: Recurring deals with neither a term nor an end date that would bill in the period after
+    #: the :data:`MONTHS_BILLED` months counted.
+    capped: int = 0
 
 
 def forecast(
@@ -169,13 +190,14 @@ def forecast(
     probabilities: Sequence[StageProbability],
     recurring: Iterable[RecurringGroup],
     won: Iterable[WonGroup],
-    months_billed: int | None = None,
+    months_billed: int | None = MONTHS_BILLED,
 ) -> Forecast:
     """Per bucket and currency: (a) weighted pipeline, (b) recurring revenue, (c) already won.
 
     Open deals expected to close before ``today`` are not counted in (a) (they are listed as
-    left out, see :func:`left_out`). ``months_billed``: (b) counts only the billings within
-    that many months of the win (``--method model``: 12).
+    left out, see :func:`left_out`). (b) counts a deal's billings up to the end its term or
+    date says, else within ``months_billed`` months of the win (None: for as long as it stays
+    won, what the actual of a period that is over counts).
     """
     chance = {p.stage.id: p.value for p in probabilities}
     buckets = [ForecastBucket(s.label, s.start, s.end) for s in spans]
@@ -192,18 +214,23 @@ def forecast(
         line = bucket.line(g.currency)
         line.pipeline += g.amount_cents * p
         line.pipeline_deals += g.deals
-    recurring = list(recurring)
+    capped = 0
     if buckets:
         first, last = buckets[0].start, buckets[-1].end
         for r in recurring:
-            end = last
-            if months_billed is not None:
-                end = min(last, add_months(r.won_on, months_billed) - timedelta(days=1))
-            for when in billing_dates(r.won_on, r.frequency, first, end):
+            stop = last_billing_day(r, months_billed)
+            end = last if stop is None else min(last, stop)
+            dates = billing_dates(r.won_on, r.frequency, first, end)
+            for when in dates:
                 bucket = next(b for b in buckets if b.start <= when <= b.end)
                 line = bucket.line(r.currency)
                 line.recurring += r.amount_cents
                 line.billings += r.deals
+            if r.term is None and r.until is None and months_billed is not None:
+                after = billing_dates(
+                    r.won_on, r.frequency, max(first, end + timedelta(days=1)), last
+                )
+                capped += r.deals if after else 0
     for w in won:
         if w.bucket in by_label:
             line = by_label[w.bucket].line(w.currency)
@@ -211,7 +238,9 @@ def forecast(
             line.won_deals += w.deals
             line.won_estimated += w.estimated
     totals = combine(buckets, "total", buckets[0].start, buckets[-1].end) if buckets else None
-    return Forecast(buckets, totals.by_currency if totals else [], list(probabilities), overrides)
+    return Forecast(
+        buckets, totals.by_currency if totals else [], list(probabilities), overrides, None, capped
+    )
 
 
 def combine(

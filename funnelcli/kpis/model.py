@@ -16,7 +16,6 @@ from funnelcli.kpis.forecast import (
     ForecastBucket,
     Span,
     add_months,
-    billing_dates,
     combine,
     forecast,
 )
@@ -32,7 +31,7 @@ from funnelcli.pipeline import Pipeline
 
 #: A rate is learnt when at least this many deals were observed at the reference cut-offs.
 MODEL_MINIMUM = 20
-#: Recurring deals count at most this many months of billings (no term is recorded).
+#: Recurring deals without a term count at most this many months of billings.
 MONTHS_BILLED = 12
 #: The lead rate of new business is measured over this many months before today.
 RATE_MONTHS = 6
@@ -297,16 +296,11 @@ def model_forecast(
                 line.estimated_deals += missing
     new_rates = cohort.rates() if new_rate is not None else spread(first_default, parts)
     news = _new_business(buckets, new_rates, estimates, new_leads)
-    capped = sum(
-        r.deals
-        for r in recurring
-        if len(billing_dates(r.won_on, r.frequency, first, last))
-        > len(_capped_billings(r, first, last))
-    )
+    capped = base.capped
     totals = combine(buckets, "total", first, last)
     used_rate = sum(new_rates, Fraction(0))
     facts = ModelFacts(span, references, list(stages), cohort, used_rate, news, unplaced, capped)
-    return Forecast(buckets, totals.by_currency, [], overrides, facts)
+    return Forecast(buckets, totals.by_currency, [], overrides, facts, capped)
 
 
 def _placed(
@@ -327,11 +321,6 @@ def _placed(
         return rates if learnt else [Fraction(0)] * len(rates)
     total = sum(rates, Fraction(0))
     return [total if n == own else Fraction(0) for n in range(len(rates))]
-
-
-def _capped_billings(r: RecurringGroup, first: date, last: date) -> list[date]:
-    end = min(last, add_months(r.won_on, MONTHS_BILLED) - timedelta(days=1))
-    return billing_dates(r.won_on, r.frequency, first, end)
 
 
 def _new_business(

@@ -65,13 +65,15 @@ class PipelineGroup(NamedTuple):
 
 
 class RecurringGroup(NamedTuple):
-    """Won recurring deals, grouped by the local day they were won."""
+    """Won recurring deals, grouped by the local day they were won and their term."""
 
     won_on: date
     frequency: str
     currency: str
     deals: int
     amount_cents: int  # sum of the deals' amounts (each billed that amount per billing date)
+    term: int | None = None  # payments, the won amount being the first (``qualify --term``)
+    until: date | None = None  # the last day it bills (``qualify --until``)
 
 
 class WonGroup(NamedTuple):

@@ -54,6 +54,7 @@ def qualification(lead: Lead, probability: int) -> list[tuple[str, str]]:
     return [
         ("Amount", format_money(lead.amount_cents, lead.currency) or "unknown"),
         ("Purchase frequency", lead.frequency or "unknown"),
+        *_term(lead),
         ("Price the only factor", yes_no(lead.price_only)),
         ("Decision maker", lead.decision_maker or "unknown"),
         ("Contact decides", yes_no(lead.contact_decides)),
@@ -62,6 +63,16 @@ def qualification(lead: Lead, probability: int) -> list[tuple[str, str]]:
         ("Expected close", lead.expected_close or "unknown"),
         ("Win probability", f"{probability} % ({source})"),
     ]
+
+
+def _term(lead: Lead) -> list[tuple[str, str]]:
+    """The billing term of a recurring deal, when one is recorded."""
+    parts = [
+        f"{lead.term} payments" if lead.term else "",
+        f"until {lead.billed_until}" if lead.billed_until else "",
+    ]
+    text = ", ".join(p for p in parts if p)
+    return [("Billing term", text)] if text else []
 
 
 def _stage_text(change: StageChange) -> str:

@@ -14,8 +14,8 @@ from funnelcli.text import clean, normalize_email, normalize_source
 #: Fields ``edit``/``qualify`` may clear with ``--unset FIELD``.
 UNSETTABLE = (
     "company", "email", "phone", "source", "notes", "external_id", "amount", "frequency",
-    "price_only", "decision_maker", "contact_decides", "needs_approval", "prerequisites",
-    "expected_close", "probability", "lost_reason",
+    "term", "until", "price_only", "decision_maker", "contact_decides", "needs_approval",
+    "prerequisites", "expected_close", "probability", "lost_reason",
 )  # fmt: skip
 
 
@@ -58,7 +58,7 @@ class Changes(NamedTuple):
     unset: list[str]
 
 
-_UNSET_COLUMN = {"amount": "amount_cents"}
+_UNSET_COLUMN = {"amount": "amount_cents", "until": "billed_until"}
 
 
 def prepared(conn: Tx, lead: Lead, changes: Changes) -> dict[str, Any]:
@@ -89,6 +89,10 @@ def prepared(conn: Tx, lead: Lead, changes: Changes) -> dict[str, Any]:
                 raise UsageError(f"invalid frequency {value!r}: expected {choices}") from None
         elif key == "probability":
             value = checked_probability(value)
+        elif key == "term" and value < 1:
+            raise UsageError(f"invalid term {value}: expected a number of payments, 1 or more")
+        elif key == "billed_until":
+            value = value.isoformat()
         elif key == "external_id":
             value = clean(value)
             external_id_free(conn, value, lead.id)

@@ -35,8 +35,9 @@ from funnelcli.store.migrations import CLOSED_ESTIMATED, CREATED_ESTIMATED
 
 #: The fields filled from OTHER where KEEP's are empty (the amount goes with its currency).
 FILLED = (
-    "company", "email", "phone", "amount_cents", "frequency", "price_only", "decision_maker",
-    "contact_decides", "needs_approval", "prerequisites", "expected_close", "probability",
+    "company", "email", "phone", "amount_cents", "frequency", "term", "billed_until",
+    "price_only", "decision_maker", "contact_decides", "needs_approval", "prerequisites",
+    "expected_close", "probability",
 )  # fmt: skip
 #: The fields that go with the stage history.
 _STAGE_FIELDS = ("stage_id", "closed_at", "lost_reason")

@@ -31,8 +31,9 @@ KnownLead = namedtuple(
     (
         "id", "name", "company", "email", "phone", "source", "notes", "external_id",
         "created_at", "updated_at", "stage_id", "closed_at", "lost_reason", "amount_cents",
-        "currency", "frequency", "price_only", "decision_maker", "contact_decides",
-        "needs_approval", "prerequisites", "expected_close", "probability", "dates_estimated",
+        "currency", "frequency", "term", "billed_until", "price_only", "decision_maker",
+        "contact_decides", "needs_approval", "prerequisites", "expected_close", "probability",
+        "dates_estimated",
     ),
 )  # fmt: skip
 assert KnownLead._fields == ("id", *q.LEAD_COLUMNS, "dates_estimated")

@@ -1,4 +1,4 @@
-"""The schema steps of the journal and what came with it (issues 15 and 16): 8 to 11 of
+"""The schema steps of the journal and what came with it (issues 15 and 16): 8 to 12 of
 ``store/migrations.py``'s ``STEPS`` (append-only: a shipped step never changes)."""
 
 from __future__ import annotations
@@ -90,3 +90,28 @@ def m011_forecast_snapshots(db: Database) -> None:
     from funnelcli.store import snapshots
 
     _run(db, snapshots.TABLE)
+
+
+def m012_recurring_term(db: Database) -> None:
+    """``leads.term`` (the number of payments of a recurring deal, the first one being the won
+    amount) and ``leads.billed_until`` (the last day it bills, ``YYYY-MM-DD``): ``funnel
+    qualify --term N --until DATE`` (issue 16). The forecast counts the billings of a recurring
+    deal up to the end its term or date say, and at most 12 months of them when neither is
+    known. NULL for every lead before this step (no term known). ``leads_recurring``, the
+    covering index of the forecast's recurring query, is rebuilt with both columns so that the
+    query still reads the index alone. Journaled columns: the leads' triggers are recreated."""
+    from funnelcli.store import journal_schema
+
+    _run(
+        db,
+        """
+        ALTER TABLE leads ADD COLUMN term INTEGER CHECK (term IS NULL OR term >= 1);
+        ALTER TABLE leads ADD COLUMN billed_until TEXT
+            CHECK (billed_until IS NULL OR date(billed_until) IS billed_until);
+        DROP INDEX leads_recurring;
+        CREATE INDEX leads_recurring
+            ON leads (stage_id, frequency, currency, closed_at, amount_cents, term, billed_until)
+            WHERE frequency IN ('monthly', 'quarterly', 'yearly') AND amount_cents IS NOT NULL
+        """,
+    )
+    journal_schema.create_triggers(db.conn, db.execute, tables=("leads",))

@@ -19,6 +19,7 @@ from funnelcli.store.journal_steps import (
     m009_lead_external_ids,
     m010_follow_up_cancelled,
     m011_forecast_snapshots,
+    m012_recurring_term,
 )
 from funnelcli.store.sqlscript import run_script as _run
 
@@ -347,6 +348,7 @@ STEPS: tuple[Callable[[Database], None], ...] = (
     m009_lead_external_ids,
     m010_follow_up_cancelled,
     m011_forecast_snapshots,
+    m012_recurring_term,
 )
 
 SCHEMA_VERSION = len(STEPS)

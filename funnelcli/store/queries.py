@@ -22,8 +22,9 @@ from funnelcli.text import fold
 LEAD_COLUMNS = (
     "name", "company", "email", "phone", "source", "notes", "external_id",
     "created_at", "updated_at", "stage_id", "closed_at", "lost_reason",
-    "amount_cents", "currency", "frequency", "price_only", "decision_maker",
-    "contact_decides", "needs_approval", "prerequisites", "expected_close", "probability",
+    "amount_cents", "currency", "frequency", "term", "billed_until", "price_only",
+    "decision_maker", "contact_decides", "needs_approval", "prerequisites", "expected_close",
+    "probability",
 )  # fmt: skip
 _BOOL_COLUMNS = ("price_only", "contact_decides", "needs_approval")
 

@@ -299,9 +299,16 @@ _CSV: dict[str, tuple[Callable[[Any], list[dict[str, Any]]], Sequence[str]]] = {
 
 
 def to_csv(report: kr.Report) -> tuple[Sequence[str], list[dict[str, Any]]]:
+    keys: Sequence[str]
     if isinstance(report, kr.ForecastReport) and report.forecast.model is not None:
         from funnelcli.render.reports.model_json import model_csv  # only the model needs it
 
-        return model_csv(report, forecast_csv(report))
-    make, keys = _CSV[section_of(report)]
-    return keys, make(report)
+        keys, rows = model_csv(report, forecast_csv(report))
+    else:
+        make, keys = _CSV[section_of(report)]
+        rows = make(report)
+    if isinstance(report, kr.ForecastReport) and report.auto is not None:
+        from funnelcli.render.reports.backtest import with_range  # only --method auto
+
+        return with_range(report, keys, rows)
+    return keys, rows

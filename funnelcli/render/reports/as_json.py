@@ -12,7 +12,7 @@ from typing import Any
 
 from funnelcli.kpis import reports as kr
 from funnelcli.kpis.deals import Cycle, DealSize
-from funnelcli.kpis.forecast import ForecastLine, LeftOut, StageProbability
+from funnelcli.kpis.forecast import MONTHS_BILLED, ForecastLine, LeftOut, StageProbability
 from funnelcli.kpis.funnel import LeadsByBucket
 from funnelcli.kpis.numbers import Rate, round_rate
 from funnelcli.kpis.paths import PathStats
@@ -226,6 +226,8 @@ def _forecast_body(r: kr.ForecastReport) -> dict[str, Any]:
         "totals": [_line_json(line) for line in r.forecast.totals],
         "probabilities": [_probability_json(p) for p in r.forecast.probabilities],
         "overrides": r.forecast.overrides,
+        "months_billed": MONTHS_BILLED,
+        "recurring_capped": r.forecast.capped,
         "left_out": {
             **r.left_out_counts,
             "list": OnePerLine(_left_out_json(item, r.header.pipeline) for item in r.left_out),
@@ -359,7 +361,7 @@ def _auto(r: kr.ForecastReport) -> dict[str, Any] | None:
         return None
     from funnelcli.render.reports.backtest import auto_json
 
-    return auto_json(r.auto)
+    return auto_json(r.auto, r.forecast.totals)
 
 
 def _accuracy_body(r: kr.AccuracyReport) -> dict[str, Any]:

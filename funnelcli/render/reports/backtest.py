@@ -4,14 +4,17 @@ and a chart of each method's forecast against the actual per period); the note o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from funnelcli.kpis.backtest import BASELINES, Choice, Line
+from funnelcli.kpis.backtest import AUTO_MINIMUM, BASELINES, Choice, Line
+from funnelcli.kpis.forecast import ForecastLine
 from funnelcli.kpis.numbers import round_rate, to_cents
-from funnelcli.kpis.reports import BacktestReport
+from funnelcli.kpis.reports import BacktestReport, ForecastReport
 from funnelcli.money import to_decimal
 from funnelcli.render.reports.blocks import Bar, Block, Grid, heading
+from funnelcli.render.reports.json_values import money_json
 from funnelcli.render.reports.words import DASH, count, money, pct, plural
 
 
@@ -210,11 +213,70 @@ def auto_note(choice: Choice) -> str:
     )
 
 
-def auto_json(choice: Choice | None) -> dict[str, Any] | None:
+def range_notes(choice: Choice, totals: Sequence[ForecastLine]) -> list[str]:
+    """The forecast's range from the chosen method's backtest (or why there is none)."""
+    if choice.method is None:
+        return []
+    if choice.range is None:
+        return [
+            f"No range: {plural(choice.ratios, 'backtest forecast')} of {choice.method} above "
+            f"0 ({AUTO_MINIMUM} needed)."
+        ]
+    low, high = choice.range
+    spans = "; ".join(
+        f"{line.currency} {money(line.total * low)} to {money(line.total * high)}"
+        for line in totals
+    )
+    return [
+        f"Range: {spans} (the total × {float(low):.2f} and × {float(high):.2f}, the 10th and "
+        f"90th percentiles of actual ÷ forecast of {choice.method} over "
+        f"{plural(choice.ratios, 'backtest forecast')})."
+    ]
+
+
+def auto_json(choice: Choice | None, totals: Sequence[ForecastLine] = ()) -> dict[str, Any] | None:
     if choice is None:
         return None
+    bounds = None
+    if choice.range is not None:
+        low, high = choice.range
+        bounds = {
+            "low_ratio": round_rate(low),
+            "high_ratio": round_rate(high),
+            "forecasts": choice.ratios,
+            "totals": [
+                {
+                    "currency": line.currency,
+                    "low": money_json(line.total * low),
+                    "high": money_json(line.total * high),
+                }
+                for line in totals
+            ],
+        }
     return {
         "chosen": choice.method,
         "cut_offs_with_actual": choice.cut_offs,
         "weighted_absolute_percentage_error": round_rate(choice.wape),
+        "range": bounds,
     }
+
+
+RANGE_KEYS = ("low", "low_cents", "high", "high_cents")
+
+
+def with_range(
+    r: ForecastReport, keys: Sequence[str], rows: list[dict[str, Any]]
+) -> tuple[Sequence[str], list[dict[str, Any]]]:
+    """The forecast's CSV, with the range's columns (filled on the total rows) when
+    ``--method auto`` gave one."""
+    if r.auto is None or r.auto.range is None:
+        return keys, rows
+    low, high = r.auto.range
+    totals = {line.currency: line.total for line in r.forecast.totals}
+    for row in rows:
+        total = totals.get(row["currency"]) if row["period"] == "total" else None
+        if total is not None:
+            for prefix, factor in (("low", low), ("high", high)):
+                cents = to_cents(total * factor)
+                row[prefix], row[f"{prefix}_cents"] = to_decimal(cents), cents
+    return (*keys, *RANGE_KEYS), rows

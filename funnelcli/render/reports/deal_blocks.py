@@ -2,7 +2,7 @@
 
 from fractions import Fraction
 
-from funnelcli.kpis.forecast import EMPIRICAL_MINIMUM, REASONS, ForecastLine
+from funnelcli.kpis.forecast import EMPIRICAL_MINIMUM, MONTHS_BILLED, REASONS, ForecastLine
 from funnelcli.kpis.numbers import SMALL_SAMPLE, Rate
 from funnelcli.kpis.reports import CycleReport, ForecastReport, LostReport, PathsReport
 from funnelcli.render.reports.blocks import (
@@ -38,9 +38,19 @@ SMALL = "*"
 def _auto_notes(r: ForecastReport) -> list[str]:
     if r.auto is None:
         return []
-    from funnelcli.render.reports.backtest import auto_note
+    from funnelcli.render.reports.backtest import auto_note, range_notes
 
-    return [auto_note(r.auto)]
+    return [auto_note(r.auto), *range_notes(r.auto, r.forecast.totals)]
+
+
+def capped_note(capped: int) -> list[str]:
+    """Say how many recurring deals without a term the forecast cut at 12 months."""
+    if not capped:
+        return []
+    return [
+        f"(b) counts {MONTHS_BILLED} months of billings of {plural(capped, 'deal')} that would "
+        "bill longer: no term recorded (funnel qualify ID --term N or --until DATE)."
+    ]
 
 
 def forecast_blocks(r: ForecastReport) -> list[Block]:
@@ -62,7 +72,9 @@ def forecast_blocks(r: ForecastReport) -> list[Block]:
             frozenset({2, 3, 4, 5}),
             notes=[
                 "(a) open deals expected to close then, × win probability; (b) recurring "
-                "billings of won monthly/quarterly/yearly deals; (c) already won.",
+                "billings of won monthly/quarterly/yearly deals, up to their term (at most "
+                f"{MONTHS_BILLED} months without one); (c) already won.",
+                *capped_note(f.capped),
                 *_estimated_wins_note(f.totals),
             ],
         ),

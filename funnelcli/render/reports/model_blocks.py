@@ -12,6 +12,7 @@ from funnelcli.kpis.model import (
     ModelFacts,
 )
 from funnelcli.render.reports.blocks import Bar, Block, Grid
+from funnelcli.render.reports.deal_blocks import capped_note
 from funnelcli.render.reports.words import DASH, count, money, pct, plural
 
 HEADERS = [
@@ -93,11 +94,7 @@ def _notes(f: Forecast, facts: ModelFacts) -> list[str]:
                 f"{line.currency}: {plural(line.estimated_deals, 'deal')} with an estimated "
                 f"amount, {share} of the total."
             )
-    if facts.capped:
-        notes.append(
-            f"(b) counts {MONTHS_BILLED} months of billings of {plural(facts.capped, 'deal')} "
-            "that would bill longer (no term is recorded)."
-        )
+    notes += capped_note(facts.capped)
     if facts.unplaced:
         notes.append(
             f"{plural(facts.unplaced, 'open deal')} not counted: no amount and no won deal "

@@ -64,11 +64,12 @@ def accuracy_report(g: Gather) -> kr.AccuracyReport:
 def actual(g: Gather, first: str, last: str) -> dict[str, int]:
     """What was won in ``[first, last]`` (ISO days), per currency: the won amounts and the
     recurring billings that fell in it -- (b) + (c) of the forecast of a period that is over (also
-    the actual of ``report backtest``)."""
+    the actual of ``report backtest``). A recurring deal without a term billed for as long as it
+    stayed won: no 12-month cap on what happened."""
     start, end = date.fromisoformat(first), date.fromisoformat(last)
     edges = Edges(
         ("span",), (periods.utc_bound(start),), periods.utc_bound(end + timedelta(days=1))
     )
     won = g.won_by_span(edges)
-    figures = forecast([Span("span", start, end)], g.today, [], [], g.recurring, won)
+    figures = forecast([Span("span", start, end)], g.today, [], [], g.recurring, won, None)
     return {line.currency: line.recurring + line.won for line in figures.totals}

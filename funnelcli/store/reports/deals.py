@@ -216,7 +216,7 @@ def left_out_counts(
 
 
 def recurring(conn: sqlite3.Connection, won_id: int, scope: Scope) -> list[RecurringGroup]:
-    """Won recurring deals with an amount, grouped by the local day they were won.
+    """Won recurring deals with an amount, grouped by the local day they were won and their term.
 
     Read from ``leads_recurring`` alone (the frequencies are written into the SQL, so that
     SQLite sees the query is within that partial index). SQLite's ``'localtime'`` modifier
@@ -227,12 +227,20 @@ def recurring(conn: sqlite3.Connection, won_id: int, scope: Scope) -> list[Recur
     frequencies = ", ".join(f"'{f}'" for f in RECURRING)
     rows = conn.execute(
         "SELECT date(l.closed_at, 'localtime'), l.frequency, l.currency, count(*), "
-        "sum(l.amount_cents) FROM leads l INDEXED BY leads_recurring "
+        "sum(l.amount_cents), l.term, l.billed_until FROM leads l INDEXED BY leads_recurring "
         f"WHERE l.stage_id = {int(won_id)} AND l.frequency IN ({frequencies}) "
-        f"AND l.amount_cents IS NOT NULL{where} GROUP BY 1, 2, 3",
+        f"AND l.amount_cents IS NOT NULL{where} GROUP BY 1, 2, 3, 6, 7",
         params,
     )
     return [
-        RecurringGroup(date.fromisoformat(day), frequency, currency, n, cents)
-        for day, frequency, currency, n, cents in rows
+        RecurringGroup(
+            date.fromisoformat(day),
+            frequency,
+            currency,
+            n,
+            cents,
+            term,
+            date.fromisoformat(until) if until else None,
+        )
+        for day, frequency, currency, n, cents, term, until in rows
     ]

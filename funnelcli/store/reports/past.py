@@ -39,7 +39,9 @@ from funnelcli.store.migrations import _m005_recompute
 _JOURNAL_TABLES = ("journal", "journal_ranges", "journal_changes")
 #: What an import row closed when imported does not tell before its close date.
 _UNTOLD_BEFORE_CLOSE = ("amount_cents", "expected_close", "probability")
-_VALUES = ("amount_cents", "expected_close", "probability", "frequency", "source")
+_VALUES = (
+    "amount_cents", "expected_close", "probability", "frequency", "source", "term", "billed_until"
+)  # fmt: skip
 #: The date that says when a row happened.
 _DATED = {
     "leads": "created_at",
