@@ -46,5 +46,12 @@ def currency_override() -> str | None:
     return os.environ.get("FUNNEL_CURRENCY", "").strip() or None
 
 
+def cache_dir() -> Path:
+    """Where funnel keeps what it can recompute (``$XDG_CACHE_HOME/funnel``, else
+    ``~/.cache/funnel``): never data, only time saved."""
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if base else Path.home() / ".cache") / "funnel"
+
+
 def debug() -> bool:
     return os.environ.get("FUNNEL_DEBUG", "") not in ("", "0")

@@ -91,6 +91,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("TZ", TZ)
     # the app data folder too: no test may ever reach the real user's default database
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "app-config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     for name in _CLEARED:
         monkeypatch.delenv(name, raising=False)
     time.tzset()

@@ -162,7 +162,7 @@ def test_auto_chooses_the_method_of_lowest_backtest_error(funnel):
     text = funnel("report", "forecast", "--method", "auto").stdout
     assert "--method auto chose model: the lowest backtest error (WAPE" in text
     plain = json.loads(funnel("report", "forecast", "-f", "json").stdout)
-    assert (plain["method"], plain["auto"]) == ("auto", None)  # without --method: the old rule
+    assert plain == data  # without --method: auto, chosen the same way
 
 
 def test_auto_falls_back_with_fewer_than_four_months_won(funnel):
@@ -237,7 +237,9 @@ def test_the_auto_forecast_has_a_range_from_its_backtest_errors(funnel):
         f",{line['low']['amount']},{line['low']['cents']},"
         f"{line['high']['amount']},{line['high']['cents']}"
     )
-    assert "low" not in funnel("report", "forecast", "-f", "csv").stdout.splitlines()[0]
+    assert funnel("report", "forecast", "-f", "csv").stdout.splitlines() == csv  # the default
+    chosen = funnel("report", "forecast", "--method", "model", "-f", "csv").stdout.splitlines()
+    assert ",low," not in chosen[0]  # a method named: no backtest, no range
 
 
 def test_percentiles_and_range_on_plain_lines():

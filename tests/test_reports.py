@@ -398,7 +398,8 @@ def test_forecast_json(funnel, scenario):
     data = report(funnel, "forecast")
     # default: this quarter and the next
     assert data["period"]["from"] == "2026-10-01" and data["period"]["to"] == "2027-03-31"
-    assert data["method"] == "auto" and data["by"] == "month"
+    # the default method is the backtest's choice (tests/test_forecast_default.py)
+    assert data["method"] == data["auto"]["chosen"] == "stage" and data["by"] == "month"
     periods = {p["label"]: {c["currency"]: c for c in p["by_currency"]} for p in data["periods"]}
     assert list(periods) == ["2026-10", "2026-11", "2026-12", "2027-01", "2027-02", "2027-03"]
     # October: Ada won 1000 CAD, Ivy billed 100 (10-31), Dee won 500 USD

@@ -115,9 +115,9 @@ def report(
             "--method",
             help="Forecast probabilities from the stage defaults or from history, or the "
             "model (each part learnt from history, see docs/forecast.md); auto: the method of "
-            "lowest backtest error on your history (4+ cut-offs with a win), else the default "
-            "[default: history where 20+ closed deals reached the stage, else the stage "
-            "default].",
+            "lowest backtest error on your history (4+ cut-offs with a win; chosen once a day), "
+            "else history where 20+ closed deals reached the stage, else the stage default "
+            "[default: auto].",
             case_sensitive=False,
             show_default=False,
         ),
@@ -177,7 +177,7 @@ def report(
         method=method.value if method else "auto",
         dayfirst=st.dayfirst,
         as_of=as_of,
-        choose=method is Method.AUTO,
+        choose=method is None or method is Method.AUTO,
     )
     if save is not None:
         from funnelcli import outfiles

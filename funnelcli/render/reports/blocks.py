@@ -91,9 +91,11 @@ def heading(header: Header, title: str) -> Heading:
 
 
 def _line_cells(line: ForecastLine) -> list[str | Bar]:
+    """A currency's forecast in one row; with the model, (a) holds its estimated amounts and
+    its new business too (:func:`model_note` says so; ``report forecast`` shows each part)."""
     return [
         line.currency,
-        money(line.pipeline),
+        money(line.pipeline + line.estimated + line.new_business),
         money(line.recurring),
         money(line.won),
         money(line.total),
@@ -112,6 +114,16 @@ def forecast_rows(spans: Sequence[tuple[str, list[ForecastLine]]]) -> list[list[
         for i, line in enumerate(lines):
             rows.append([label if i == 0 else "", *_line_cells(line)])
     return rows
+
+
+def model_note(spans: Sequence[tuple[str, list[ForecastLine]]]) -> list[str]:
+    """The note for a compact forecast table whose (a) holds the model's other parts."""
+    if any(line.estimated or line.new_business for _, lines in spans for line in lines):
+        return [
+            "(a) includes open deals without an amount, at the mean won amount, and deals not "
+            "created yet (the model, chosen by backtest: funnel report forecast shows each part)."
+        ]
+    return []
 
 
 def left_out_note(counts: dict[str, int]) -> str:

@@ -18,6 +18,7 @@ from funnelcli.render.reports.blocks import (
     forecast_rows,
     heading,
     left_out_note,
+    model_note,
 )
 from funnelcli.render.reports.words import (
     DASH,
@@ -175,7 +176,7 @@ def dashboard_blocks(r: Dashboard) -> list[Block]:
             FORECAST_HEADERS,
             forecast_rows(spans),
             frozenset({2, 3, 4, 5}),
-            notes=[left_out_note(r.forecast.left_out)],
+            notes=[*model_note(spans), left_out_note(r.forecast.left_out)],
         ),
     ]
 

@@ -12,7 +12,7 @@ makes each report (the arithmetic is in :mod:`funnelcli.kpis`, the SQL in
 
 import os
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from funnelcli import dates
 from funnelcli.kpis.forecast import Method
@@ -26,6 +26,9 @@ from funnelcli.store import Store, Tx
 from funnelcli.store.reports import past, sources
 from funnelcli.store.reports.clauses import prepare
 from funnelcli.store.reports.helper import Helper
+
+if TYPE_CHECKING:  # pragma: no cover
+    from funnelcli.kpis.backtest import Choice
 
 __all__ = ["SECTIONS", "Options", "build", "build_file", "options"]
 
@@ -63,6 +66,16 @@ def _build_past(store: Store, opts: Options, at: str) -> Report:
             then.close()
 
 
+def _choice(store: Store, opts: Options) -> "Choice":
+    """The backtest's choice of method, reused for the day (``choice_cache``); a past view
+    (``--as-of``, a temporary copy) is not worth keeping."""
+    from funnelcli.services.reports import backtest, choice_cache
+
+    if opts.as_of:
+        return backtest.choose(store, opts)
+    return choice_cache.chosen(store, opts, lambda: backtest.choose(store, opts))
+
+
 def _build(store: Store, opts: Options, older: int | None = None) -> Report:
     prepare(store.conn)
     if opts.section == "backtest" or opts.choose:
@@ -74,10 +87,11 @@ def _build(store: Store, opts: Options, older: int | None = None) -> Report:
             _check_source(conn, opts)
         if opts.section == "backtest":
             return backtest.report(store, opts, older)
-        choice = backtest.choose(store, opts)
+        choice = _choice(store, opts)
         chosen = cast(Method, choice.method or "auto")
         built = _build(store, replace(opts, method=chosen, choose=False), older)
-        assert isinstance(built, ForecastReport)
+        if not isinstance(built, ForecastReport):
+            return built  # the dashboard: its forecast with the chosen method
         return built._replace(auto=choice)
     helped = ahead(opts.section, opts.source)
     helper = Helper.open(store.path, store.busy_timeout) if helped else None

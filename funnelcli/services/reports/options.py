@@ -41,8 +41,9 @@ class Options:
     #: ``FUNNEL_NOW`` (``frozen``) before the latest data does the same.
     as_of: bool = False
     frozen: bool = False
-    #: ``--method auto`` given: the forecast's method is chosen by backtest (without ``--method``
-    #: "auto" is the rule of :data:`funnelcli.kpis.forecast.EMPIRICAL_MINIMUM`).
+    #: ``--method auto`` (given or by default): the forecast's method (the dashboard's too) is
+    #: chosen by backtest; when the history is too short to choose, "auto" is the rule of
+    #: :data:`funnelcli.kpis.forecast.EMPIRICAL_MINIMUM`.
     choose: bool = False
 
     @property
@@ -93,7 +94,7 @@ def options(
         now,
         as_of is not None,
         frozen,
-        choose and method == "auto" and section == "forecast",
+        choose and method == "auto" and section in ("forecast", None),
     )
 
 
