@@ -135,5 +135,7 @@ def demo(
     from funnelcli.services import reports
 
     render.demo_built(out, summary)
-    render_reports.show(out, reports.build_file(summary.path, reports.options()), Format.TABLE)
+    render_reports.show(
+        out, reports.build_file(summary.path, reports.options(choose=True)), Format.TABLE
+    )
     out.note(f"Explore it: funnel --db {summary.path} report | list | overdue | check")
