@@ -44,6 +44,9 @@ class Column(NamedTuple):
     justify: Literal["left", "right"] = "left"
     style: str | None = None
     no_wrap: bool = False  # short values (ids, dates, amounts): let the long ones wrap instead
+    keep: bool = False  # never cut nor wrapped (contact details): see render.fit
+    cut: bool = False  # one line, shortened with "…" when the terminal is narrow
+    drop: int = 0  # when the table cannot fit, the highest goes first (0: never dropped)
 
     def cell(self, record: Record) -> str:
         if self.text is not None:
@@ -222,6 +225,10 @@ class Output:
         from rich.table import Table
         from rich.text import Text
 
+        from funnelcli.render.fit import fit
+
+        cells = [[one_line(column.cell(row)) for column in columns] for row in rows]
+        fitted = fit(columns, cells, self.console().width)
         table = Table(
             title=title,
             box=box.SIMPLE_HEAD,
@@ -230,12 +237,18 @@ class Output:
             show_edge=False,
             collapse_padding=True,
         )
-        for column in columns:
+        for i in fitted.shown:
+            column = columns[i]
             table.add_column(
-                column.header, justify=column.justify, style=column.style, no_wrap=column.no_wrap
+                column.header,
+                justify=column.justify,
+                style=column.style,
+                no_wrap=column.no_wrap or column.keep or column.cut,
+                min_width=fitted.natural[i] if column.keep else None,
+                max_width=fitted.max_widths.get(i),
             )
-        for row in rows:
-            table.add_row(*(Text(one_line(column.cell(row))) for column in columns))
+        for row in cells:
+            table.add_row(*(Text(row[i]) for i in fitted.shown))
         self.console().print(table)
 
 

@@ -24,12 +24,12 @@ def _created(record: Record) -> str:
 
 LEAD_COLUMNS = (
     Column("id", "ID", justify="right", no_wrap=True),
-    Column("name", "Name", style="bold"),
-    Column("company", "Company"),
+    Column("name", "Name", style="bold", cut=True),
+    Column("company", "Company", cut=True),
     Column("stage", "Stage", no_wrap=True),
     Column("amount", "Amount", text=_money, justify="right", no_wrap=True),
-    Column("source", "Source"),
-    Column("created_at", "Created", text=_created, no_wrap=True),
+    Column("source", "Source", cut=True, drop=2),
+    Column("created_at", "Created", text=_created, no_wrap=True, drop=1),
     Column("next_follow_up", "Follow-up", no_wrap=True),
 )
 
