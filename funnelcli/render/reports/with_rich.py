@@ -53,7 +53,7 @@ def rich_renderables(items: Sequence[Block], width: int) -> list[Any]:
             table.add_column()
             for label, value in block.rows:
                 table.add_row(label, Text(value))
-            out.append(Panel(table, title=block.title, title_align="left", expand=False))
+            out.append(Panel(table, title=block.title or None, title_align="left", expand=False))
         elif isinstance(block, Grid):
             table = Table(
                 title=block.title,

@@ -44,6 +44,8 @@ class Options:
     #: ``--method auto`` given: the forecast's method is chosen by backtest (without ``--method``
     #: "auto" is the rule of :data:`funnelcli.kpis.forecast.EMPIRICAL_MINIMUM`).
     choose: bool = False
+    #: No period given, and the default one is the last months: it starts at the first lead.
+    since_first: bool = False
 
     @property
     def scope(self) -> Scope:
@@ -94,6 +96,7 @@ def options(
         as_of is not None,
         frozen,
         choose and method == "auto" and section == "forecast",
+        period is None and start is None and end is None and section not in DEFAULTS,
     )
 
 
