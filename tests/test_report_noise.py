@@ -57,3 +57,47 @@ def test_no_forecast_row_of_dashes_for_a_month_already_past(funnel):
     rows = [line.split()[0] for line in funnel("report", "forecast").stdout.splitlines()[5:11]]
     # 2026-10 is over and had nothing: not shown; this month and the months ahead are
     assert rows == ["2026-11", "2026-12", "2027-01", "2027-02", "2027-03", "Total"]
+
+
+def test_won_deals_show_100_and_lost_0_whatever_their_override(funnel):
+    funnel("add", "Ann", "--stage", "qualified")
+    funnel("qualify", "1", "--probability", "40")
+    assert json.loads(funnel("show", "1", "-f", "json").stdout)["effective_probability"] == 40
+    funnel("win", "1")
+    card = json.loads(funnel("show", "1", "-f", "json").stdout)
+    assert (card["probability"], card["effective_probability"]) == (40, 100)
+    assert "  Win probability        100 % (won)\n" in funnel("show", "1").stdout
+    funnel("add", "Bob", "--stage", "qualified")
+    funnel("qualify", "2", "--probability", "60")
+    funnel("lose", "2")
+    assert json.loads(funnel("show", "2", "-f", "json").stdout)["effective_probability"] == 0
+
+
+def test_a_lead_added_as_lost_is_in_the_funnels_first_stage(funnel):
+    funnel("add", "Ann")
+    funnel("add", "Bob", "--stage", "lost")
+    steps = json.loads(funnel("report", "funnel", "-f", "json").stdout)["stages"]
+    assert (steps[0]["stage"], steps[0]["reached"]) == ("new", 2)
+    assert steps[0]["of_created"] == {"rate": 1.0, "numerator": 2, "denominator": 2}
+
+
+def test_the_demo_summary_and_the_dashboard_agree_on_overdue(funnel, tmp_path):
+    # 14:00: two promises of today, due 09:30 or 11:00, are overdue already (78, not 76)
+    result = funnel(
+        "demo",
+        "--db",
+        tmp_path / "demo.db",
+        env={"FUNNEL_NOW": "2026-11-29T14:00"},
+    )
+    said = int(result.stderr.split(" overdue)")[0].rsplit("(", 1)[1])
+    data = json.loads(
+        funnel(
+            "--db",
+            tmp_path / "demo.db",
+            "report",
+            "-f",
+            "json",
+            env={"FUNNEL_NOW": "2026-11-29T14:00"},
+        ).stdout
+    )
+    assert said == data["overdue_follow_ups"] == 78

@@ -139,6 +139,14 @@ def list_leads(
         return found, q.next_follow_up_dates(conn, [lead.id for lead in found])
 
 
+def effective_probability(lead: Lead, stage_default: int) -> int:
+    """A closed deal's probability is its outcome (won 100, lost 0), whatever override it had
+    while open; an open one's is its override, else its stage's default."""
+    if lead.is_closed:
+        return stage_default
+    return lead.probability if lead.probability is not None else stage_default
+
+
 def show_lead(store: Store, ref: str) -> LeadCard:
     with store.read() as conn:
         lead = resolve(conn, ref)
@@ -148,7 +156,7 @@ def show_lead(store: Store, ref: str) -> LeadCard:
             history=q.stage_history(conn, lead.id),
             follow_ups=q.follow_ups_of(conn, lead.id),
             activities=q.activities_of(conn, lead.id),
-            probability=lead.probability if lead.probability is not None else stage.probability,
+            probability=effective_probability(lead, stage.probability),
             dates_estimated=estimated_dates_of(conn, lead.id),
             other_external_ids=tuple(q.other_external_ids(conn, lead.id)),
         )
