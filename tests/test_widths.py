@@ -70,8 +70,9 @@ def test_list_keeps_ids_stages_amounts_and_dates_whole(funnel, demo, width):
     leads = data(funnel, demo, "list", "--status", "won", "--limit", "30")
     out = at(funnel, demo, width, "list", "--status", "won", "--limit", "30")
     lines = out.splitlines()
-    assert len(lines) == 2 + 30  # header, rule: one line a lead
-    for lead, line in zip(leads, lines[2:], strict=True):
+    assert len(lines) == 2 + 30 + 1  # header, rule: one line a lead; how many more
+    assert lines[-1] == "… 175 more: --limit 0 for all"
+    for lead, line in zip(leads, lines[2:-1], strict=True):
         assert line.lstrip().startswith(f"{lead['id']}  ") and " won " in line
         if lead["amount_cents"] is not None:
             assert f"{lead['amount_cents'] / 100:,.2f} {lead['currency']}" in line

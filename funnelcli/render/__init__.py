@@ -160,10 +160,14 @@ class Output:
         title: str | None = None,
         empty: str | None = None,
         keys: Sequence[str] | None = None,
+        footer: str | None = None,
+        page: bool = False,
     ) -> None:
         """A list of records: table (the columns given), or every field as CSV / JSON.
 
-        ``keys`` names the CSV columns, so that an empty list still prints its header.
+        ``keys`` names the CSV columns, so that an empty list still prints its header. On a
+        terminal, ``footer`` is a dim line under the table, and ``page`` pages a table longer
+        than the screen (:meth:`paged`).
         """
         if fmt is Format.JSON:
             self.json(list(rows))
@@ -173,7 +177,7 @@ class Output:
             if empty:
                 self.note(empty)
         elif self.terminal:
-            self.rich_table(rows, columns, title=title)
+            self.rich_table(rows, columns, title=title, footer=footer, page=page)
         else:
             self.plain_table(rows, columns)
 
@@ -219,7 +223,13 @@ class Output:
             self.line(fmt_row(row))
 
     def rich_table(
-        self, rows: Sequence[Record], columns: Sequence[Column], *, title: str | None = None
+        self,
+        rows: Sequence[Record],
+        columns: Sequence[Column],
+        *,
+        title: str | None = None,
+        footer: str | None = None,
+        page: bool = False,
     ) -> None:
         from rich import box
         from rich.table import Table
@@ -249,7 +259,34 @@ class Output:
             )
         for row in cells:
             table.add_row(*(Text(row[i]) for i in fitted.shown))
-        self.console().print(table)
+        drawn: list[Any] = [table]
+        if footer:
+            drawn.append(Text(printable(footer), style="dim"))
+        if page:
+            self.paged(drawn)
+        else:
+            self.console().print(*drawn)
+
+    def paged(self, renderables: Sequence[Any]) -> None:
+        """Print, through the pager when standard output and input are a terminal (really, not
+        by ``TTY_COMPATIBLE``) and the text is longer than the screen: ``$PAGER``, else
+        ``less``, with git's ``LESS=FRX`` when ``LESS`` is unset (Python's ``pydoc`` pager,
+        through Rich's)."""
+        console = self.console()
+        if not (self.out.isatty() and _isatty(sys.stdin)):
+            console.print(*renderables)
+            return
+        with console.capture() as captured:
+            console.print(*renderables)
+        text = captured.get()
+        if text.count("\n") < console.height:
+            self.out.write(text)
+            return
+        from rich.pager import SystemPager
+
+        os.environ.setdefault("LESS", "FRX")
+        self.out.flush()
+        SystemPager().show(text)
 
 
 class _Checked:

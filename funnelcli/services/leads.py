@@ -11,7 +11,7 @@ from typing import Any
 
 from funnelcli import dates
 from funnelcli.errors import UsageError
-from funnelcli.models import Added, Edited, Lead, LeadCard
+from funnelcli.models import Added, Edited, Lead, LeadCard, LeadList
 from funnelcli.money import parse_currency
 from funnelcli.services import lead_fields as fields
 from funnelcli.services.lead_fields import Changes
@@ -120,23 +120,24 @@ def list_leads(
     status: str | None = None,
     search: str | None = None,
     limit: int | None = None,
-) -> tuple[list[Lead], dict[int, str]]:
-    """Leads, newest first, and the next open follow-up date of each."""
+) -> LeadList:
+    """Leads, newest first, the next open follow-up date of each, and how many more match."""
     if limit is not None and not 1 <= limit <= MAX_LIMIT:
-        raise UsageError(f"invalid --limit {limit}: expected a number from 1 to {MAX_LIMIT:,}")
+        raise UsageError(
+            f"invalid --limit {limit}: expected a number from 1 to {MAX_LIMIT:,}, or 0 for all"
+        )
     with store.read() as conn:
         stage_id = load(conn).find(stage).id if stage else None
-        found = q.list_leads(
-            conn,
-            q.LeadFilter(
-                stage_id=stage_id,
-                source=normalize_source(source),
-                status=status,
-                search=clean(search),
-                limit=limit,
-            ),
+        where = q.LeadFilter(
+            stage_id=stage_id,
+            source=normalize_source(source),
+            status=status,
+            search=clean(search),
+            limit=limit,
         )
-        return found, q.next_follow_up_dates(conn, [lead.id for lead in found])
+        found = q.list_leads(conn, where)
+        more = q.count_leads(conn, where) - len(found) if len(found) == limit else 0
+        return LeadList(found, q.next_follow_up_dates(conn, [lead.id for lead in found]), more)
 
 
 def effective_probability(lead: Lead, stage_default: int) -> int:
