@@ -179,6 +179,15 @@ class Moved(NamedTuple):
     follow_ups: int = 0  # promises cancelled by a close, or opened again by a reopen
 
 
+class LeadList(NamedTuple):
+    """What ``funnel list`` found: the leads, each one's next open follow-up date, and how many
+    more matched past the limit."""
+
+    leads: list[Lead]
+    next_follow_ups: dict[int, str]
+    more: int = 0
+
+
 class LeadCard(NamedTuple):
     """Everything ``show`` prints about one lead."""
 

@@ -168,6 +168,15 @@ def default_period(today: date | None = None) -> Period:
     return _span(first, month_end(today), "last 12 months and this month")
 
 
+def since_first_lead(period: Period, first: date) -> Period:
+    """The default period started at the month of the first lead, when that is later: a new
+    user's reports show no months from before they began (issue 18)."""
+    start = month_start(first)
+    if not period.start < start <= period.end:
+        return period
+    return _span(start, period.end, "since the first lead")
+
+
 def forecast_default(today: date | None = None) -> Period:
     """The forecast's default: this quarter and the next one (it looks ahead)."""
     today = today or dates.today()

@@ -38,5 +38,6 @@ def test_every_command_builds_and_its_short_help_matches_clicks():
 
 def test_help_lists_every_command(funnel):
     out = funnel("--help").stdout
-    listed = [line.split()[0] for line in out.split("Commands:")[1].splitlines() if line.strip()]
+    commands = out.split("Commands:")[1].split("Examples:")[0]
+    listed = [line.split()[0] for line in commands.splitlines() if line.strip()]
     assert listed == list(cli.COMMANDS)

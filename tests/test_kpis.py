@@ -111,7 +111,7 @@ SIX = [5, 3, 0, 2, None, 5]
 
 
 def test_funnel_counts_each_lead_at_every_stage_up_to_its_peak():
-    # reached: new  = A B C D F (E only ever lost)          = 5
+    # reached: new  = every lead created, E too (only ever lost: issue 18) = 6
     #          contacted = A B D F (C stopped at new)        = 4 (B, D: skipped or went back)
     #          qualified = A B D F                           = 4
     #          proposal  = A B F                             = 3
@@ -120,7 +120,7 @@ def test_funnel_counts_each_lead_at_every_stage_up_to_its_peak():
     steps = funnel(LADDER, _cohort(SIX))
     assert steps.leads == 6
     assert [(s.stage.name, s.reached) for s in steps.steps] == [
-        ("new", 5),
+        ("new", 6),
         ("contacted", 4),
         ("qualified", 4),
         ("proposal", 3),
@@ -128,9 +128,9 @@ def test_funnel_counts_each_lead_at_every_stage_up_to_its_peak():
         ("won", 2),
     ]
     conversions = [s.conversion.value if s.conversion else None for s in steps.steps]
-    # 4/5, 4/4, 3/4, 2/3, 2/2; the first step has no previous one
-    assert conversions == [None, Fraction(4, 5), 1, Fraction(3, 4), Fraction(2, 3), 1]
-    assert steps.steps[0].of_created == Rate(5, 6)
+    # 4/6, 4/4, 3/4, 2/3, 2/2; the first step has no previous one
+    assert conversions == [None, Fraction(4, 6), 1, Fraction(3, 4), Fraction(2, 3), 1]
+    assert steps.steps[0].of_created == Rate(6, 6)
 
 
 def test_lead_to_opportunity_rate():

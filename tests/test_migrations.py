@@ -122,7 +122,7 @@ def test_old_database_migrates_with_every_row_intact(funnel, tmp_path, version):
             ("send the proposal", 2)
         ]
         assert [a["type"] for a in marie["activities"]] == ["call"]
-    listed = json.loads(funnel("--db", db, "list", "-f", "json").stdout)
+    listed = json.loads(funnel("--db", db, "list", "--status", "all", "-f", "json").stdout)
     assert {lead["name"]: lead["status"] for lead in listed} == {
         "Marie Tremblay": "open",
         "Luc Roy": "won",

@@ -85,15 +85,19 @@ def _registration(name: str) -> Any:
 @functools.cache
 def build_command(name: str) -> Any:
     """The click command (or group) ``name``: its module imported, only it built."""
+    from funnelcli.cli.helptext import tidy
+
     info = _registration(name)
     if isinstance(info, typer.models.CommandInfo):
-        return typer.main.get_command_from_info(
+        command = typer.main.get_command_from_info(
             info, pretty_exceptions_short=True, rich_markup_mode=None
         )
+        return tidy(command, name)
     if info is not None:
-        return typer.main.get_group_from_info(
+        group = typer.main.get_group_from_info(
             info, pretty_exceptions_short=True, suggest_commands=True, rich_markup_mode=None
         )
+        return tidy(group, name)
     return None
 
 
@@ -165,6 +169,13 @@ class FunnelGroup(TyperGroup):
         limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
         with formatter.section("Commands"):
             formatter.write_dl([(name, short_help(name, limit)) for name in COMMANDS])
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        """``funnel --help``: the options of the root, with clean metavars, and examples."""
+        from funnelcli.cli.helptext import tidy
+
+        tidy(self, "")
+        super().format_help(ctx, formatter)
 
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         """Refuse arguments that are not UTF-8 text before anything runs (exit 2)."""

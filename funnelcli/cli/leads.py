@@ -53,6 +53,10 @@ class IfExists(enum.StrEnum):
     ERROR = "error"
 
 
+#: How many leads ``funnel list`` draws in a table when ``--limit`` is not given.
+TABLE_LIMIT = 50
+
+
 class StatusChoice(enum.StrEnum):
     OPEN = "open"
     WON = "won"
@@ -183,29 +187,44 @@ def list_(
         ),
     ] = None,
     status: Annotated[
-        StatusChoice, typer.Option(help="open, won, lost or all.", case_sensitive=False)
-    ] = StatusChoice.ALL,
+        StatusChoice | None,
+        typer.Option(
+            help="open, won, lost or all [default: open; all with --stage or --search].",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ] = None,
     search: Annotated[
         str | None,
         typer.Option(help="Text in the name, company, email, phone or notes.", show_default=False),
     ] = None,
-    limit: Annotated[int | None, typer.Option(help="At most N leads.", show_default=False)] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            help=f"At most N leads, 0 for all [default: {TABLE_LIMIT} in a table, else all].",
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
-    """List leads, newest first."""
+    """List leads, newest first: the open ones, 50 at most in a table (paged on a terminal)."""
     from funnelcli.render import leads as render
     from funnelcli.services import leads
 
     st = state(ctx)
-    found, next_dates = leads.list_leads(
+    if status is None:
+        status = StatusChoice.ALL if stage is not None or search is not None else StatusChoice.OPEN
+    if limit is None:
+        limit = TABLE_LIMIT if fmt is Format.TABLE else 0
+    found = leads.list_leads(
         st.store(),
         stage=stage,
         source=source,
         status=None if status is StatusChoice.ALL else status.value,
         search=search,
-        limit=limit,
+        limit=limit or None,
     )
-    render.lead_list(st.out, found, next_dates, fmt)
+    render.lead_list(st.out, found, fmt)
 
 
 @commands.command()

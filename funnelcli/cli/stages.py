@@ -37,19 +37,44 @@ def _show_pipeline(out: Output, fmt: Format, store: Any) -> None:
     pipeline(out, stages.list_stages(store), fmt)
 
 
+#: ``funnel stages -f json SUB``: where the group's format waits for the sub-command.
+_GROUP_FORMAT = "funnel.stages.format"
+#: The sub-commands that print records, and so take ``-f`` before or after their name.
+_FORMATTED = ("list", "add")
+
+
+def _given(ctx: typer.Context) -> bool:
+    source = ctx.get_parameter_source("fmt")
+    return source is not None and source.name != "DEFAULT"
+
+
+def _format(ctx: typer.Context, fmt: Format) -> Format:
+    """The sub-command's ``-f``, else the one given to ``funnel stages``."""
+    return fmt if _given(ctx) else ctx.meta.get(_GROUP_FORMAT, fmt)
+
+
 @stages_app.callback()
 def stages_root(ctx: typer.Context, fmt: FormatOption = Format.TABLE) -> None:
     """The pipeline's stages, in order (the default action is 'list')."""
+    from funnelcli.errors import UsageError
+
     if ctx.invoked_subcommand is None:
         st = state(ctx)
         _show_pipeline(st.out, fmt, st.store())
+    elif _given(ctx):
+        if ctx.invoked_subcommand not in _FORMATTED:
+            raise UsageError(
+                f"funnel stages {ctx.invoked_subcommand} takes no --format: it prints one line",
+                hint="--format goes with funnel stages, stages list and stages add",
+            )
+        ctx.meta[_GROUP_FORMAT] = fmt
 
 
 @stages_app.command("list")
 def list_stages(ctx: typer.Context, fmt: FormatOption = Format.TABLE) -> None:
     """List the stages in order, with their win probability and how many leads are there now."""
     st = state(ctx)
-    _show_pipeline(st.out, fmt, st.store())
+    _show_pipeline(st.out, _format(ctx, fmt), st.store())
 
 
 @stages_app.command("add")
@@ -72,6 +97,7 @@ def add_stage(
     from funnelcli.services import stages
 
     st = state(ctx)
+    fmt = _format(ctx, fmt)
     stage = stages.add_stage(
         st.store(create=True), name, probability=probability, after=after, before=before
     )

@@ -24,13 +24,19 @@ class Funnel(NamedTuple):
 
 
 def funnel(pipeline: Pipeline, groups: Iterable[CohortGroup]) -> Funnel:
-    """Per funnel step, how many leads created in the period reached it."""
+    """Per funnel step, how many leads created in the period reached it. Every lead created is
+    in the first step, also one recorded straight as lost (it never was at an open stage): the
+    funnel starts at 100 % of the leads created."""
     groups = list(groups)
     total = sum(g.leads for g in groups)
     steps: list[FunnelStep] = []
     previous: int | None = None
     for stage in pipeline.funnel_stages:
-        reached = sum(g.leads for g in groups if pipeline.reached(g.peak, stage))
+        reached = (
+            total
+            if previous is None
+            else sum(g.leads for g in groups if pipeline.reached(g.peak, stage))
+        )
         conversion = None if previous is None else Rate(reached, previous)
         steps.append(FunnelStep(stage, reached, conversion, Rate(reached, total)))
         previous = reached

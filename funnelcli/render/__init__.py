@@ -44,6 +44,9 @@ class Column(NamedTuple):
     justify: Literal["left", "right"] = "left"
     style: str | None = None
     no_wrap: bool = False  # short values (ids, dates, amounts): let the long ones wrap instead
+    keep: bool = False  # never cut nor wrapped (contact details): see render.fit
+    cut: bool = False  # one line, shortened with "…" when the terminal is narrow
+    drop: int = 0  # when the table cannot fit, the highest goes first (0: never dropped)
 
     def cell(self, record: Record) -> str:
         if self.text is not None:
@@ -157,10 +160,14 @@ class Output:
         title: str | None = None,
         empty: str | None = None,
         keys: Sequence[str] | None = None,
+        footer: str | None = None,
+        page: bool = False,
     ) -> None:
         """A list of records: table (the columns given), or every field as CSV / JSON.
 
-        ``keys`` names the CSV columns, so that an empty list still prints its header.
+        ``keys`` names the CSV columns, so that an empty list still prints its header. On a
+        terminal, ``footer`` is a dim line under the table, and ``page`` pages a table longer
+        than the screen (:meth:`paged`).
         """
         if fmt is Format.JSON:
             self.json(list(rows))
@@ -170,7 +177,7 @@ class Output:
             if empty:
                 self.note(empty)
         elif self.terminal:
-            self.rich_table(rows, columns, title=title)
+            self.rich_table(rows, columns, title=title, footer=footer, page=page)
         else:
             self.plain_table(rows, columns)
 
@@ -216,12 +223,22 @@ class Output:
             self.line(fmt_row(row))
 
     def rich_table(
-        self, rows: Sequence[Record], columns: Sequence[Column], *, title: str | None = None
+        self,
+        rows: Sequence[Record],
+        columns: Sequence[Column],
+        *,
+        title: str | None = None,
+        footer: str | None = None,
+        page: bool = False,
     ) -> None:
         from rich import box
         from rich.table import Table
         from rich.text import Text
 
+        from funnelcli.render.fit import fit
+
+        cells = [[one_line(column.cell(row)) for column in columns] for row in rows]
+        fitted = fit(columns, cells, self.console().width)
         table = Table(
             title=title,
             box=box.SIMPLE_HEAD,
@@ -230,13 +247,46 @@ class Output:
             show_edge=False,
             collapse_padding=True,
         )
-        for column in columns:
+        for i in fitted.shown:
+            column = columns[i]
             table.add_column(
-                column.header, justify=column.justify, style=column.style, no_wrap=column.no_wrap
+                column.header,
+                justify=column.justify,
+                style=column.style,
+                no_wrap=column.no_wrap or column.keep or column.cut,
+                min_width=fitted.natural[i] if column.keep else None,
+                max_width=fitted.max_widths.get(i),
             )
-        for row in rows:
-            table.add_row(*(Text(one_line(column.cell(row))) for column in columns))
-        self.console().print(table)
+        for row in cells:
+            table.add_row(*(Text(row[i]) for i in fitted.shown))
+        drawn: list[Any] = [table]
+        if footer:
+            drawn.append(Text(printable(footer), style="dim"))
+        if page:
+            self.paged(drawn)
+        else:
+            self.console().print(*drawn)
+
+    def paged(self, renderables: Sequence[Any]) -> None:
+        """Print, through the pager when standard output and input are a terminal (really, not
+        by ``TTY_COMPATIBLE``) and the text is longer than the screen: ``$PAGER``, else
+        ``less``, with git's ``LESS=FRX`` when ``LESS`` is unset (Python's ``pydoc`` pager,
+        through Rich's)."""
+        console = self.console()
+        if not (self.out.isatty() and _isatty(sys.stdin)):
+            console.print(*renderables)
+            return
+        with console.capture() as captured:
+            console.print(*renderables)
+        text = captured.get()
+        if text.count("\n") < console.height:
+            self.out.write(text)
+            return
+        from rich.pager import SystemPager
+
+        os.environ.setdefault("LESS", "FRX")
+        self.out.flush()
+        SystemPager().show(text)
 
 
 class _Checked:

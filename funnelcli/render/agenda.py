@@ -10,64 +10,107 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from funnelcli.models import Item
 from funnelcli.render import Column, Format, Output, Record
 from funnelcli.render.followups import AGENDA_COLUMNS, RECORD_KEYS, plural, record
 from funnelcli.text import one_line
 
+if TYPE_CHECKING:  # pragma: no cover
+    from rich.text import Text
+
 
 def render_agenda(
-    out: Output,
-    rows: Sequence[Record],
-    columns: Sequence[Column],
-    *,
-    title: str,
-    no_wrap: Sequence[str] = (),
+    out: Output, rows: Sequence[Record], columns: Sequence[Column], title: str
 ) -> None:
-    """``rows`` carry an ``overdue`` flag; nothing at all is printed when there are none.
-
-    ``no_wrap``: keys of the columns Rich must not wrap (short ones: dates, ids).
-    """
+    """``rows`` carry an ``overdue`` flag; nothing at all is printed when there are none."""
     if not rows:
         return
     if out.terminal:
-        _rich_agenda(out, rows, columns, title, no_wrap)
+        _rich_agenda(out, rows, columns, title)
         return
     out.line(title)
     out.line()
     out.plain_table(rows, columns)
 
 
+#: The fewest characters the lead and the promise may be cut to before the contact details go
+#: onto a line of their own.
+ROOMY = 20
+
+
 def _rich_agenda(
-    out: Output,
-    rows: Sequence[Record],
-    columns: Sequence[Column],
-    title: str,
-    no_wrap: Sequence[str],
+    out: Output, rows: Sequence[Record], columns: Sequence[Column], title: str
 ) -> None:
-    from rich import box
-    from rich.table import Table
+    """One line a follow-up when it fits with the lead and the promise readable; else two: the
+    follow-up, then its contact details (never cut) on a dim line."""
     from rich.text import Text
 
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    for column in columns:
-        table.add_column(
-            column.header,
-            justify=column.justify,
-            style=column.style,
-            no_wrap=column.key in no_wrap,
-        )
+    from funnelcli.render.fit import fit
+
+    width = out.console().width
+    cells = [[one_line(column.cell(row)) for column in columns] for row in rows]
+    fitted = fit(columns, cells, width)
+    one_line_fits = all(
+        fitted.max_widths.get(i, fitted.natural[i]) >= min(ROOMY, fitted.natural[i])
+        for i in fitted.shown
+    ) and all(
+        i in fitted.shown for i, c in enumerate(columns) if c.keep and any(r[i] for r in cells)
+    )
+    below = [] if one_line_fits else [i for i, c in enumerate(columns) if c.keep]
+    inline = [i for i in range(len(columns)) if i not in below]
+    fitted = fit([columns[i] for i in inline], [[r[i] for i in inline] for r in cells], width)
+    shown = [inline[i] for i in fitted.shown]
+    widths = {inline[i]: fitted.max_widths.get(i, fitted.natural[i]) for i in fitted.shown}
+    console = out.console()
+    console.print(Text(title), overflow="ignore", crop=False)
+    console.print()
+    header = _line(
+        [Text(columns[i].header) for i in shown], [columns[i] for i in shown], widths, shown
+    )
+    console.print(header, style="bold", overflow="ignore", crop=False)
+    rule = sum(widths[i] for i in shown) + 2 * (len(shown) - 1)
+    console.print("─" * min(width, rule), style="dim", overflow="ignore", crop=False)
+    extra = [" · ".join(r[i] for i in below if r[i]) for r in cells]
+    indent = _indent(shown, widths, max((len(e) for e in extra), default=0), width)
     previous_overdue = True
-    for row in rows:
+    for row, line, more in zip(rows, cells, extra, strict=True):
         if previous_overdue and not row["overdue"] and row is not rows[0]:
-            table.add_section()
+            console.print()
         previous_overdue = bool(row["overdue"])
         style = "red" if row["overdue"] else "yellow"
-        cells = [Text(one_line(column.cell(row))) for column in columns]
-        cells[0].stylize(f"bold {style}" if row["overdue"] else style)
-        table.add_row(*cells)
-    out.console().print(table)
+        texts = [Text(line[i]) for i in shown]
+        texts[0].stylize(f"bold {style}" if row["overdue"] else style)
+        console.print(
+            _line(texts, [columns[i] for i in shown], widths, shown), overflow="ignore", crop=False
+        )
+        if more:
+            console.print(Text(" " * indent + more, style="dim"), overflow="ignore", crop=False)
+
+
+def _indent(shown: Sequence[int], widths: dict[int, int], longest: int, width: int) -> int:
+    """Where the second line starts: under the lead, or further left when it is long."""
+    offsets = [0]
+    for i in shown[:-1]:
+        offsets.append(offsets[-1] + widths[i] + 2)
+    return max((o for o in offsets[:4] if o + longest <= width), default=0)
+
+
+def _line(
+    texts: list[Text], columns: Sequence[Column], widths: dict[int, int], shown: Sequence[int]
+) -> Text:
+    from rich.text import Text
+
+    line = Text()
+    for n, (text, column, i) in enumerate(zip(texts, columns, shown, strict=True)):
+        if n:
+            line.append("  ")
+        text.truncate(widths[i], overflow="ellipsis")
+        text.align(column.justify, widths[i])
+        line.append_text(text)
+    line.rstrip()
+    return line
 
 
 def _title(items: list[Item], now: datetime, within: str | None) -> str:
@@ -92,5 +135,4 @@ def overdue(out: Output, items: list[Item], now: datetime, within: str | None, f
             rows,
             AGENDA_COLUMNS,
             title=_title(items, now, within),
-            no_wrap=("days_late", "due_date", "id"),
         )

@@ -50,7 +50,10 @@ def details(
 
 
 def qualification(lead: Lead, probability: int) -> list[tuple[str, str]]:
-    source = "override" if lead.probability is not None else "stage default"
+    if lead.is_closed:
+        source = lead.stage_kind.value
+    else:
+        source = "override" if lead.probability is not None else "stage default"
     return [
         ("Amount", format_money(lead.amount_cents, lead.currency) or "unknown"),
         ("Purchase frequency", lead.frequency or "unknown"),

@@ -83,23 +83,23 @@ def _contact(record: Record) -> str:
 
 
 LIST_COLUMNS = (
-    Column("id", "ID", justify="right"),
-    Column("due_date", "Due", text=_due),
-    Column("status", "Status", text=_status),
-    Column("lead_id", "Lead", justify="right"),
-    Column("lead_name", "Name", style="bold"),
-    Column("company", "Company"),
-    Column("text", "Promise"),
-    Column("snooze_count", "Snoozed", text=_snoozed, justify="right"),
+    Column("id", "ID", justify="right", no_wrap=True),
+    Column("due_date", "Due", text=_due, no_wrap=True),
+    Column("status", "Status", text=_status, no_wrap=True),
+    Column("lead_id", "Lead", justify="right", no_wrap=True),
+    Column("lead_name", "Name", style="bold", cut=True),
+    Column("company", "Company", cut=True, drop=1),
+    Column("text", "Promise", cut=True),
+    Column("snooze_count", "Snoozed", text=_snoozed, justify="right", no_wrap=True),
 )
 
 AGENDA_COLUMNS = (
-    Column("days_late", "When", text=_when),
-    Column("due_date", "Due", text=_due),
-    Column("id", "#", justify="right"),
-    Column("lead_id", "Lead", text=_lead),
-    Column("phone", "Contact", text=_contact),
-    Column("text", "Promise"),
+    Column("days_late", "When", text=_when, no_wrap=True),
+    Column("due_date", "Due", text=_due, no_wrap=True),
+    Column("id", "#", justify="right", no_wrap=True),
+    Column("lead_id", "Lead", text=_lead, cut=True),
+    Column("phone", "Contact", text=_contact, keep=True),
+    Column("text", "Promise", cut=True),
 )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from funnelcli import records
-from funnelcli.models import CANCEL_REASONS, Added, Edited, Existing, Lead, LeadCard, Moved
+from funnelcli.models import CANCEL_REASONS, Added, Edited, Existing, LeadCard, LeadList, Moved
 from funnelcli.render import Column, Format, Output, Record
 
 
@@ -24,21 +24,31 @@ def _created(record: Record) -> str:
 
 LEAD_COLUMNS = (
     Column("id", "ID", justify="right", no_wrap=True),
-    Column("name", "Name", style="bold"),
-    Column("company", "Company"),
+    Column("name", "Name", style="bold", cut=True),
+    Column("company", "Company", cut=True),
     Column("stage", "Stage", no_wrap=True),
     Column("amount", "Amount", text=_money, justify="right", no_wrap=True),
-    Column("source", "Source"),
-    Column("created_at", "Created", text=_created, no_wrap=True),
+    Column("source", "Source", cut=True, drop=2),
+    Column("created_at", "Created", text=_created, no_wrap=True, drop=1),
     Column("next_follow_up", "Follow-up", no_wrap=True),
 )
 
 
-def lead_list(out: Output, found: Sequence[Lead], next_dates: dict[int, str], fmt: Format) -> None:
-    """``funnel list``: each lead with the date of its next open follow-up."""
-    rows = [records.lead(lead, next_follow_up=next_dates.get(lead.id)) for lead in found]
+def lead_list(out: Output, found: LeadList, fmt: Format) -> None:
+    """``funnel list``: each lead with the date of its next open follow-up; how many more there
+    are (in the table, paged on a terminal; on stderr when piped or for scripts)."""
+    rows = [
+        records.lead(lead, next_follow_up=found.next_follow_ups.get(lead.id))
+        for lead in found.leads
+    ]
     keys = (*records.LEAD_KEYS, "next_follow_up")
+    more = f"… {found.more:,} more: --limit 0 for all" if found.more else None
+    if fmt is Format.TABLE and out.terminal and rows:
+        out.records(rows, LEAD_COLUMNS, fmt, footer=more, page=True)
+        return
     out.records(rows, LEAD_COLUMNS, fmt, empty="No leads match.", keys=keys)
+    if more:
+        out.note(more)
 
 
 def _warn_same_email(out: Output, email: str | None, others: list[int]) -> None:

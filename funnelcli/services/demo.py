@@ -12,6 +12,7 @@ from pathlib import Path
 from funnelcli import dates, outfiles
 from funnelcli.errors import FunnelError, UsageError
 from funnelcli.services.demo_simulation import Generator
+from funnelcli.services.followups import overdue_count
 from funnelcli.services.stages import load
 from funnelcli.store import demo as q
 from funnelcli.store import inspect, open_db
@@ -104,6 +105,9 @@ def build(
                     activities=generator.activities,
                     follow_ups=generator.follow_ups,
                 )
+            with store.read() as conn:
+                # the dashboard's own count (a promise due earlier today is overdue too)
+                overdue = overdue_count(conn, now)
         finally:
             store.close()  # the last connection: SQLite folds the WAL into the file
         _retire(output.path)
@@ -120,6 +124,6 @@ def build(
         open=counts["open"],
         activities=len(generator.activities),
         follow_ups=len(generator.follow_ups),
-        overdue=counts["overdue"],
+        overdue=overdue,
         planted=dict(generator.planted),
     )

@@ -48,7 +48,7 @@ class Generator:
         self.created: dict[int, datetime] = {}
         self.current_created = now
         self.used_emails: set[str] = set()
-        self.summary_counts = {"won": 0, "lost": 0, "open": 0, "overdue": 0}
+        self.summary_counts = {"won": 0, "lost": 0, "open": 0}
         self.planted = {"duplicate_email": 0, "no_source": 0, "won_without_amount": 0,
                         "opportunity_without_amount": 0, "close_date_passed": 0}  # fmt: skip
 
@@ -284,7 +284,6 @@ class Generator:
         today = self.now.date()
         if rng.random() < 0.15:
             due = today - timedelta(days=rng.randint(1, 9))  # overdue
-            self.summary_counts["overdue"] += 1
         else:
             due = today + timedelta(days=rng.randint(0, 21))
         due_time = rng.choice(("09:30", "11:00", "14:00", "16:30")) if rng.random() < 0.3 else None

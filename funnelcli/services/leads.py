@@ -11,7 +11,7 @@ from typing import Any
 
 from funnelcli import dates
 from funnelcli.errors import UsageError
-from funnelcli.models import Added, Edited, Lead, LeadCard
+from funnelcli.models import Added, Edited, Lead, LeadCard, LeadList
 from funnelcli.money import parse_currency
 from funnelcli.services import lead_fields as fields
 from funnelcli.services.lead_fields import Changes
@@ -130,26 +130,35 @@ def list_leads(
     status: str | None = None,
     search: str | None = None,
     limit: int | None = None,
-) -> tuple[list[Lead], dict[int, str]]:
-    """Leads, newest first, and the next open follow-up date of each."""
+) -> LeadList:
+    """Leads, newest first, the next open follow-up date of each, and how many more match."""
     if limit is not None and not 1 <= limit <= MAX_LIMIT:
-        raise UsageError(f"invalid --limit {limit}: expected a number from 1 to {MAX_LIMIT:,}")
+        raise UsageError(
+            f"invalid --limit {limit}: expected a number from 1 to {MAX_LIMIT:,}, or 0 for all"
+        )
     with store.read() as conn:
         stage_id = load(conn).find(stage).id if stage else None
         wanted = normalize_source(source)
         if wanted is not None and not q.source_in_use(conn, wanted):
             raise unknown_source(conn, wanted)
-        found = q.list_leads(
-            conn,
-            q.LeadFilter(
-                stage_id=stage_id,
-                source=wanted,
-                status=status,
-                search=clean(search),
-                limit=limit,
-            ),
+        where = q.LeadFilter(
+            stage_id=stage_id,
+            source=wanted,
+            status=status,
+            search=clean(search),
+            limit=limit,
         )
-        return found, q.next_follow_up_dates(conn, [lead.id for lead in found])
+        found = q.list_leads(conn, where)
+        more = q.count_leads(conn, where) - len(found) if len(found) == limit else 0
+        return LeadList(found, q.next_follow_up_dates(conn, [lead.id for lead in found]), more)
+
+
+def effective_probability(lead: Lead, stage_default: int) -> int:
+    """A closed deal's probability is its outcome (won 100, lost 0), whatever override it had
+    while open; an open one's is its override, else its stage's default."""
+    if lead.is_closed:
+        return stage_default
+    return lead.probability if lead.probability is not None else stage_default
 
 
 def show_lead(store: Store, ref: str) -> LeadCard:
@@ -161,7 +170,7 @@ def show_lead(store: Store, ref: str) -> LeadCard:
             history=q.stage_history(conn, lead.id),
             follow_ups=q.follow_ups_of(conn, lead.id),
             activities=q.activities_of(conn, lead.id),
-            probability=lead.probability if lead.probability is not None else stage.probability,
+            probability=effective_probability(lead, stage.probability),
             dates_estimated=estimated_dates_of(conn, lead.id),
             other_external_ids=tuple(q.other_external_ids(conn, lead.id)),
         )

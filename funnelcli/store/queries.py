@@ -201,6 +201,23 @@ def source_in_use(conn: sqlite3.Connection, source: str) -> bool:
 
 def list_leads(conn: sqlite3.Connection, where: LeadFilter) -> list[Lead]:
     """Leads matching the filter, newest first."""
+    condition, params = _lead_filter(where)
+    sql = _LEAD_SELECT + condition + " ORDER BY leads.created_at DESC, leads.id DESC"
+    if where.limit is not None:
+        sql += " LIMIT ?"
+        params.append(where.limit)
+    return [_lead(r) for r in rows(conn, sql, params)]
+
+
+def count_leads(conn: sqlite3.Connection, where: LeadFilter) -> int:
+    """How many leads match the filter (its limit aside)."""
+    condition, params = _lead_filter(where)
+    sql = "SELECT count(*) FROM leads JOIN stages ON stages.id = leads.stage_id" + condition
+    return int(conn.execute(sql, params).fetchone()[0])
+
+
+def _lead_filter(where: LeadFilter) -> tuple[str, list[Any]]:
+    """The WHERE clause of a lead filter (with a leading space; empty for every lead)."""
     clauses: list[str] = []
     params: list[Any] = []
     if where.stage_id is not None:
@@ -224,14 +241,7 @@ def list_leads(conn: sqlite3.Connection, where: LeadFilter) -> list[Lead]:
             "LIKE ? ESCAPE '\\'"
         )
         params.append(pattern)
-    sql = _LEAD_SELECT
-    if clauses:
-        sql += " WHERE " + " AND ".join(clauses)
-    sql += " ORDER BY leads.created_at DESC, leads.id DESC"
-    if where.limit is not None:
-        sql += " LIMIT ?"
-        params.append(where.limit)
-    return [_lead(r) for r in rows(conn, sql, params)]
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
 def next_follow_up_dates(conn: sqlite3.Connection, lead_ids: Sequence[int]) -> dict[int, str]:

@@ -27,7 +27,7 @@ def show(out: Output, report: Report, fmt: Format) -> None:
         from funnelcli.render.reports.with_rich import rich_renderables
 
         console = out.console()
-        for renderable in rich_renderables(layout(report)):
+        for renderable in rich_renderables(layout(report), console.width):
             console.print(renderable)
     else:
         from funnelcli.render.reports.layout import layout

@@ -6,7 +6,7 @@ on a terminal and for ``--save``. Pieces several reports share are here too.
 """
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from funnelcli.kpis.forecast import REASONS, ForecastLine
 from funnelcli.kpis.reports import Header
@@ -48,6 +48,8 @@ class Grid(NamedTuple):
     right: frozenset[int] = frozenset()
     notes: Sequence[str] = ()
     legend: Sequence[str] = ()  # names of the stacked bars' parts
+    #: The same figures in fewer columns, drawn instead on a terminal too narrow for these.
+    narrow: Any = None
 
 
 class Note(NamedTuple):
@@ -105,10 +107,20 @@ def _line_cells(line: ForecastLine) -> list[str | Bar]:
 FORECAST_HEADERS = ["Period", "Cur.", "Pipeline (a)", "Recurring (b)", "Won (c)", "Total"]
 
 
+def _has_figure(line: ForecastLine) -> bool:
+    return bool(line.pipeline or line.recurring or line.won or line.total)
+
+
+def any_figure(lines: Sequence[ForecastLine]) -> bool:
+    return any(_has_figure(line) for line in lines)
+
+
 def forecast_rows(spans: Sequence[tuple[str, list[ForecastLine]]]) -> list[list[str | Bar]]:
-    """Rows of the forecast table: per span (label, its lines by currency), one row a currency."""
+    """Rows of the forecast table: per span (label, its lines by currency), one row a currency
+    with something in it (a span with none: one row of dashes)."""
     rows: list[list[str | Bar]] = []
-    for label, lines in spans:
+    for label, every in spans:
+        lines = [line for line in every if _has_figure(line)]
         if not lines:
             rows.append([label, DASH, DASH, DASH, DASH, DASH])
         for i, line in enumerate(lines):

@@ -2,6 +2,7 @@
 
 from fractions import Fraction
 
+from funnelcli.dates import local_date_of
 from funnelcli.kpis.forecast import EMPIRICAL_MINIMUM, MONTHS_BILLED, REASONS, ForecastLine
 from funnelcli.kpis.numbers import SMALL_SAMPLE, Rate
 from funnelcli.kpis.reports import CycleReport, ForecastReport, LostReport, PathsReport
@@ -12,6 +13,7 @@ from funnelcli.render.reports.blocks import (
     Facts,
     Grid,
     Note,
+    any_figure,
     forecast_rows,
     heading,
 )
@@ -60,7 +62,10 @@ def forecast_blocks(r: ForecastReport) -> list[Block]:
 
         said = [Note(note) for note in _auto_notes(r)]  # when --method auto chose the model
         return [heading(r.header, "Revenue forecast"), *model_blocks(f, r.method), *said]
-    rows = forecast_rows([(b.label, b.by_currency) for b in f.buckets])
+    today = local_date_of(r.header.as_of)
+    rows = forecast_rows(
+        [(b.label, b.by_currency) for b in f.buckets if b.end >= today or any_figure(b.by_currency)]
+    )
     if len(f.buckets) > 1:
         rows += forecast_rows([("Total", f.totals)])
     blocks: list[Block] = [
@@ -252,7 +257,8 @@ def lost_blocks(r: LostReport) -> list[Block]:
                 if i == 0
                 else ["", "", ""]
             )
-            rows.append([*head, money(v.amount_cents, v.currency), count(v.deals - v.with_amount)])
+            value = money(v.amount_cents, v.currency) if v.with_amount else DASH
+            rows.append([*head, value, count(v.deals - v.with_amount)])
     return [
         heading(r.header, "Lost deals"),
         Grid(

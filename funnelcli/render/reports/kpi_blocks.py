@@ -15,6 +15,7 @@ from funnelcli.render.reports.blocks import (
     Facts,
     Grid,
     Note,
+    any_figure,
     forecast_rows,
     heading,
     left_out_note,
@@ -85,6 +86,8 @@ def _kpi_facts(
             )
         )
     for v in r.velocity:
+        if not v.open_opportunities:  # a currency with no open deal: nothing to say
+            continue
         rows.append(
             (
                 f"Sales velocity {v.currency}",
@@ -93,6 +96,8 @@ def _kpi_facts(
         )
     if not dashboard:
         for line in r.forecast:
+            if not any_figure([line]):
+                continue
             rows.append(
                 (
                     f"Forecast {line.currency}",
@@ -184,7 +189,7 @@ def dashboard_blocks(r: Dashboard) -> list[Block]:
 def kpis_blocks(r: KpiReport) -> list[Block]:
     return [
         heading(r.header, "KPIs"),
-        _kpi_facts(r),
+        _kpi_facts(r)._replace(title=""),
         _monthly_grid(r.leads),
         Note(left_out_note(r.left_out)),
     ]

@@ -1,6 +1,7 @@
 """``report forecast --method model`` as blocks: each part of the forecast in its own column,
 and what the model learnt (per stage, new business)."""
 
+from collections.abc import Callable
 from fractions import Fraction
 
 from funnelcli.kpis.forecast import Forecast, ForecastLine
@@ -33,12 +34,29 @@ def _cells(line: ForecastLine) -> list[str | Bar]:
     ]
 
 
-def _rows(spans: list[tuple[str, list[ForecastLine]]]) -> list[list[str | Bar]]:
+#: The same parts in four figures, for a narrow terminal.
+NARROW_HEADERS = ["Period", "Cur.", "Open (a+a')", "New (n)", "Won (b+c)", "Total"]
+
+
+def _narrow_cells(line: ForecastLine) -> list[str | Bar]:
+    return [
+        line.currency,
+        money(line.pipeline + line.estimated),
+        money(line.new_business),
+        money(line.recurring + line.won),
+        money(line.total),
+    ]
+
+
+def _rows(
+    spans: list[tuple[str, list[ForecastLine]]],
+    cells: Callable[[ForecastLine], list[str | Bar]] = _cells,
+) -> list[list[str | Bar]]:
     rows: list[list[str | Bar]] = []
     for label, lines in spans:
         if not lines:
-            rows.append([label, *[DASH] * 7])
-        rows += [[label if i == 0 else "", *_cells(line)] for i, line in enumerate(lines)]
+            rows.append([label, *[DASH] * (len(cells(ForecastLine(""))))])
+        rows += [[label if i == 0 else "", *cells(line)] for i, line in enumerate(lines)]
     return rows
 
 
@@ -48,7 +66,25 @@ def model_blocks(f: Forecast, method: str) -> list[Block]:
     if len(f.buckets) > 1:
         spans.append(("Total", f.totals))
     return [
-        Grid("Forecast", HEADERS, _rows(spans), frozenset(range(2, 8)), notes=_notes(f, facts)),
+        Grid(
+            "Forecast",
+            HEADERS,
+            _rows(spans),
+            frozenset(range(2, 8)),
+            notes=_notes(f, facts),
+            narrow=Grid(
+                "Forecast",
+                NARROW_HEADERS,
+                _rows(spans, _narrow_cells),
+                frozenset(range(2, 6)),
+                notes=[
+                    "Open (a+a'): open deals, with and without an amount; Won (b+c): recurring "
+                    "billings and deals already won (a wider terminal, or -f csv, shows each "
+                    "part).",
+                    *_notes(f, facts),
+                ],
+            ),
+        ),
         Grid(
             f"Won within the window, by stage (method: {method})",
             ["Stage", "Default", "Observed", "Won in window", "Rate", "Used"],

@@ -39,7 +39,8 @@ def plain_lines(items: Sequence[Block]) -> list[str]:
             if block.detail:
                 out.append(block.detail)
         elif isinstance(block, Facts):
-            out.append(block.title)
+            if block.title:
+                out.append(block.title)
             width = max((len(label) for label, _ in block.rows), default=0)
             out += [f"  {label.ljust(width)}  {value}".rstrip() for label, value in block.rows]
         elif isinstance(block, Grid):

@@ -37,7 +37,7 @@ def save(report: Report, path: Path, *, live_db: Path | None, force: bool = Fals
         highlight=False,
         emoji=False,
     )
-    for renderable in rich_renderables(layout(report)):
+    for renderable in rich_renderables(layout(report), SAVE_WIDTH):
         console.print(renderable)
     title = f"funnel report {report.header.section or ''}".strip()
     text = (

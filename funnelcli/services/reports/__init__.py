@@ -98,6 +98,7 @@ def _build(store: Store, opts: Options, older: int | None = None) -> Report:
     try:
         with store.read() as conn:
             _check_source(conn, opts)
+            opts = _since_first_lead(conn, opts)
             pipeline = load(conn)  # this snapshot is now taken: the helper may pair with it
             paired = helper if helper is not None and helper.pair() else None
             gather = Gather(conn, opts, pipeline, paired, older)
@@ -106,6 +107,20 @@ def _build(store: Store, opts: Options, older: int | None = None) -> Report:
     finally:
         if helper is not None:
             helper.close()
+
+
+def _since_first_lead(conn: Tx, opts: Options) -> Options:
+    """The default period without the empty months before the first lead."""
+    if not opts.since_first:
+        return opts
+    first = sources.first_created(conn)
+    if first is None:
+        return opts
+    from dataclasses import replace
+
+    from funnelcli.periods import since_first_lead
+
+    return replace(opts, period=since_first_lead(opts.period, dates.local_date_of(first)))
 
 
 def _check_source(conn: Tx, opts: Options) -> None:

@@ -45,6 +45,8 @@ class Options:
     #: chosen by backtest; when the history is too short to choose, "auto" is the rule of
     #: :data:`funnelcli.kpis.forecast.EMPIRICAL_MINIMUM`.
     choose: bool = False
+    #: No period given, and the default one is the last months: it starts at the first lead.
+    since_first: bool = False
 
     @property
     def scope(self) -> Scope:
@@ -95,6 +97,7 @@ def options(
         as_of is not None,
         frozen,
         choose and method == "auto" and section in ("forecast", None),
+        period is None and start is None and end is None and section not in DEFAULTS,
     )
 
 

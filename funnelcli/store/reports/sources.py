@@ -29,3 +29,9 @@ def known(conn: sqlite3.Connection, limit: int = 20) -> list[str]:
             (limit,),
         )
     ]
+
+
+def first_created(conn: sqlite3.Connection) -> str | None:
+    """When the first lead was created (the ``leads_created`` index answers it)."""
+    row = conn.execute("SELECT MIN(created_at) FROM leads").fetchone()
+    return None if row is None else row[0]
