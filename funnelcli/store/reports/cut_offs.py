@@ -43,7 +43,11 @@ class _Refs:
         self.origin = [r[1] for r in ordered]
         self.upto = [r[2] for r in ordered]
         julian = _julian(conn, [*self.at, *self.origin])
-        self.at_day, self.origin_day = julian[: len(ordered)], julian[len(ordered) :]
+        at_day = julian[: len(ordered)]
+        # instants written by dates.to_storage: each has a Julian day
+        assert all(day is not None for day in at_day), self.at
+        self.at_day: list[float] = [float(day or 0) for day in at_day]
+        self.origin_day = julian[len(ordered) :]
 
     def won_days(self, n: int, closed: str | None, closed_day: float | None) -> int | None:
         """``CASE WHEN closed_at < upto THEN CAST(julianday(closed_at) - julianday(origin) AS
@@ -128,7 +132,7 @@ def _bands(
     out = []
     start = first
     for band, limit in enumerate(bands):
-        stop = bisect_left(cuts.at_day, limit, start, last, key=lambda day: day - since_day)
+        stop = bisect_left(cuts.at_day, float(limit), start, last, key=lambda d: d - since_day)
         if stop > start:
             out.append((band, start, stop))
         start = stop
