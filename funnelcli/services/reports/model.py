@@ -12,6 +12,7 @@ from funnelcli import dates, periods
 from funnelcli.kpis import model
 from funnelcli.kpis.forecast import Forecast, ForecastBucket, Span, add_months
 from funnelcli.kpis.rows import WonGroup
+from funnelcli.store.reports import cut_offs
 from funnelcli.store.reports import model as model_sql
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -35,9 +36,9 @@ def model_forecast(g: Gather, spans: Sequence[Span], last: date, won: list[WonGr
     found: dict[tuple[int, int | None], model.Cohort] = {}
     created = model.Cohort(0, (0,) * len(parts))
     if refs and span.days:
-        rows = model_sql.open_at(g.conn, g.open_ids, g.won_id, refs, model.AGE_BANDS, scope)
+        rows = cut_offs.open_at(g.conn, g.open_ids, g.won_id, refs, model.AGE_BANDS, scope)
         found = model.cohorts(rows, parts)
-        news = model.cohorts(model_sql.created_after(g.conn, g.won_id, refs, scope), parts)
+        news = model.cohorts(cut_offs.created_after(g.conn, g.won_id, refs, scope), parts)
         created = news.get((0, None), created)
     since_rate = add_months(today, -model.RATE_MONTHS)
     leads = model_sql.leads_created(g.conn, periods.utc_bound(since_rate), now, scope)

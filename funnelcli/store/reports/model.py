@@ -1,5 +1,5 @@
-"""The queries of ``--method model``: when deals entered each stage and whether and when they
-were won, the open deals as the model weighs them, recent wins' amounts, recent leads.
+"""The queries of ``--method model``: the open deals as the model weighs them, recent wins'
+amounts, recent leads (the reference cut-offs are read in ``cut_offs``).
 
 Only deals whose dates are real are learnt from (``leads.dates_estimated = 0``): an import's
 estimate of a created or close date says nothing about how long a deal took.
@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import date
 
-from funnelcli.kpis.rows import AmountGroup, CutOffGroup, ModelOpenGroup
+from funnelcli.kpis.rows import AmountGroup, ModelOpenGroup
 from funnelcli.store.estimated import CLOSED_ESTIMATED, CREATED_ESTIMATED
 from funnelcli.store.reports.clauses import Scope, ids_sql, literal
 
@@ -23,71 +23,6 @@ def _band(age: str, bands: Sequence[int]) -> str:
         + "".join(f"WHEN {age} < {int(limit)} THEN {n} " for n, limit in enumerate(bands))
         + f"ELSE {len(bands)} END"
     )
-
-
-def _refs(refs: Sequence[tuple[str, str, str]]) -> tuple[str, list[str]]:
-    values = ", ".join("(?, ?, ?)" for _ in refs)
-    return f"refs(at, origin, upto) AS (VALUES {values})", [v for r in refs for v in r]
-
-
-def open_at(
-    conn: sqlite3.Connection,
-    open_ids: Sequence[int],
-    won_id: int,
-    refs: Sequence[tuple[str, str, str]],
-    bands: Sequence[int],
-    scope: Scope,
-) -> list[CutOffGroup]:
-    """The deals open at each reference instant ``at`` (the stage each had then, from the stage
-    history), by stage, age band (days at that stage by then) and whole days from ``origin``
-    (the start of the reference day) to the win when won before ``upto``, else None."""
-    where, params = scope.clause()
-    cte, values = _refs(refs)
-    rows = conn.execute(
-        f"""
-        WITH {cte},
-        spans AS (
-            SELECT lead_id, to_stage_id AS stage_id, at AS since,
-                lead(at) OVER (PARTITION BY lead_id ORDER BY at, id) AS until
-            FROM stage_changes
-        )
-        SELECT s.stage_id, {_band("julianday(r.at) - julianday(s.since)", bands)},
-            CASE WHEN l.stage_id = {int(won_id)} AND l.closed_at < r.upto
-                THEN CAST(julianday(l.closed_at) - julianday(r.origin) AS INTEGER) END,
-            count(*)
-        FROM refs r JOIN spans s ON s.since <= r.at AND (s.until IS NULL OR s.until > r.at)
-        JOIN leads l ON l.id = s.lead_id
-        WHERE s.stage_id IN ({ids_sql(open_ids)}) AND l.dates_estimated = 0{where}
-        GROUP BY 1, 2, 3
-        """,
-        [*values, *params],
-    )
-    return [CutOffGroup(*row) for row in rows]
-
-
-def created_after(
-    conn: sqlite3.Connection,
-    won_id: int,
-    refs: Sequence[tuple[str, str, str]],
-    scope: Scope,
-) -> list[CutOffGroup]:
-    """The leads created after each reference instant and before ``upto`` (stage id 0, band 0),
-    by whole days from ``origin`` to the win when won before ``upto``, else None."""
-    where, params = scope.clause()
-    cte, values = _refs(refs)
-    rows = conn.execute(
-        f"""
-        WITH {cte}
-        SELECT CASE WHEN l.stage_id = {int(won_id)} AND l.closed_at < r.upto
-                THEN CAST(julianday(l.closed_at) - julianday(r.origin) AS INTEGER) END,
-            count(*)
-        FROM refs r JOIN leads l ON l.created_at > r.at AND l.created_at < r.upto
-        WHERE l.dates_estimated = 0{where}
-        GROUP BY 1
-        """,
-        [*values, *params],
-    )
-    return [CutOffGroup(0, 0, days, n) for days, n in rows]
 
 
 def open_deals(
