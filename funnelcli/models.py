@@ -5,6 +5,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 
+def follow_up_ref(follow_up_id: int) -> str:
+    """A follow-up id as people see it, ``F12``: never taken for lead 12 (JSON and CSV keep the
+    integer; every command accepts ``F12`` and ``12``)."""
+    return f"F{follow_up_id}"
+
+
 class StageKind(enum.StrEnum):
     """An open stage is part of the pipeline; ``won`` and ``lost`` close a lead.
 

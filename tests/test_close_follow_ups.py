@@ -75,7 +75,7 @@ def test_keep_follow_ups_keeps_them_open_and_check_flags_them(promised, db_path,
     assert (rule["title"], rule["lead_ids"], rule["details"]) == (
         "Open follow-ups on won or lost leads",
         [1],
-        ["follow-up 1 (lead 1)", "follow-up 2 (lead 1)"],
+        ["follow-up F1 (lead 1)", "follow-up F2 (lead 1)"],
     )
     assert rule["hint"] == (
         "keep the promise (funnel follow-up done ID), or drop it (funnel follow-up delete ID)"
@@ -130,8 +130,8 @@ def test_a_cancelled_follow_up_cannot_be_done_or_snoozed(promised):
     promised("lose", "1")
     result = promised("follow-up", "done", "1", code=2)
     assert result.stderr == (
-        "Error: follow-up 1 is already cancelled (2026-11-29 09:00): nothing to do\n"
-        "Hint: to open it again: funnel follow-up reopen 1\n"
+        "Error: follow-up F1 is already cancelled (2026-11-29 09:00): nothing to do\n"
+        "Hint: to open it again: funnel follow-up reopen F1\n"
     )
 
 

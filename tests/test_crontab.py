@@ -87,5 +87,5 @@ def test_the_job_prints_plain_lines_when_something_is_overdue(crontab, funnel, t
     assert "\x1b[" not in result.stdout
     lines = result.stdout.splitlines()
     assert lines[0] == "1 overdue follow-up (Sun 2026-11-29 09:00)"
-    assert lines[3].split() == ["3", "days", "late", "2026-11-26", "1", "1", "Marie", "Tremblay",
+    assert lines[3].split() == ["3", "days", "late", "2026-11-26", "F1", "1", "Marie", "Tremblay",
                                 "514-555-0101", "Send", "the", "quote"]  # fmt: skip

@@ -251,3 +251,17 @@ def test_an_unknown_source_is_the_same_error_for_list_and_report(funnel):
     assert listed == reported
     assert "no lead has the source 'nope': expected one of referral, (none)" in listed
     assert "Marie" in funnel("list", "--source", "Referral").stdout
+
+
+def test_follow_up_ids_are_drawn_f12_and_stay_integers_for_scripts(funnel):
+    funnel("add", "Marie")
+    funnel("promise", "1", "call", "--due", "2026-11-28")
+    assert funnel("follow-up", "list").stdout.splitlines()[1].startswith("F1  2026-11-28")
+    overdue = funnel("overdue").stdout.splitlines()
+    assert overdue[2].split()[2] == "ID" and overdue[3].split()[4] == "F1"  # 1 day late
+    assert "  F1 due 2026-11-28  call" in funnel("show", "1").stdout
+    assert "Follow-up F1 done: call" in funnel("done", "F1", env={"TTY_COMPATIBLE": "1"}).stdout
+    [item] = json.loads(funnel("follow-up", "list", "--all", "-f", "json").stdout)
+    assert item["id"] == 1  # JSON and CSV keep the integer
+    assert funnel("follow-up", "list", "--all", "-f", "csv").stdout.splitlines()[1].startswith("1,")
+    assert funnel("promise", "1", "again", "--due", "tomorrow").stdout == "2\n"  # piped: the id

@@ -129,7 +129,7 @@ def test_add_on_a_terminal_says_what_was_recorded(funnel, leads):
     result = funnel("promise", "1", "Send the quote", "--due", "2026-12-01 14:00",
                     env={"TTY_COMPATIBLE": "1"})  # fmt: skip
     assert result.stdout == (
-        "Follow-up 1 for Marie Tremblay (lead 1, Acme inc.): due 2026-12-01 14:00 · "
+        "Follow-up F1 for Marie Tremblay (lead 1, Acme inc.): due 2026-12-01 14:00 · "
         "Send the quote\n"
     )
 
@@ -137,7 +137,7 @@ def test_add_on_a_terminal_says_what_was_recorded(funnel, leads):
 def test_add_warns_when_the_promise_is_already_overdue(funnel, db_path, leads):
     result = funnel("promise", "2", "Catch up", "--due", "2026-11-20")
     assert result.stdout == "1\n"
-    assert result.stderr == "Warning: follow-up 1 is already overdue (due 2026-11-20)\n"
+    assert result.stderr == "Warning: follow-up F1 is already overdue (due 2026-11-20)\n"
     assert follow_ups(db_path)[0]["due_date"] == "2026-11-20"
 
 
@@ -179,7 +179,7 @@ def test_add_warns_when_the_promise_is_already_overdue(funnel, db_path, leads):
         ),
         (
             ("follow-up", "done", "99"),
-            "Error: no follow-up 99\nHint: see the ids with: funnel follow-up list --all\n",
+            "Error: no follow-up F99\nHint: see the ids with: funnel follow-up list --all\n",
         ),
         (
             ("follow-up", "done", "abc"),
@@ -188,8 +188,8 @@ def test_add_warns_when_the_promise_is_already_overdue(funnel, db_path, leads):
         ),
         (
             ("follow-up", "done", "2"),
-            "Error: follow-up 2 is already done (2026-11-28 10:00): nothing to do\n"
-            "Hint: to open it again: funnel follow-up reopen 2\n",
+            "Error: follow-up F2 is already done (2026-11-28 10:00): nothing to do\n"
+            "Hint: to open it again: funnel follow-up reopen F2\n",
         ),
         (
             ("follow-up", "done", "1", "--at", "2026-10-15"),
@@ -197,22 +197,22 @@ def test_add_warns_when_the_promise_is_already_overdue(funnel, db_path, leads):
         ),
         (
             ("follow-up", "snooze", "1", "2026-11-20"),
-            "Error: cannot snooze follow-up 1 to 2026-11-20: that is in the past "
+            "Error: cannot snooze follow-up F1 to 2026-11-20: that is in the past "
             "(now 2026-11-29 09:00)\n",
         ),
         (
             ("follow-up", "snooze", "1", "today 8:59"),
-            "Error: cannot snooze follow-up 1 to 2026-11-29 08:59: that is in the past "
+            "Error: cannot snooze follow-up F1 to 2026-11-29 08:59: that is in the past "
             "(now 2026-11-29 09:00)\n",
         ),
         (
             ("follow-up", "snooze", "2", "friday"),
-            "Error: follow-up 2 is already done (2026-11-28 10:00): nothing to snooze\n"
-            "Hint: to open it again: funnel follow-up reopen 2\n",
+            "Error: follow-up F2 is already done (2026-11-28 10:00): nothing to snooze\n"
+            "Hint: to open it again: funnel follow-up reopen F2\n",
         ),
         (
             ("follow-up", "snooze", "77", "friday"),
-            "Error: no follow-up 77\nHint: see the ids with: funnel follow-up list --all\n",
+            "Error: no follow-up F77\nHint: see the ids with: funnel follow-up list --all\n",
         ),
         (
             ("follow-up", "snooze", "1", "never"),
@@ -236,11 +236,11 @@ def test_add_warns_when_the_promise_is_already_overdue(funnel, db_path, leads):
         ),
         (
             ("follow-up", "edit", "9", "--text", "y"),
-            "Error: no follow-up 9\nHint: see the ids with: funnel follow-up list --all\n",
+            "Error: no follow-up F9\nHint: see the ids with: funnel follow-up list --all\n",
         ),
         (
             ("follow-up", "delete", "#9"),
-            "Error: no follow-up 9\nHint: see the ids with: funnel follow-up list --all\n",
+            "Error: no follow-up F9\nHint: see the ids with: funnel follow-up list --all\n",
         ),
     ],
 )
@@ -311,17 +311,17 @@ def test_list_plain_table_when_piped(funnel, agenda):
     result = funnel("follow-up", "list")
     assert result.stdout.splitlines() == [
         "ID  Due               Status     Lead  Name            Company    Promise         Snoozed",
-        " 2  2026-11-27        overdue       2  Jean Roy        Béton Roy  Call back",
-        " 4  2026-11-29        due today     2  Jean Roy        Béton Roy  Brochure",
-        " 3  2026-11-29 12:00  due today     1  Marie Tremblay  Acme inc.  Lunch",
-        " 1  2026-12-01        open          1  Marie Tremblay  Acme inc.  Send the quote",
+        "F2  2026-11-27        overdue       2  Jean Roy        Béton Roy  Call back",
+        "F4  2026-11-29        due today     2  Jean Roy        Béton Roy  Brochure",
+        "F3  2026-11-29 12:00  due today     1  Marie Tremblay  Acme inc.  Lunch",
+        "F1  2026-12-01        open          1  Marie Tremblay  Acme inc.  Send the quote",
     ]
     assert "\x1b[" not in result.stdout
 
 
 def test_list_all_table_shows_done_date(funnel, agenda):
     lines = funnel("follow-up", "list", "--all").stdout.splitlines()
-    assert lines[1].split() == ["5", "2026-11-20", "done", "2026-11-21", "1", "Marie",
+    assert lines[1].split() == ["F5", "2026-11-20", "done", "2026-11-21", "1", "Marie",
                                 "Tremblay", "Acme", "inc.", "Old", "one"]  # fmt: skip
 
 
@@ -353,7 +353,7 @@ def test_done_marks_it_kept_and_logs_an_activity(funnel, db_path, leads):
     funnel("promise", "1", "Send the quote", "--due", "2026-11-27")
     result = funnel("follow-up", "done", "1", "--note", " sent v2, call back in May ")
     assert result.stdout == (
-        "Follow-up 1 done: Send the quote · Marie Tremblay (lead 1, Acme inc.)\n"
+        "Follow-up F1 done: Send the quote · Marie Tremblay (lead 1, Acme inc.)\n"
     )
     row = follow_ups(db_path)[0]
     assert (row["done_at"], row["done_note"]) == (NOW_UTC, "sent v2, call back in May")
@@ -425,7 +425,7 @@ def test_snooze_moves_the_due_date_and_counts(funnel, db_path, leads):
     funnel("promise", "1", "Send the quote", "--due", "2026-11-27")
     result = funnel("follow-up", "snooze", "1", "+2d")
     assert result.stdout == (
-        "Follow-up 1 snoozed to 2026-12-01 (was 2026-11-27; snoozed 1×): Send the quote\n"
+        "Follow-up F1 snoozed to 2026-12-01 (was 2026-11-27; snoozed 1×): Send the quote\n"
     )
     funnel("follow-up", "snooze", "1", "friday 10:00")
     row = follow_ups(db_path)[0]
@@ -448,7 +448,7 @@ def test_show_displays_the_snooze_count(funnel, leads):
     funnel("follow-up", "snooze", "1", "tomorrow")
     funnel("follow-up", "snooze", "1", "tuesday 10:00")
     out = funnel("show", "1").stdout
-    assert "  #1 due 2026-12-01 10:00  Send the quote (snoozed 2×)\n" in out
+    assert "  F1 due 2026-12-01 10:00  Send the quote (snoozed 2×)\n" in out
 
 
 # --------------------------------------------------------------------------- edit / delete
@@ -457,7 +457,7 @@ def test_show_displays_the_snooze_count(funnel, leads):
 def test_edit_corrects_without_counting_a_snooze(funnel, db_path, leads):
     funnel("promise", "1", "Send teh quote", "--due", "2026-12-01 14:00")
     result = funnel("follow-up", "edit", "1", "--text", "Send the quote", "--due", "2026-11-25")
-    assert result.stdout == "Follow-up 1 updated: due 2026-11-25 · Send the quote\n"
+    assert result.stdout == "Follow-up F1 updated: due 2026-11-25 · Send the quote\n"
     row = follow_ups(db_path)[0]
     assert (row["text"], row["due_date"], row["due_time"], row["snooze_count"]) == (
         "Send the quote",
@@ -475,7 +475,7 @@ def test_delete_keeps_the_activity_log(funnel, db_path, leads):
     funnel("follow-up", "done", "1")
     result = funnel("follow-up", "delete", "1")
     assert result.stdout == (
-        "Deleted follow-up 1: Send the quote · Marie Tremblay (lead 1, Acme inc.)\n"
+        "Deleted follow-up F1: Send the quote · Marie Tremblay (lead 1, Acme inc.)\n"
     )
     assert [r["id"] for r in follow_ups(db_path)] == [2]
     assert [(a["type"], a["follow_up_id"]) for a in activities(db_path)] == [("follow-up", None)]
@@ -494,17 +494,17 @@ def test_show_interleaves_stages_activities_and_promises_by_date(funnel, db_path
     funnel("log", "1", "Meeting", "--at", "2026-11-10 13:00")
     out = funnel("show", "1").stdout
     assert out.split("Open follow-ups\n")[1].split("\n\n")[0] == (
-        "  #2 due 2026-12-03 15:00  Call back"
+        "  F2 due 2026-12-03 15:00  Call back"
     )
     timeline = out.split("Timeline\n")[1].splitlines()
     assert timeline == [
         "  2026-11-01 00:00  stage      created at new",
         "  2026-11-03 11:00  call       log 1: First call",
-        "  2026-11-04 08:00  promise    #1 Send the quote (due 2026-12-01)",
+        "  2026-11-04 08:00  promise    F1 Send the quote (due 2026-12-01)",
         "  2026-11-05 10:00  stage      new → contacted",
         "  2026-11-06 17:30  follow-up  log 2: Send the quote — sent",
         "  2026-11-10 13:00  meeting    log 3",
-        "  2026-11-29 09:00  promise    #2 Call back (due 2026-12-03 15:00)",
+        "  2026-11-29 09:00  promise    F2 Call back (due 2026-12-03 15:00)",
     ]
     data = json.loads(funnel("show", "1", "-f", "json").stdout)
     assert [f["id"] for f in data["follow_ups"]] == [2, 1]

@@ -143,11 +143,11 @@ def test_plain_lines_when_piped(funnel, late):
     assert result.stdout.splitlines() == [
         "2 overdue follow-ups (Sun 2026-11-29 09:00)",
         "",
-        "When         Due               #  Lead                         Contact"
+        "When         Due               ID  Lead                         Contact"
         "                      Promise",
-        "4 days late  2026-11-25        1  1 Marie Tremblay, Acme inc.  514-555-0101, "
+        "4 days late  2026-11-25        F1  1 Marie Tremblay, Acme inc.  514-555-0101, "
         "marie@acme.ca  Send the revised quote",
-        "late today   2026-11-29 08:30  2  2 Jean Roy, Béton Roy"
+        "late today   2026-11-29 08:30  F2  2 Jean Roy, Béton Roy"
         "                                     Call back about the demo",
     ]
     assert result.stderr == ""
@@ -279,7 +279,7 @@ def test_process_piped_with_items_is_plain(db_path, funnel, late):
     assert "\x1b[" not in result.stdout
     lines = result.stdout.splitlines()
     assert lines[0] == "2 overdue follow-ups (Sun 2026-11-29 09:00)"
-    assert lines[3].startswith("4 days late  2026-11-25        1  1 Marie Tremblay, Acme inc.")
+    assert lines[3].startswith("4 days late  2026-11-25        F1  1 Marie Tremblay, Acme inc.")
     result = funnel_process("overdue", "--exit-code")
     assert result.returncode == 1
     assert result.stdout.splitlines() == lines

@@ -120,7 +120,7 @@ def test_follow_up_reopen_a_done_one_deletes_its_activity(funnel, db_path):
     assert len(rows(db_path, "SELECT id FROM activities")) == 2
     result = funnel("follow-up", "reopen", "1")
     assert result.stdout == (
-        "Follow-up 1 reopened: due 2026-12-01 · send the quote · Marie (lead 1)\n"
+        "Follow-up F1 reopened: due 2026-12-01 · send the quote · Marie (lead 1)\n"
     )
     assert result.stderr == ""
     assert rows(db_path, "SELECT done_at, done_note, cancel_reason FROM follow_ups") == [
@@ -143,8 +143,8 @@ def test_follow_up_reopen_a_cancelled_one_warns_when_overdue(funnel, db_path):
     result = funnel("follow-up", "reopen", "1", "-f", "json")
     assert json.loads(result.stdout)["status"] == "open"
     assert result.stderr == (
-        "Warning: follow-up 1 is overdue (due 2026-11-20): snooze it with "
-        "funnel follow-up snooze 1 WHEN\n"
+        "Warning: follow-up F1 is overdue (due 2026-11-20): snooze it with "
+        "funnel follow-up snooze F1 WHEN\n"
     )
 
 
@@ -152,10 +152,10 @@ def test_follow_up_reopen_refuses_an_open_or_unknown_one(funnel):
     funnel("add", "Marie")
     funnel("promise", "1", "call back", "--due", "2026-12-01")
     assert funnel("follow-up", "reopen", "1", code=2).stderr == (
-        "Error: follow-up 1 is open: only a done or cancelled follow-up can be reopened\n"
+        "Error: follow-up F1 is open: only a done or cancelled follow-up can be reopened\n"
     )
     assert funnel("follow-up", "reopen", "7", code=2).stderr == (
-        "Error: no follow-up 7\nHint: see the ids with: funnel follow-up list --all\n"
+        "Error: no follow-up F7\nHint: see the ids with: funnel follow-up list --all\n"
     )
 
 

@@ -104,7 +104,7 @@ def test_follow_up_list_is_one_line_a_follow_up(funnel, demo, width):
     lines = at(funnel, demo, width, "follow-up", "list").splitlines()
     assert len(lines) == 2 + len(items)
     for item, line in zip(items, lines[2:], strict=True):
-        assert line.split()[:2] == [str(item["id"]), item["due_date"]]
+        assert line.split()[:2] == [f"F{item['id']}", item["due_date"]]
 
 
 def test_the_dashboard_bars_narrow_and_the_forecast_labels_stay_on_one_line(funnel, demo):

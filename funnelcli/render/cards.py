@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from funnelcli.dates import format_local
-from funnelcli.models import Lead, LeadCard, StageChange
+from funnelcli.models import Lead, LeadCard, StageChange, follow_up_ref
 from funnelcli.money import format_money
 from funnelcli.render import Output
 from funnelcli.text import one_line
@@ -91,7 +91,7 @@ def render_lead_card(out: Output, card: LeadCard) -> None:
     """``funnel show``: the card, with follow-ups and one timeline of everything, by date."""
     open_follow_ups = [
         (
-            f"#{f.id} due {f.due}",
+            f"{follow_up_ref(f.id)} due {f.due}",
             f.text + (f" (snoozed {f.snooze_count}×)" if f.snooze_count else ""),
         )
         for f in card.follow_ups
@@ -104,7 +104,7 @@ def render_lead_card(out: Output, card: LeadCard) -> None:
         for a in card.activities
     ]
     timeline += [
-        TimelineEntry(f.created_at, "promise", f"#{f.id} {f.text} (due {f.due})")
+        TimelineEntry(f.created_at, "promise", f"{follow_up_ref(f.id)} {f.text} (due {f.due})")
         for f in card.follow_ups
     ]
     timeline.sort(key=lambda e: e.at)  # stable: a stage change stays before same-time events

@@ -9,7 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from funnelcli import records
-from funnelcli.models import CANCEL_REASONS, Activity, Done, FollowUp, Item, Lead, Snoozed
+from funnelcli.models import (
+    CANCEL_REASONS,
+    Activity,
+    Done,
+    FollowUp,
+    Item,
+    Lead,
+    Snoozed,
+    follow_up_ref,
+)
 from funnelcli.render import Column, Format, Output, Record
 
 
@@ -78,12 +87,16 @@ def _lead(record: Record) -> str:
     return f"{record['lead_id']} {record['lead_name']}{company}"
 
 
+def _ref(record: Record) -> str:
+    return follow_up_ref(record["id"])
+
+
 def _contact(record: Record) -> str:
     return ", ".join(v for v in (record["phone"], record["email"]) if v)
 
 
 LIST_COLUMNS = (
-    Column("id", "ID", justify="right", no_wrap=True),
+    Column("id", "ID", text=_ref, justify="right", no_wrap=True),
     Column("due_date", "Due", text=_due, no_wrap=True),
     Column("status", "Status", text=_status, no_wrap=True),
     Column("lead_id", "Lead", justify="right", no_wrap=True),
@@ -96,7 +109,7 @@ LIST_COLUMNS = (
 AGENDA_COLUMNS = (
     Column("days_late", "When", text=_when, no_wrap=True),
     Column("due_date", "Due", text=_due, no_wrap=True),
-    Column("id", "#", justify="right", no_wrap=True),
+    Column("id", "ID", text=_ref, justify="right", no_wrap=True),
     Column("lead_id", "Lead", text=_lead, cut=True),
     Column("phone", "Contact", text=_contact, keep=True),
     Column("text", "Promise", cut=True),
@@ -124,27 +137,27 @@ def follow_up_list(out: Output, items: list[Item], fmt: Format, empty: str) -> N
 
 def added(out: Output, item: Item, fmt: Format) -> None:
     f = item.follow_up
-    out.committed(f"follow-up {f.id} was added", "its id")
-    text = f"Follow-up {f.id} for {_lead_text(item)}: due {item.due} · {f.text}"
+    out.committed(f"follow-up {follow_up_ref(f.id)} was added", "its id")
+    text = f"Follow-up {follow_up_ref(f.id)} for {_lead_text(item)}: due {item.due} · {f.text}"
     _result(out, fmt, text, record(item), plain=str(f.id))
     if item.overdue:
-        out.warn(f"follow-up {f.id} is already overdue (due {item.due})")
+        out.warn(f"follow-up {follow_up_ref(f.id)} is already overdue (due {item.due})")
 
 
 def done(out: Output, kept: Done, fmt: Format) -> None:
     item = kept.item
     f = item.follow_up
-    out.committed(f"follow-up {f.id} was marked done")
-    text = f"Follow-up {f.id} done: {f.text} · {_lead_text(item)}"
+    out.committed(f"follow-up {follow_up_ref(f.id)} was marked done")
+    text = f"Follow-up {follow_up_ref(f.id)} done: {f.text} · {_lead_text(item)}"
     _result(out, fmt, text, record(item, activity=records.activity(kept.activity)))
 
 
 def snoozed(out: Output, result: Snoozed, fmt: Format) -> None:
     item = result.item
     f = item.follow_up
-    out.committed(f"follow-up {f.id} was snoozed to {item.due}")
+    out.committed(f"follow-up {follow_up_ref(f.id)} was snoozed to {item.due}")
     text = (
-        f"Follow-up {f.id} snoozed to {item.due} "
+        f"Follow-up {follow_up_ref(f.id)} snoozed to {item.due} "
         f"(was {result.previous_due}; snoozed {f.snooze_count}×): {f.text}"
     )
     _result(out, fmt, text, record(item, previous_due=result.previous_due))
@@ -152,26 +165,33 @@ def snoozed(out: Output, result: Snoozed, fmt: Format) -> None:
 
 def edited(out: Output, item: Item, fmt: Format) -> None:
     f = item.follow_up
-    out.committed(f"follow-up {f.id} was updated")
-    _result(out, fmt, f"Follow-up {f.id} updated: due {item.due} · {f.text}", record(item))
+    out.committed(f"follow-up {follow_up_ref(f.id)} was updated")
+    _result(
+        out,
+        fmt,
+        f"Follow-up {follow_up_ref(f.id)} updated: due {item.due} · {f.text}",
+        record(item),
+    )
 
 
 def reopened(out: Output, item: Item, fmt: Format) -> None:
     f = item.follow_up
-    out.committed(f"follow-up {f.id} was reopened")
-    text = f"Follow-up {f.id} reopened: due {item.due} · {f.text} · {_lead_text(item)}"
+    out.committed(f"follow-up {follow_up_ref(f.id)} was reopened")
+    text = (
+        f"Follow-up {follow_up_ref(f.id)} reopened: due {item.due} · {f.text} · {_lead_text(item)}"
+    )
     _result(out, fmt, text, record(item))
     if item.overdue:
         out.warn(
-            f"follow-up {f.id} is overdue (due {item.due}): snooze it with "
-            f"funnel follow-up snooze {f.id} WHEN"
+            f"follow-up {follow_up_ref(f.id)} is overdue (due {item.due}): snooze it with "
+            f"funnel follow-up snooze {follow_up_ref(f.id)} WHEN"
         )
 
 
 def deleted(out: Output, item: Item, fmt: Format) -> None:
     f = item.follow_up
-    out.committed(f"follow-up {f.id} was deleted")
-    text = f"Deleted follow-up {f.id}: {f.text} · {_lead_text(item)}"
+    out.committed(f"follow-up {follow_up_ref(f.id)} was deleted")
+    text = f"Deleted follow-up {follow_up_ref(f.id)}: {f.text} · {_lead_text(item)}"
     _result(out, fmt, text, record(item))
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from funnelcli import dates
 from funnelcli.errors import UsageError
+from funnelcli.models import follow_up_ref
 from funnelcli.pipeline import Pipeline
 from funnelcli.services import closed_promises
 from funnelcli.services.stages import load
@@ -136,7 +137,7 @@ def audit(
             sorted({lead_id for lead_id, _ in snoozed}),
             "keep the promise: funnel follow-up done ID, or renegotiate it with the prospect "
             "and correct it: funnel follow-up edit ID --due WHEN",
-            [f"follow-up {fid} (lead {lid})" for lid, fid in snoozed],
+            [f"follow-up {follow_up_ref(fid)} (lead {lid})" for lid, fid in snoozed],
         ),
         estimated_finding(conn),
         closed_promises.finding(conn, stages.open_ids),

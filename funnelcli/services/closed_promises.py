@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from funnelcli.models import follow_up_ref
 from funnelcli.store import Tx, promises
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -22,7 +23,7 @@ def finding(conn: Tx, open_ids: Sequence[int]) -> Finding:
         "Open follow-ups on won or lost leads",
         sorted({lead_id for lead_id, _ in found}),
         "keep the promise (funnel follow-up done ID), or drop it (funnel follow-up delete ID)",
-        [f"follow-up {fid} (lead {lid})" for lid, fid in found],
+        [f"follow-up {follow_up_ref(fid)} (lead {lid})" for lid, fid in found],
     )
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from funnelcli import dates
 from funnelcli.errors import NotFoundError, UsageError
-from funnelcli.models import Done, Item, Snoozed, due_text
+from funnelcli.models import Done, Item, Snoozed, due_text, follow_up_ref
 from funnelcli.services.lookup import resolve
 from funnelcli.services.moves import event_moment
 from funnelcli.store import Tx
@@ -102,7 +102,7 @@ def get_row(conn: Tx, follow_up_id: int) -> FollowUpRow:
     row = fq.get_follow_up(conn, follow_up_id)
     if row is None:
         raise NotFoundError(
-            f"no follow-up {follow_up_id}",
+            f"no follow-up {follow_up_ref(follow_up_id)}",
             hint="see the ids with: funnel follow-up list --all",
         )
     return row
@@ -116,8 +116,9 @@ def _refuse_done(row: FollowUpRow, action: str) -> None:
     f = row.follow_up
     if f.done_at is not None:
         raise UsageError(
-            f"follow-up {f.id} is already {f.status} ({dates.format_local(f.done_at)}): {action}",
-            hint=f"to open it again: funnel follow-up reopen {f.id}",
+            f"follow-up {follow_up_ref(f.id)} is already {f.status} "
+            f"({dates.format_local(f.done_at)}): {action}",
+            hint=f"to open it again: funnel follow-up reopen {follow_up_ref(f.id)}",
         )
 
 
@@ -212,7 +213,8 @@ def snooze(store: Store, follow_up_id: int, due: When, *, now: datetime | None =
         _refuse_done(row, "nothing to snooze")
         if is_overdue(due_date, due_time, now):
             raise UsageError(
-                f"cannot snooze follow-up {follow_up_id} to {due_text(due_date, due_time)}: "
+                f"cannot snooze follow-up {follow_up_ref(follow_up_id)} to "
+                f"{due_text(due_date, due_time)}: "
                 f"that is in the past (now {now:%Y-%m-%d %H:%M})"
             )
         previous = row.follow_up.due

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from funnelcli import dates
 from funnelcli.errors import UsageError
-from funnelcli.models import CANCEL_REASONS, Item, Lead, Moved, Stage
+from funnelcli.models import CANCEL_REASONS, Item, Lead, Moved, Stage, follow_up_ref
 from funnelcli.pipeline import Pipeline
 from funnelcli.services import followups
 from funnelcli.services.lookup import resolve
@@ -66,7 +66,8 @@ def reopen_follow_up(store: Store, follow_up_id: int, *, now: datetime | None = 
         f = row.follow_up
         if f.done_at is None:
             raise UsageError(
-                f"follow-up {f.id} is open: only a done or cancelled follow-up can be reopened"
+                f"follow-up {follow_up_ref(f.id)} is open: only a done or cancelled follow-up "
+                "can be reopened"
             )
         promises.reopen(conn, f.id, followups.DONE_ACTIVITY)
         return followups.as_item(followups.get_row(conn, f.id), now)
