@@ -159,14 +159,23 @@ def _currency_blocks(
         ]
         for o in overall
     ]
+    title = f"{currency}: forecast of the next {report.header.by} at each cut-off"
+    # Narrow terminals: the period and each method's error, without the forecasts themselves.
+    narrow_rows: list[list[str | Bar]] = [[row[1], row[2], *row[4::2]] for row in rows]
+    short = {"last_period": "last", "mean_of_4": "mean4"}
+    narrow = Grid(
+        f"{title}: error %",
+        ["Period", "Actual", *(short.get(m, m) for m in t.methods)],
+        narrow_rows,
+        frozenset(range(1, 2 + len(t.methods))),
+        notes=[
+            *notes,
+            "Each method's error % only (last: last_period, mean4: mean_of_4): a wider "
+            "terminal (or -f csv) shows the forecasts.",
+        ],
+    )
     return [
-        Grid(
-            f"{currency}: forecast of the next {report.header.by} at each cut-off",
-            headers,
-            rows,
-            frozenset(range(2, len(headers))),
-            notes=notes,
-        ),
+        Grid(title, headers, rows, frozenset(range(2, len(headers))), notes=notes, narrow=narrow),
         Grid(
             f"{currency}: overall",
             ["Method", "Cut-offs", "Mean abs. error", "WAPE", "MAPE", "Bias"],

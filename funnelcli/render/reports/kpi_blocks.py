@@ -156,6 +156,11 @@ def _monthly_grid(leads: LeadsByBucket, *, limit: int | None = None) -> Grid:
             f"{plural(leads.estimated, 'lead')} of the period left out: created date estimated "
             "by an import (funnel check lists them)."
         )
+    narrow = None
+    if limit is None and len(leads.sources) > DASHBOARD_SOURCES:  # the top ones, then others
+        fewer = _monthly_grid(leads, limit=DASHBOARD_SOURCES)
+        more = "A wider terminal (or -f csv) shows every source."
+        narrow = fewer._replace(notes=[*fewer.notes, more])
     return Grid(
         "Leads created per month by source",
         headers,
@@ -163,6 +168,7 @@ def _monthly_grid(leads: LeadsByBucket, *, limit: int | None = None) -> Grid:
         frozenset(range(1, len(headers) - 1)),
         notes=notes,
         legend=legend,
+        narrow=narrow,
     )
 
 
