@@ -101,3 +101,14 @@ def test_the_demo_summary_and_the_dashboard_agree_on_overdue(funnel, tmp_path):
         ).stdout
     )
     assert said == data["overdue_follow_ups"] == 78
+
+
+def test_a_new_users_dashboard_says_nothing_to_forecast_in_one_line(funnel):
+    funnel("add", "Marie")
+    out = funnel("report").stdout
+    assert "Funnel · 1 lead created" in out and "(0 of 1 lead)" in out
+    assert "Forecast: nothing to forecast yet (no open deal with an amount" in out
+    assert "Pipeline (a)" not in out and "No open deal is left out" not in out
+    funnel("qualify", "1", "--amount", "1000", "--expected-close", "2026-12-15")
+    out = funnel("report").stdout
+    assert "Pipeline (a)" in out and "nothing to forecast" not in out

@@ -48,7 +48,7 @@ def _kpi_facts(
     rows.append(
         (
             "Lead → opportunity",
-            f"{rate_text(l2o)}  ({count(l2o.numerator)} of {count(l2o.denominator)} leads)",
+            f"{rate_text(l2o)}  ({count(l2o.numerator)} of {plural(l2o.denominator, 'lead')})",
         )
     )
     wr = r.win_rate
@@ -124,7 +124,7 @@ def _funnel_grid(r: FunnelReport) -> Grid:
         for step in r.funnel.steps
     ]
     return Grid(
-        f"Funnel · {count(r.funnel.leads)} leads created",
+        f"Funnel · {plural(r.funnel.leads, 'lead')} created",
         ["Stage", "Reached", "From previous", "Of created", ""],
         rows,
         frozenset({1, 2, 3}),
@@ -188,6 +188,12 @@ def dashboard_blocks(r: Dashboard) -> list[Block]:
             forecast_rows(spans),
             frozenset({2, 3, 4, 5}),
             notes=[*model_note(spans), left_out_note(r.forecast.left_out)],
+        )
+        if any(lines for _, lines in spans)
+        else Note(
+            "Forecast: nothing to forecast yet (no open deal with an amount, no recurring or "
+            "won deal in these months)."
+            + (f" {left_out_note(r.forecast.left_out)}" if r.forecast.left_out.get("deals") else "")
         ),
     ]
 
