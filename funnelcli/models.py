@@ -4,6 +4,8 @@ import enum
 from pathlib import Path
 from typing import NamedTuple
 
+from funnelcli.i18n import N_
+
 
 class StageKind(enum.StrEnum):
     """An open stage is part of the pipeline; ``won`` and ``lost`` close a lead.
@@ -118,7 +120,7 @@ class FollowUp(NamedTuple):
 
 
 #: Why a promise was cancelled: the codes stored (and in JSON/CSV), and their words.
-CANCEL_REASONS = {"lead-won": "the lead was won", "lead-lost": "the lead was lost"}
+CANCEL_REASONS = {"lead-won": N_("the lead was won"), "lead-lost": N_("the lead was lost")}
 
 
 def cancel_reason(kind: str) -> str | None:
