@@ -26,7 +26,9 @@ def catalogue():
 def test_the_committed_mo_is_the_compiled_po():
     compiled = io.BytesIO()
     write_mo(compiled, catalogue())
-    assert compiled.getvalue() == MO.read_bytes(), "run: pybabel compile -d funnelcli/locale -D funnel"
+    assert compiled.getvalue() == MO.read_bytes(), (
+        "run: pybabel compile -d funnelcli/locale -D funnel"
+    )
 
 
 def test_no_french_entry_is_missing_or_fuzzy():

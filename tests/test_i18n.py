@@ -162,10 +162,14 @@ def test_help_is_french_before_any_database_is_opened(tmp_path):
     )
     env = {"LANG": "fr_CA.UTF-8", "PATH": "/usr/bin:/bin", "FUNNEL_DB": str(tmp_path / "x.db")}
     env["XDG_CONFIG_HOME"] = str(tmp_path)
-    root = subprocess.run([sys.executable, "-c", probe, "--help"], env=env, capture_output=True, text=True)
+    root = subprocess.run(
+        [sys.executable, "-c", probe, "--help"], env=env, capture_output=True, text=True
+    )
     assert "Commandes:" in root.stdout and "  overdue    Suivis en retard" in root.stdout
     assert root.stdout.rstrip().endswith("NO-SQLITE")
-    add = subprocess.run([sys.executable, "-c", probe, "add", "--help"], env=env, capture_output=True, text=True)
+    add = subprocess.run(
+        [sys.executable, "-c", probe, "add", "--help"], env=env, capture_output=True, text=True
+    )
     assert "Ajouter une piste; affiche son numéro." in add.stdout
     assert "Exemples :" in add.stdout
     assert not (tmp_path / "x.db").exists()

@@ -123,9 +123,7 @@ def save_language(app_dir: str | Path, value: str) -> str:
 
     chosen = value.strip().lower()
     if chosen not in LANGUAGES:
-        raise UsageError(
-            _("unknown language {value!r}: expected en or fr").format(value=value)
-        )
+        raise UsageError(_("unknown language {value!r}: expected en or fr").format(value=value))
     folder = Path(app_dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -134,7 +132,8 @@ def save_language(app_dir: str | Path, value: str) -> str:
         scratch.write_text(f'language = "{chosen}"\n', encoding="utf-8")
         scratch.replace(path)
     except OSError as exc:
-        raise write_error(exc, _("the settings file {path}").format(path=folder / SETTINGS_FILE))
+        label = _("the settings file {path}").format(path=folder / SETTINGS_FILE)
+        raise write_error(exc, label) from None
     return chosen
 
 

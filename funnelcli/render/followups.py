@@ -54,7 +54,7 @@ def _status(record: Record) -> str:
     if record["cancelled_at"]:
         why = CANCEL_REASONS.get(record["cancel_reason"], record["cancel_reason"])
         return _("cancelled {day}: {why}").format(
-            day=format_local(record["cancelled_at"], with_time=False), why=_(why)
+            day=format_local(record["cancelled_at"], with_time=False), why=_(why or "")
         )
     if record["done_at"]:
         return _("done {day}").format(day=format_local(record["done_at"], with_time=False))
