@@ -124,16 +124,15 @@ def save_language(app_dir: str | Path, value: str) -> str:
     chosen = value.strip().lower()
     if chosen not in LANGUAGES:
         raise UsageError(_("unknown language {value!r}: expected en or fr").format(value=value))
+    from funnelcli.outfiles import write_file
+
     folder = Path(app_dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / SETTINGS_FILE
-        scratch = path.with_name(f".{SETTINGS_FILE}.tmp")
-        scratch.write_text(f'language = "{chosen}"\n', encoding="utf-8")
-        scratch.replace(path)
     except OSError as exc:
-        label = _("the settings file {path}").format(path=folder / SETTINGS_FILE)
-        raise write_error(exc, label) from None
+        raise write_error(exc, str(folder), verb="create the folder") from None
+    data = f'language = "{chosen}"\n'.encode()
+    write_file(folder / SETTINGS_FILE, data, live_db=None, force=True, what="settings file")
     return chosen
 
 
