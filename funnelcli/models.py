@@ -4,6 +4,8 @@ import enum
 from pathlib import Path
 from typing import NamedTuple
 
+from funnelcli.i18n import N_
+
 
 def follow_up_ref(follow_up_id: int) -> str:
     """A follow-up id as people see it, ``F12``: never taken for lead 12 (JSON and CSV keep the
@@ -124,7 +126,7 @@ class FollowUp(NamedTuple):
 
 
 #: Why a promise was cancelled: the codes stored (and in JSON/CSV), and their words.
-CANCEL_REASONS = {"lead-won": "the lead was won", "lead-lost": "the lead was lost"}
+CANCEL_REASONS = {"lead-won": N_("the lead was won"), "lead-lost": N_("the lead was lost")}
 
 
 def cancel_reason(kind: str) -> str | None:

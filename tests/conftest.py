@@ -16,7 +16,14 @@ import typer.testing
 from helpers import FAST_LOOP_ENV
 from typer.testing import CliRunner
 
-from funnelcli.cli import app
+# The suite speaks English whatever the developer's locale (tests of French set it themselves).
+for _name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "FUNNEL_LANG"):
+    os.environ.pop(_name, None)
+if os.environ.get("LANG", "").lower().startswith("fr"):
+    os.environ["LANG"] = "C.UTF-8"
+
+from funnelcli import i18n  # noqa: E402 - after the locale is made English
+from funnelcli.cli import app  # noqa: E402
 
 #: The frozen "now" of the suite: a Sunday morning in Montréal's zone (UTC-5 in winter).
 NOW = "2026-11-29T09:00:00"
@@ -95,9 +102,11 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     for name in _CLEARED:
         monkeypatch.delenv(name, raising=False)
     time.tzset()
+    i18n.select()  # English: no test inherits the language of the one before
     yield db
     monkeypatch.undo()
     time.tzset()
+    i18n.select()
 
 
 @pytest.fixture

@@ -510,7 +510,7 @@ def test_default_currency_is_configurable(funnel, db_path):
     ]
     assert (
         funnel("config", "colour", code=2).stderr
-        == "Error: unknown setting 'colour': expected currency\n"
+        == "Error: unknown setting 'colour': expected currency or language\n"
     )
 
 

@@ -7,6 +7,7 @@ benchmarks/startup.py; this guards the design so start-up cannot silently regres
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -40,12 +41,20 @@ HEAVY = (
     "funnelcli.services.demo_simulation",
     "funnelcli.cli.transfer",
     "funnelcli.cli.reports",
+    # the translation machinery: English loads no catalogue and no Babel (gettext itself is
+    # imported by the CLI framework, whatever the language)
+    "babel",
+    "funnelcli.i18n.french",
 )
 
 
-def modules_after(*args: str) -> set[str]:
+def modules_after(*args: str, env: dict[str, str] | None = None) -> set[str]:
     result = subprocess.run(
-        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", PROBE, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=None if env is None else {**os.environ, **env},
     )
     line = next(l for l in result.stderr.splitlines() if l.startswith("MODULES "))  # noqa: E741
     return set(json.loads(line[len("MODULES ") :]))
@@ -101,3 +110,12 @@ def test_the_guard_can_fail(db_path):
     """The probe does see lazily imported modules when a command needs them."""
     loaded = modules_after("report", "--format", "json")
     assert "funnelcli.kpis" in loaded and "funnelcli.services.reports" in loaded
+
+
+@pytest.mark.slow  # one interpreter per command
+def test_french_loads_the_catalogue_and_babel_only_when_french(db_path):
+    modules_after("add", "First lead")
+    modules_after("follow-up", "add", "1", "call back", "--due", "2026-11-20")
+    french = modules_after("overdue", "--within", "30d", env={"LANG": "fr_CA.UTF-8"})
+    assert "funnelcli.i18n.french" in french and "babel" in french
+    assert not {"funnelcli.i18n.french", "babel"} & modules_after("overdue", "--within", "30d")

@@ -23,10 +23,13 @@ import typer.main
 import typer.models
 from typer.core import TyperGroup
 
-from funnelcli import __version__, config
+from funnelcli import __version__, config, i18n
 from funnelcli.errors import FunnelError, Interrupted, OutputError, UsageError
 from funnelcli.render import Output
 from funnelcli.text import printable
+
+# The language is decided before any command module is imported: Typer reads their help then.
+i18n.select(typer.get_app_dir("funnel"))
 
 INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug, reported without a traceback
 ARGV = "funnel.argv"
@@ -82,9 +85,13 @@ def _registration(name: str) -> Any:
     return next((group for group in commands.registered_groups if group.name == name), None)
 
 
-@functools.cache
 def build_command(name: str) -> Any:
     """The click command (or group) ``name``: its module imported, only it built."""
+    return _build_command(name, i18n.language())
+
+
+@functools.cache
+def _build_command(name: str, language: str) -> Any:
     from funnelcli.cli.helptext import tidy
 
     info = _registration(name)
@@ -111,7 +118,7 @@ def short_help(name: str, limit: int = 45) -> str:
     else:
         group_info = getattr(getattr(info, "typer_instance", None), "info", None)
         text = getattr(group_info, "help", "")
-    return _shorten(str(text or "").split("\n\n")[0], limit)
+    return _shorten(i18n._(str(text or "")).split("\n\n")[0], limit)
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -167,7 +174,7 @@ class FunnelGroup(TyperGroup):
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """The command list of ``funnel --help``, without building every command."""
         limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
-        with formatter.section("Commands"):
+        with formatter.section(i18n._("Commands")):
             formatter.write_dl([(name, short_help(name, limit)) for name in COMMANDS])
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
@@ -179,6 +186,7 @@ class FunnelGroup(TyperGroup):
 
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         """Refuse arguments that are not UTF-8 text before anything runs (exit 2)."""
+        i18n.select(typer.get_app_dir("funnel"))  # again: a test may change the environment
         error = undecodable_argument(sys.argv[1:] if args is None else list(args))
         if error is not None:
             Output().error(error.message, error.hint)

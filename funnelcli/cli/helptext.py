@@ -12,6 +12,8 @@ from __future__ import annotations
 import types
 from typing import Any
 
+from funnelcli.i18n import _
+
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "": (
         'funnel add "Julie Roy" --company Acme --email julie@acme.example',
@@ -140,13 +142,16 @@ def epilog(path: str) -> str | None:
     if not lines:
         return None
     # \b keeps Click from rewrapping the paragraph
-    return "Examples:\n\n\b\n" + "\n".join(f"  {line}" for line in lines)
+    return _("Examples:") + "\n\n\b\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def tidy(command: Any, path: str) -> Any:
-    """Examples and clean metavars on ``command`` and its sub-commands."""
+    """Examples, clean metavars and the help in the interface's language on ``command`` and
+    its sub-commands."""
     command.epilog = epilog(path)
+    translate(command)
     for param in command.params:
+        translate(param)
         if param.param_type_name == "argument":
             _argument(param)
         elif not getattr(param, "is_flag", False) and param.metavar is None:
@@ -154,6 +159,15 @@ def tidy(command: Any, path: str) -> Any:
     for name, sub in getattr(command, "commands", {}).items():
         tidy(sub, f"{path} {name}".strip())
     return command
+
+
+def translate(thing: Any) -> None:
+    """Its ``help`` (and ``short_help``) in the interface's language: the English text, as
+    written in the code, is the catalogue's key (kept, so that a test may switch languages)."""
+    for attr in ("help", "short_help"):
+        english = thing.__dict__.setdefault(f"english_{attr}", getattr(thing, attr, None))
+        if english:
+            setattr(thing, attr, _(english))
 
 
 def _argument(param: Any) -> None:

@@ -3,11 +3,14 @@ currency)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from funnelcli.cli.options import command_group, state
+
+if TYPE_CHECKING:  # pragma: no cover
+    from funnelcli.cli import State
 
 commands = command_group()
 
@@ -16,19 +19,23 @@ commands = command_group()
 def config_command(
     ctx: typer.Context,
     key: Annotated[
-        str | None, typer.Argument(help="Setting: currency.", show_default=False)
+        str | None, typer.Argument(help="Setting: currency, language.", show_default=False)
     ] = None,
     value: Annotated[str | None, typer.Argument(help="New value.", show_default=False)] = None,
 ) -> None:
     """Show the database in use (path, size, schema, leads) and its settings, or change one:
-    'funnel config currency EUR' sets the default currency."""
+    'funnel config currency EUR' sets the default currency, 'funnel config language fr' the
+    language of the interface (saved for you, not in the database)."""
     from funnelcli.errors import UsageError
     from funnelcli.render.settings import database_lines, setting
     from funnelcli.services import settings
 
     st = state(ctx)
+    if key == "language":
+        _language(st, value)
+        return
     if key not in (None, "currency"):
-        raise UsageError(f"unknown setting {key!r}: expected currency")
+        raise UsageError(f"unknown setting {key!r}: expected currency or language")
     if key is None:
         info = settings.database_info(st.db_path)
         for line in database_lines(info):
@@ -41,3 +48,17 @@ def config_command(
         setting(st.out, "currency", currency, changed=True)
     else:
         setting(st.out, "currency", settings.get_default_currency(st.store()), changed=False)
+
+
+def _language(st: State, value: str | None) -> None:
+    """The interface's language: shown, or saved in the user's settings file (no database
+    is opened)."""
+    from funnelcli import i18n
+    from funnelcli.render.settings import language_setting
+
+    if value is None:
+        language_setting(st.out, i18n.language(), changed=False)
+        return
+    chosen = i18n.save_language(typer.get_app_dir("funnel"), value)
+    i18n.select(typer.get_app_dir("funnel"))
+    language_setting(st.out, chosen, changed=True)

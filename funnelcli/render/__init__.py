@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TextIO
 
 from funnelcli.errors import OutputError
+from funnelcli.i18n import _
 from funnelcli.text import one_line, printable, spreadsheet_cell
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -47,6 +48,11 @@ class Column(NamedTuple):
     keep: bool = False  # never cut nor wrapped (contact details): see render.fit
     cut: bool = False  # one line, shortened with "…" when the terminal is narrow
     drop: int = 0  # when the table cannot fit, the highest goes first (0: never dropped)
+
+    @property
+    def title(self) -> str:
+        """The header in the interface's language (``header`` is the catalogue's key)."""
+        return _(self.header)
 
     def cell(self, record: Record) -> str:
         if self.text is not None:
@@ -98,14 +104,14 @@ class Output:
 
     def error(self, message: str, hint: str | None = None, details: Sequence[str] = ()) -> None:
         """``Error: message`` (then each detail line, then the hint), each on one line."""
-        self._stderr("Error:", "1;31", message)
+        self._stderr(_("Error:"), "1;31", message)
         for detail in details:
             self.err.write(printable(detail) + "\n")
         if hint:
-            self._stderr("Hint:", "33", hint)
+            self._stderr(_("Hint:"), "33", hint)
 
     def warn(self, message: str) -> None:
-        self._stderr("Warning:", "33", message)
+        self._stderr(_("Warning:"), "33", message)
 
     def note(self, message: str) -> None:
         """Information for the person, never for scripts: stderr."""
@@ -208,7 +214,7 @@ class Output:
 
     def plain_table(self, rows: Sequence[Record], columns: Sequence[Column]) -> None:
         cells = [[one_line(c.cell(r)) for c in columns] for r in rows]
-        headers = [c.header for c in columns]
+        headers = [c.title for c in columns]
         widths = [max(len(h), *(len(row[i]) for row in cells)) for i, h in enumerate(headers)]
 
         def fmt_row(values: Sequence[str]) -> str:
@@ -250,7 +256,7 @@ class Output:
         for i in fitted.shown:
             column = columns[i]
             table.add_column(
-                column.header,
+                column.title,
                 justify=column.justify,
                 style=column.style,
                 no_wrap=column.no_wrap or column.keep or column.cut,

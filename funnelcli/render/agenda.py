@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from funnelcli.i18n import _, ngettext, weekday
 from funnelcli.models import Item
 from funnelcli.render import Column, Format, Output, Record
-from funnelcli.render.followups import AGENDA_COLUMNS, RECORD_KEYS, plural, record
+from funnelcli.render.followups import AGENDA_COLUMNS, RECORD_KEYS, record
 from funnelcli.text import one_line
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,7 +68,7 @@ def _rich_agenda(
     console.print(Text(title), overflow="ignore", crop=False)
     console.print()
     header = _line(
-        [Text(columns[i].header) for i in shown], [columns[i] for i in shown], widths, shown
+        [Text(columns[i].title) for i in shown], [columns[i] for i in shown], widths, shown
     )
     console.print(header, style="bold", overflow="ignore", crop=False)
     rule = sum(widths[i] for i in shown) + 2 * (len(shown) - 1)
@@ -116,10 +117,13 @@ def _line(
 def _title(items: list[Item], now: datetime, within: str | None) -> str:
     late = sum(1 for item in items if item.overdue)
     soon = len(items) - late
-    head = f"{plural(late, 'overdue follow-up')}" if late else "Nothing overdue"
+    if late:
+        head = ngettext("{n} overdue follow-up", "{n} overdue follow-ups", late).format(n=late)
+    else:
+        head = _("Nothing overdue")
     if within is not None:
-        head += f", {soon} due within {within}"
-    return f"{head} ({now:%a %Y-%m-%d %H:%M})"
+        head += _(", {soon} due within {within}").format(soon=soon, within=within)
+    return f"{head} ({weekday(now)} {now:%Y-%m-%d %H:%M})"
 
 
 def overdue(out: Output, items: list[Item], now: datetime, within: str | None, fmt: Format) -> None:

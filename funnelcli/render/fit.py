@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
+from funnelcli.i18n import _
+
 #: The narrowest a column that may be shortened or wrapped is made (or its natural width).
 NARROWEST = 8
 
@@ -48,7 +50,7 @@ def natural_widths(headers: Sequence[str], cells: Sequence[Sequence[str]]) -> li
 def _narrowest(column: Fittable, natural: int) -> int:
     if column.keep or column.no_wrap:
         return natural
-    return min(natural, max(NARROWEST, len(column.header)))
+    return min(natural, max(NARROWEST, len(_(column.header))))
 
 
 def fit(
@@ -56,7 +58,7 @@ def fit(
 ) -> Fitted:
     """The columns to draw for ``cells`` (one list of strings per row) in ``width`` characters,
     ``gap`` characters between two columns."""
-    natural = natural_widths([c.header for c in columns], cells) if cells else []
+    natural = natural_widths([_(c.header) for c in columns], cells) if cells else []
     shown = [i for i in range(len(columns)) if any(row[i] for row in cells)]
 
     def needed(indexes: Sequence[int], widths: Sequence[int]) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from funnelcli import records
+from funnelcli.i18n import _, ngettext
 from funnelcli.models import (
     CANCEL_REASONS,
     Activity,
@@ -61,12 +62,14 @@ def _status(record: Record) -> str:
 
     if record["cancelled_at"]:
         why = CANCEL_REASONS.get(record["cancel_reason"], record["cancel_reason"])
-        return f"cancelled {format_local(record['cancelled_at'], with_time=False)}: {why}"
+        return _("cancelled {day}: {why}").format(
+            day=format_local(record["cancelled_at"], with_time=False), why=_(why or "")
+        )
     if record["done_at"]:
-        return "done " + format_local(record["done_at"], with_time=False)
+        return _("done {day}").format(day=format_local(record["done_at"], with_time=False))
     if record["overdue"]:
-        return "overdue"
-    return "due today" if record["days_late"] == 0 else "open"
+        return _("overdue")
+    return _("due today") if record["days_late"] == 0 else _("open")
 
 
 def _snoozed(record: Record) -> str:
@@ -76,10 +79,12 @@ def _snoozed(record: Record) -> str:
 def _when(record: Record) -> str:
     late = record["days_late"]
     if record["overdue"]:
-        return "late today" if late == 0 else f"{plural(late, 'day')} late"
+        if late == 0:
+            return _("late today")
+        return ngettext("{n} day late", "{n} days late", late).format(n=late)
     if late == 0:
-        return "due today"
-    return "due tomorrow" if late == -1 else f"due in {-late} days"
+        return _("due today")
+    return _("due tomorrow") if late == -1 else _("due in {n} days").format(n=-late)
 
 
 def _lead(record: Record) -> str:

@@ -17,6 +17,15 @@ def setting(out: Output, key: str, value: str, *, changed: bool) -> None:
     out.line(f"{key} = {value}")
 
 
+def language_setting(out: Output, language: str, *, changed: bool) -> None:
+    """``funnel config language``: ``language = fr`` (the saved choice, said in its language)."""
+    from funnelcli.i18n import _
+
+    out.line(f"language = {language}")
+    if changed:
+        out.note(_("the interface is now in English"))
+
+
 def size_text(size: int) -> str:
     """``48 KiB``, ``3.2 MiB``: a file's size for people."""
     if size < 1024:

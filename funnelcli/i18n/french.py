@@ -1,0 +1,67 @@
+"""The French side: the compiled catalogue and Babel's number and date formats.
+
+Imported only when the interface is French (``funnelcli.i18n`` decides): the English path
+loads neither the catalogue nor Babel.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext as _gettext
+from datetime import date, datetime
+from pathlib import Path
+
+from funnelcli import i18n
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+DOMAIN = "funnel"
+
+
+@functools.cache
+def catalogue() -> _gettext.NullTranslations:
+    return _gettext.translation(DOMAIN, LOCALE_DIR, languages=["fr"], fallback=True)
+
+
+def gettext(message: str) -> str:
+    return catalogue().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return catalogue().ngettext(singular, plural, n)
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def money(amount: float | int, currency: str) -> str:
+    """``1 234,56 $`` (fr_CA), ``1 234,56 €`` (fr_FR)."""
+    from babel.numbers import format_currency
+
+    return format_currency(amount, currency, locale=i18n.region())
+
+
+def percent(value: float, digits: int = 1) -> str:
+    """``26,8 %`` for 0.268."""
+    from babel.numbers import format_percent
+
+    return format_percent(value, f"#,##0.{'0' * digits}\u00a0%", locale=i18n.region())
+
+
+def number(value: float | int) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=i18n.region())
+
+
+def day(value: date) -> str:
+    """``lun. 30 nov. 2026``."""
+    from babel.dates import format_date
+
+    return format_date(value, "EEE d MMM y", locale=i18n.region())
+
+
+def weekday(value: date | datetime) -> str:
+    """``lun.``"""
+    from babel.dates import format_date
+
+    return format_date(value, "EEE", locale=i18n.region())
