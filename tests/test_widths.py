@@ -26,7 +26,9 @@ def demo(tmp_path_factory):
     db = tmp_path_factory.mktemp("widths") / "funnel-demo.db"
     try:
         result = CliRunner().invoke(
-            app, ["demo", "--db", str(db)], env={"FUNNEL_NOW": NOW, "TZ": TZ, "FUNNEL_DB": None}
+            app,
+            ["demo", "--db", str(db)],
+            env={"FUNNEL_NOW": NOW, "TZ": TZ, "FUNNEL_DB": None, **cached(db)},
         )
     finally:
         time.tzset()
@@ -34,8 +36,19 @@ def demo(tmp_path_factory):
     return db
 
 
+def cached(db) -> dict[str, str]:
+    """One cache folder for the module: the forecast's method is chosen once, by the demo."""
+    return {"XDG_CACHE_HOME": str(db.parent / "cache")}
+
+
 def at(funnel, demo, width: int, *args: object) -> str:
-    env = {"FUNNEL_DB": str(demo), "TTY_COMPATIBLE": "1", "NO_COLOR": "1", "COLUMNS": str(width)}
+    env = {
+        "FUNNEL_DB": str(demo),
+        "TTY_COMPATIBLE": "1",
+        "NO_COLOR": "1",
+        "COLUMNS": str(width),
+        **cached(demo),
+    }
     out = funnel(*args, env=env).stdout
     for line in out.splitlines():
         assert len(line.rstrip()) <= width, line
@@ -43,7 +56,8 @@ def at(funnel, demo, width: int, *args: object) -> str:
 
 
 def data(funnel, demo, *args: object):
-    return json.loads(funnel(*args, "--format", "json", env={"FUNNEL_DB": str(demo)}).stdout)
+    env = {"FUNNEL_DB": str(demo), **cached(demo)}
+    return json.loads(funnel(*args, "--format", "json", env=env).stdout)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
