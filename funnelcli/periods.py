@@ -25,6 +25,7 @@ from datetime import date, timedelta
 
 from funnelcli import dates
 from funnelcli.errors import InvalidDate, UsageError
+from funnelcli.text import fold
 
 PERIOD_FORMS = (
     "2026-11, 2026-Q3, 2026, this-month, last-month, next-month, this-quarter, "
@@ -32,7 +33,7 @@ PERIOD_FORMS = (
 )
 
 _MONTH_RE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})$")
-_QUARTER_RE = re.compile(r"^(?P<y>\d{4})-?q(?P<q>\d)$")
+_QUARTER_RE = re.compile(r"^(?P<y>\d{4})-?[qt](?P<q>\d)$")  # 2026-Q3, in French 2026-T3
 _YEAR_RE = re.compile(r"^(?P<y>\d{4})$")
 
 
@@ -138,10 +139,25 @@ def _quarter(first: date) -> Period:
     return _span(first, quarter_end(first), quarter_label(first))
 
 
+#: The period names in French (folded: no accents, words joined by "-"), and ``2026-T3``.
+FRENCH_NAMES = {
+    "ce-mois": "this-month", "ce-mois-ci": "this-month",
+    "le-mois-dernier": "last-month", "mois-dernier": "last-month",
+    "le-mois-prochain": "next-month", "mois-prochain": "next-month",
+    "ce-trimestre": "this-quarter", "ce-trimestre-ci": "this-quarter",
+    "le-trimestre-dernier": "last-quarter", "trimestre-dernier": "last-quarter",
+    "le-trimestre-prochain": "next-quarter", "trimestre-prochain": "next-quarter",
+    "cette-annee": "this-year", "l-annee-derniere": "last-year", "annee-derniere": "last-year",
+    "depuis-le-debut-de-l-annee": "ytd", "les-12-derniers-mois": "last-12-months",
+    "12-derniers-mois": "last-12-months",
+}  # fmt: skip
+
+
 def parse_period(text: str, *, today: date | None = None) -> Period:
     """A ``--period`` value -> :class:`Period`; anything else raises :class:`InvalidDate`."""
     today = today or dates.today()
-    key = "-".join((text or "").strip().lower().replace("_", "-").split())
+    key = "-".join(fold(text or "").replace("_", "-").replace("'", "-").split())
+    key = FRENCH_NAMES.get(key, key)
     named = _named(today)
     if key in named:
         return named[key]()

@@ -26,8 +26,9 @@ MONTHS = {
 }  # fmt: skip
 
 UNITS = {
-    "d": "days", "day": "days", "days": "days", "jour": "days", "jours": "days",
-    "w": "weeks", "week": "weeks", "weeks": "weeks", "semaine": "weeks", "semaines": "weeks",
+    "d": "days", "day": "days", "days": "days", "j": "days", "jour": "days", "jours": "days",
+    "w": "weeks", "week": "weeks", "weeks": "weeks", "s": "weeks", "sem": "weeks",
+    "semaine": "weeks", "semaines": "weeks",
     "m": "months", "month": "months", "months": "months", "mois": "months",
     "y": "years", "year": "years", "years": "years", "an": "years", "ans": "years",
     "h": "hours", "hour": "hours", "hours": "hours", "heure": "hours", "heures": "hours",
@@ -36,6 +37,7 @@ UNITS = {
 KEYWORDS = {
     "today": 0, "aujourd'hui": 0, "aujourdhui": 0,
     "tomorrow": 1, "demain": 1,
+    "apres-demain": 2, "apres demain": 2,
     "yesterday": -1, "hier": -1,
 }  # fmt: skip
 
@@ -44,6 +46,9 @@ PERIOD_WORDS = {
     "next week": "next-week",
     "eow": "end-of-week", "end of week": "end-of-week", "end of the week": "end-of-week",
     "eom": "end-of-month", "end of month": "end-of-month", "end of the month": "end-of-month",
+    "la semaine prochaine": "next-week", "semaine prochaine": "next-week",
+    "fin de semaine": "end-of-week", "fin de la semaine": "end-of-week",
+    "fin du mois": "end-of-month", "fin de mois": "end-of-month",
 }  # fmt: skip
 
 # Patterns as strings: ``re`` compiles each on first use and caches it, so a command that
@@ -52,7 +57,7 @@ TIME_RE = (
     r"^(?P<rest>.*?)\s*(?:\bat\s+|\ba\s+)?"
     r"(?P<h>\d{1,2})(?:(?P<sep>[:h])(?P<m>\d{2})?)?\s*(?P<ampm>am|pm)?$"
 )
-NOON_RE = r"\b(?:at\s+)?noon$"
+NOON_RE = r"\b(?:(?:at|a)\s+)?(?:noon|midi)$"
 RELATIVE_RE = r"^(?P<sign>[+-])\s*(?P<n>\d{1,4})\s*(?P<unit>[a-z]+)$"
 IN_RE = r"^(?:in|dans)\s+(?P<n>\d{1,4})\s*(?P<unit>[a-z]+)$"
 AGO_RE = (
