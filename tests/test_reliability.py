@@ -208,7 +208,7 @@ def test_closed_pipe_ends_quietly(db_path):
     # many rows, so that the writer outlives the reader
     bulk_leads(db_path, 20000)
     result = subprocess.run(
-        f"set -o pipefail; {sys.executable} -m funnelcli list | head -1",
+        f"set -o pipefail; {sys.executable} -m funnelcli list --limit 0 | head -1",
         shell=True,
         executable="/bin/bash",
         capture_output=True,
