@@ -30,6 +30,7 @@ from funnelcli.services.stages import load
 from funnelcli.store import Store
 from funnelcli.store.reports import deals as deal_sql
 from funnelcli.store.reports import past_cut
+from funnelcli.store.reports.shared_history import SharedHistory
 
 MONTHS = {"month": 1, "quarter": 3}
 
@@ -66,12 +67,15 @@ def run(store: Store, opts: Options, older: int | None = None) -> bt.Backtest:
     with store.read() as conn:
         g = Gather(conn, opts, load(conn), None, older)
         actuals = [actual(g, c.start.isoformat(), c.end.isoformat()) for c in cuts]
+        earliest = dates.to_storage(dates.end_of_day(cuts[0].day)) if cuts else ""
+        history = SharedHistory.read(conn, earliest, opts.scope) if cuts else None
     per_cut: list[list[bt.Line]] = []
     with _scratch() as folder:
         copies = past_cut.PastCopies(store.path, folder / "past.db")
         try:
             for cut, won in reversed(list(zip(cuts, actuals, strict=True))):
-                per_cut.append(bt.lines_of(cut, _forecasts(store, opts, cut, own, copies), won))
+                said = _forecasts(store, opts, cut, own, copies, history)
+                per_cut.append(bt.lines_of(cut, said, won))
         finally:
             copies.close()
     lines = [line for each in reversed(per_cut) for line in each]
@@ -104,7 +108,12 @@ def _scratch() -> Iterator[Path]:
 
 
 def _forecasts(
-    store: Store, opts: Options, cut: bt.CutOff, own: list[str], copies: past_cut.PastCopies
+    store: Store,
+    opts: Options,
+    cut: bt.CutOff,
+    own: list[str],
+    copies: past_cut.PastCopies,
+    history: SharedHistory | None,
 ) -> dict[str, dict[str, Fraction | int]]:
     """What each method and baseline said at the end of ``cut.day`` about ``cut``'s period
     (``copies``: the past database, asked latest cut-off first)."""
@@ -116,6 +125,7 @@ def _forecasts(
         base = Gather(
             conn, replace(opts, section="forecast", now=moment, period=period), load(conn)
         )
+        base.history = history
         out: dict[str, dict[str, Fraction | int]] = {}
         for method in own:
             totals = base.with_method(method).forecast(period, None).totals
