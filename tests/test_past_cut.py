@@ -51,7 +51,7 @@ def _tables(path: Path) -> dict[str, list[tuple]]:
 def _assert_cut_back_equals_fresh(db: Path, cut_offs: list[str], folder: Path) -> int:
     """Every cut-off, latest first: the copy cut back equals a fresh copy; how many cut-offs
     had rows (so that a test cutting nothing would show)."""
-    copies = PastCopies(db, folder / "cut.db")
+    copies = PastCopies(db, folder / "cut.db", count_older=True)
     fresh = folder / "fresh.db"
     shown = 0
     try:

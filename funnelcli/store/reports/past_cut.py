@@ -37,8 +37,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from funnelcli.store import Store
 
 _TEMP = (
-    "later", "inserted", "firsts", "firsts_all", "recent", "moved", "rebuild", "sc_rebuild",
-    "gone", "touched", "last",
+    "later", "inserted", "firsts", "firsts_all", "recent", "moved", "rebuild", "heavy", "light",
+    "sc_rebuild", "gone", "touched", "last",
 )  # fmt: skip
 _LEAD_ROWS = ", ".join(f"'{t}'" for t in LEAD_ROWS)
 
@@ -46,13 +46,15 @@ _LEAD_ROWS = ", ".join(f"'{t}'" for t in LEAD_ROWS)
 class PastCopies:
     """The database ``source`` as of instants given latest first, in one file at ``target``."""
 
-    def __init__(self, source: Path, target: Path) -> None:
+    def __init__(self, source: Path, target: Path, *, count_older: bool = False) -> None:
         self.source = Path(source)
+        self.count_older = count_older
         self.target = Path(target)
         self._store: Store | None = None
         self._at = ""
-        #: How many leads shown have values older than their recorded history (write_past's).
-        self.older = 0
+        #: How many leads shown have values older than their recorded history (write_past's),
+        #: when ``count_older``.
+        self.older: int | None = None
 
     def at(self, instant: str) -> Store:
         """The copy as of ``instant`` (a stored instant, not after the previous one asked)."""
@@ -61,10 +63,13 @@ class PastCopies:
 
             self.older = past.write_past(self.source, self.target, instant, past.FORECAST_TABLES)
             self._store = open_db(self.target)
+            self._store.conn.execute("PRAGMA journal_mode = OFF")  # a scratch file
         else:
             assert instant <= self._at, (instant, self._at)
             with self._store.translate_errors():
-                self.older = cut_back(self._store.conn, self.source, instant, self._at)
+                self.older = cut_back(
+                    self._store.conn, self.source, instant, self._at, self.count_older
+                )
         self._at = instant
         return self._store
 
@@ -75,16 +80,19 @@ class PastCopies:
         self.target.unlink(missing_ok=True)
 
 
-def cut_back(conn: sqlite3.Connection, source: Path, at: str, previous: str) -> int:
+def cut_back(
+    conn: sqlite3.Connection, source: Path, at: str, previous: str, count_older: bool = True
+) -> int | None:
     """Cut the copy of ``source`` as of ``previous`` open on ``conn`` back to ``at``; how many
-    leads shown have values older than their recorded history (as ``write_past`` says)."""
+    leads shown have values older than their recorded history (as ``write_past`` says), when
+    ``count_older``."""
     conn.execute("PRAGMA foreign_keys = OFF")  # stages are rebuilt under the leads
     conn.execute("PRAGMA synchronous = OFF")  # a scratch file: nothing to recover
     conn.execute("ATTACH ? AS src", (source.resolve().as_uri() + "?mode=ro",))
     try:
         conn.execute("BEGIN")
         try:
-            older = _cut(conn, at, previous)
+            older = _cut(conn, at, previous, count_older)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -97,7 +105,7 @@ def cut_back(conn: sqlite3.Connection, source: Path, at: str, previous: str) -> 
     return older
 
 
-def _cut(conn: sqlite3.Connection, at: str, previous: str) -> int:
+def _cut(conn: sqlite3.Connection, at: str, previous: str, count_older: bool) -> int | None:
     span = {"at": at, "previous": previous}
     past.entries(conn, at)  # later, inserted, firsts: every counted record after ``at``
     conn.execute("ALTER TABLE temp.firsts RENAME TO firsts_all")
@@ -111,29 +119,37 @@ def _cut(conn: sqlite3.Connection, at: str, previous: str) -> int:
         "FROM src.journal_changes c JOIN recent ON recent.id = c.entry_id"
     )
     _leads_to_rebuild(conn, span)
+    _heavy_and_light(conn)
     conn.execute("CREATE TEMP TABLE sc_rebuild (id INTEGER PRIMARY KEY)")
     conn.execute(
         "INSERT OR IGNORE INTO sc_rebuild "
-        "SELECT id FROM src.stage_changes WHERE lead_id IN rebuild "
+        "SELECT id FROM src.stage_changes WHERE lead_id IN heavy "
         "UNION SELECT row_id FROM firsts_all WHERE tbl = 'stage_changes' "
-        "AND json_extract(old, '$.lead_id') IN rebuild "
+        "AND json_extract(old, '$.lead_id') IN heavy "
         "UNION SELECT row_id FROM moved WHERE tbl = 'stage_changes'"
     )
     conn.execute(
         "CREATE TEMP TABLE firsts AS SELECT * FROM firsts_all WHERE tbl IN ('stages', 'settings') "
-        "OR (tbl = 'leads' AND row_id IN rebuild) "
+        "OR (tbl = 'leads' AND row_id IN heavy) "
         "OR (tbl = 'stage_changes' AND row_id IN sc_rebuild)"
     )
     conn.execute("CREATE INDEX temp.firsts_rebuilt ON firsts (tbl, row_id)")
     conn.execute("DELETE FROM main.stages")
     conn.execute("DELETE FROM main.settings")
     conn.execute("DELETE FROM main.stage_changes WHERE rowid IN sc_rebuild")
-    conn.execute("DELETE FROM main.stage_changes WHERE lead_id IN rebuild")
-    conn.execute("DELETE FROM main.leads WHERE id IN rebuild")
+    conn.execute("DELETE FROM main.stage_changes WHERE lead_id IN heavy")
+    conn.execute("DELETE FROM main.leads WHERE id IN heavy")
     past.restore(conn, "stages", at)
     past.restore(conn, "settings", at)
-    past.restore(conn, "leads", at, "id IN temp.rebuild")
+    past.restore(conn, "leads", at, "id IN temp.heavy")
     past.restore(conn, "stage_changes", at, "rowid IN temp.sc_rebuild")
+    # a lead without a record is the source's row: its history cut, the derived columns of
+    # the source's row back before they are derived again
+    conn.execute("DELETE FROM main.stage_changes WHERE lead_id IN light AND at > :at", span)
+    conn.execute(
+        "UPDATE main.leads SET stage_id = s.stage_id, closed_at = s.closed_at, "
+        "lost_reason = s.lost_reason FROM src.leads s WHERE s.id = leads.id AND leads.id IN light"
+    )
     conn.execute("CREATE TEMP TABLE gone AS SELECT id FROM main.leads WHERE created_at > :at", span)
     conn.execute("DELETE FROM main.leads WHERE id IN gone")
     conn.execute("DELETE FROM main.stage_changes WHERE lead_id IN gone")
@@ -143,7 +159,7 @@ def _cut(conn: sqlite3.Connection, at: str, previous: str) -> int:
         span,
     )
     past.untold(conn, at, " AND id IN temp.rebuild")
-    older = past.count_older(conn, at)
+    older = past.count_older(conn, at) if count_older else None
     # write_past's "touched", of the leads rebuilt (the others were recounted, or not, alike)
     conn.execute(
         """CREATE TEMP TABLE touched AS SELECT r.id FROM rebuild r WHERE
@@ -158,6 +174,30 @@ def _cut(conn: sqlite3.Connection, at: str, previous: str) -> int:
     )
     past.recount(conn, at)
     return older
+
+
+def _heavy_and_light(conn: sqlite3.Connection) -> None:
+    """``temp.heavy``: the leads to rebuild that a record after the instant touches (the lead,
+    or a stage change of it: before, after or in the copy), written again from the source by
+    ``write_past``'s rules; ``temp.light``: the others, as the source has them, updated."""
+    conn.execute("CREATE TEMP TABLE heavy (id INTEGER PRIMARY KEY)")
+    for select in (
+        "SELECT row_id FROM firsts_all WHERE tbl = 'leads'",
+        "SELECT row_id FROM moved WHERE tbl = 'leads'",
+        *(
+            f"SELECT json_extract(f.{image}, '$.lead_id') FROM {records} f "
+            f"WHERE f.tbl = 'stage_changes'"
+            for records, image in (("firsts_all", "old"), ("moved", "old"), ("moved", "new"))
+        ),
+        *(
+            f"SELECT c.lead_id FROM {records} f JOIN {db}.stage_changes c "
+            "ON f.tbl = 'stage_changes' AND c.id = f.row_id"
+            for records in ("firsts_all", "moved")
+            for db in ("src", "main")
+        ),
+    ):
+        conn.execute(f"INSERT OR IGNORE INTO heavy SELECT id FROM rebuild WHERE id IN ({select})")
+    conn.execute("CREATE TEMP TABLE light AS SELECT id FROM rebuild WHERE id NOT IN heavy")
 
 
 def _leads_to_rebuild(conn: sqlite3.Connection, span: dict[str, str]) -> None:

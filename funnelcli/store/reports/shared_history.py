@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from funnelcli.kpis.rows import CutOffGroup
 from funnelcli.store.reports.clauses import Scope
-from funnelcli.store.reports.cut_offs import _count, _Refs
+from funnelcli.store.reports.cut_offs import _bands, _count, _Refs
 
 #: Days: a span of a stage at most this long is looked for near the cut-offs only.
 SHORT = 60
@@ -179,18 +179,22 @@ class SharedHistory:
             if old:
                 found[stage, len(bands), None] += old * len(cuts.at)
             spans += [(lead, n, since, None) for _, since, lead, n in starts[old:] if since <= last]
+        count = len(cuts.at)
         for lead, n, since, until in spans:
             row = self.leads[lead]
             stage = row.stages[n]
             if stage not in wanted or row.created > at or since > last:
                 continue
-            if bisect_left(cuts.at, since) == (
-                len(cuts.at) if until is None else bisect_left(cuts.at, until)
-            ):
+            start = bisect_left(cuts.at, since)
+            stop = count if until is None else bisect_left(cuts.at, until)
+            if start == stop:
                 continue  # between two cut-offs
-            closed = self._closed(lead, at, won_id) if lead in may_win else (None, None)
-            span = (lead, since, stage, 0, row.days[n], *closed)
-            _count(found, cuts, span, until, wanted, bands)
+            if lead in may_win:
+                span = (lead, since, stage, 0, row.days[n], *self._closed(lead, at, won_id))
+                _count(found, cuts, span, until, wanted, bands)
+            else:  # never won: ``_count``'s counting of a deal not won
+                for band, first_n, last_n in _bands(cuts, start, stop, row.days[n], bands):
+                    found[stage, band, None] += last_n - first_n
         return [CutOffGroup(stage, band, days, n) for (stage, band, days), n in found.items()]
 
     def created_after(
