@@ -127,8 +127,10 @@ def _forecasts(
         )
         base.history = history
         out: dict[str, dict[str, Fraction | int]] = {}
+        g = base
         for method in own:
-            totals = base.with_method(method).forecast(period, None).totals
+            g = g.with_method(method)  # each passes on what it read that no method changes
+            totals = g.forecast(period, None).totals
             out[method] = {line.currency: line.total for line in totals}
         out["pipeline"] = _weighted_by_defaults(base, period)
         before = [_previous(base, cut, k) for k in range(1, 5)]

@@ -147,8 +147,8 @@ def _cut(conn: sqlite3.Connection, at: str, previous: str, count_older: bool) ->
     # the source's row back before they are derived again
     conn.execute("DELETE FROM main.stage_changes WHERE lead_id IN light AND at > :at", span)
     conn.execute(
-        "UPDATE main.leads SET stage_id = s.stage_id, closed_at = s.closed_at, "
-        "lost_reason = s.lost_reason FROM src.leads s WHERE s.id = leads.id AND leads.id IN light"
+        "UPDATE main.leads SET (stage_id, closed_at, lost_reason) = (SELECT s.stage_id, "
+        "s.closed_at, s.lost_reason FROM src.leads s WHERE s.id = leads.id) WHERE id IN light"
     )
     conn.execute("CREATE TEMP TABLE gone AS SELECT id FROM main.leads WHERE created_at > :at", span)
     conn.execute("DELETE FROM main.leads WHERE id IN gone")
