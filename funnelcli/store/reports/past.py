@@ -227,8 +227,8 @@ def recount(conn: sqlite3.Connection, at: str) -> None:
     conn.execute(_m005_recompute("leads.id", "WHERE id IN touched"))
 
 
-#: What the forecast reads (``funnel report backtest`` writes one past database per cut-off):
-#: the other tables are created empty, and no trigger is created (the copy is only read).
+#: What the forecast reads (``funnel report backtest``'s past database, cut back from cut-off to
+#: cut-off by ``past_cut``): the other tables are created empty, and no trigger is created.
 FORECAST_TABLES = ("stages", "settings", "leads", "stage_changes")
 #: Indexes of those tables that neither the forecast nor the making of the copy reads: left
 #: out of such a copy (creating an index is most of the time of writing one).

@@ -62,7 +62,7 @@ class SharedHistory:
         self.unbounded.sort()
         self.created = sorted((row.created, lead) for lead, row in leads.items())
         self._won: dict[int, frozenset[int]] = {}
-        self._stalled: dict[int, tuple[dict[int, list[tuple[float, str, int, int]]], list]] = {}
+        self._stalled: dict[tuple[int, frozenset[int]], tuple[dict, list]] = {}
 
     def _may_win(self, won_id: int) -> frozenset[int]:
         """The leads that are won now or were at some time (the others never are)."""
@@ -75,25 +75,28 @@ class SharedHistory:
         return self._won[won_id]
 
     def _last_spans(
-        self, won_id: int
+        self, won_id: int, wanted: frozenset[int]
     ) -> tuple[dict[int, list[tuple[float, str, int, int]]], list[tuple[str, int, int]]]:
-        """The spans without an end: of leads never won, created by their start, by stage and
-        start (such a span covers every cut-off from its start, the lead open); the others."""
-        if won_id not in self._stalled:
+        """The spans without an end at a stage in ``wanted``: of leads never won, created by
+        their start, by stage and start (such a span covers every cut-off from its start, the
+        lead open); the others."""
+        if (won_id, wanted) not in self._stalled:
             may_win = self._may_win(won_id)
             plain: dict[int, list[tuple[float, str, int, int]]] = {}
             others = []
             for since, lead, n in self.unbounded:
                 row = self.leads[lead]
                 day = row.days[n]
+                if row.stages[n] not in wanted:
+                    continue
                 if lead in may_win or row.created > since or day is None:
                     others.append((since, lead, n))
                 else:
                     plain.setdefault(row.stages[n], []).append((day, since, lead, n))
             for spans in plain.values():
                 spans.sort()
-            self._stalled[won_id] = (plain, others)
-        return self._stalled[won_id]
+            self._stalled[won_id, wanted] = (plain, others)
+        return self._stalled[won_id, wanted]
 
     @classmethod
     def read(cls, conn: sqlite3.Connection, since: str, scope: Scope) -> SharedHistory | None:
@@ -168,7 +171,7 @@ class SharedHistory:
         ]
         high = bisect_right(self.long, (first, "\uffff"))
         spans += [(lead, n, since, until) for until, since, lead, n in self.long[high:]]
-        plain, others = self._last_spans(won_id)
+        plain, others = self._last_spans(won_id, wanted)
         high = bisect_right(others, (last, 1 << 62))
         spans += [(lead, n, since, None) for since, lead, n in others[:high]]
         oldest = cuts.at_day[0]
