@@ -148,7 +148,10 @@ def _cut(conn: sqlite3.Connection, at: str, previous: str, count_older: bool) ->
     conn.execute("DELETE FROM main.stage_changes WHERE lead_id IN light AND at > :at", span)
     conn.execute(
         "UPDATE main.leads SET (stage_id, closed_at, lost_reason) = (SELECT s.stage_id, "
-        "s.closed_at, s.lost_reason FROM src.leads s WHERE s.id = leads.id) WHERE id IN light"
+        "s.closed_at, s.lost_reason FROM src.leads s WHERE s.id = leads.id) WHERE id IN light "
+        "AND EXISTS (SELECT 1 FROM src.leads s WHERE s.id = leads.id AND (s.stage_id <> "
+        "leads.stage_id OR s.closed_at IS NOT leads.closed_at "
+        "OR s.lost_reason IS NOT leads.lost_reason))"
     )
     conn.execute("CREATE TEMP TABLE gone AS SELECT id FROM main.leads WHERE created_at > :at", span)
     conn.execute("DELETE FROM main.leads WHERE id IN gone")
