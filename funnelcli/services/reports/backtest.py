@@ -1,9 +1,10 @@
 """``funnel report backtest``: at each past cut-off, every forecast method (and the baselines) on
 the database as it was then, against what was then won (:mod:`funnelcli.kpis.backtest`).
 
-One past database per cut-off (``store.reports.past``, holding only what the forecast reads),
-shared by every method and baseline; the actuals are read on the report's own database, as
-``report accuracy`` counts them.
+One past database holding only what the forecast reads, written as of the latest cut-off and
+cut back to each earlier one in turn (``store.reports.past_cut``), shared at each cut-off by
+every method and baseline; the actuals are read on the report's own database, as ``report
+accuracy`` counts them.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from funnelcli.services.reports.snapshots import actual
 from funnelcli.services.stages import load
 from funnelcli.store import Store
 from funnelcli.store.reports import deals as deal_sql
-from funnelcli.store.reports import past
+from funnelcli.store.reports import past_cut
+from funnelcli.store.reports.shared_history import SharedHistory
 
 MONTHS = {"month": 1, "quarter": 3}
 
@@ -65,10 +67,18 @@ def run(store: Store, opts: Options, older: int | None = None) -> bt.Backtest:
     with store.read() as conn:
         g = Gather(conn, opts, load(conn), None, older)
         actuals = [actual(g, c.start.isoformat(), c.end.isoformat()) for c in cuts]
-    lines: list[bt.Line] = []
+        earliest = dates.to_storage(dates.end_of_day(cuts[0].day)) if cuts else ""
+        history = SharedHistory.read(conn, earliest, opts.scope) if cuts else None
+    per_cut: list[list[bt.Line]] = []
     with _scratch() as folder:
-        for n, (cut, won) in enumerate(zip(cuts, actuals, strict=True)):
-            lines += bt.lines_of(cut, _forecasts(store, opts, cut, own, folder / f"{n}.db"), won)
+        copies = past_cut.PastCopies(store.path, folder / "past.db")
+        try:
+            for cut, won in reversed(list(zip(cuts, actuals, strict=True))):
+                said = _forecasts(store, opts, cut, own, copies, history)
+                per_cut.append(bt.lines_of(cut, said, won))
+        finally:
+            copies.close()
+    lines = [line for each in reversed(per_cut) for line in each]
     methods = [*own, *bt.BASELINES]
     lines = bt.with_every_currency(lines, methods)
     return bt.Backtest(methods, cuts, lines, bt.overall(lines), pending)
@@ -98,33 +108,35 @@ def _scratch() -> Iterator[Path]:
 
 
 def _forecasts(
-    store: Store, opts: Options, cut: bt.CutOff, own: list[str], target: Path
+    store: Store,
+    opts: Options,
+    cut: bt.CutOff,
+    own: list[str],
+    copies: past_cut.PastCopies,
+    history: SharedHistory | None,
 ) -> dict[str, dict[str, Fraction | int]]:
-    """What each method and baseline said at the end of ``cut.day`` about ``cut``'s period."""
+    """What each method and baseline said at the end of ``cut.day`` about ``cut``'s period
+    (``copies``: the past database, asked latest cut-off first)."""
     moment = dates.end_of_day(cut.day)
     with store.translate_errors():
-        past.write_past(store.path, target, dates.to_storage(moment), past.FORECAST_TABLES)
-    from funnelcli.store import open_db
-
-    then = open_db(target)
-    try:
-        with then.read() as conn:
-            period = Period(cut.start, cut.end, cut.label)
-            base = Gather(
-                conn, replace(opts, section="forecast", now=moment, period=period), load(conn)
-            )
-            out: dict[str, dict[str, Fraction | int]] = {}
-            for method in own:
-                totals = base.with_method(method).forecast(period, None).totals
-                out[method] = {line.currency: line.total for line in totals}
-            out["pipeline"] = _weighted_by_defaults(base, period)
-            before = [_previous(base, cut, k) for k in range(1, 5)]
-            out["last_period"] = dict(before[0])
-            out["mean_of_4"] = dict(bt.mean_of(before))
-            return out
-    finally:
-        then.close()
-        target.unlink(missing_ok=True)
+        then = copies.at(dates.to_storage(moment))
+    with then.read() as conn:
+        period = Period(cut.start, cut.end, cut.label)
+        base = Gather(
+            conn, replace(opts, section="forecast", now=moment, period=period), load(conn)
+        )
+        base.history = history
+        out: dict[str, dict[str, Fraction | int]] = {}
+        g = base
+        for method in own:
+            g = g.with_method(method)  # each passes on what it read that no method changes
+            totals = g.forecast(period, None).totals
+            out[method] = {line.currency: line.total for line in totals}
+        out["pipeline"] = _weighted_by_defaults(base, period)
+        before = [_previous(base, cut, k) for k in range(1, 5)]
+        out["last_period"] = dict(before[0])
+        out["mean_of_4"] = dict(bt.mean_of(before))
+        return out
 
 
 def _previous(g: Gather, cut: bt.CutOff, k: int) -> dict[str, int]:

@@ -38,6 +38,7 @@ from funnelcli.store.reports import deals as deal_sql
 from funnelcli.store.reports.clauses import Edges, Scope, lead_id_ceiling
 from funnelcli.store.reports.helper import Helper, Job
 from funnelcli.store.reports.lead_pass import Tally, Wanted, lead_pass
+from funnelcli.store.reports.shared_history import SharedHistory
 
 _EVERYTHING = Wanted(
     cohort=True, buckets=True, sources=True, peaks=True, lost_in_period=True, lost=True
@@ -117,6 +118,8 @@ class Gather:
         self.period = opts.period
         self.bounds = opts.period.bounds()
         self.today = opts.now.date()
+        #: The history read once for every cut-off of a backtest (``report backtest``).
+        self.history: SharedHistory | None = None
 
     def ahead(self, *names: str) -> None:
         """Have the helper compute these aggregates, in this order, while this connection does
@@ -144,6 +147,7 @@ class Gather:
             None,
             self.older,
         )
+        other.history = self.history
         for name in self.SHARED:
             if name in self.__dict__:
                 other.__dict__[name] = self.__dict__[name]

@@ -36,9 +36,14 @@ def model_forecast(g: Gather, spans: Sequence[Span], last: date, won: list[WonGr
     found: dict[tuple[int, int | None], model.Cohort] = {}
     created = model.Cohort(0, (0,) * len(parts))
     if refs and span.days:
-        rows = cut_offs.open_at(g.conn, g.open_ids, g.won_id, refs, model.AGE_BANDS, scope)
+        if g.history is not None:  # a backtest's cut-off, from the history read once
+            rows = g.history.open_at(g.conn, now, g.open_ids, g.won_id, refs, model.AGE_BANDS)
+            created_rows = g.history.created_after(g.conn, now, g.won_id, refs)
+        else:
+            rows = cut_offs.open_at(g.conn, g.open_ids, g.won_id, refs, model.AGE_BANDS, scope)
+            created_rows = cut_offs.created_after(g.conn, g.won_id, refs, scope)
         found = model.cohorts(rows, parts)
-        news = model.cohorts(cut_offs.created_after(g.conn, g.won_id, refs, scope), parts)
+        news = model.cohorts(created_rows, parts)
         created = news.get((0, None), created)
     since_rate = add_months(today, -model.RATE_MONTHS)
     leads = model_sql.leads_created(g.conn, periods.utc_bound(since_rate), now, scope)

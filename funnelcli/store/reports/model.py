@@ -37,11 +37,15 @@ def open_deals(
     where, params = scope.clause()
     since = "(SELECT max(c.at) FROM stage_changes c WHERE c.lead_id = l.id)"
     age = f"julianday({literal(now)}) - julianday(coalesce({since}, l.created_at))"
+    # materialized: the age is computed once per lead (inline, the band's CASE and the
+    # grouping would run its subquery up to four times)
     rows = conn.execute(
-        f"SELECT l.stage_id, {_band(age, bands)}, l.source, l.currency, l.expected_close, "
-        "l.probability, count(*), count(l.amount_cents), coalesce(sum(l.amount_cents), 0) "
-        f"FROM leads l WHERE l.stage_id IN ({ids_sql(open_ids)}){where} "
-        "GROUP BY 1, 2, 3, 4, 5, 6",
+        f"WITH o AS MATERIALIZED (SELECT l.stage_id, {age} AS age, l.source, l.currency, "
+        "l.expected_close, l.probability, l.amount_cents "
+        f"FROM leads l WHERE l.stage_id IN ({ids_sql(open_ids)}){where}) "
+        f"SELECT stage_id, {_band('age', bands)}, source, currency, expected_close, "
+        "probability, count(*), count(amount_cents), coalesce(sum(amount_cents), 0) "
+        "FROM o GROUP BY 1, 2, 3, 4, 5, 6",
         params,
     )
     return [

@@ -79,7 +79,7 @@ def _verb(command: str) -> str:
     return ""
 
 
-def _entries(conn: sqlite3.Connection, at: str) -> None:
+def entries(conn: sqlite3.Connection, at: str) -> None:
     """Temporary tables: ``later`` (the entries after ``at`` whose records count) and
     ``inserted`` (the id ranges of leads each entry inserted, when, and whether by an import)."""
     conn.execute("CREATE TEMP TABLE later (id INTEGER PRIMARY KEY)")
@@ -114,18 +114,20 @@ def _entries(conn: sqlite3.Connection, at: str) -> None:
     conn.execute("CREATE INDEX temp.firsts_row ON firsts (tbl, row_id)")
 
 
-def _restore(conn: sqlite3.Connection, table: str, at: str) -> None:
+def restore(conn: sqlite3.Connection, table: str, at: str, rows: str = "") -> None:
     """``table`` as now, then each row changed after the instant as its first later record
-    had it before (an insert recorded later: the row did not exist)."""
+    had it before (an insert recorded later: the row did not exist). ``rows``: an SQL condition
+    on the rows of ``src`` to copy (default: every one); the records applied are ``firsts``'."""
     columns = [row[1] for row in conn.execute(f"PRAGMA src.table_info({table})")]
     # rows dated after the instant are left out now (unless the journal changed them since:
     # their date then is the recorded one), which spares inserting and deleting them
     dated = _DATED.get(table)
     kept = (
-        f" WHERE {dated} <= :at OR rowid IN (SELECT row_id FROM firsts WHERE tbl = '{table}')"
+        f" WHERE ({dated} <= :at OR rowid IN (SELECT row_id FROM firsts WHERE tbl = '{table}'))"
         if dated
-        else ""
+        else " WHERE 1"
     )
+    kept += f" AND ({rows})" if rows else ""
     conn.execute(f"INSERT INTO main.{table} SELECT * FROM src.{table}{kept}", {"at": at})
     conn.execute(
         f"DELETE FROM main.{table} WHERE rowid IN "
@@ -163,15 +165,8 @@ DELETE FROM lead_import_keys WHERE lead_id NOT IN (SELECT id FROM leads);
 
 def _leads_then(conn: sqlite3.Connection, at: str) -> int:
     """Import rule, stage and close of each lead then; how many show untracked values."""
-    untold = ", ".join(f"{c} = NULL" for c in _UNTOLD_BEFORE_CLOSE)
-    conn.execute(
-        f"UPDATE leads SET {untold} WHERE closed_at > :at AND {_IMPORTED_LATER}", {"at": at}
-    )
-    older = conn.execute(
-        f"SELECT count(*) FROM leads WHERE {_UNRECORDED} AND "
-        f"({' OR '.join(f'{c} IS NOT NULL' for c in _VALUES)})",
-        {"at": at},
-    ).fetchone()[0]
+    untold(conn, at)
+    older = count_older(conn, at)
     # Only the leads whose history or row changed after the instant may differ from the copy
     # (their stage, close and summary columns); the others are as the triggers kept them.
     conn.execute(
@@ -184,6 +179,33 @@ def _leads_then(conn: sqlite3.Connection, at: str) -> int:
         "(SELECT row_id FROM firsts WHERE tbl = 'activities')",
         {"at": at},
     )
+    recount(conn, at)
+    return older
+
+
+def untold(conn: sqlite3.Connection, at: str, where: str = "") -> None:
+    """The import rule: an import row closed after ``at`` and imported later does not tell its
+    amount, expected close and probability then (``where``: an extra SQL condition)."""
+    nulls = ", ".join(f"{c} = NULL" for c in _UNTOLD_BEFORE_CLOSE)
+    conn.execute(
+        f"UPDATE leads SET {nulls} WHERE closed_at > :at AND {_IMPORTED_LATER}{where}", {"at": at}
+    )
+
+
+def count_older(conn: sqlite3.Connection, at: str) -> int:
+    """How many leads show values older than their recorded history."""
+    return int(
+        conn.execute(
+            f"SELECT count(*) FROM leads WHERE {_UNRECORDED} AND "
+            f"({' OR '.join(f'{c} IS NOT NULL' for c in _VALUES)})",
+            {"at": at},
+        ).fetchone()[0]
+    )
+
+
+def recount(conn: sqlite3.Connection, at: str) -> None:
+    """The stage, close and summary columns of the leads in ``temp.touched``, from their
+    stage history by ``at``."""
     conn.execute(
         """CREATE TEMP TABLE last AS SELECT lead_id, to_stage_id, at FROM (
             SELECT lead_id, to_stage_id, at,
@@ -203,11 +225,10 @@ def _leads_then(conn: sqlite3.Connection, at: str) -> int:
         {"at": at},
     )
     conn.execute(_m005_recompute("leads.id", "WHERE id IN touched"))
-    return int(older)
 
 
-#: What the forecast reads (``funnel report backtest`` writes one past database per cut-off):
-#: the other tables are created empty, and no trigger is created (the copy is only read).
+#: What the forecast reads (``funnel report backtest``'s past database, cut back from cut-off to
+#: cut-off by ``past_cut``): the other tables are created empty, and no trigger is created.
 FORECAST_TABLES = ("stages", "settings", "leads", "stage_changes")
 #: Indexes of those tables that neither the forecast nor the making of the copy reads: left
 #: out of such a copy (creating an index is most of the time of writing one).
@@ -238,10 +259,10 @@ def write_past(source: Path, target: Path, at: str, only: tuple[str, ...] | None
         for kind, name, _ in schema:
             if kind == "table" and name not in JOURNALED and name not in _JOURNAL_TABLES:
                 conn.execute(f"INSERT INTO main.{name} SELECT * FROM src.{name}")
-        _entries(conn, at)
+        entries(conn, at)
         for table in JOURNALED:
             if only is None or table in only:
-                _restore(conn, table, at)
+                restore(conn, table, at)
         for statement in _SELECT.strip().splitlines():
             conn.execute(statement, {"at": at})
         for kind, name, sql in schema:
