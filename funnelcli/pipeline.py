@@ -25,6 +25,7 @@ The API (pure, standard library only; a stage is a :class:`funnelcli.models.Stag
 from collections.abc import Iterable
 
 from funnelcli.errors import NotFoundError
+from funnelcli.i18n import _
 from funnelcli.models import Stage, StageKind
 from funnelcli.text import fold
 
@@ -83,8 +84,10 @@ class Pipeline:
             if fold(stage.name) == wanted:
                 return stage
         raise NotFoundError(
-            f"unknown stage {name!r}: expected one of {', '.join(s.name for s in self.stages)}",
-            hint="see the pipeline with: funnel stages list",
+            _("unknown stage {name!r}: expected one of {names}").format(
+                name=name, names=", ".join(s.name for s in self.stages)
+            ),
+            hint=_("see the pipeline with: funnel stages list"),
         )
 
     def next_open(self, stage: Stage) -> Stage | None:
