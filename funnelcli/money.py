@@ -90,12 +90,8 @@ def _take_currency(text: str) -> tuple[str, str | None]:
             rest = remainder
         rest = rest.strip()
     if len(named) > 1:
-        raise InvalidAmount(
-            _invalid(
-                text,
-                _("it names two currencies ({codes})").format(codes=", ".join(sorted(named))),
-            )
-        )
+        codes = ", ".join(sorted(named))
+        raise _invalid(text, _("it names two currencies ({codes})").format(codes=codes))
     return rest, named.pop() if named else None
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from funnelcli.dates import format_local
+from funnelcli.i18n import _, stage_name
 from funnelcli.models import Lead, LeadCard, StageChange, follow_up_ref
 from funnelcli.money import format_money
 from funnelcli.render import Output
@@ -32,7 +33,8 @@ def details(
     lead: Lead, probability: int, estimated: Sequence[str] = (), other_ids: Sequence[str] = ()
 ) -> list[tuple[str, str]]:
     kind = lead.status.value
-    status = lead.stage if kind in ("open", lead.stage) else f"{lead.stage} ({kind})"
+    stage = stage_name(lead.stage)
+    status = stage if kind in ("open", lead.stage) else f"{stage} ({stage_name(kind)})"
     rows = [
         ("Stage", status),
         ("Company", lead.company or ""),
@@ -80,9 +82,9 @@ def _term(lead: Lead) -> list[tuple[str, str]]:
 
 def _stage_text(change: StageChange) -> str:
     text = (
-        f"{change.from_stage} → {change.to_stage}"
+        f"{stage_name(change.from_stage)} → {stage_name(change.to_stage)}"
         if change.from_stage
-        else f"created at {change.to_stage}"
+        else _("created at {stage}").format(stage=stage_name(change.to_stage))
     )
     return f"{text}: {change.note}" if change.note else text
 

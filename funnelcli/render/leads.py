@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from funnelcli import records
+from funnelcli.i18n import _, stage_name
 from funnelcli.models import CANCEL_REASONS, Added, Edited, Existing, LeadCard, LeadList, Moved
 from funnelcli.render import Column, Format, Output, Record
 
@@ -26,7 +27,7 @@ LEAD_COLUMNS = (
     Column("id", "ID", justify="right", no_wrap=True),
     Column("name", "Name", style="bold", cut=True),
     Column("company", "Company", cut=True),
-    Column("stage", "Stage", no_wrap=True),
+    Column("stage", "Stage", text=lambda r: stage_name(r["stage"]), no_wrap=True),
     Column("amount", "Amount", text=_money, justify="right", no_wrap=True),
     Column("source", "Source", cut=True, drop=2),
     Column("created_at", "Created", text=_created, no_wrap=True, drop=1),
@@ -81,7 +82,11 @@ def added(out: Output, result: Added | Existing, fmt: Format) -> None:
     out.committed(f"lead {lead.id} was added", "its id")
     _warn_same_email(out, lead.email, result.same_email)
     text = (
-        f"Added lead {lead.id}: {lead.name} (stage {lead.stage})" if out.terminal else str(lead.id)
+        _("Added lead {id}: {name} (stage {stage})").format(
+            id=lead.id, name=lead.name, stage=stage_name(lead.stage)
+        )
+        if out.terminal
+        else str(lead.id)
     )
     out.result(fmt, records.lead(lead), text)
 
@@ -104,10 +109,14 @@ def moved(out: Output, result: Moved, fmt: Format) -> None:
 
     lead = result.lead
     out.committed(f"lead {lead.id} was moved to {result.to_stage.name!r}")
-    verb = "reopened: " if result.reopened else ""
-    text = (
-        f"Lead {lead.id} {lead.name}: {verb}{result.from_stage.name} → {result.to_stage.name} "
-        f"({format_local(result.at)})"
+    move = _("reopened: {old} → {new}") if result.reopened else "{old} → {new}"
+    text = _("Lead {id} {name}: {move} ({at})").format(
+        id=lead.id,
+        name=lead.name,
+        move=move.format(
+            old=stage_name(result.from_stage.name), new=stage_name(result.to_stage.name)
+        ),
+        at=format_local(result.at),
     )
     record = records.lead(lead, previous_stage=result.from_stage.name, changed_at=result.at)
     out.result(fmt, record, text)
