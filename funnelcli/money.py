@@ -10,6 +10,7 @@ import re
 from typing import NamedTuple
 
 from funnelcli.errors import InvalidAmount
+from funnelcli.i18n import _
 
 #: Largest accepted amount: 100 billion in major units (far from SQLite's 64-bit limit).
 MAX_CENTS = 100_000_000_000 * 100
@@ -46,9 +47,15 @@ def parse_currency(text: str) -> str:
         return symbol
     if code not in ISO_4217:
         raise InvalidAmount(
-            f"invalid currency {text!r}: expected an ISO 4217 code like CAD, USD or EUR"
+            _("invalid currency {text!r}: expected an ISO 4217 code like CAD, USD or EUR").format(
+                text=text
+            )
         )
     return code
+
+
+def _invalid(text: str, why: str) -> InvalidAmount:
+    return InvalidAmount(_("invalid amount {text!r}: {why}").format(text=text, why=why))
 
 
 def _take_currency(text: str) -> tuple[str, str | None]:
@@ -58,7 +65,7 @@ def _take_currency(text: str) -> tuple[str, str | None]:
     """
     named: set[str] = set()
     rest = text.strip()
-    for _ in range(4):  # at most a code and a symbol, on either side
+    for _attempt in range(4):  # at most a code and a symbol, on either side
         upper = rest.upper()
         marker = next(
             (m for m in _PREFIXED_DOLLARS if upper.startswith(m) or upper.endswith(m)), None
@@ -83,9 +90,8 @@ def _take_currency(text: str) -> tuple[str, str | None]:
             rest = remainder
         rest = rest.strip()
     if len(named) > 1:
-        raise InvalidAmount(
-            f"invalid amount {text!r}: it names two currencies ({', '.join(sorted(named))})"
-        )
+        codes = ", ".join(sorted(named))
+        raise _invalid(text, _("it names two currencies ({codes})").format(codes=codes))
     return rest, named.pop() if named else None
 
 
@@ -97,7 +103,7 @@ def _split_decimal(number: str, original: str) -> tuple[str, str]:
         decimal = "." if last_dot > last_comma else ","
     elif last_dot >= 0 or last_comma >= 0:
         sep = "." if last_dot >= 0 else ","
-        head, _, tail = number.rpartition(sep)
+        head, _sep, tail = number.rpartition(sep)
         # One separator followed by exactly three digits is a thousands separator (1,234);
         # anything else is the decimal point (1234,5 / 12.50).
         thousands = number.count(sep) > 1 or (len(tail) == 3 and bool(head.lstrip("0")))
@@ -106,10 +112,13 @@ def _split_decimal(number: str, original: str) -> tuple[str, str]:
             # Neither reading is safe to guess (0.001, with no thousands reading, is refused
             # for its three decimals).
             raise InvalidAmount(
-                f"ambiguous amount {original!r}: '.' before three digits could group "
-                "thousands or be the decimal point",
-                hint=f"write {head}{tail} or {head},{tail} for {head}{tail}, "
-                "or at most two decimals",
+                _(
+                    "ambiguous amount {text!r}: '.' before three digits could group "
+                    "thousands or be the decimal point"
+                ).format(text=original),
+                hint=_(
+                    "write {whole} or {head},{tail} for {whole}, or at most two decimals"
+                ).format(whole=head + tail, head=head, tail=tail),
             )
         decimal = None if thousands else sep
     else:
@@ -117,12 +126,12 @@ def _split_decimal(number: str, original: str) -> tuple[str, str]:
     if decimal is None:
         integer, fraction = number, ""
     else:
-        integer, _, fraction = number.rpartition(decimal)
+        integer, _sep, fraction = number.rpartition(decimal)
         if not fraction.isdigit():
-            raise InvalidAmount(f"invalid amount {original!r}: nothing after the decimal separator")
+            raise _invalid(original, _("nothing after the decimal separator"))
     groups = re.split(r"[.,]", integer)
     if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:])):
-        raise InvalidAmount(f"invalid amount {original!r}: thousands separators in the wrong place")
+        raise _invalid(original, _("thousands separators in the wrong place"))
     return "".join(groups), fraction
 
 
@@ -130,29 +139,25 @@ def parse_amount(text: str) -> Money:
     """Parse an amount of money into exact cents (and the currency it names, if any)."""
     original = text
     if not isinstance(text, str) or not text.strip():
-        raise InvalidAmount("invalid amount '': expected a number like 1234.50 or 1 234,50 $")
+        raise _invalid("", _("expected a number like 1234.50 or 1 234,50 $"))
     if len(text) > 64:
-        raise InvalidAmount(f"invalid amount {text[:30]!r}…: too long")
+        raise InvalidAmount(_("invalid amount {text!r}…: too long").format(text=text[:30]))
     rest, currency = _take_currency(text)
     if rest.startswith(("-", "(", "−")):
-        raise InvalidAmount(f"invalid amount {original!r}: amounts cannot be negative")
+        raise _invalid(original, _("amounts cannot be negative"))
     if rest.startswith("+"):
         rest = rest[1:]
     number = _BLANKS.sub("", rest)
     if not _NUMBER.match(number) or not number.isascii():
-        raise InvalidAmount(
-            f"invalid amount {original!r}: expected a number like 1234.50, 1,234.50 or 1 234,50 $"
-        )
+        raise _invalid(original, _("expected a number like 1234.50, 1,234.50 or 1 234,50 $"))
     integer, fraction = _split_decimal(number, original)
     if len(fraction) > 2:
         if fraction[2:].strip("0"):
-            raise InvalidAmount(
-                f"invalid amount {original!r}: more than two decimals (amounts are kept in cents)"
-            )
+            raise _invalid(original, _("more than two decimals (amounts are kept in cents)"))
         fraction = fraction[:2]
     cents = int(integer or "0") * 100 + int(fraction.ljust(2, "0") or "0")
     if cents > MAX_CENTS:
-        raise InvalidAmount(f"invalid amount {original!r}: too large")
+        raise _invalid(original, _("too large"))
     return Money(cents, currency)
 
 

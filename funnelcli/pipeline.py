@@ -25,6 +25,7 @@ The API (pure, standard library only; a stage is a :class:`funnelcli.models.Stag
 from collections.abc import Iterable
 
 from funnelcli.errors import NotFoundError
+from funnelcli.i18n import _, french_stage_names, stage_name
 from funnelcli.models import Stage, StageKind
 from funnelcli.text import fold
 
@@ -77,14 +78,21 @@ class Pipeline:
         return self._by_id[stage_id]
 
     def find(self, name: str) -> Stage:
-        """A stage by name, case- and accent-insensitively; unknown names exit 2."""
+        """A stage by name, case- and accent-insensitively (a built-in stage by its French name
+        too); unknown names exit 2."""
         wanted = fold(name or "")
         for stage in self.stages:
             if fold(stage.name) == wanted:
                 return stage
+        french = french_stage_names()  # a built-in stage by its French name: "gagné"
+        for stage in self.stages:
+            if stage.name in french and fold(french[stage.name]) == wanted:
+                return stage
         raise NotFoundError(
-            f"unknown stage {name!r}: expected one of {', '.join(s.name for s in self.stages)}",
-            hint="see the pipeline with: funnel stages list",
+            _("unknown stage {name!r}: expected one of {names}").format(
+                name=name, names=", ".join(stage_name(s.name) for s in self.stages)
+            ),
+            hint=_("see the pipeline with: funnel stages list"),
         )
 
     def next_open(self, stage: Stage) -> Stage | None:

@@ -19,21 +19,27 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "funnelcli"
 TEMPLATE = PACKAGE / "locale" / "funnel.pot"
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "Column": (2,)}
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "Column": (2,),
+}
 
 
-def code_messages() -> Iterator[tuple[str | tuple[str, str], str]]:
-    """``(message, where)`` for every string marked in the code."""
+def code_messages() -> Iterator[tuple[str | tuple[str, str], str, str | None]]:
+    """``(message, where, context)`` for every string marked in the code."""
     from babel.messages.extract import extract_from_dir
 
-    for filename, lineno, message, _comments, _context in extract_from_dir(
+    for filename, lineno, message, _comments, context in extract_from_dir(
         str(PACKAGE), [("**.py", "python")], keywords=KEYWORDS
     ):
         if isinstance(message, tuple):
             message = tuple(m for m in message if m)  # Column's key is not a message
             message = message[0] if len(message) == 1 else message
         if message:
-            yield message, f"funnelcli/{filename}:{lineno}"
+            yield message, f"funnelcli/{filename}:{lineno}", context
 
 
 def help_messages() -> Iterator[tuple[str, str]]:
@@ -66,9 +72,9 @@ def template() -> Any:
     from babel.messages.catalog import Catalog
 
     catalog = Catalog(project="funnel", domain="funnel", charset="utf-8")
-    for message, where in code_messages():
+    for message, where, context in code_messages():
         path, _, line = where.partition(":")
-        catalog.add(message, locations=[(path, int(line))])
+        catalog.add(message, locations=[(path, int(line))], context=context)
     for message, command in help_messages():
         known = catalog.get(message)
         comments = [*(known.auto_comments if known else []), f"help: {command}"]

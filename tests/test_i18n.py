@@ -94,10 +94,9 @@ def test_one_overdue_follow_up_is_singular(funnel):
 def test_errors_keep_their_exit_codes_in_french(funnel, db_path):
     result = funnel("show", "1", code=66, env=FRENCH)
     english = funnel("show", "1", code=66)
-    assert result.stderr.splitlines()[0] == english.stderr.splitlines()[0].replace(
-        "Error: ", "Erreur : "
-    )
-    assert result.stderr.splitlines()[1].startswith("Conseil : ")
+    assert english.stderr.splitlines()[0] == f"Error: the database {db_path} does not exist"
+    assert result.stderr.splitlines()[0] == f"Erreur : la base {db_path} n'existe pas"
+    assert result.stderr.splitlines()[1].startswith("Conseil : créez-la avec `funnel init`")
 
 
 #: The main commands, run in both languages: same exit code, same number of lines (and of

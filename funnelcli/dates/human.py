@@ -31,11 +31,12 @@ from funnelcli.dates.words import (
     WEEKDAYS,
 )
 from funnelcli.errors import InvalidDate
+from funnelcli.i18n import N_, _
 from funnelcli.text import fold
 
 Prefer = Literal["future", "past"] | None
 
-EXPECTED = (
+EXPECTED = N_(
     "expected an ISO date (2026-12-01), a date and time (2026-12-01 14:30) "
     "or a form like today, tomorrow, +3d, in 2 weeks, next monday, 1 dec"
 )
@@ -52,9 +53,15 @@ class When(NamedTuple):
         return datetime.combine(self.date, self.time or time()).astimezone()
 
 
+def _invalid(text: str, why: str) -> InvalidDate:
+    return InvalidDate(_("invalid date {text!r}: {why}").format(text=text, why=why))
+
+
 def _check_year(year: int, text: str) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise InvalidDate(f"invalid date {text!r}: year {year} is out of range")
+        raise InvalidDate(
+            _("invalid date {text!r}: year {year} is out of range").format(text=text, year=year)
+        )
 
 
 def _make_date(year: int, month: int, day: int, text: str) -> date:
@@ -62,7 +69,7 @@ def _make_date(year: int, month: int, day: int, text: str) -> date:
     try:
         return date(year, month, day)
     except ValueError as exc:
-        raise InvalidDate(f"invalid date {text!r}: {exc}") from None
+        raise _invalid(text, str(exc)) from None
 
 
 def _year_less(month: int, day: int, ref: date, prefer: Prefer, text: str) -> date:
@@ -87,13 +94,13 @@ def _shift(ref: datetime, n: int, unit: str, text: str) -> When:
         delta = relativedelta(months=n) if unit == "months" else relativedelta(years=n)
         return When(ref.date() + delta)
     except (OverflowError, ValueError):
-        raise InvalidDate(f"invalid date {text!r}: too far from today") from None
+        raise _invalid(text, _("too far from today")) from None
 
 
 def _unit(word: str, text: str) -> str:
     unit = UNITS.get(word)
     if unit is None:
-        raise InvalidDate(f"invalid date {text!r}: unknown unit {word!r} (use d, w, m, y or h)")
+        raise _invalid(text, _("unknown unit {word!r} (use d, w, m, y or h)").format(word=word))
     return unit
 
 
@@ -101,10 +108,12 @@ def _parse_time(hour: str, minute: str | None, ampm: str | None, text: str) -> t
     h, m = int(hour), int(minute or 0)
     if ampm:
         if not 1 <= h <= 12:
-            raise InvalidDate(f"invalid time in {text!r}: {h}{ampm}")
+            raise InvalidDate(
+                _("invalid time in {text!r}: {time}").format(text=text, time=f"{h}{ampm}")
+            )
         h = h % 12 + (12 if ampm == "pm" else 0)
     if not (0 <= h <= 23 and 0 <= m <= 59):
-        raise InvalidDate(f"invalid time in {text!r}")
+        raise InvalidDate(_("invalid time in {text!r}").format(text=text))
     return time(h, m)
 
 
@@ -114,25 +123,25 @@ def _numeric(
     a, b, c = match["a"], match["b"], match["c"]
     if len(a) == 4:  # 2026/12/01: year first is never ambiguous
         if c is None:
-            raise InvalidDate(f"invalid date {text!r}: {EXPECTED}")
+            raise _invalid(text, _(EXPECTED))
         return _make_date(int(a), int(b), int(c), text)
     first, second = int(a), int(b)
     if len(a) > 2:
-        raise InvalidDate(f"invalid date {text!r}: {EXPECTED}")
+        raise _invalid(text, _(EXPECTED))
     day_month = _order(first, second, dayfirst, text)
     day, month = day_month
     if c is None:
         return _year_less(month, day, ref, prefer, text)
     year = int(c) + (2000 if len(c) == 2 else 0)
     if len(c) == 3:
-        raise InvalidDate(f"invalid date {text!r}: {EXPECTED}")
+        raise _invalid(text, _(EXPECTED))
     return _make_date(year, month, day, text)
 
 
 def _order(first: int, second: int, dayfirst: bool | None, text: str) -> tuple[int, int]:
     """(day, month) from the two leading numbers of a slashed date."""
     if first > 12 and second > 12:
-        raise InvalidDate(f"invalid date {text!r}: {EXPECTED}")
+        raise _invalid(text, _(EXPECTED))
     if dayfirst is True:
         return first, second
     if dayfirst is False:
@@ -144,8 +153,8 @@ def _order(first: int, second: int, dayfirst: bool | None, text: str) -> tuple[i
     if first == second:
         return first, second
     raise InvalidDate(
-        f"ambiguous date {text!r}: day or month first?",
-        hint="write it as ISO (2026-04-03) or pass --dayfirst or --monthfirst",
+        _("ambiguous date {text!r}: day or month first?").format(text=text),
+        hint=_("write it as ISO (2026-04-03) or pass --dayfirst or --monthfirst"),
     )
 
 
@@ -253,10 +262,10 @@ def parse_when(
 ) -> When:
     """Parse a date with an optional time of day, relative to ``ref`` (default: now)."""
     if not isinstance(text, str) or not text.strip():
-        raise InvalidDate("invalid date '': " + EXPECTED)
+        raise _invalid("", _(EXPECTED))
     stripped = text.strip()
     if len(stripped) > 64:
-        raise InvalidDate(f"invalid date {stripped[:40]!r}…: too long")
+        raise InvalidDate(_("invalid date {text!r}…: too long").format(text=stripped[:40]))
     found = _iso(stripped) or _human(stripped, text, ref or now(), dayfirst, prefer)
     _check_year(found.date.year, text)  # relative forms can leave the range too
     return found
@@ -276,7 +285,7 @@ def _human(
         day = _date_part(rest, original, ref, dayfirst, prefer) if rest else When(ref.date())
         if day is not None and day.time is None:
             return When(day.date, at)
-    raise InvalidDate(f"invalid date {original!r}: {EXPECTED}")
+    raise _invalid(original, _(EXPECTED))
 
 
 def parse_date(
@@ -299,8 +308,10 @@ def parse_moment(
     moment = ref if when.time is None and when.date == ref.date() else when.start()
     if moment > ref + timedelta(minutes=1):
         raise InvalidDate(
-            f"--at {text!r} is in the future ({moment:%Y-%m-%d %H:%M}); "
-            "only past or present moments can be recorded"
+            _(
+                "--at {text!r} is in the future ({moment}); "
+                "only past or present moments can be recorded"
+            ).format(text=text, moment=f"{moment:%Y-%m-%d %H:%M}")
         )
     return moment
 
@@ -310,5 +321,7 @@ def parse_duration(text: str) -> timedelta:
     m = re.match(r"^\s*(\d{1,4})\s*([a-z]+)\s*$", fold(text or ""))
     unit = UNITS.get(m[2]) if m else None
     if not m or unit in (None, "months", "years"):
-        raise InvalidDate(f"invalid duration {text!r}: expected e.g. 2d, 1w or 12h")
+        raise InvalidDate(
+            _("invalid duration {text!r}: expected e.g. 2d, 1w or 12h").format(text=text)
+        )
     return timedelta(**{unit: int(m[1])})

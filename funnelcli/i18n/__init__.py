@@ -112,6 +112,29 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return catalogue.ngettext(singular, plural, n)
 
 
+#: The built-in stages' codes: their names in the database (English, stable for JSON, CSV and
+#: scripts), shown in the interface's language unless the user renamed them.
+BUILTIN_STAGES = ("new", "contacted", "qualified", "proposal", "negotiation", "won", "lost")
+
+
+def stage_name(name: str) -> str:
+    """A stage's name for people: ``proposition`` for the built-in ``proposal`` in French; a
+    renamed or added stage keeps the name the user gave it."""
+    if language() == "en" or name not in BUILTIN_STAGES:
+        return name
+    from funnelcli.i18n import french as catalogue
+
+    return catalogue.stage_names()[name]
+
+
+def french_stage_names() -> dict[str, str]:
+    """``{code: French name}`` of the built-in stages, in either language: a French name is
+    accepted as input in English too (like French date words)."""
+    from funnelcli.i18n import french as catalogue
+
+    return catalogue.stage_names()
+
+
 def N_(message: str) -> str:
     """Marks a string for the catalogue where it is defined; :func:`_` translates it later."""
     return message

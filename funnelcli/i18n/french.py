@@ -30,6 +30,22 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return catalogue().ngettext(singular, plural, n)
 
 
+@functools.cache
+def stage_names() -> dict[str, str]:
+    """The built-in stages' French names (``msgctxt "stage"``: ``proposal`` is also an
+    activity type, ``won`` a column)."""
+    pgettext = catalogue().pgettext
+    return {
+        "new": pgettext("stage", "new"),
+        "contacted": pgettext("stage", "contacted"),
+        "qualified": pgettext("stage", "qualified"),
+        "proposal": pgettext("stage", "proposal"),
+        "negotiation": pgettext("stage", "negotiation"),
+        "won": pgettext("stage", "won"),
+        "lost": pgettext("stage", "lost"),
+    }
+
+
 # --------------------------------------------------------------------------- formats
 
 

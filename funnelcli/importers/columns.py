@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from funnelcli.errors import DataError, UsageError
+from funnelcli.i18n import _
 from funnelcli.importers.nearby import name_hint, near_field
 from funnelcli.importers.synonyms import IGNORE_WORDS, SYNONYMS, field_of, header_key
 
@@ -86,8 +87,9 @@ def map_columns(
             if header_key(header) == header_key(name):
                 return i
         raise DataError(
-            f"{display} has no column {name!r} (named by {option}); its columns are: "
-            + ", ".join(headers)
+            _(
+                "{file} has no column {name!r} (named by {option}); its columns are: {columns}"
+            ).format(file=display, name=name, option=option, columns=", ".join(headers))
         )
 
     for name, target in (overrides or {}).items():

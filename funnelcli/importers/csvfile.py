@@ -15,6 +15,7 @@ from collections.abc import Generator, Iterator
 from typing import BinaryIO
 
 from funnelcli.errors import DataError, read_error
+from funnelcli.i18n import _
 from funnelcli.importers.dialect import Dialect, detect_delimiter, sep_line_delimiter
 from funnelcli.importers.encoding import (
     CP1252_FALLBACK,
@@ -67,7 +68,9 @@ class CsvFile:
         except OSError as exc:
             raise read_error(exc, display) from None
         if not sample:
-            raise DataError(f"{display} is empty: expected a header row and data rows")
+            raise DataError(
+                _("{file} is empty: expected a header row and data rows").format(file=display)
+            )
         complete = len(sample) < SAMPLE_BYTES
         self.encoding = (
             settle_byte_order(encoding, sample)
@@ -83,7 +86,7 @@ class CsvFile:
             head.pop(0)
             self._offset = 1
         if not head:
-            raise DataError(f"{display} has no header row")
+            raise DataError(_("{file} has no header row").format(file=display))
         if delimiter is not None:
             self.dialect = Dialect(delimiter, detected=False, sep_line=sep is not None)
         elif sep is not None:
@@ -96,7 +99,7 @@ class CsvFile:
         with contextlib.closing(self._read()) as records:
             header = next(records, None)
         if header is None:
-            raise DataError(f"{display} has no header row")
+            raise DataError(_("{file} has no header row").format(file=display))
         self.header = self._check_header(header[1])
 
     def _check_utf8(self) -> None:
@@ -149,9 +152,11 @@ class CsvFile:
             number += 1
             if "\x00" in line:
                 raise DataError(
-                    f"{self.display} line {number}: NUL byte (a binary file, or UTF-16 "
-                    "without a byte-order mark?)",
-                    hint="if the file is UTF-16, pass --encoding utf-16",
+                    _(
+                        "{file} line {line}: NUL byte (a binary file, or UTF-16 "
+                        "without a byte-order mark?)"
+                    ).format(file=self.display, line=number),
+                    hint=_("if the file is UTF-16, pass --encoding utf-16"),
                 )
             if len(line) >= MAX_LINE and line[-1] not in "\r\n":
                 raise DataError(
@@ -168,10 +173,13 @@ class CsvFile:
             found = None
         line, byte = found or (1, exc.object[exc.start])
         raise DataError(
-            f"{self.display} line {line}: bytes that are not valid "
-            f"{self.encoding.codec.removesuffix('-sig')} "
-            f"(byte {byte:#04x})",
-            hint="pass the file's encoding with --encoding (e.g. cp1252 or utf-8)",
+            _("{file} line {line}: bytes that are not valid {codec} (byte {byte})").format(
+                file=self.display,
+                line=line,
+                codec=self.encoding.codec.removesuffix("-sig"),
+                byte=f"{byte:#04x}",
+            ),
+            hint=_("pass the file's encoding with --encoding (e.g. cp1252 or utf-8)"),
         ) from None
 
     # ------------------------------------------------------------ records
@@ -254,9 +262,10 @@ class CsvFile:
         for position, name in enumerate(names, start=1):
             if not name:
                 raise DataError(
-                    f"{self.display} line {self.header_line}: column {position} has no name in "
-                    "the header row",
-                    hint="give every column a name (or delete the empty column)",
+                    _("{file} line {line}: column {position} has no name in the header row").format(
+                        file=self.display, line=self.header_line, position=position
+                    ),
+                    hint=_("give every column a name (or delete the empty column)"),
                 )
         taken = {fold(name) for name in names}
         seen: dict[str, int] = {}

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from funnelcli.errors import DataError, UsageError
+from funnelcli.i18n import N_, _
 from funnelcli.importers.footer import without_footer
 
 #: Delimiters tried, in the order they are named in messages.
@@ -19,7 +20,7 @@ DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 #: Excel's first line naming the delimiter.
 SEP_LINE = re.compile(r"^\ufeff?\s*sep=(.)\s*$", re.IGNORECASE)
 
-_HINT = "name it with --delimiter ';' (or ',', '|', tab)"
+_HINT = N_("name it with --delimiter ';' (or ',', '|', tab)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +87,11 @@ def detect_delimiter(head: Sequence[str], *, exhausted: bool, display: str) -> s
     if len(consistent) > 1:
         names = " and ".join(repr(d) if d != "\t" else "tab" for d in consistent)
         raise DataError(
-            f"cannot tell the delimiter of {display}: {names} both give every row "
-            "the header's number of fields",
-            hint=_HINT,
+            _(
+                "cannot tell the delimiter of {file}: {names} both give every row "
+                "the header's number of fields"
+            ).format(file=display, names=names),
+            hint=_(_HINT),
         )
     scores.sort(reverse=True)
     if scores and scores[0][0] >= 0.8 and (len(scores) == 1 or scores[1][0] < scores[0][0]):
@@ -96,7 +99,9 @@ def detect_delimiter(head: Sequence[str], *, exhausted: bool, display: str) -> s
     if not scores:
         return ","  # a single column
     raise DataError(
-        f"cannot tell the delimiter of {display}: no delimiter among , ; tab | gives "
-        "every sampled row the header's number of fields",
-        hint=_HINT,
+        _(
+            "cannot tell the delimiter of {file}: no delimiter among , ; tab | gives "
+            "every sampled row the header's number of fields"
+        ).format(file=display),
+        hint=_(_HINT),
     )

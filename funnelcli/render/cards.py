@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from funnelcli.dates import format_local
+from funnelcli.i18n import _, stage_name
 from funnelcli.models import Lead, LeadCard, StageChange, follow_up_ref
 from funnelcli.money import format_money
 from funnelcli.render import Output
@@ -20,69 +21,70 @@ class TimelineEntry:
 
 
 def yes_no(value: bool | None) -> str:
-    return "unknown" if value is None else ("yes" if value else "no")
+    return _("unknown") if value is None else (_("yes") if value else _("no"))
 
 
 def _date(stamp: str | None, estimated: bool) -> str:
     shown = format_local(stamp)
-    return f"{shown} (estimated by an import)" if shown and estimated else shown
+    return _("{date} (estimated by an import)").format(date=shown) if shown and estimated else shown
 
 
 def details(
     lead: Lead, probability: int, estimated: Sequence[str] = (), other_ids: Sequence[str] = ()
 ) -> list[tuple[str, str]]:
     kind = lead.status.value
-    status = lead.stage if kind in ("open", lead.stage) else f"{lead.stage} ({kind})"
+    stage = stage_name(lead.stage)
+    status = stage if kind in ("open", lead.stage) else f"{stage} ({stage_name(kind)})"
     rows = [
-        ("Stage", status),
-        ("Company", lead.company or ""),
-        ("Email", lead.email or ""),
-        ("Phone", lead.phone or ""),
-        ("Source", lead.source or ""),
-        ("Created", _date(lead.created_at, "created" in estimated)),
-        ("Closed", _date(lead.closed_at, "closed" in estimated)),
-        ("Lost reason", lead.lost_reason or ""),
-        ("External id", lead.external_id or ""),
-        ("Other ids", ", ".join(other_ids)),
-        ("Notes", lead.notes or ""),
+        (_("Stage"), status),
+        (_("Company"), lead.company or ""),
+        (_("Email"), lead.email or ""),
+        (_("Phone"), lead.phone or ""),
+        (_("Source"), lead.source or ""),
+        (_("Created"), _date(lead.created_at, "created" in estimated)),
+        (_("Closed"), _date(lead.closed_at, "closed" in estimated)),
+        (_("Lost reason"), lead.lost_reason or ""),
+        (_("External id"), lead.external_id or ""),
+        (_("Other ids"), ", ".join(other_ids)),
+        (_("Notes"), lead.notes or ""),
     ]
     return [(label, value) for label, value in rows if value]
 
 
 def qualification(lead: Lead, probability: int) -> list[tuple[str, str]]:
     if lead.is_closed:
-        source = lead.stage_kind.value
+        source = stage_name(lead.stage_kind.value)
     else:
-        source = "override" if lead.probability is not None else "stage default"
+        source = _("override") if lead.probability is not None else _("stage default")
     return [
-        ("Amount", format_money(lead.amount_cents, lead.currency) or "unknown"),
-        ("Purchase frequency", lead.frequency or "unknown"),
+        (_("Amount"), format_money(lead.amount_cents, lead.currency) or _("unknown")),
+        (_("Purchase frequency"), lead.frequency or _("unknown")),
         *_term(lead),
-        ("Price the only factor", yes_no(lead.price_only)),
-        ("Decision maker", lead.decision_maker or "unknown"),
-        ("Contact decides", yes_no(lead.contact_decides)),
-        ("Executive approval", yes_no(lead.needs_approval)),
-        ("Prerequisites", lead.prerequisites or "none recorded"),
-        ("Expected close", lead.expected_close or "unknown"),
-        ("Win probability", f"{probability} % ({source})"),
+        (_("Price the only factor"), yes_no(lead.price_only)),
+        (_("Decision maker"), lead.decision_maker or _("unknown")),
+        (_("Contact decides"), yes_no(lead.contact_decides)),
+        (_("Executive approval"), yes_no(lead.needs_approval)),
+        (_("Prerequisites"), lead.prerequisites or _("none recorded")),
+        (_("Expected close"), lead.expected_close or _("unknown")),
+        (_("Win probability"), f"{probability} % ({source})"),
     ]
 
 
 def _term(lead: Lead) -> list[tuple[str, str]]:
     """The billing term of a recurring deal, when one is recorded."""
     parts = [
-        f"{lead.term} payments" if lead.term else "",
-        f"until {lead.billed_until}" if lead.billed_until else "",
+        _("{n} payments").format(n=lead.term) if lead.term else "",
+        _("until {day}").format(day=lead.billed_until) if lead.billed_until else "",
     ]
     text = ", ".join(p for p in parts if p)
-    return [("Billing term", text)] if text else []
+    return [(_("Billing term"), text)] if text else []
 
 
 def _stage_text(change: StageChange) -> str:
     text = (
-        f"{change.from_stage} → {change.to_stage}"
+        f"{stage_name(change.from_stage)} → {stage_name(change.to_stage)}"
         if change.from_stage
-        else f"created at {change.to_stage}"
+        else _("created at {stage}").format(stage=stage_name(change.to_stage))
     )
     return f"{text}: {change.note}" if change.note else text
 
@@ -91,20 +93,24 @@ def render_lead_card(out: Output, card: LeadCard) -> None:
     """``funnel show``: the card, with follow-ups and one timeline of everything, by date."""
     open_follow_ups = [
         (
-            f"{follow_up_ref(f.id)} due {f.due}",
-            f.text + (f" (snoozed {f.snooze_count}×)" if f.snooze_count else ""),
+            _("{ref} due {day}").format(ref=follow_up_ref(f.id), day=f.due),
+            f.text + (_(" (snoozed {n}×)").format(n=f.snooze_count) if f.snooze_count else ""),
         )
         for f in card.follow_ups
         if not f.done_at
     ]
-    timeline = [TimelineEntry(c.at, "stage", _stage_text(c)) for c in card.history]
+    timeline = [TimelineEntry(c.at, _("stage"), _stage_text(c)) for c in card.history]
     # "log 5": the id that funnel log edit / log delete take (promises show theirs as #3)
     timeline += [
         TimelineEntry(a.at, a.type, f"log {a.id}" + (f": {a.text}" if a.text else ""))
         for a in card.activities
     ]
     timeline += [
-        TimelineEntry(f.created_at, "promise", f"{follow_up_ref(f.id)} {f.text} (due {f.due})")
+        TimelineEntry(
+            f.created_at,
+            _("promise"),
+            _("{ref} {text} (due {day})").format(ref=follow_up_ref(f.id), text=f.text, day=f.due),
+        )
         for f in card.follow_ups
     ]
     timeline.sort(key=lambda e: e.at)  # stable: a stage change stays before same-time events
@@ -129,12 +135,12 @@ def render_card(
     other_ids: Sequence[str] = (),
 ) -> None:
     """Plain sections when piped; Rich styling on a terminal."""
-    title = one_line(f"Lead {lead.id} · {lead.name}")
+    title = one_line(_("Lead {id} · {name}").format(id=lead.id, name=lead.name))
     sections: list[tuple[str, list[tuple[str, str]]]] = [
         ("", details(lead, probability, estimated, other_ids)),
-        ("Qualification", qualification(lead, probability)),
-        ("Open follow-ups", list(follow_ups)),
-        ("Timeline", [(format_local(e.at), f"{e.kind:<10} {e.text}") for e in timeline]),
+        (_("Qualification"), qualification(lead, probability)),
+        (_("Open follow-ups"), list(follow_ups)),
+        (_("Timeline"), [(format_local(e.at), f"{e.kind:<10} {e.text}") for e in timeline]),
     ]
     if out.terminal:
         _rich_card(out, title, sections)
@@ -145,8 +151,8 @@ def render_card(
             out.line("")
             out.line(heading)
         if heading and not rows:
-            out.line("  (none)")
-        width = max((len(label) for label, _ in rows), default=0)
+            out.line("  " + _("(none)"))
+        width = max((len(label) for label, _value in rows), default=0)
         for label, value in rows:
             out.line(f"  {label.ljust(width)}  {one_line(value)}".rstrip())
 
@@ -162,7 +168,7 @@ def _rich_card(out: Output, title: str, sections: list[tuple[str, list[tuple[str
             console.print()
             console.print(Text(heading, style="bold underline"))
         if heading and not rows:
-            console.print(Text("  (none)", style="dim"))
+            console.print(Text("  " + _("(none)"), style="dim"))
             continue
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="dim", no_wrap=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from funnelcli import records
+from funnelcli.i18n import _, ngettext, stage_name
 from funnelcli.models import CANCEL_REASONS, Added, Edited, Existing, LeadCard, LeadList, Moved
 from funnelcli.render import Column, Format, Output, Record
 
@@ -26,7 +27,7 @@ LEAD_COLUMNS = (
     Column("id", "ID", justify="right", no_wrap=True),
     Column("name", "Name", style="bold", cut=True),
     Column("company", "Company", cut=True),
-    Column("stage", "Stage", no_wrap=True),
+    Column("stage", "Stage", text=lambda r: stage_name(r["stage"]), no_wrap=True),
     Column("amount", "Amount", text=_money, justify="right", no_wrap=True),
     Column("source", "Source", cut=True, drop=2),
     Column("created_at", "Created", text=_created, no_wrap=True, drop=1),
@@ -42,11 +43,11 @@ def lead_list(out: Output, found: LeadList, fmt: Format) -> None:
         for lead in found.leads
     ]
     keys = (*records.LEAD_KEYS, "next_follow_up")
-    more = f"… {found.more:,} more: --limit 0 for all" if found.more else None
+    more = _("… {n} more: --limit 0 for all").format(n=f"{found.more:,}") if found.more else None
     if fmt is Format.TABLE and out.terminal and rows:
         out.records(rows, LEAD_COLUMNS, fmt, footer=more, page=True)
         return
-    out.records(rows, LEAD_COLUMNS, fmt, empty="No leads match.", keys=keys)
+    out.records(rows, LEAD_COLUMNS, fmt, empty=_("No leads match."), keys=keys)
     if more:
         out.note(more)
 
@@ -54,7 +55,11 @@ def lead_list(out: Output, found: LeadList, fmt: Format) -> None:
 def _warn_same_email(out: Output, email: str | None, others: list[int]) -> None:
     if others:
         ids = ", ".join(str(i) for i in others)
-        out.warn(f"lead {ids} already has the email {email}: is this a duplicate?")
+        out.warn(
+            _("lead {ids} already has the email {email}: is this a duplicate?").format(
+                ids=ids, email=email
+            )
+        )
 
 
 def _fields(columns: Sequence[str]) -> str:
@@ -81,7 +86,11 @@ def added(out: Output, result: Added | Existing, fmt: Format) -> None:
     out.committed(f"lead {lead.id} was added", "its id")
     _warn_same_email(out, lead.email, result.same_email)
     text = (
-        f"Added lead {lead.id}: {lead.name} (stage {lead.stage})" if out.terminal else str(lead.id)
+        _("Added lead {id}: {name} (stage {stage})").format(
+            id=lead.id, name=lead.name, stage=stage_name(lead.stage)
+        )
+        if out.terminal
+        else str(lead.id)
     )
     out.result(fmt, records.lead(lead), text)
 
@@ -92,9 +101,11 @@ def edited(out: Output, result: Edited, fmt: Format) -> None:
     _warn_same_email(out, lead.email, result.same_email)
     if result.changed:
         out.committed(f"lead {lead.id} was updated")
-        text = f"Lead {lead.id} {lead.name}: updated {_fields(result.changed)}"
+        text = _("Lead {id} {name}: updated {fields}").format(
+            id=lead.id, name=lead.name, fields=_fields(result.changed)
+        )
     else:
-        text = f"Lead {lead.id} {lead.name}: nothing changed"
+        text = _("Lead {id} {name}: nothing changed").format(id=lead.id, name=lead.name)
     out.result(fmt, records.lead(lead), text)
 
 
@@ -104,27 +115,38 @@ def moved(out: Output, result: Moved, fmt: Format) -> None:
 
     lead = result.lead
     out.committed(f"lead {lead.id} was moved to {result.to_stage.name!r}")
-    verb = "reopened: " if result.reopened else ""
-    text = (
-        f"Lead {lead.id} {lead.name}: {verb}{result.from_stage.name} → {result.to_stage.name} "
-        f"({format_local(result.at)})"
+    move = _("reopened: {old} → {new}") if result.reopened else "{old} → {new}"
+    text = _("Lead {id} {name}: {move} ({at})").format(
+        id=lead.id,
+        name=lead.name,
+        move=move.format(
+            old=stage_name(result.from_stage.name), new=stage_name(result.to_stage.name)
+        ),
+        at=format_local(result.at),
     )
     record = records.lead(lead, previous_stage=result.from_stage.name, changed_at=result.at)
     out.result(fmt, record, text)
     n = result.follow_ups
     if n:
-        them = "1 follow-up" if n == 1 else f"{n} follow-ups"
         if result.reopened:
-            out.note(f"Reopened {them} that closing lead {lead.id} had cancelled")
-        else:
-            why = CANCEL_REASONS[f"lead-{result.to_stage.kind.value}"]
-            out.note(
-                f"Cancelled {them} of lead {lead.id} ({why}); keep them with --keep-follow-ups"
+            note = ngettext(
+                "Reopened {n} follow-up that closing lead {id} had cancelled",
+                "Reopened {n} follow-ups that closing lead {id} had cancelled",
+                n,
             )
+        else:
+            note = ngettext(
+                "Cancelled {n} follow-up of lead {id} ({why}); keep them with --keep-follow-ups",
+                "Cancelled {n} follow-ups of lead {id} ({why}); keep them with --keep-follow-ups",
+                n,
+            )
+        why = CANCEL_REASONS.get(f"lead-{result.to_stage.kind.value}", "")
+        out.note(note.format(n=n, id=lead.id, why=_(why)))
     if result.to_stage.kind.value == "won" and lead.amount_cents is None:
         out.warn(
-            f"lead {lead.id} was won without an amount: "
-            f"add it with funnel edit {lead.id} --amount AMOUNT"
+            _(
+                "lead {id} was won without an amount: add it with funnel edit {id} --amount AMOUNT"
+            ).format(id=lead.id)
         )
 
 

@@ -6,12 +6,13 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from funnelcli import records
+from funnelcli.i18n import stage_name
 from funnelcli.models import Stage
 from funnelcli.render import Column, Format, Output
 
 STAGE_COLUMNS = (
     Column("position", "#", justify="right"),
-    Column("name", "Stage", style="bold"),
+    Column("name", "Stage", text=lambda r: stage_name(r["name"]), style="bold"),
     Column("probability", "Win %", text=lambda r: f"{r['probability']} %", justify="right"),
     Column(
         "kind", "Kind", text=lambda r: r["kind"] + (" · opportunity" if r["opportunity"] else "")

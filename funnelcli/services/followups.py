@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from funnelcli import dates
 from funnelcli.errors import NotFoundError, UsageError
+from funnelcli.i18n import _
 from funnelcli.models import Done, Item, Snoozed, due_text, follow_up_ref
 from funnelcli.services.lookup import resolve
 from funnelcli.services.moves import event_moment
@@ -76,8 +77,8 @@ def parse_id(value: str | int) -> int:
         text = text[1:]
     if not text.isdigit() or len(text) > 18:
         raise UsageError(
-            f"invalid follow-up id {str(value)!r}: expected F12 or 12",
-            hint="see the ids with: funnel follow-up list --all",
+            _("invalid follow-up id {value!r}: expected F12 or 12").format(value=str(value)),
+            hint=_("see the ids with: funnel follow-up list --all"),
         )
     return int(text)
 
@@ -102,8 +103,8 @@ def get_row(conn: Tx, follow_up_id: int) -> FollowUpRow:
     row = fq.get_follow_up(conn, follow_up_id)
     if row is None:
         raise NotFoundError(
-            f"no follow-up {follow_up_ref(follow_up_id)}",
-            hint="see the ids with: funnel follow-up list --all",
+            _("no follow-up {ref}").format(ref=follow_up_ref(follow_up_id)),
+            hint=_("see the ids with: funnel follow-up list --all"),
         )
     return row
 

@@ -14,6 +14,7 @@ from funnelcli.errors import (
     UsageError,
     write_error,
 )
+from funnelcli.i18n import _
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -26,12 +27,14 @@ def create_file(path: Path) -> None:
         return  # another process created it first: fine
     except PermissionError:
         raise PermissionDenied(
-            f"cannot create the database {path}: permission denied",
-            hint="choose a writable folder with --db or FUNNEL_DB",
+            _("cannot create the database {path}: permission denied").format(path=path),
+            hint=_("choose a writable folder with --db or FUNNEL_DB"),
         ) from None
     except FileNotFoundError:
         raise UsageError(
-            f"cannot create the database {path}: the folder {path.parent} does not exist"
+            _("cannot create the database {path}: the folder {folder} does not exist").format(
+                path=path, folder=path.parent
+            )
         ) from None
     except OSError as exc:
         raise write_error(exc, f"the database {path}", verb="create") from None
@@ -44,17 +47,21 @@ def check_header(path: Path) -> bool:
         with open(path, "rb") as handle:
             header = handle.read(len(SQLITE_MAGIC))
     except IsADirectoryError:
-        raise UsageError(f"{path} is a folder, not a database file") from None
+        raise UsageError(_("{path} is a folder, not a database file").format(path=path)) from None
     except PermissionError:
-        raise PermissionDenied(f"cannot read {path}: permission denied") from None
+        raise PermissionDenied(
+            _("cannot read {path}: permission denied").format(path=path)
+        ) from None
     except OSError as exc:
         raise InputFileError(f"cannot read {path}: {exc.strerror}") from None
     if not header:
         return True
     if header != SQLITE_MAGIC:
         raise NotAFunnelDatabase(
-            f"{path} is not a funnel database (not an SQLite file); it was left untouched",
-            hint="point --db or FUNNEL_DB at a funnel database, or at a new file name",
+            _("{path} is not a funnel database (not an SQLite file); it was left untouched").format(
+                path=path
+            ),
+            hint=_("point --db or FUNNEL_DB at a funnel database, or at a new file name"),
         )
     return False
 
@@ -66,11 +73,14 @@ def check_regular(path: Path) -> None:
     except OSError:
         return  # reported by whoever opens it
     if stat.S_ISDIR(mode):
-        raise UsageError(f"{path} is a folder, not a database file")
+        raise UsageError(_("{path} is a folder, not a database file").format(path=path))
     if not stat.S_ISREG(mode):
         raise UsageError(
-            f"{path} is not a regular file (a device or a pipe): it cannot hold a funnel database",
-            hint="point --db or FUNNEL_DB at a file name",
+            _(
+                "{path} is not a regular file (a device or a pipe): "
+                "it cannot hold a funnel database"
+            ).format(path=path),
+            hint=_("point --db or FUNNEL_DB at a file name"),
         )
 
 
@@ -107,8 +117,8 @@ def fix_sidecars(path: Path) -> None:
 
 def missing_database(path: Path) -> InputFileError:
     return InputFileError(
-        f"the database {path} does not exist",
-        hint="create it with `funnel init` (or `funnel add`), or check --db and FUNNEL_DB",
+        _("the database {path} does not exist").format(path=path),
+        hint=_("create it with `funnel init` (or `funnel add`), or check --db and FUNNEL_DB"),
     )
 
 

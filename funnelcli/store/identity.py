@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from funnelcli.errors import NotAFunnelDatabase
+from funnelcli.i18n import _
 from funnelcli.store import files
 from funnelcli.store.connection import connect, read_only
 from funnelcli.store.migrations import SCHEMA_VERSION
@@ -26,19 +27,25 @@ def identify(conn: sqlite3.Connection, path: Path) -> int:
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if tables:
             raise NotAFunnelDatabase(
-                f"{path} is an SQLite database but not a funnel database; it was left untouched",
-                hint="point --db or FUNNEL_DB at a funnel database, or at a new file name",
+                _(
+                    "{path} is an SQLite database but not a funnel database; it was left untouched"
+                ).format(path=path),
+                hint=_("point --db or FUNNEL_DB at a funnel database, or at a new file name"),
             )
         return 0
     if app_id != APPLICATION_ID:
         raise NotAFunnelDatabase(
-            f"{path} is not a funnel database (application id {app_id:#x}); it was left untouched"
+            _(
+                "{path} is not a funnel database (application id {app_id}); it was left untouched"
+            ).format(path=path, app_id=f"{app_id:#x}")
         )
     if version > SCHEMA_VERSION:
         raise NotAFunnelDatabase(
-            f"{path} was made by a newer version of funnel (schema {version}, this version "
-            f"knows {SCHEMA_VERSION}); it was left untouched",
-            hint="upgrade funnel: pip install --upgrade funnelcli",
+            _(
+                "{path} was made by a newer version of funnel (schema {version}, this version "
+                "knows {known}); it was left untouched"
+            ).format(path=path, version=version, known=SCHEMA_VERSION),
+            hint=_("upgrade funnel: pip install --upgrade funnelcli"),
         )
     return version
 

@@ -12,6 +12,7 @@ from funnelcli.errors import (
     PermissionDenied,
     StorageError,
 )
+from funnelcli.i18n import _
 
 #: SQLite's primary result codes (the low byte of an extended code) that a user can cause.
 _BUSY, _LOCKED, _PERM, _READONLY, _IOERR, CORRUPT, _FULL, _CANTOPEN, _NOTADB = (
@@ -53,28 +54,39 @@ def translate(exc: sqlite3.Error, path: Path, busy_timeout: float = 0) -> Funnel
     code = primary_code(exc)
     if code in (_BUSY, _LOCKED):
         return DatabaseLocked(
-            f"the database {path} is locked by another funnel command "
-            f"(waited {busy_timeout:g} s): try again",
-            hint="raise the wait with FUNNEL_BUSY_TIMEOUT=<seconds>",
+            _(
+                "the database {path} is locked by another funnel command "
+                "(waited {seconds} s): try again"
+            ).format(path=path, seconds=f"{busy_timeout:g}"),
+            hint=_("raise the wait with FUNNEL_BUSY_TIMEOUT=<seconds>"),
         )
     if code in (_READONLY, _PERM):
         return PermissionDenied(
-            f"cannot write to {path}: the database is read-only",
-            hint="check the permissions of the file and of its folder",
+            _("cannot write to {path}: the database is read-only").format(path=path),
+            hint=_("check the permissions of the file and of its folder"),
         )
     if code == _FULL:
-        return StorageError(f"I/O failure on {path}: {exc}", hint="free some disk space")
+        return StorageError(
+            _("I/O failure on {path}: {error}").format(path=path, error=exc),
+            hint=_("free some disk space"),
+        )
     if code == _IOERR:
-        return StorageError(f"I/O failure on {path}: {exc}", hint="check the disk and the file")
+        return StorageError(
+            _("I/O failure on {path}: {error}").format(path=path, error=exc),
+            hint=_("check the disk and the file"),
+        )
     if code == CORRUPT:
         return StorageError(
-            f"the database file {path} is corrupt ({exc})",
-            hint="restore a backup: funnel restore BACKUP.db",
+            _("the database file {path} is corrupt ({error})").format(path=path, error=exc),
+            hint=_("restore a backup: funnel restore BACKUP.db"),
         )
     if code == _NOTADB:
-        return NotAFunnelDatabase(f"{path} is not a funnel database (not an SQLite file)")
+        return NotAFunnelDatabase(
+            _("{path} is not a funnel database (not an SQLite file)").format(path=path)
+        )
     if code == _CANTOPEN:
         return PermissionDenied(
-            f"cannot open {path}: {exc}", hint="check the permissions of the file and folder"
+            _("cannot open {path}: {error}").format(path=path, error=exc),
+            hint=_("check the permissions of the file and folder"),
         )
-    return StorageError(f"database error on {path}: {exc}")
+    return StorageError(_("database error on {path}: {error}").format(path=path, error=exc))

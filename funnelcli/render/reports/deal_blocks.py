@@ -3,6 +3,7 @@
 from fractions import Fraction
 
 from funnelcli.dates import local_date_of
+from funnelcli.i18n import stage_name
 from funnelcli.kpis.forecast import EMPIRICAL_MINIMUM, MONTHS_BILLED, REASONS, ForecastLine
 from funnelcli.kpis.numbers import SMALL_SAMPLE, Rate
 from funnelcli.kpis.reports import CycleReport, ForecastReport, LostReport, PathsReport
@@ -88,7 +89,7 @@ def forecast_blocks(r: ForecastReport) -> list[Block]:
             ["Stage", "Default", "Closed deals", "Won", "Empirical", "Used"],
             [
                 [
-                    p.stage.name,
+                    stage_name(p.stage.name),
                     pct(p.default),
                     count(p.closed),
                     count(p.won),
@@ -120,7 +121,7 @@ def forecast_blocks(r: ForecastReport) -> list[Block]:
                     [
                         str(item.deal.id),
                         item.deal.name[:30],
-                        r.header.pipeline.by_id(item.deal.stage_id).name,
+                        stage_name(r.header.pipeline.by_id(item.deal.stage_id).name),
                         money(item.deal.amount_cents, item.deal.currency),
                         item.deal.expected_close.isoformat() if item.deal.expected_close else DASH,
                         ", ".join(REASONS[k] for k in item.reasons),
@@ -166,7 +167,10 @@ def cycle_blocks(r: CycleReport) -> list[Block]:
         Grid(
             "Mean time a won deal spent in each stage",
             ["Stage", "Won deals that were at it", "Mean time there"],
-            [[t.stage.name, count(t.deals), days_text(t.average_days)] for t in r.stages],
+            [
+                [stage_name(t.stage.name), count(t.deals), days_text(t.average_days)]
+                for t in r.stages
+            ],
             frozenset({1, 2}),
         ),
     ]

@@ -1,5 +1,6 @@
 """The dashboard and the sections about leads as blocks: kpis, funnel, sources, monthly."""
 
+from funnelcli.i18n import stage_name
 from funnelcli.kpis.funnel import LeadsByBucket
 from funnelcli.kpis.reports import (
     Dashboard,
@@ -115,7 +116,7 @@ def _funnel_grid(r: FunnelReport) -> Grid:
     top = max((s.reached for s in r.funnel.steps), default=0)
     rows: list[list[str | Bar]] = [
         [
-            step.stage.name,
+            stage_name(step.stage.name),
             count(step.reached),
             rate_text(step.conversion) if step.conversion else "",
             rate_text(step.of_created),

@@ -4,6 +4,7 @@ and what the model learnt (per stage, new business)."""
 from collections.abc import Callable
 from fractions import Fraction
 
+from funnelcli.i18n import stage_name
 from funnelcli.kpis.forecast import Forecast, ForecastLine
 from funnelcli.kpis.model import (
     MODEL_MINIMUM,
@@ -90,7 +91,7 @@ def model_blocks(f: Forecast, method: str) -> list[Block]:
             ["Stage", "Default", "Observed", "Won in window", "Rate", "Used"],
             [
                 [
-                    s.stage.name,
+                    stage_name(s.stage.name),
                     pct(s.default),
                     count(s.cohort.observed),
                     count(s.cohort.won_total),

@@ -23,6 +23,7 @@ from typing import BinaryIO
 
 from funnelcli import dates, outfiles
 from funnelcli.errors import DataError, UsageError, read_error
+from funnelcli.i18n import _, ngettext
 from funnelcli.importers.columns import ColumnMap, map_columns, required_columns
 from funnelcli.importers.csvfile import CsvFile
 from funnelcli.importers.dialect import parse_delimiter
@@ -253,7 +254,7 @@ class ImportJob:
         """What the reading found out (cp1252 bytes, date orders, a bare $), in file order."""
         found = [*self.csv.notes, *merge.parser.notes()]
         found.sort(key=lambda note: note[0])  # stable: on one line, the encoding first
-        return [f"{self.display}: {why}" for _, why in found]
+        return [f"{self.display}: {why}" for _line, why in found]
 
 
 def open_source(path: Path, display: str) -> BinaryIO:
@@ -268,9 +269,22 @@ def _invalid_rows(summary: Summary) -> DataError:
     count = summary.rejected
     lines = ["  " + line for line in summary.problem_lines()]
     return DataError(
-        f"{count} invalid row{'s' if count != 1 else ''} in {summary.source}; "
-        f"nothing {'would be' if summary.dry_run else 'was'} imported:",
+        (
+            ngettext(
+                "{count} invalid row in {file}; nothing would be imported:",
+                "{count} invalid rows in {file}; nothing would be imported:",
+                count,
+            )
+            if summary.dry_run
+            else ngettext(
+                "{count} invalid row in {file}; nothing was imported:",
+                "{count} invalid rows in {file}; nothing was imported:",
+                count,
+            )
+        ).format(count=count, file=summary.source),
         details=tuple(lines),
-        hint="fix them and import again, or pass --rejects FILE to import the valid rows and "
-        "set the invalid ones aside in FILE",
+        hint=_(
+            "fix them and import again, or pass --rejects FILE to import the valid rows and "
+            "set the invalid ones aside in FILE"
+        ),
     )
