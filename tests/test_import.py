@@ -529,3 +529,27 @@ def test_progress_bar_only_on_a_terminal(funnel, tmp_path, forced, shown):
     result = funnel("import", path, env={"TTY_COMPATIBLE": forced})
     assert ("Importing" in result.stderr) is shown
     assert "6000 inserted" in summary(result)
+
+
+def test_funnels_own_export_keeps_names_that_look_like_placeholders(funnel, tmp_path):
+    # Found by the round-trip property test: a lead named "NONE" came back named by its email
+    # (or was refused): funnel's own export writes nothing for an empty value, so there a cell
+    # "N/A" or "none" is a value. A foreign file's "N/A" is still an empty cell.
+    for i, name in enumerate(("NONE", "N/A", "null", "n.a.")):
+        funnel("add", name, "--email", f"lead{i}@example.com")
+    exported = tmp_path / "leads.csv"
+    funnel("export", "-o", exported)
+    other = tmp_path / "other.db"
+    funnel("--db", other, "import", exported)
+    assert [r["name"] for r in rows(other, "SELECT name FROM leads ORDER BY id")] == [
+        "NONE",
+        "N/A",
+        "null",
+        "n.a.",
+    ]
+    foreign = tmp_path / "crm.csv"
+    foreign.write_text("Name,Email,Company\nN/A,ann@example.com,N/A\n")
+    funnel("--db", tmp_path / "third.db", "import", foreign)
+    assert rows(tmp_path / "third.db", "SELECT name, company FROM leads") == [
+        {"name": "ann@example.com", "company": None}
+    ]

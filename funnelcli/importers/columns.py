@@ -56,6 +56,9 @@ class ColumnMap:
     read: tuple[str, ...] = ()
     #: The columns ``warnings`` name, in their order (the summary repeats them in one line).
     warned: tuple[str, ...] = ()
+    #: funnel's own export (``funnel export``): it writes nothing for an empty value, so a cell
+    #: ``N/A`` or ``none`` is a real value there (a lead named "None"), not a placeholder.
+    own_export: bool = False
 
     def column(self, name: str) -> str:
         return self.headers[self.fields[name]]
@@ -182,6 +185,7 @@ def map_columns(
         tuple(unmapped),
         tuple(headers[i] for i in sorted(flags)),
         tuple(warned),
+        bool(own),
     )
 
 

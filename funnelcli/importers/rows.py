@@ -29,14 +29,14 @@ V = TypeVar("V")
 T = TypeVar("T")
 
 
-def cell_text(raw: str) -> str:
+def cell_text(raw: str, placeholders: frozenset[str] = SPELLINGS) -> str:
     """A cell as parsers see it: stripped, without control characters (as every command stores
     text: no escape sequence gets in), a spreadsheet's neutralising ``'`` taken off; a
-    placeholder (``null``, ``N/A``, ``-``…) is empty."""
+    placeholder (``null``, ``N/A``, ``-``…; none in funnel's own export) is empty."""
     cell = raw.strip()
     if cell and not cell.isprintable():  # line breaks, tabs, odd blanks, control chars
         cell = clean(cell) or ""
-    if cell in SPELLINGS:
+    if cell in placeholders:
         return ""
     if cell[:1] == "'":
         cell = unneutralize(cell)
@@ -70,6 +70,8 @@ class RowParser(Generic[V]):
         file's records again (a date column's first pass); ``parsers``: more cell parsers."""
         self.columns = columns
         self.width = len(columns.headers)
+        #: The spellings of an empty cell (``N/A``…); funnel's own export has none.
+        self.placeholders: frozenset[str] = frozenset() if columns.own_export else SPELLINGS
         self.cursor = Cursor()
         self.now = now
         self.now_stamp = dates.to_storage(now)
@@ -130,7 +132,7 @@ class RowParser(Generic[V]):
         try:
             for line, fields in records:
                 if len(fields) == width:
-                    text = cell_text(fields[index])
+                    text = cell_text(fields[index], self.placeholders)
                     if text:
                         yield line, text
         except DataError:
@@ -181,7 +183,7 @@ class RowParser(Generic[V]):
         """The cell of field ``name`` as written (a message shows ``'02/03/24'``, not the
         date it was read as)."""
         index = self.columns.fields.get(name)
-        return None if index is None else cell_text(fields[index])
+        return None if index is None else cell_text(fields[index], self.placeholders)
 
     def cells(self, line: int, fields: list[str]) -> tuple[Any, list[Problem]]:
         """The parsed cells (``Cells``; None for an empty row) and the problems found."""
@@ -197,7 +199,7 @@ class RowParser(Generic[V]):
                 and "|'" not in joined
                 and joined[:1] != "'"
                 and any(stripped)
-                and SPELLINGS.isdisjoint(stripped)
+                and self.placeholders.isdisjoint(stripped)
             ):
                 values: list[Any] = [None] * self._nfields
                 try:
@@ -231,7 +233,7 @@ class RowParser(Generic[V]):
             return [], problems
         values: list[Any] = [None] * self._nfields
         for index, position, parser, header in self._specs:
-            cell = cell_text(fields[index])
+            cell = cell_text(fields[index], self.placeholders)
             if not cell:
                 continue
             if parser is None:
@@ -241,7 +243,7 @@ class RowParser(Generic[V]):
                 values[position] = parser(cell)
             except ValueProblem as problem:
                 problems.append(Problem(line, header, cell, problem.reason, problem.code))
-        if not any(f.strip() not in SPELLINGS for f in fields if f.strip()):
+        if not any(f.strip() not in self.placeholders for f in fields if f.strip()):
             return None, problems
         return self._make(values), problems
 
