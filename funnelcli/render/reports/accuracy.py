@@ -5,16 +5,12 @@ from fractions import Fraction
 from typing import Any
 
 from funnelcli.kpis.accuracy import Compared
-from funnelcli.kpis.numbers import round_rate, to_cents
+from funnelcli.kpis.numbers import round_rate
 from funnelcli.kpis.reports import AccuracyReport
 from funnelcli.money import to_decimal
 from funnelcli.render.reports.blocks import Block, Grid, heading
+from funnelcli.render.reports.json_values import money_json
 from funnelcli.render.reports.words import DASH, count, money, pct, plural, source_name
-
-
-def _money(cents: Fraction | int) -> dict[str, Any]:
-    whole = to_cents(cents)
-    return {"cents": whole, "amount": to_decimal(whole)}
 
 
 def _compared_json(c: Compared) -> dict[str, Any]:
@@ -29,12 +25,12 @@ def _compared_json(c: Compared) -> dict[str, Any]:
         "from": r.bucket_from,
         "to": r.bucket_to,
         "currency": r.currency,
-        "forecast": _money(r.total_cents),
-        "pipeline": _money(r.pipeline_cents),
-        "recurring": _money(r.recurring_cents),
-        "won": _money(r.won_cents),
-        "actual": _money(c.actual_cents),
-        "error": _money(c.error),
+        "forecast": money_json(r.total_cents),
+        "pipeline": money_json(r.pipeline_cents),
+        "recurring": money_json(r.recurring_cents),
+        "won": money_json(r.won_cents),
+        "actual": money_json(c.actual_cents),
+        "error": money_json(c.error),
         "percentage_error": round_rate(c.percentage_error),
     }
 
@@ -49,11 +45,11 @@ def accuracy_body(report: AccuracyReport) -> dict[str, Any]:
             {
                 "currency": o.currency,
                 "periods": o.periods,
-                "mean_absolute_error": _money(o.mean_absolute_error),
+                "mean_absolute_error": money_json(o.mean_absolute_error),
                 "weighted_absolute_percentage_error": round_rate(
                     o.weighted_absolute_percentage_error
                 ),
-                "bias": _money(o.bias),
+                "bias": money_json(o.bias),
             }
             for o in a.overall
         ],

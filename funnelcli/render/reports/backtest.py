@@ -18,11 +18,6 @@ from funnelcli.render.reports.json_values import money_json
 from funnelcli.render.reports.words import DASH, count, money, pct, plural
 
 
-def _money(cents: Fraction | int) -> dict[str, Any]:
-    whole = to_cents(cents)
-    return {"cents": whole, "amount": to_decimal(whole)}
-
-
 def _cut_json(line: Line) -> dict[str, Any]:
     cut = line.cut_off
     return {
@@ -31,7 +26,7 @@ def _cut_json(line: Line) -> dict[str, Any]:
         "from": cut.start.isoformat(),
         "to": cut.end.isoformat(),
         "currency": line.currency,
-        "actual": _money(line.actual),
+        "actual": money_json(line.actual),
     }
 
 
@@ -48,8 +43,8 @@ def backtest_body(report: BacktestReport) -> dict[str, Any]:
             {
                 "method": line.method,
                 "baseline": line.method in BASELINES,
-                "forecast": _money(line.forecast),
-                "error": _money(line.error),
+                "forecast": money_json(line.forecast),
+                "error": money_json(line.error),
                 "percentage_error": round_rate(line.percentage_error),
             }
         )
@@ -65,12 +60,12 @@ def backtest_body(report: BacktestReport) -> dict[str, Any]:
                 "method": o.method,
                 "baseline": o.method in BASELINES,
                 "cut_offs": o.cut_offs,
-                "mean_absolute_error": _money(o.mean_absolute_error),
+                "mean_absolute_error": money_json(o.mean_absolute_error),
                 "weighted_absolute_percentage_error": round_rate(
                     o.weighted_absolute_percentage_error
                 ),
                 "mean_absolute_percentage_error": round_rate(o.mean_absolute_percentage_error),
-                "bias": _money(o.bias),
+                "bias": money_json(o.bias),
             }
             for o in t.overall
         ],
