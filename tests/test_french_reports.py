@@ -9,6 +9,8 @@ import re
 import pytest
 
 FRENCH = {"LANG": "fr_CA.UTF-8"}
+NB = "\u00a0"  # Babel's space in French numbers (1 234,56 $, 26,8 %)
+BAR = "#"
 SECTIONS = [
     "kpis",
     "funnel",
@@ -41,44 +43,68 @@ def test_the_dashboard_in_french(funnel):
         "\n"
         "Indicateurs\n"
         "  Pistes créées               3\n"
-        "  Piste → occasion            66.7%  (2 sur 3 pistes)\n"
-        "  Taux de gain                100.0%  (occasions gagnées : 1, perdues : 0)\n"
-        "  Affaire gagnée moyenne CAD  2,000.00 CAD  médiane 2,000.00 · 1 affaire\n"
-        "  Cycle de vente              0.0 j  médiane 0.0 j · 1 affaire\n"
+        f"  Piste → occasion            66,7{NB}%  (2 sur 3 pistes)\n"
+        f"  Taux de gain                100,0{NB}%  (occasions gagnées : 1, perdues : 0)\n"
+        f"  Affaire gagnée moyenne CAD  2{NB}000,00{NB}$  médiane 2{NB}000,00 · 1 affaire\n"
+        "  Cycle de vente              0,0 j  médiane 0,0 j · 1 affaire\n"
         "  Occasions ouvertes          1\n"
-        "    CAD                       1,000.00 CAD · pondéré 500.00 · 1 affaire\n"
+        f"    CAD                       1{NB}000,00{NB}$ · pondéré 500,00 · 1 affaire\n"
         "  Vélocité des ventes CAD     —\n"
         "  Suivis en retard            0\n"
         "  Problèmes de données        3  (voir : funnel check)\n"
         "\n"
         "Entonnoir · 3 pistes créées\n"
         "Étape        Atteinte  De la précédente  Des créées\n"
-        "nouveau             3                        100.0%  ##############################\n"
-        "contacté            2             66.7%       66.7%  ####################\n"
-        "qualifié            2            100.0%       66.7%  ####################\n"
-        "proposition         2            100.0%       66.7%  ####################\n"
-        "négociation         1             50.0%       33.3%  ##########\n"
-        "gagné               1            100.0%       33.3%  ##########\n"
+        f"nouveau             3                       100,0{NB}%  {BAR * 30}\n"
+        f"contacté            2            66,7{NB}%      66,7{NB}%  {BAR * 20}\n"
+        f"qualifié            2           100,0{NB}%      66,7{NB}%  {BAR * 20}\n"
+        f"proposition         2           100,0{NB}%      66,7{NB}%  {BAR * 20}\n"
+        f"négociation         1            50,0{NB}%      33,3{NB}%  {BAR * 10}\n"
+        f"gagné               1           100,0{NB}%      33,3{NB}%  {BAR * 10}\n"
         "\n"
         "Pistes créées par mois et par source\n"
         "Période  salon  web  (aucun)  Total\n"
-        "2026-11      1    1        1      3  ##############################\n"
+        f"2026-11      1    1        1      3  {BAR * 30}\n"
         "\n"
         "Prévision\n"
         "Période                     Dev.  Entonnoir (a)  Récurrent (b)  Gagné (c)     Total\n"
-        "Ce mois-ci 2026-11          CAD            0.00           0.00   2,000.00  2,000.00\n"
+        f"Ce mois-ci 2026-11          CAD            0,00           0,00   2{NB}000,00  2{NB}000,00\n"
         "Mois prochain 2026-12       —                 —              —          —         —\n"
-        "Ce trimestre 2026-Q4        CAD            0.00           0.00   2,000.00  2,000.00\n"
+        f"Ce trimestre 2026-Q4        CAD            0,00           0,00   2{NB}000,00  2{NB}000,00\n"
         "Trimestre prochain 2027-Q1  —                 —              —          —         —\n"
         "Exclues de la prévision : 1 affaire ouverte (1 aucune date de conclusion prévue) ;"
         " voir : funnel report forecast\n"
     )
 
 
+def test_amounts_and_percentages_follow_the_french_region(funnel):
+    _setup(funnel)
+    france = {"LANG": "fr_FR.UTF-8"}
+    funnel("add", "Anne Roy", "--amount", "1234.56 EUR", "--stage", "won")
+    kpis = funnel("report", "kpis", env=france).stdout
+    narrow = "\u202f"  # fr_FR groups with a narrow no-break space; CAD is "$CA" there
+    assert f"  Affaire gagnée moyenne EUR  1{narrow}234,56{NB}€  médiane 1{narrow}234,56" in kpis
+    assert f"  Affaire gagnée moyenne CAD  2{narrow}000,00{NB}$CA" in kpis
+    quebec = funnel("report", "kpis", env=FRENCH).stdout
+    assert f"1{NB}234,56{NB}€" in quebec and f"2{NB}000,00{NB}$" in quebec
+    assert "2,000.00 CAD" in funnel("report", "kpis").stdout
+    assert f"Piste → occasion            75,0{NB}%  (3 sur 4 pistes)" in quebec
+
+
 def _shape(text: str) -> list[list[str]]:
     """Each line's figures (numbers, dates, amounts, bars): what must not change with the
     language."""
-    return [re.findall(r"\d(?:[\d,.:-]*\d)?|#+|—", line) for line in text.splitlines()]
+    return [
+        [_english(figure) for figure in re.findall(r"\d(?:[\d,.:\u00a0-]*\d)?|#+|—", line)]
+        for line in text.splitlines()
+    ]
+
+
+def _english(figure: str) -> str:
+    """``2 000,00`` and ``2,000.00`` both as ``2000.00``."""
+    if NB in figure or re.fullmatch(r"\d+,\d+", figure):
+        return figure.replace(NB, "").replace(",", ".")
+    return figure.replace(",", "")
 
 
 @pytest.mark.parametrize("section", ["", *SECTIONS])
@@ -108,10 +134,18 @@ def test_the_forecast_and_its_notes_in_french(funnel):
     assert "(ce trimestre et le prochain)" in french
     assert "Probabilité de gain par étape (méthode : stage)\n" in french
     assert "Étape        Défaut  Affaires conclues  Gagnées  Empirique  Utilisée\n" in french
-    assert (
-        "proposition   50.0%                  1        1     100.0%  50.0% (défaut de l'étape)\n"
-        in french
-    )
+    (line,) = [line for line in french.splitlines() if line.startswith("proposition ")]
+    assert line.replace(NB, "~").split() == [  # str.split() splits at no-break spaces
+        "proposition",
+        "50,0~%",
+        "1",
+        "1",
+        "100,0~%",
+        "50,0~%",
+        "(défaut",
+        "de",
+        "l'étape)",
+    ]
     assert "Exclues de la prévision : 1 affaire ouverte\n" in french
     assert "date de conclusion prévue déjà passée" in french
     assert "Pourquoi" in french and "Why" not in french

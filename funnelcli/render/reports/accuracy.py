@@ -10,7 +10,14 @@ from funnelcli.kpis.numbers import round_rate, to_cents
 from funnelcli.kpis.reports import AccuracyReport
 from funnelcli.money import to_decimal
 from funnelcli.render.reports.blocks import Block, Grid, heading
-from funnelcli.render.reports.words import DASH, count, money, pct, plural, source_label
+from funnelcli.render.reports.words import (
+    count,
+    money,
+    pct,
+    plural,
+    signed_pct,
+    source_label,
+)
 
 
 def _money(cents: Fraction | int) -> dict[str, Any]:
@@ -125,7 +132,7 @@ def accuracy_blocks(report: AccuracyReport) -> list[Block]:
             money(c.line.total_cents),
             money(c.actual_cents),
             _signed(c.error),
-            DASH if c.percentage_error is None else f"{float(c.percentage_error) * 100:+.1f}%",
+            signed_pct(c.percentage_error, 1),
         ]
         for c in a.compared
     ]

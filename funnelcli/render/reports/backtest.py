@@ -16,7 +16,14 @@ from funnelcli.kpis.reports import BacktestReport, ForecastReport
 from funnelcli.money import to_decimal
 from funnelcli.render.reports.blocks import Bar, Block, Grid, heading
 from funnelcli.render.reports.json_values import money_json
-from funnelcli.render.reports.words import DASH, count, money, pct, plural
+from funnelcli.render.reports.words import (
+    count,
+    decimal_text,
+    money,
+    pct,
+    plural,
+    signed_pct,
+)
 
 
 def _money(cents: Fraction | int) -> dict[str, Any]:
@@ -108,7 +115,7 @@ def backtest_csv(report: BacktestReport) -> list[dict[str, Any]]:
 
 
 def _pct_error(value: Fraction | None) -> str:
-    return DASH if value is None else f"{float(value) * 100:+.0f}%"
+    return signed_pct(value, 0)
 
 
 def backtest_blocks(report: BacktestReport) -> list[Block]:
@@ -266,8 +273,8 @@ def range_notes(choice: Choice, totals: Sequence[ForecastLine]) -> list[str]:
             "actual ÷ forecast of {method} over {forecasts})."
         ).format(
             spans=spans,
-            low=f"{float(low):.2f}",
-            high=f"{float(high):.2f}",
+            low=decimal_text(low, 2),
+            high=decimal_text(high, 2),
             method=choice.method,
             forecasts=plural(choice.ratios, "backtest forecast"),
         )

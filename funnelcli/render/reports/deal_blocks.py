@@ -23,6 +23,7 @@ from funnelcli.render.reports.words import (
     NO_SOURCE,
     count,
     days_text,
+    decimal_text,
     money,
     pct,
     plural,
@@ -202,7 +203,7 @@ def _flag(rate: Rate) -> str:
 
 
 def _actions(value: Fraction | None) -> str:
-    return DASH if value is None else f"{float(value):.1f}"
+    return DASH if value is None else decimal_text(value, 1)
 
 
 def paths_blocks(r: PathsReport) -> list[Block]:

@@ -4,7 +4,7 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
-from funnelcli.i18n import N_, _, ngettext
+from funnelcli.i18n import N_, _, is_french, ngettext
 from funnelcli.kpis.numbers import Rate, to_cents
 from funnelcli.money import format_money
 
@@ -15,9 +15,34 @@ NO_SOURCE = N_("(none)")
 
 
 def pct(value: Fraction | float | None) -> str:
+    """``26.8%``; ``26,8 %`` in French."""
     if value is None:
         return DASH
+    if is_french():
+        from funnelcli.i18n import french
+
+        return french.percent(float(value))
     return f"{float(value) * 100:.1f}%"
+
+
+def signed_pct(value: Fraction | float | None, digits: int) -> str:
+    """An error in percent with its sign: ``+12%`` (``+12 %``), ``-3.5%``."""
+    if value is None:
+        return DASH
+    if is_french():
+        from funnelcli.i18n import french
+
+        return french.decimal(float(value) * 100, digits, sign=True) + "\u00a0%"
+    return f"{float(value) * 100:+.{digits}f}%"
+
+
+def decimal_text(value: Fraction | float, digits: int) -> str:
+    """``58.2``; ``58,2`` in French."""
+    if is_french():
+        from funnelcli.i18n import french
+
+        return french.decimal(float(value), digits)
+    return f"{float(value):.{digits}f}"
 
 
 def rate_text(rate: Rate | None) -> str:
@@ -25,7 +50,13 @@ def rate_text(rate: Rate | None) -> str:
 
 
 def count(n: int | None) -> str:
-    return DASH if n is None else f"{n:,}"
+    if n is None:
+        return DASH
+    if is_french():
+        from funnelcli.i18n import french
+
+        return french.number(n)
+    return f"{n:,}"
 
 
 def money(cents: Fraction | int | None, currency: str | None = None) -> str:
@@ -58,7 +89,7 @@ def plural(n: int, word: str) -> str:
 
 
 def days_text(value: Fraction | None) -> str:
-    return DASH if value is None else _("{days} d").format(days=f"{float(value):.1f}")
+    return DASH if value is None else _("{days} d").format(days=decimal_text(value, 1))
 
 
 def source_name(source: str | None) -> str:
