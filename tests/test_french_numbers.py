@@ -56,3 +56,13 @@ def test_percentages_and_counts_in_french(funnel):
     english = funnel("report", "kpis").stdout
     assert "  Lead → opportunity    33.3%  (1 of 3 leads)\n" in english
     assert "1,234.56 CAD  median 1,234.56" in english
+
+
+def test_scripts_read_the_same_numbers_in_every_language(funnel):
+    funnel("add", "Anne Roy", "--amount", "1234.56", env=FRANCE)
+    for args in (["list", "-f", "csv"], ["list", "-f", "json"], ["export", "leads"]):
+        english = funnel(*args).stdout
+        assert funnel(*args, env=FRANCE).stdout == english
+        assert "1234.56" in english
+    table = funnel("list", env=FRANCE).stdout
+    assert f"1{NARROW}234,56{NB}€" in table
