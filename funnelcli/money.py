@@ -10,7 +10,7 @@ import re
 from typing import NamedTuple
 
 from funnelcli.errors import InvalidAmount
-from funnelcli.i18n import _
+from funnelcli.i18n import _, is_french
 
 #: Largest accepted amount: 100 billion in major units (far from SQLite's 64-bit limit).
 MAX_CENTS = 100_000_000_000 * 100
@@ -171,9 +171,14 @@ def to_decimal(cents: int | None) -> str | None:
 
 
 def format_money(cents: int | None, currency: str | None = None) -> str:
-    """Cents -> ``"12,000.00 CAD"`` for people; ``""`` when there is no amount."""
+    """Cents -> ``"12,000.00 CAD"`` for people (``12 000,00 $`` in French under fr_CA); ``""``
+    when there is no amount."""
     if cents is None:
         return ""
+    if is_french():  # 1 234,56 $ (fr_CA), 1 234,56 € (fr_FR): Babel, for the locale
+        from funnelcli.i18n import french
+
+        return french.money_cents(cents, currency)
     sign = "-" if cents < 0 else ""
     whole, part = divmod(abs(cents), 100)
     text = f"{sign}{whole:,}.{part:02d}"

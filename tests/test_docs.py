@@ -39,7 +39,14 @@ README = (ROOT / "README.md").read_text()
 DOCS = {path.name: path.read_text() for path in sorted((ROOT / "docs").glob("*.md"))}
 #: Hand-written pages; cli-help.md is generated from --help (see scripts/refresh_docs.py).
 GUIDES = {name: text for name, text in DOCS.items() if name != "cli-help.md"}
-PAGES = {"README.md": README, **{f"docs/{name}": text for name, text in DOCS.items()}}
+#: The French pages (docs/fr/): their examples run with the interface in French.
+FRENCH_DOCS = {path.name: path.read_text() for path in sorted((ROOT / "docs/fr").glob("*.md"))}
+FRENCH_ENV = {"LANG": "fr_CA.UTF-8"}
+PAGES = {
+    "README.md": README,
+    **{f"docs/{name}": text for name, text in DOCS.items()},
+    **{f"docs/fr/{name}": text for name, text in FRENCH_DOCS.items()},
+}
 
 
 def section(text: str, title: str) -> str:
@@ -108,7 +115,8 @@ class Session:
             result = self.runner.invoke(app, words[1:], env=self.env, prog_name="funnel")
             if result.exception and not isinstance(result.exception, SystemExit):
                 raise result.exception
-            shown = [line for line in result.output.splitlines() if line != f"created {self.db}"]
+            created = (f"created {self.db}", f"base créée : {self.db}")
+            shown = [line for line in result.output.splitlines() if line not in created]
             return result.exit_code, shown
         if words == ["echo", "$?"]:
             return 0, [str(self.status)]
@@ -120,7 +128,7 @@ class Session:
         status, shown = self.run(command)
         if not command.startswith("echo"):
             self.status = status
-            failed = any(line.startswith("Error: ") for line in expected)
+            failed = any(line.startswith(("Error: ", "Erreur : ")) for line in expected)
             assert (status != 0) == failed, f"{where}: '{command}' exited {status}\n" + "\n".join(
                 shown
             )
@@ -169,6 +177,16 @@ def test_the_tour_is_real(session):
 @pytest.mark.parametrize("page", sorted(DOCS))
 def test_the_console_examples_of_docs_are_real(session, page):
     session.play(f"docs/{page}", DOCS[page])
+
+
+@pytest.mark.parametrize("page", sorted(FRENCH_DOCS))
+def test_the_french_pages_are_real_in_french(session, page):
+    session.env.update(FRENCH_ENV)
+    assert session.play(f"docs/fr/{page}", FRENCH_DOCS[page]) >= 12
+
+
+def test_the_readme_links_the_french_tour():
+    assert "(docs/fr/visite.md)" in README
 
 
 def test_every_console_block_either_runs_or_says_why_not():

@@ -352,7 +352,10 @@ class State:
             self._store = open_db(self.db_path, busy_timeout=config.busy_timeout(), create=create)
             self._store.command = command_line(self.argv)
             if self._store.created:
-                self.out.note(f"created {self.db_path}")
+                from funnelcli.services.settings import take_locale_currency
+
+                take_locale_currency(self._store)
+                self.out.note(i18n._("created {path}").format(path=self.db_path))
         return self._store
 
     @property

@@ -49,6 +49,31 @@ def stage_names() -> dict[str, str]:
 # --------------------------------------------------------------------------- formats
 
 
+def money_cents(cents: int, currency: str | None) -> str:
+    """``1 234,56 $`` (fr_CA), ``1 234,56 €`` (fr_FR), ``1 234,56 $ US``; ``1 234,56`` without
+    a currency. Always two decimals (funnel keeps cents), exact (a Decimal, never a float)."""
+    from decimal import Decimal
+
+    from babel.numbers import format_currency, format_decimal
+
+    amount = Decimal(cents).scaleb(-2)
+    if not currency:
+        return format_decimal(amount, "#,##0.00", locale=i18n.region())
+    return format_currency(
+        amount, currency, "#,##0.00\u00a0¤", locale=i18n.region(), currency_digits=False
+    )
+
+
+def decimal(value: float, digits: int, sign: bool = False) -> str:
+    """``58,2`` (``58.2`` in English); ``+12`` with ``sign``."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    if sign:
+        pattern = f"+{pattern};-{pattern}"
+    return format_decimal(value, pattern, locale=i18n.region())
+
+
 def money(amount: float | int, currency: str) -> str:
     """``1 234,56 $`` (fr_CA), ``1 234,56 €`` (fr_FR)."""
     from babel.numbers import format_currency

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any, Literal, NamedTuple
 
+from funnelcli.i18n import N_
 from funnelcli.kpis.numbers import ratio
 from funnelcli.kpis.rows import OpenDeal, PipelineGroup, RecurringGroup, WonGroup
 from funnelcli.models import Stage
@@ -266,9 +267,9 @@ def combine(
 
 
 REASONS = {
-    "no_amount": "no amount",
-    "no_expected_close": "no expected close date",
-    "expected_close_past": "expected close date already past",
+    "no_amount": N_("no amount"),
+    "no_expected_close": N_("no expected close date"),
+    "expected_close_past": N_("expected close date already past"),
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from funnelcli.i18n import _
 from funnelcli.render import Column, Format, Output, Record
 
 
@@ -28,10 +29,10 @@ def check(out: Output, findings: Sequence[Any], fmt: Format) -> list[dict[str, A
     records: list[dict[str, Any]] = [
         {
             "rule": f.rule,
-            "title": f.title,
+            "title": f.text()[0],
             "count": f.count,
             "lead_ids": f.lead_ids,
-            "hint": f.hint,
+            "hint": f.text()[1],
             "details": f.details,
         }
         for f in findings
@@ -51,15 +52,18 @@ def check(out: Output, findings: Sequence[Any], fmt: Format) -> list[dict[str, A
             ]
         )
     elif not found:
-        out.line("No problems found.")
+        out.line(_("No problems found."))
     else:
-        out.records(found, CHECK_COLUMNS, fmt, title="Data-quality problems")
+        said = {f.rule: f.text(_) for f in findings if f.count}  # for people: their language
+        shown = [{**r, "title": said[r["rule"]][0], "hint": said[r["rule"]][1]} for r in found]
+        out.records(shown, CHECK_COLUMNS, fmt, title=_("Data-quality problems"))
         for record in found:
             details = record["details"]
             for detail in details[:5]:
                 out.line(f"  {record['rule']}: {detail}")
             if len(details) > 5:
-                out.line(f"  {record['rule']}: … {len(details) - 5} more (see --format json)")
+                more = _("… {n} more (see --format json)").format(n=len(details) - 5)
+                out.line(f"  {record['rule']}: {more}")
     return found
 
 

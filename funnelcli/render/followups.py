@@ -124,7 +124,7 @@ AGENDA_COLUMNS = (
 def _lead_text(item: Item) -> str:
     lead = item.lead
     company = f", {lead.company}" if lead.company else ""
-    return f"{lead.name} (lead {lead.lead_id}{company})"
+    return _("{name} (lead {id}{company})").format(name=lead.name, id=lead.lead_id, company=company)
 
 
 def _result(out: Output, fmt: Format, text: str, data: Record, plain: str | None = None) -> None:
@@ -143,17 +143,25 @@ def follow_up_list(out: Output, items: list[Item], fmt: Format, empty: str) -> N
 def added(out: Output, item: Item, fmt: Format) -> None:
     f = item.follow_up
     out.committed(f"follow-up {follow_up_ref(f.id)} was added", "its id")
-    text = f"Follow-up {follow_up_ref(f.id)} for {_lead_text(item)}: due {item.due} · {f.text}"
+    text = _("Follow-up {ref} for {lead}: due {due} · {text}").format(
+        ref=follow_up_ref(f.id), lead=_lead_text(item), due=item.due, text=f.text
+    )
     _result(out, fmt, text, record(item), plain=str(f.id))
     if item.overdue:
-        out.warn(f"follow-up {follow_up_ref(f.id)} is already overdue (due {item.due})")
+        out.warn(
+            _("follow-up {ref} is already overdue (due {due})").format(
+                ref=follow_up_ref(f.id), due=item.due
+            )
+        )
 
 
 def done(out: Output, kept: Done, fmt: Format) -> None:
     item = kept.item
     f = item.follow_up
     out.committed(f"follow-up {follow_up_ref(f.id)} was marked done")
-    text = f"Follow-up {follow_up_ref(f.id)} done: {f.text} · {_lead_text(item)}"
+    text = _("Follow-up {ref} done: {text} · {lead}").format(
+        ref=follow_up_ref(f.id), text=f.text, lead=_lead_text(item)
+    )
     _result(out, fmt, text, record(item, activity=records.activity(kept.activity)))
 
 
@@ -161,9 +169,12 @@ def snoozed(out: Output, result: Snoozed, fmt: Format) -> None:
     item = result.item
     f = item.follow_up
     out.committed(f"follow-up {follow_up_ref(f.id)} was snoozed to {item.due}")
-    text = (
-        f"Follow-up {follow_up_ref(f.id)} snoozed to {item.due} "
-        f"(was {result.previous_due}; snoozed {f.snooze_count}×): {f.text}"
+    text = _("Follow-up {ref} snoozed to {due} (was {previous}; snoozed {times}×): {text}").format(
+        ref=follow_up_ref(f.id),
+        due=item.due,
+        previous=result.previous_due,
+        times=f.snooze_count,
+        text=f.text,
     )
     _result(out, fmt, text, record(item, previous_due=result.previous_due))
 

@@ -7,6 +7,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+from funnelcli.i18n import N_, _
 from funnelcli.importers.columns import ColumnMap
 from funnelcli.importers.csvfile import CsvFile
 from funnelcli.importers.summary import Summary
@@ -16,15 +17,19 @@ from funnelcli.render import Format, Output
 def source_lines(display: str, source: CsvFile, columns: ColumnMap) -> list[str]:
     """What was detected: encoding, delimiter, columns used and ignored."""
     lines = [
-        f"Reading {display}: encoding {source.encoding.label}, delimiter "
-        f"{source.dialect.label}, {len(columns.headers)} columns",
-        f"Columns: {columns.describe()}",
+        _("Reading {file}: encoding {encoding}, delimiter {delimiter}, {n} columns").format(
+            file=display,
+            encoding=source.encoding.label,
+            delimiter=source.dialect.label,
+            n=len(columns.headers),
+        ),
+        _("Columns: {columns}").format(columns=columns.describe()),
     ]
     if columns.read:
-        lines.append(f"Read by the profile: {', '.join(columns.read)}")
+        lines.append(_("Read by the profile: {columns}").format(columns=", ".join(columns.read)))
     if columns.ignored:
-        lines.append(f"Ignored columns: {', '.join(columns.ignored)}")
-    lines.extend(f"Warning: {warning}" for warning in columns.warnings)
+        lines.append(_("Ignored columns: {columns}").format(columns=", ".join(columns.ignored)))
+    lines.extend(f"{_('Warning:')} {warning}" for warning in columns.warnings)
     return lines
 
 
@@ -53,13 +58,27 @@ def source_warnings(source: CsvFile, columns: ColumnMap) -> list[str]:
     return warnings
 
 
+#: What an import reads, for people (the summary's ``kind`` stays English in JSON and CSV).
+KINDS = {"leads": N_("leads"), "follow-ups": N_("follow-ups"), "activities": N_("activities")}
+
+
 def summary_line(summary: Summary) -> str:
-    text = (
-        f"{summary.kind}: {summary.inserted} inserted, {summary.updated} updated, "
-        f"{summary.unchanged} unchanged, {summary.rejected} rejected, "
-        f"{summary.duplicates} duplicates in file"
+    """``leads: 11 inserted, 0 updated, …`` (for people: scripts read ``--format json``)."""
+    kind = summary.kind
+    text = _(
+        "{kind}: {inserted} inserted, {updated} updated, {unchanged} unchanged, "
+        "{rejected} rejected, {duplicates} duplicates in file"
+    ).format(
+        kind=_(KINDS[kind]) if kind in KINDS else kind,
+        inserted=summary.inserted,
+        updated=summary.updated,
+        unchanged=summary.unchanged,
+        rejected=summary.rejected,
+        duplicates=summary.duplicates,
     )
-    return f"dry run, nothing written: {text}" if summary.dry_run else text
+    return (
+        _("dry run, nothing written: {summary}").format(summary=text) if summary.dry_run else text
+    )
 
 
 #: Summary fields that are not in its record (notes go to stderr; an interruption is an error).
@@ -82,53 +101,84 @@ def summary_record(summary: Summary) -> dict[str, Any]:
 
 def summary_notes(summary: Summary) -> list[str]:
     """Notes for the person (stderr): what was assumed, skipped or set aside."""
-    notes = [] if summary.profile is None else [f"Recognised: {summary.profile['label']}"]
+    notes = (
+        []
+        if summary.profile is None
+        else [_("Recognised: {profile}").format(profile=summary.profile["label"])]
+    )
     notes.extend(summary.notes)
+    warning = _("Warning:")
     said = len(summary.warned_columns)  # warned about before the rows: named again, shortly
     if said:
         notes.append(
-            "Warning: not imported, though they look like data (see the warnings above): "
-            + ", ".join(map(repr, summary.warned_columns))
+            f"{warning} "
+            + _(
+                "not imported, though they look like data (see the warnings above): {columns}"
+            ).format(columns=", ".join(map(repr, summary.warned_columns)))
         )
-    notes.extend(f"Warning: {warning}" for warning in summary.warnings[said:])
-    when = "would be" if summary.dry_run else "were"
+    notes.extend(f"{warning} {text}" for text in summary.warnings[said:])
+    dry = summary.dry_run
     estimated = summary.created_now + summary.created_on_close + summary.closed_now
     if summary.created_now:
         notes.append(
-            f"{summary.created_now} row(s) had no created date: they {when} created at the "
-            "import's time"
+            (
+                _("{n} row(s) had no created date: they would be created at the import's time")
+                if dry
+                else _("{n} row(s) had no created date: they were created at the import's time")
+            ).format(n=summary.created_now)
         )
     if summary.created_on_close:
         notes.append(
-            f"{summary.created_on_close} closed row(s) had no created date: they {when} "
-            "created on their close date"
+            (
+                _(
+                    "{n} closed row(s) had no created date: they would be created on their "
+                    "close date"
+                )
+                if dry
+                else _(
+                    "{n} closed row(s) had no created date: they were created on their close date"
+                )
+            ).format(n=summary.created_on_close)
         )
     if summary.closed_now:
         notes.append(
-            f"{summary.closed_now} closed row(s) had no close date: they {when} closed at the "
-            "import's time"
+            (
+                _("{n} closed row(s) had no close date: they would be closed at the import's time")
+                if dry
+                else _("{n} closed row(s) had no close date: they were closed at the import's time")
+            ).format(n=summary.closed_now)
         )
     if estimated:
         notes.append(
-            "these dates are marked estimated: the sales cycle and the monthly figures leave "
-            "them out, and 'funnel check' lists them (import a file with the date column to "
-            "replace them)"
+            _(
+                "these dates are marked estimated: the sales cycle and the monthly figures leave "
+                "them out, and 'funnel check' lists them (import a file with the date column to "
+                "replace them)"
+            )
         )
     if summary.dates_found:
-        notes.append(f"{summary.dates_found} estimated date(s) replaced by the file's")
-    notes.extend(f"Warning: {said}" for said in summary.redated)
+        notes.append(
+            _("{n} estimated date(s) replaced by the file's").format(n=summary.dates_found)
+        )
+    notes.extend(f"{warning} {text}" for text in summary.redated)
     if summary.empty_rows:
-        notes.append(f"{summary.empty_rows} empty row(s) skipped")
+        notes.append(_("{n} empty row(s) skipped").format(n=summary.empty_rows))
     if summary.duplicates:
         notes.extend(_merge_notes(summary))
     if summary.rejected and summary.rejects_file:
-        target = "" if summary.dry_run else f" to {summary.rejects_file}"
-        notes.append(f"{summary.rejected} invalid row(s) {when} set aside{target}")
+        if dry:
+            aside = _("{n} invalid row(s) would be set aside").format(n=summary.rejected)
+        else:
+            aside = _("{n} invalid row(s) were set aside to {file}").format(
+                n=summary.rejected, file=summary.rejects_file
+            )
+        notes.append(aside)
         notes.extend("  " + line for line in summary.problem_lines())
     if summary.merges and summary.rejects_file and not summary.dry_run:
         notes.append(
-            f"the {summary.duplicates} merged row(s) are in {summary.rejects_file} too, with "
-            "the line they were merged into"
+            _(
+                "the {n} merged row(s) are in {file} too, with the line they were merged into"
+            ).format(n=summary.duplicates, file=summary.rejects_file)
         )
     return notes
 
@@ -138,29 +188,43 @@ def _merge_notes(summary: Summary) -> list[str]:
     if not summary.merges:  # follow-ups and activities: the lines only
         lines = ", ".join(map(str, summary.duplicate_lines))
         more = ", …" if summary.duplicates > len(summary.duplicate_lines) else ""
-        label = "line" if len(summary.duplicate_lines) == 1 and not more else "lines"
+        one = len(summary.duplicate_lines) == 1 and not more
         return [
-            f"{summary.duplicates} duplicate row(s) in the file ({label} {lines}{more}): the "
-            "first row of each lead was used"
+            (
+                _(
+                    "{n} duplicate row(s) in the file (line {lines}): the first row of each "
+                    "lead was used"
+                )
+                if one
+                else _(
+                    "{n} duplicate row(s) in the file (lines {lines}): the first row of each "
+                    "lead was used"
+                )
+            ).format(n=summary.duplicates, lines=lines + more)
         ]
     notes = [
-        f"{summary.duplicates} duplicate row(s) in the file, merged into the lead of an "
-        "earlier row (the first row of each lead was used):"
+        _(
+            "{n} duplicate row(s) in the file, merged into the lead of an earlier row (the first "
+            "row of each lead was used):"
+        ).format(n=summary.duplicates)
     ]
     notes.extend("  " + merged.describe() for merged in summary.merges)
     if summary.duplicates > len(summary.merges):
-        notes.append(f"  … and {summary.duplicates - len(summary.merges)} more")
+        rest = summary.duplicates - len(summary.merges)
+        notes.append("  " + _("… and {n} more").format(n=rest))
     return notes
 
 
 def interrupted_message(summary: Summary) -> str:
     """The error of an import committed while Ctrl-C was pressed."""
     kept = (
-        f"; the invalid rows are in {summary.rejects_file}"
+        "; " + _("the invalid rows are in {file}").format(file=summary.rejects_file)
         if summary.rejects_file and summary.rejected
         else ""
     )
-    return f"interrupted, but the import was committed: {summary_line(summary)}{kept}"
+    return _("interrupted, but the import was committed: {summary}").format(
+        summary=summary_line(summary) + kept
+    )
 
 
 def render_summary(out: Output, summary: Summary, fmt: Format) -> None:

@@ -9,11 +9,13 @@ and (issue 14) the leads whose dates an import estimated.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from funnelcli import dates
 from funnelcli.errors import UsageError
+from funnelcli.i18n import N_
 from funnelcli.models import follow_up_ref
 from funnelcli.pipeline import Pipeline
 from funnelcli.services import closed_promises
@@ -32,13 +34,23 @@ SNOOZED_TIMES = 3
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One rule's result: the leads it flags (sorted ids) and how to fix them."""
+    """One rule's result: the leads it flags (sorted ids) and how to fix them. ``title`` and
+    ``hint`` are English templates (in the catalogue) filled with ``words``: :meth:`text` says
+    them in English (JSON, CSV) or, given ``_``, in the interface's language."""
 
     rule: str
     title: str
     lead_ids: list[int]
     hint: str
     details: list[str] = field(default_factory=list)
+    words: dict[str, object] = field(default_factory=dict)
+
+    def text(self, translate: Callable[[str], str] = str) -> tuple[str, str]:
+        """``(title, hint)`` filled in, through ``translate`` (``i18n._`` for people)."""
+        return (
+            translate(self.title).format(**self.words),
+            translate(self.hint).format(**self.words),
+        )
 
     @property
     def count(self) -> int:
@@ -84,60 +96,65 @@ def audit(
     return [
         Finding(
             "opportunity_without_amount",
-            "Open opportunities without an amount",
+            N_("Open opportunities without an amount"),
             flagged["opportunity_without_amount"],
-            "funnel qualify LEAD --amount AMOUNT",
+            N_("funnel qualify LEAD --amount AMOUNT"),
         ),
         Finding(
             "opportunity_without_close_date",
-            "Open opportunities without an expected close date",
+            N_("Open opportunities without an expected close date"),
             flagged["opportunity_without_close_date"],
-            "funnel qualify LEAD --expected-close DATE",
+            N_("funnel qualify LEAD --expected-close DATE"),
         ),
         Finding(
             "close_date_passed",
-            "Expected close date already past",
+            N_("Expected close date already past"),
             flagged["close_date_passed"],
-            "funnel qualify LEAD --expected-close DATE, or close it: funnel win/lose LEAD",
+            N_("funnel qualify LEAD --expected-close DATE, or close it: funnel win/lose LEAD"),
         ),
         Finding(
             "no_next_action",
-            "Open leads with no open follow-up (no next action)",
+            N_("Open leads with no open follow-up (no next action)"),
             flagged["no_next_action"],
-            "funnel follow-up add LEAD 'what you will do' --due WHEN",
+            N_("funnel follow-up add LEAD 'what you will do' --due WHEN"),
         ),
         Finding(
             "stale",
-            f"Stale: no activity or stage change for {stale_days} days",
+            N_("Stale: no activity or stage change for {days} days"),
             flagged["stale"],
-            "funnel log LEAD call 'checked in', or funnel lose LEAD --reason 'went silent'",
+            N_("funnel log LEAD call 'checked in', or funnel lose LEAD --reason 'went silent'"),
+            words={"days": stale_days},
         ),
         duplicate_finding(conn, duplicates),
         Finding(
             "no_source",
-            "Leads without a source",
+            N_("Leads without a source"),
             flagged["no_source"],
-            "funnel edit LEAD --source SOURCE",
+            N_("funnel edit LEAD --source SOURCE"),
         ),
         Finding(
             "won_without_amount",
-            "Won deals without an amount",
+            N_("Won deals without an amount"),
             flagged["won_without_amount"],
-            "funnel edit LEAD --amount AMOUNT",
+            N_("funnel edit LEAD --amount AMOUNT"),
         ),
         Finding(
             "never_contacted",
-            f"Never contacted {NEVER_CONTACTED_DAYS} days after creation",
+            N_("Never contacted {days} days after creation"),
             flagged["never_contacted"],
-            "funnel log LEAD call 'first contact', or funnel advance LEAD",
+            N_("funnel log LEAD call 'first contact', or funnel advance LEAD"),
+            words={"days": NEVER_CONTACTED_DAYS},
         ),
         Finding(
             "snoozed_often",
-            f"Follow-ups pushed back {SNOOZED_TIMES} times or more",
+            N_("Follow-ups pushed back {times} times or more"),
             sorted({lead_id for lead_id, _ in snoozed}),
-            "keep the promise: funnel follow-up done ID, or renegotiate it with the prospect "
-            "and correct it: funnel follow-up edit ID --due WHEN",
+            N_(
+                "keep the promise: funnel follow-up done ID, or renegotiate it with the prospect "
+                "and correct it: funnel follow-up edit ID --due WHEN"
+            ),
             [f"follow-up {follow_up_ref(fid)} (lead {lid})" for lid, fid in snoozed],
+            words={"times": SNOOZED_TIMES},
         ),
         estimated_finding(conn),
         closed_promises.finding(conn, stages.open_ids),
@@ -168,18 +185,27 @@ def duplicate_finding(conn: Tx, duplicates: list[tuple[str, list[int]]]) -> Find
         details.append(
             f"{email}: {', '.join(map(str, ids))}" + "".join(f" → {c}" for c in commands)
         )
-    other = "funnel edit LEAD --email … where they are different people"
-    if merges:
-        more = " (one per email: see the details)" if len(merges) > 1 else ""
-        hint = f"the same person: {merges[0]}{more}; {other}"
+    if len(merges) > 1:
+        hint = N_(
+            "the same person: {merge} (one per email: see the details); "
+            "funnel edit LEAD --email … where they are different people"
+        )
+    elif merges:
+        hint = N_(
+            "the same person: {merge}; funnel edit LEAD --email … where they are different people"
+        )
     else:
-        hint = f"different names: {other}, or funnel merge KEEP OTHER if one person"
+        hint = N_(
+            "different names: funnel edit LEAD --email … where they are different people, or "
+            "funnel merge KEEP OTHER if one person"
+        )
     return Finding(
         "duplicate_email",
-        "Open leads sharing an email (likely duplicates)",
+        N_("Open leads sharing an email (likely duplicates)"),
         sorted(i for _, ids in duplicates for i in ids),
         hint,
         details,
+        words={"merge": merges[0]} if merges else {},
     )
 
 
@@ -193,10 +219,12 @@ def estimated_finding(conn: Tx) -> Finding:
             by_date[name].append(lead_id)
     return Finding(
         "dates_estimated",
-        "Dates estimated by an import (left out of the cycle and the monthly figures)",
+        N_("Dates estimated by an import (left out of the cycle and the monthly figures)"),
         [lead_id for lead_id, _ in found],
-        "funnel import FILE with the dates (--map 'COLUMN=created', 'COLUMN=closed'): "
-        "its real dates replace the estimates",
+        N_(
+            "funnel import FILE with the dates (--map 'COLUMN=created', 'COLUMN=closed'): "
+            "its real dates replace the estimates"
+        ),
         [f"{name}: {', '.join(map(str, ids))}" for name, ids in by_date.items() if ids],
     )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from funnelcli.i18n import N_
 from funnelcli.models import follow_up_ref
 from funnelcli.store import Tx, promises
 
@@ -20,9 +21,9 @@ def finding(conn: Tx, open_ids: Sequence[int]) -> Finding:
     found = promises.open_on_closed(conn, open_ids)
     return Finding(
         "open_follow_ups_on_closed_leads",
-        "Open follow-ups on won or lost leads",
+        N_("Open follow-ups on won or lost leads"),
         sorted({lead_id for lead_id, _ in found}),
-        "keep the promise (funnel follow-up done ID), or drop it (funnel follow-up delete ID)",
+        N_("keep the promise (funnel follow-up done ID), or drop it (funnel follow-up delete ID)"),
         [f"follow-up {follow_up_ref(fid)} (lead {lid})" for lid, fid in found],
     )
 

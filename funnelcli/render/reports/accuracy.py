@@ -4,13 +4,21 @@ as_csv are near the size limit)."""
 from fractions import Fraction
 from typing import Any
 
+from funnelcli.i18n import _
 from funnelcli.kpis.accuracy import Compared
 from funnelcli.kpis.numbers import round_rate
 from funnelcli.kpis.reports import AccuracyReport
 from funnelcli.money import to_decimal
 from funnelcli.render.reports.blocks import Block, Grid, heading
 from funnelcli.render.reports.json_values import money_json
-from funnelcli.render.reports.words import DASH, count, money, pct, plural, source_name
+from funnelcli.render.reports.words import (
+    count,
+    money,
+    pct,
+    plural,
+    signed_pct,
+    source_label,
+)
 
 
 def _compared_json(c: Compared) -> dict[str, Any]:
@@ -93,15 +101,23 @@ def _signed(cents: Fraction | int) -> str:
 def accuracy_blocks(report: AccuracyReport) -> list[Block]:
     a = report.accuracy
     notes = [
-        "Error = forecast − actual (+: the forecast was too high); actual = won in the period, "
-        "recurring billings included."
+        _(
+            "Error = forecast − actual (+: the forecast was too high); actual = won in the "
+            "period, recurring billings included."
+        )
     ]
     if a.pending:
-        notes.append(f"{plural(a.pending, 'line')} left out: their period is not over yet.")
+        notes.append(
+            _("{lines} left out: their period is not over yet.").format(
+                lines=plural(a.pending, "line")
+            )
+        )
     if not a.snapshots:
         notes = [
-            "No forecast recorded in this period: record one with "
-            "funnel report forecast --record (a weekly cron job: see docs/forecast.md)."
+            _(
+                "No forecast recorded in this period: record one with "
+                "funnel report forecast --record (a weekly cron job: see docs/forecast.md)."
+            )
         ]
     rows: list[list[Any]] = [
         [
@@ -112,7 +128,7 @@ def accuracy_blocks(report: AccuracyReport) -> list[Block]:
             money(c.line.total_cents),
             money(c.actual_cents),
             _signed(c.error),
-            DASH if c.percentage_error is None else f"{float(c.percentage_error) * 100:+.1f}%",
+            signed_pct(c.percentage_error, 1),
         ]
         for c in a.compared
     ]
@@ -126,19 +142,36 @@ def accuracy_blocks(report: AccuracyReport) -> list[Block]:
         ]
         for o in a.overall
     ]
-    source = source_name(report.header.source) if report.header.source else "all sources"
+    source = source_label(report.header.source) if report.header.source else _("all sources")
     return [
-        heading(report.header, "Forecast accuracy"),
+        heading(report.header, _("Forecast accuracy")),
         Grid(
-            f"Recorded forecasts ({plural(a.snapshots, 'snapshot')}, {source}) against actuals",
-            ["Recorded", "Method", "Period", "Cur.", "Forecast", "Actual", "Error", "Error %"],
+            _("Recorded forecasts ({snapshots}, {source}) against actuals").format(
+                snapshots=plural(a.snapshots, "snapshot"), source=source
+            ),
+            [
+                _("Recorded"),
+                _("Method"),
+                _("Period"),
+                _("Cur."),
+                _("Forecast"),
+                _("Actual"),
+                _("Error"),
+                _("Error %"),
+            ],
             rows,
             frozenset({4, 5, 6, 7}),
             notes=notes,
         ),
         Grid(
-            "Overall",
-            ["Cur.", "Periods", "Mean abs. error", "Weighted abs. % error", "Bias"],
+            _("Overall"),
+            [
+                _("Cur."),
+                _("Periods"),
+                _("Mean abs. error"),
+                _("Weighted abs. {percent} error").format(percent="%"),
+                _("Bias"),
+            ],
             overall,
             frozenset({1, 2, 3, 4}),
         ),

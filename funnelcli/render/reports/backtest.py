@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
+from funnelcli.i18n import _
 from funnelcli.kpis.backtest import AUTO_MINIMUM, BASELINES, Choice, Line
 from funnelcli.kpis.forecast import ForecastLine
 from funnelcli.kpis.numbers import round_rate, to_cents
@@ -15,7 +16,14 @@ from funnelcli.kpis.reports import BacktestReport, ForecastReport
 from funnelcli.money import to_decimal
 from funnelcli.render.reports.blocks import Bar, Block, Grid, heading
 from funnelcli.render.reports.json_values import money_json
-from funnelcli.render.reports.words import DASH, count, money, pct, plural
+from funnelcli.render.reports.words import (
+    count,
+    decimal_text,
+    money,
+    pct,
+    plural,
+    signed_pct,
+)
 
 
 def _cut_json(line: Line) -> dict[str, Any]:
@@ -102,22 +110,28 @@ def backtest_csv(report: BacktestReport) -> list[dict[str, Any]]:
 
 
 def _pct_error(value: Fraction | None) -> str:
-    return DASH if value is None else f"{float(value) * 100:+.0f}%"
+    return signed_pct(value, 0)
 
 
 def backtest_blocks(report: BacktestReport) -> list[Block]:
     t = report.backtest
-    blocks: list[Block] = [heading(report.header, "Forecast backtest")]
+    blocks: list[Block] = [heading(report.header, _("Forecast backtest"))]
     notes = [
-        "Forecast of the next period with the data as of each cut-off; actual = won in it, "
-        "recurring billings included; error % = (forecast − actual) ÷ actual. Baselines: "
-        "pipeline (× stage defaults), last_period, mean_of_4."
+        _(
+            "Forecast of the next period with the data as of each cut-off; actual = won in it, "
+            "recurring billings included; error % = (forecast − actual) ÷ actual. Baselines: "
+            "pipeline (× stage defaults), last_period, mean_of_4."
+        )
     ]
     if t.pending:
-        notes.append(f"{plural(t.pending, 'cut-off')} left out: the next period is not over yet.")
+        notes.append(
+            _("{cut_offs} left out: the next period is not over yet.").format(
+                cut_offs=plural(t.pending, "cut-off")
+            )
+        )
     if not t.lines:
-        notes.insert(0, "No cut-off to test: nothing was won or forecast in these periods.")
-        return [*blocks, Grid("Backtest", ["Cut-off"], [], notes=notes)]
+        notes.insert(0, _("No cut-off to test: nothing was won or forecast in these periods."))
+        return [*blocks, Grid(_("Backtest"), [_("Cut-off")], [], notes=notes)]
     for currency in sorted({line.currency for line in t.lines}):
         mine = [line for line in t.lines if line.currency == currency]
         blocks += _currency_blocks(report, currency, mine, notes)
@@ -139,13 +153,13 @@ def _currency_blocks(
         for m in t.methods:
             cells += [money(methods[m].forecast), _pct_error(methods[m].percentage_error)]
         rows.append(cells)
-    headers = ["Cut-off", "Period", "Actual"]
+    headers = [_("Cut-off"), _("Period"), _("Actual")]
     for m in t.methods:
-        headers += [m, "err"]
+        headers += [m, _("err")]
     overall = [o for o in t.overall if o.currency == currency]
     summary: list[list[str | Bar]] = [
         [
-            o.method + (" (baseline)" if o.method in BASELINES else ""),
+            o.method + (" " + _("(baseline)") if o.method in BASELINES else ""),
             count(o.cut_offs),
             money(o.mean_absolute_error),
             pct(o.weighted_absolute_percentage_error),
@@ -154,26 +168,32 @@ def _currency_blocks(
         ]
         for o in overall
     ]
-    title = f"{currency}: forecast of the next {report.header.by} at each cut-off"
+    title = (
+        _("{currency}: forecast of the next quarter at each cut-off")
+        if report.header.by == "quarter"
+        else _("{currency}: forecast of the next month at each cut-off")
+    ).format(currency=currency)
     # Narrow terminals: the period and each method's error, without the forecasts themselves.
     narrow_rows: list[list[str | Bar]] = [[row[1], row[2], *row[4::2]] for row in rows]
     short = {"last_period": "last", "mean_of_4": "mean4"}
     narrow = Grid(
-        f"{title}: error %",
-        ["Period", "Actual", *(short.get(m, m) for m in t.methods)],
+        _("{title}: error %").format(title=title),
+        [_("Period"), _("Actual"), *(short.get(m, m) for m in t.methods)],
         narrow_rows,
         frozenset(range(1, 2 + len(t.methods))),
         notes=[
             *notes,
-            "Each method's error % only (last: last_period, mean4: mean_of_4): a wider "
-            "terminal (or -f csv) shows the forecasts.",
+            _(
+                "Each method's error {percent} only (last: last_period, mean4: mean_of_4): a "
+                "wider terminal (or -f csv) shows the forecasts."
+            ).format(percent="%"),  # a placeholder: "% o" would read as a printf format
         ],
     )
     return [
         Grid(title, headers, rows, frozenset(range(2, len(headers))), notes=notes, narrow=narrow),
         Grid(
-            f"{currency}: overall",
-            ["Method", "Cut-offs", "Mean abs. error", "WAPE", "MAPE", "Bias"],
+            _("{currency}: overall").format(currency=currency),
+            [_("Method"), _("Cut-offs"), _("Mean abs. error"), _("WAPE"), _("MAPE"), _("Bias")],
             summary,
             frozenset({1, 2, 3, 4, 5}),
         ),
@@ -185,35 +205,41 @@ def _chart(
     currency: str, by_cut: dict[tuple[str, str], dict[str, Line]], methods: list[str]
 ) -> Grid:
     """Each period's actual and each method's forecast as bars on one scale."""
-    values = [(label, m) for (_, label), m in by_cut.items()]
+    values = [(label, m) for (_day, label), m in by_cut.items()]
     top = max(
-        [abs(to_cents(x.forecast) or 0) for _, m in values for x in m.values()]
-        + [m[methods[0]].actual for _, m in values]
+        [abs(to_cents(x.forecast) or 0) for _label, m in values for x in m.values()]
+        + [m[methods[0]].actual for _label, m in values]
         + [1]
     )
     rows: list[list[str | Bar]] = []
     for label, lines in values:
         actual = lines[methods[0]].actual
-        rows.append([label, "actual", Bar((actual,), top), money(actual)])
+        rows.append([label, _("actual"), Bar((actual,), top), money(actual)])
         for m in methods:
             cents = max(to_cents(lines[m].forecast) or 0, 0)
             rows.append(["", m, Bar((cents,), top), money(lines[m].forecast)])
     return Grid(
-        f"{currency}: forecast against actual", ["Period", "", "", ""], rows, frozenset({3})
+        _("{currency}: forecast against actual").format(currency=currency),
+        [_("Period"), "", "", ""],
+        rows,
+        frozenset({3}),
     )
 
 
 def auto_note(choice: Choice) -> str:
     """What ``--method auto`` did, for the forecast's table."""
     if choice.method is None:
-        return (
-            f"--method auto: only {plural(choice.cut_offs, 'monthly cut-off')} with something "
-            "won (4 needed) in the last 12 months before last month: the stage rule below is used."
-        )
-    return (
-        f"--method auto chose {choice.method}: the lowest backtest error "
-        f"(WAPE {pct(choice.wape)} over {plural(choice.cut_offs, 'monthly cut-off')} with "
-        "something won; see funnel report backtest)."
+        return _(
+            "--method auto: only {cut_offs} with something won (4 needed) in the last 12 months "
+            "before last month: the stage rule below is used."
+        ).format(cut_offs=plural(choice.cut_offs, "monthly cut-off"))
+    return _(
+        "--method auto chose {method}: the lowest backtest error (WAPE {wape} over {cut_offs} "
+        "with something won; see funnel report backtest)."
+    ).format(
+        method=choice.method,
+        wape=pct(choice.wape),
+        cut_offs=plural(choice.cut_offs, "monthly cut-off"),
     )
 
 
@@ -223,18 +249,30 @@ def range_notes(choice: Choice, totals: Sequence[ForecastLine]) -> list[str]:
         return []
     if choice.range is None:
         return [
-            f"No range: {plural(choice.ratios, 'backtest forecast')} of {choice.method} above "
-            f"0 ({AUTO_MINIMUM} needed)."
+            _("No range: {forecasts} of {method} above 0 ({minimum} needed).").format(
+                forecasts=plural(choice.ratios, "backtest forecast"),
+                method=choice.method,
+                minimum=AUTO_MINIMUM,
+            )
         ]
     low, high = choice.range
     spans = "; ".join(
-        f"{line.currency} {money(line.total * low)} to {money(line.total * high)}"
+        _("{currency} {low} to {high}").format(
+            currency=line.currency, low=money(line.total * low), high=money(line.total * high)
+        )
         for line in totals
     )
     return [
-        f"Range: {spans} (the total × {float(low):.2f} and × {float(high):.2f}, the 10th and "
-        f"90th percentiles of actual ÷ forecast of {choice.method} over "
-        f"{plural(choice.ratios, 'backtest forecast')})."
+        _(
+            "Range: {spans} (the total × {low} and × {high}, the 10th and 90th percentiles of "
+            "actual ÷ forecast of {method} over {forecasts})."
+        ).format(
+            spans=spans,
+            low=decimal_text(low, 2),
+            high=decimal_text(high, 2),
+            method=choice.method,
+            forecasts=plural(choice.ratios, "backtest forecast"),
+        )
     ]
 
 

@@ -8,6 +8,7 @@ on a terminal and for ``--save``. Pieces several reports share are here too.
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+from funnelcli.i18n import N_, _
 from funnelcli.kpis.forecast import REASONS, ForecastLine
 from funnelcli.kpis.reports import Header
 from funnelcli.render.reports.words import DASH, count, money, plural
@@ -75,20 +76,51 @@ def printable(block: Block) -> Block:
     return Note(one_line(block.text))
 
 
+#: The named periods' labels (English in JSON, ``periods.py``), for people in their language.
+PERIOD_LABELS = frozenset(
+    {
+        N_("last 12 months"),
+        N_("last 12 months and this month"),
+        N_("since the first lead"),
+        N_("this quarter and next quarter"),
+        N_("12 months of cut-offs"),
+        N_("every snapshot recorded"),
+    }
+)
+
+
+def period_label(label: str) -> str:
+    """``last 12 months`` → ``12 derniers mois``; ``2026 to date`` → ``2026 à ce jour``; a
+    month, quarter or year is kept."""
+    if label in PERIOD_LABELS:
+        return _(label)
+    year, _space, rest = label.partition(" ")
+    if rest == "to date" and year.isdigit():
+        return _("{year} to date").format(year=year)
+    return label
+
+
 def heading(header: Header, title: str) -> Heading:
     from funnelcli.dates import format_local
 
-    source = f"source {header.source}" if header.source else "all sources"
+    source = (
+        _("source {source}").format(source=header.source) if header.source else _("all sources")
+    )
     period = header.period
-    span = f"{period.start.isoformat()} to {period.end.isoformat()}"
-    label = f" ({period.label})" if not period.label.startswith(period.start.isoformat()) else ""
-    detail = f"{span}{label} · {source} · as of {format_local(header.as_of)}"
+    span = _("{start} to {end}").format(start=period.start.isoformat(), end=period.end.isoformat())
+    shown = period_label(period.label)
+    label = f" ({shown})" if not period.label.startswith(period.start.isoformat()) else ""
+    detail = _("{span} · {source} · as of {moment}").format(
+        span=span + label, source=source, moment=format_local(header.as_of)
+    )
     if header.older_values is not None:
-        detail += " (past view"
         if header.older_values:
             older = plural(header.older_values, "lead")
-            detail += f"; values older than their recorded history: {older}"
-        detail += ")"
+            detail += " " + _(
+                "(past view; values older than their recorded history: {leads})"
+            ).format(leads=older)
+        else:
+            detail += " " + _("(past view)")
     return Heading(title, detail)
 
 
@@ -104,7 +136,15 @@ def _line_cells(line: ForecastLine) -> list[str | Bar]:
     ]
 
 
-FORECAST_HEADERS = ["Period", "Cur.", "Pipeline (a)", "Recurring (b)", "Won (c)", "Total"]
+#: Marked here, translated where the grid is made (``[_(h) for h in FORECAST_HEADERS]``).
+FORECAST_HEADERS = [
+    N_("Period"),
+    N_("Cur."),
+    N_("Pipeline (a)"),
+    N_("Recurring (b)"),
+    N_("Won (c)"),
+    N_("Total"),
+]
 
 
 def _has_figure(line: ForecastLine) -> bool:
@@ -132,21 +172,23 @@ def model_note(spans: Sequence[tuple[str, list[ForecastLine]]]) -> list[str]:
     """The note for a compact forecast table whose (a) holds the model's other parts."""
     if any(line.estimated or line.new_business for _, lines in spans for line in lines):
         return [
-            "(a) includes open deals without an amount, at the mean won amount, and deals not "
-            "created yet (the model, chosen by backtest: funnel report forecast shows each part)."
+            _(
+                "(a) includes open deals without an amount, at the mean won amount, and deals not "
+                "created yet (the model, chosen by backtest: funnel report forecast shows each "
+                "part)."
+            )
         ]
     return []
 
 
 def left_out_note(counts: dict[str, int]) -> str:
     if not counts.get("deals"):
-        return "No open deal is left out of the forecast."
+        return _("No open deal is left out of the forecast.")
     parts = [
-        f"{count(counts[key])} {REASONS[key]}"
+        f"{count(counts[key])} {_(REASONS[key])}"
         for key in ("no_amount", "no_expected_close", "expected_close_past")
         if counts.get(key)
     ]
-    return (
-        f"Left out of the forecast: {plural(counts['deals'], 'open deal')} ({', '.join(parts)}); "
-        "see: funnel report forecast"
+    return _("Left out of the forecast: {deals} ({reasons}); see: funnel report forecast").format(
+        deals=plural(counts["deals"], "open deal"), reasons=", ".join(parts)
     )

@@ -3,7 +3,7 @@
 from fractions import Fraction
 
 from funnelcli.dates import local_date_of
-from funnelcli.i18n import stage_name
+from funnelcli.i18n import _, stage_name
 from funnelcli.kpis.forecast import EMPIRICAL_MINIMUM, MONTHS_BILLED, REASONS, ForecastLine
 from funnelcli.kpis.numbers import SMALL_SAMPLE, Rate
 from funnelcli.kpis.reports import CycleReport, ForecastReport, LostReport, PathsReport
@@ -23,12 +23,13 @@ from funnelcli.render.reports.words import (
     NO_SOURCE,
     count,
     days_text,
+    decimal_text,
     money,
     pct,
     plural,
     rate_text,
     sequence_text,
-    source_name,
+    source_label,
 )
 
 #: Rows of the left-out list drawn in a table (JSON lists them all).
@@ -51,8 +52,10 @@ def capped_note(capped: int) -> list[str]:
     if not capped:
         return []
     return [
-        f"(b) counts {MONTHS_BILLED} months of billings of {plural(capped, 'deal')} that would "
-        "bill longer: no term recorded (funnel qualify ID --term N or --until DATE)."
+        _(
+            "(b) counts {months} months of billings of {deals} that would bill longer: no term "
+            "recorded (funnel qualify ID --term N or --until DATE)."
+        ).format(months=MONTHS_BILLED, deals=plural(capped, "deal"))
     ]
 
 
@@ -62,31 +65,33 @@ def forecast_blocks(r: ForecastReport) -> list[Block]:
         from funnelcli.render.reports.model_blocks import model_blocks
 
         said = [Note(note) for note in _auto_notes(r)]  # when --method auto chose the model
-        return [heading(r.header, "Revenue forecast"), *model_blocks(f, r.method), *said]
+        return [heading(r.header, _("Revenue forecast")), *model_blocks(f, r.method), *said]
     today = local_date_of(r.header.as_of)
     rows = forecast_rows(
         [(b.label, b.by_currency) for b in f.buckets if b.end >= today or any_figure(b.by_currency)]
     )
     if len(f.buckets) > 1:
-        rows += forecast_rows([("Total", f.totals)])
+        rows += forecast_rows([(_("Total"), f.totals)])
     blocks: list[Block] = [
-        heading(r.header, "Revenue forecast"),
+        heading(r.header, _("Revenue forecast")),
         Grid(
-            "Forecast",
-            FORECAST_HEADERS,
+            _("Forecast"),
+            [_(h) for h in FORECAST_HEADERS],
             rows,
             frozenset({2, 3, 4, 5}),
             notes=[
-                "(a) open deals expected to close then, × win probability; (b) recurring "
-                "billings of won monthly/quarterly/yearly deals, up to their term (at most "
-                f"{MONTHS_BILLED} months without one); (c) already won.",
+                _(
+                    "(a) open deals expected to close then, × win probability; (b) recurring "
+                    "billings of won monthly/quarterly/yearly deals, up to their term (at most "
+                    "{months} months without one); (c) already won."
+                ).format(months=MONTHS_BILLED),
                 *capped_note(f.capped),
                 *_estimated_wins_note(f.totals),
             ],
         ),
         Grid(
-            f"Win probability by stage (method: {r.method})",
-            ["Stage", "Default", "Closed deals", "Won", "Empirical", "Used"],
+            _("Win probability by stage (method: {method})").format(method=r.method),
+            [_("Stage"), _("Default"), _("Closed deals"), _("Won"), _("Empirical"), _("Used")],
             [
                 [
                     stage_name(p.stage.name),
@@ -94,15 +99,20 @@ def forecast_blocks(r: ForecastReport) -> list[Block]:
                     count(p.closed),
                     count(p.won),
                     pct(p.empirical),
-                    f"{pct(p.value)} ({'history' if p.used == 'history' else 'stage default'})",
+                    pct(p.value)
+                    + " ("
+                    + (_("history") if p.used == "history" else _("stage default"))
+                    + ")",
                 ]
                 for p in f.probabilities
             ],
             frozenset({1, 2, 3, 4}),
             notes=[
                 *_auto_notes(r),
-                f"History is used when at least {EMPIRICAL_MINIMUM} closed deals reached "
-                f"the stage; {plural(f.overrides, 'deal')} weighted by its own override.",
+                _(
+                    "History is used when at least {minimum} closed deals reached the stage; "
+                    "{deals} weighted by its own override."
+                ).format(minimum=EMPIRICAL_MINIMUM, deals=plural(f.overrides, "deal")),
             ],
         ),
     ]
@@ -111,12 +121,16 @@ def forecast_blocks(r: ForecastReport) -> list[Block]:
         notes = []
         if len(r.left_out) > len(shown):
             notes.append(
-                f"… and {count(len(r.left_out) - len(shown))} more (all in --format json)."
+                _("… and {n} more (all in --format json).").format(
+                    n=count(len(r.left_out) - len(shown))
+                )
             )
         blocks.append(
             Grid(
-                f"Left out of the forecast: {plural(len(r.left_out), 'open deal')}",
-                ["ID", "Name", "Stage", "Amount", "Expected close", "Why"],
+                _("Left out of the forecast: {deals}").format(
+                    deals=plural(len(r.left_out), "open deal")
+                ),
+                [_("ID"), _("Name"), _("Stage"), _("Amount"), _("Expected close"), _("Why")],
                 [
                     [
                         str(item.deal.id),
@@ -124,7 +138,7 @@ def forecast_blocks(r: ForecastReport) -> list[Block]:
                         stage_name(r.header.pipeline.by_id(item.deal.stage_id).name),
                         money(item.deal.amount_cents, item.deal.currency),
                         item.deal.expected_close.isoformat() if item.deal.expected_close else DASH,
-                        ", ".join(REASONS[k] for k in item.reasons),
+                        ", ".join(_(REASONS[k]) for k in item.reasons),
                     ]
                     for item in shown
                 ],
@@ -133,7 +147,7 @@ def forecast_blocks(r: ForecastReport) -> list[Block]:
             )
         )
     else:
-        blocks.append(Note("No open deal is left out of the forecast."))
+        blocks.append(Note(_("No open deal is left out of the forecast.")))
     return blocks
 
 
@@ -143,30 +157,38 @@ def _estimated_wins_note(totals: list[ForecastLine]) -> list[str]:
     if not deals:
         return []
     return [
-        f"(c) leaves out {plural(deals, 'won deal')} whose close date an import estimated "
-        "(funnel check lists them)."
+        _(
+            "(c) leaves out {deals} whose close date an import estimated (funnel check lists them)."
+        ).format(deals=plural(deals, "won deal"))
     ]
 
 
 def cycle_blocks(r: CycleReport) -> list[Block]:
     return [
-        heading(r.header, "Sales cycle"),
+        heading(r.header, _("Sales cycle")),
         Facts(
-            "Days from creation to win (deals won in the period)",
+            _("Days from creation to win (deals won in the period)"),
             [
-                ("Won deals", count(r.cycle.deals)),
-                ("Mean", days_text(r.cycle.average_days)),
-                ("Median", days_text(r.cycle.median_days)),
+                (_("Won deals"), count(r.cycle.deals)),
+                (_("Mean"), days_text(r.cycle.average_days)),
+                (_("Median"), days_text(r.cycle.median_days)),
                 *(
-                    [("Left out", f"{count(r.cycle.estimated)} (dates estimated by an import)")]
+                    [
+                        (
+                            _("Left out"),
+                            _("{n} (dates estimated by an import)").format(
+                                n=count(r.cycle.estimated)
+                            ),
+                        )
+                    ]
                     if r.cycle.estimated
                     else []
                 ),
             ],
         ),
         Grid(
-            "Mean time a won deal spent in each stage",
-            ["Stage", "Won deals that were at it", "Mean time there"],
+            _("Mean time a won deal spent in each stage"),
+            [_("Stage"), _("Won deals that were at it"), _("Mean time there")],
             [
                 [stage_name(t.stage.name), count(t.deals), days_text(t.average_days)]
                 for t in r.stages
@@ -181,26 +203,34 @@ def _flag(rate: Rate) -> str:
 
 
 def _actions(value: Fraction | None) -> str:
-    return DASH if value is None else f"{float(value):.1f}"
+    return DASH if value is None else decimal_text(value, 1)
 
 
 def paths_blocks(r: PathsReport) -> list[Block]:
     p = r.paths.overall
-    small_note = f"{SMALL} fewer than {SMALL_SAMPLE} deals behind the rate: too few to mean much."
+    small_note = _("{mark} fewer than {n} deals behind the rate: too few to mean much.").format(
+        mark=SMALL, n=SMALL_SAMPLE
+    )
     blocks: list[Block] = [
-        heading(r.header, "Which paths win"),
+        heading(r.header, _("Which paths win")),
         Facts(
-            "Deals closed in the period",
+            _("Deals closed in the period"),
             [
-                ("Won / lost", f"{count(p.won)} / {count(p.lost)}"),
-                ("Won of closed", _flag(p.won_of_closed)),
-                ("Actions before a win", _actions(p.actions_before_win)),
-                ("Actions before a loss", _actions(p.actions_before_loss)),
+                (_("Won / lost"), f"{count(p.won)} / {count(p.lost)}"),
+                (_("Won of closed"), _flag(p.won_of_closed)),
+                (_("Actions before a win"), _actions(p.actions_before_win)),
+                (_("Actions before a loss"), _actions(p.actions_before_loss)),
             ],
         ),
         Grid(
-            "Per type of action",
-            ["Type", "Won deals with it", "Lost deals with it", "Won of closed with it", "Without"],
+            _("Per type of action"),
+            [
+                _("Type"),
+                _("Won deals with it"),
+                _("Lost deals with it"),
+                _("Won of closed with it"),
+                _("Without"),
+            ],
             [
                 [
                     t.type,
@@ -212,17 +242,17 @@ def paths_blocks(r: PathsReport) -> list[Block]:
                 for t in p.types
             ],
             frozenset({1, 2, 3, 4}),
-            notes=[small_note] if p.types else ["No action recorded on these deals."],
+            notes=[small_note] if p.types else [_("No action recorded on these deals.")],
         ),
     ]
     for title, sequences in (
-        ("First three actions of won deals", p.won_sequences),
-        ("First three actions of lost deals", p.lost_sequences),
+        (_("First three actions of won deals"), p.won_sequences),
+        (_("First three actions of lost deals"), p.lost_sequences),
     ):
         blocks.append(
             Grid(
                 title,
-                ["Sequence", "Deals", "Share"],
+                [_("Sequence"), _("Deals"), _("Share")],
                 [
                     [sequence_text(s.sequence), count(s.share.numerator), _flag(s.share)]
                     for s in sequences
@@ -232,11 +262,18 @@ def paths_blocks(r: PathsReport) -> list[Block]:
         )
     blocks.append(
         Grid(
-            "Per source",
-            ["Source", "Won", "Lost", "Won of closed", "Actions/win", "Most common start (won)"],
+            _("Per source"),
+            [
+                _("Source"),
+                _("Won"),
+                _("Lost"),
+                _("Won of closed"),
+                _("Actions/win"),
+                _("Most common start (won)"),
+            ],
             [
                 [
-                    source_name(s.source),
+                    source_label(s.source),
                     count(s.won),
                     count(s.lost),
                     _flag(s.won_of_closed),
@@ -257,17 +294,17 @@ def lost_blocks(r: LostReport) -> list[Block]:
     for reason in r.reasons:
         for i, v in enumerate(reason.by_currency):
             head = (
-                [reason.reason or NO_SOURCE, count(reason.deals), rate_text(reason.share)]
+                [reason.reason or _(NO_SOURCE), count(reason.deals), rate_text(reason.share)]
                 if i == 0
                 else ["", "", ""]
             )
             value = money(v.amount_cents, v.currency) if v.with_amount else DASH
             rows.append([*head, value, count(v.deals - v.with_amount)])
     return [
-        heading(r.header, "Lost deals"),
+        heading(r.header, _("Lost deals")),
         Grid(
-            f"Why {count(r.deals)} deals were lost",
-            ["Reason", "Deals", "Share", "Value", "Without amount"],
+            _("Why {n} deals were lost").format(n=count(r.deals)),
+            [_("Reason"), _("Deals"), _("Share"), _("Value"), _("Without amount")],
             rows,
             frozenset({1, 2, 3, 4}),
         ),

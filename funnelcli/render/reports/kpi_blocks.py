@@ -1,6 +1,6 @@
 """The dashboard and the sections about leads as blocks: kpis, funnel, sources, monthly."""
 
-from funnelcli.i18n import stage_name
+from funnelcli.i18n import N_, _, stage_name
 from funnelcli.kpis.funnel import LeadsByBucket
 from funnelcli.kpis.reports import (
     Dashboard,
@@ -30,7 +30,7 @@ from funnelcli.render.reports.words import (
     money,
     plural,
     rate_text,
-    source_name,
+    source_label,
 )
 
 #: Columns of sources in the dashboard's monthly table (the rest are summed in "others").
@@ -44,46 +44,61 @@ def _kpi_facts(
     *,
     dashboard: bool = False,
 ) -> Facts:
-    rows: list[tuple[str, str]] = [("Leads created", count(r.leads.total))]
+    rows: list[tuple[str, str]] = [(_("Leads created"), count(r.leads.total))]
     l2o = r.lead_to_opportunity
     rows.append(
         (
-            "Lead → opportunity",
-            f"{rate_text(l2o)}  ({count(l2o.numerator)} of {plural(l2o.denominator, 'lead')})",
+            _("Lead → opportunity"),
+            _("{rate}  ({n} of {leads})").format(
+                rate=rate_text(l2o), n=count(l2o.numerator), leads=plural(l2o.denominator, "lead")
+            ),
         )
     )
     wr = r.win_rate
     rows.append(
         (
-            "Win rate",
-            f"{rate_text(wr)}  ({count(wr.numerator)} won, "
-            f"{count(wr.denominator - wr.numerator)} lost opportunities)",
+            _("Win rate"),
+            _("{rate}  ({won} won, {lost} lost opportunities)").format(
+                rate=rate_text(wr),
+                won=count(wr.numerator),
+                lost=count(wr.denominator - wr.numerator),
+            ),
         )
     )
     if not r.sizes:
-        rows.append(("Average won deal", f"{DASH}  (no deal won)"))
+        rows.append((_("Average won deal"), DASH + "  " + _("(no deal won)")))
     for size in r.sizes:
         rows.append(
             (
-                f"Average won deal {size.currency}",
-                f"{money(size.average, size.currency)}  median {money(size.median)}"
-                f" · {plural(size.with_amount, 'deal')}",
+                _("Average won deal {currency}").format(currency=size.currency),
+                _("{average}  median {median} · {deals}").format(
+                    average=money(size.average, size.currency),
+                    median=money(size.median),
+                    deals=plural(size.with_amount, "deal"),
+                ),
             )
         )
     rows.append(
         (
-            "Sales cycle",
-            f"{days_text(r.cycle.average_days)}  median {days_text(r.cycle.median_days)}"
-            f" · {plural(r.cycle.deals, 'deal')}{estimated_note(r.cycle)}",
+            _("Sales cycle"),
+            _("{average}  median {median} · {deals}").format(
+                average=days_text(r.cycle.average_days),
+                median=days_text(r.cycle.median_days),
+                deals=plural(r.cycle.deals, "deal"),
+            )
+            + estimated_note(r.cycle),
         )
     )
-    rows.append(("Open opportunities", count(r.open.deals)))
+    rows.append((_("Open opportunities"), count(r.open.deals)))
     for c in r.open.by_currency:
         rows.append(
             (
                 f"  {c.currency}",
-                f"{money(c.total_cents, c.currency)} · weighted {money(c.weighted)}"
-                f" · {plural(c.deals, 'deal')}",
+                _("{total} · weighted {weighted} · {deals}").format(
+                    total=money(c.total_cents, c.currency),
+                    weighted=money(c.weighted),
+                    deals=plural(c.deals, "deal"),
+                ),
             )
         )
     for v in r.velocity:
@@ -91,8 +106,10 @@ def _kpi_facts(
             continue
         rows.append(
             (
-                f"Sales velocity {v.currency}",
-                f"{money(v.per_day, v.currency)} per day" if v.per_day is not None else DASH,
+                _("Sales velocity {currency}").format(currency=v.currency),
+                _("{amount} per day").format(amount=money(v.per_day, v.currency))
+                if v.per_day is not None
+                else DASH,
             )
         )
     if not dashboard:
@@ -101,15 +118,19 @@ def _kpi_facts(
                 continue
             rows.append(
                 (
-                    f"Forecast {line.currency}",
-                    f"{money(line.total, line.currency)}  (pipeline {money(line.pipeline)}"
-                    f" + recurring {money(line.recurring)} + won {money(line.won)})",
+                    _("Forecast {currency}").format(currency=line.currency),
+                    _("{total}  (pipeline {pipeline} + recurring {recurring} + won {won})").format(
+                        total=money(line.total, line.currency),
+                        pipeline=money(line.pipeline),
+                        recurring=money(line.recurring),
+                        won=money(line.won),
+                    ),
                 )
             )
     if dashboard:
-        rows.append(("Overdue follow-ups", count(overdue or 0)))
-        rows.append(("Data problems", f"{count(problems or 0)}  (see: funnel check)"))
-    return Facts("KPIs", rows)
+        rows.append((_("Overdue follow-ups"), count(overdue or 0)))
+        rows.append((_("Data problems"), count(problems or 0) + "  " + _("(see: funnel check)")))
+    return Facts(_("KPIs"), rows)
 
 
 def _funnel_grid(r: FunnelReport) -> Grid:
@@ -125,8 +146,8 @@ def _funnel_grid(r: FunnelReport) -> Grid:
         for step in r.funnel.steps
     ]
     return Grid(
-        f"Funnel · {plural(r.funnel.leads, 'lead')} created",
-        ["Stage", "Reached", "From previous", "Of created", ""],
+        _("Funnel · {leads} created").format(leads=plural(r.funnel.leads, "lead")),
+        [_("Stage"), _("Reached"), _("From previous"), _("Of created"), ""],
         rows,
         frozenset({1, 2, 3}),
     )
@@ -135,10 +156,10 @@ def _funnel_grid(r: FunnelReport) -> Grid:
 def _monthly_grid(leads: LeadsByBucket, *, limit: int | None = None) -> Grid:
     sources = leads.sources if limit is None else leads.sources[:limit]
     others = [] if limit is None else leads.sources[limit:]
-    headers = ["Period", *(source_name(s)[:12] for s in sources)]
+    headers = [_("Period"), *(source_label(s)[:12] for s in sources)]
     if others:
-        headers.append("others")
-    headers += ["Total", ""]
+        headers.append(_("others"))
+    headers += [_("Total"), ""]
     top = max((leads.bucket_total(b) for b in leads.buckets), default=0)
     rows: list[list[str | Bar]] = []
     for label in leads.buckets:
@@ -150,20 +171,22 @@ def _monthly_grid(leads: LeadsByBucket, *, limit: int | None = None) -> Grid:
             row.append(count(rest))
         row += [count(leads.bucket_total(label)), Bar(tuple(parts), top)]
         rows.append(row)
-    legend = [source_name(s) for s in sources] + (["others"] if others else [])
+    legend = [source_label(s) for s in sources] + ([_("others")] if others else [])
     notes = []
     if leads.estimated:
         notes.append(
-            f"{plural(leads.estimated, 'lead')} of the period left out: created date estimated "
-            "by an import (funnel check lists them)."
+            _(
+                "{leads} of the period left out: created date estimated by an import "
+                "(funnel check lists them)."
+            ).format(leads=plural(leads.estimated, "lead"))
         )
     narrow = None
     if limit is None and len(leads.sources) > DASHBOARD_SOURCES:  # the top ones, then others
         fewer = _monthly_grid(leads, limit=DASHBOARD_SOURCES)
-        more = "A wider terminal (or -f csv) shows every source."
+        more = _("A wider terminal (or -f csv) shows every source.")
         narrow = fewer._replace(notes=[*fewer.notes, more])
     return Grid(
-        "Leads created per month by source",
+        _("Leads created per month by source"),
         headers,
         rows,
         frozenset(range(1, len(headers) - 1)),
@@ -174,26 +197,28 @@ def _monthly_grid(leads: LeadsByBucket, *, limit: int | None = None) -> Grid:
 
 
 def dashboard_blocks(r: Dashboard) -> list[Block]:
-    names = ("This month", "Next month", "This quarter", "Next quarter")
+    names = (N_("This month"), N_("Next month"), N_("This quarter"), N_("Next quarter"))
     spans = [
-        (f"{n} {s.label}", s.by_currency) for n, s in zip(names, r.forecast.spans, strict=True)
+        (f"{_(n)} {s.label}", s.by_currency) for n, s in zip(names, r.forecast.spans, strict=True)
     ]
     return [
-        heading(r.header, "Sales dashboard"),
+        heading(r.header, _("Sales dashboard")),
         _kpi_facts(r.kpis, r.overdue, r.problems, dashboard=True),
         _funnel_grid(r.funnel),
         _monthly_grid(r.monthly.leads, limit=DASHBOARD_SOURCES),
         Grid(
-            "Forecast",
-            FORECAST_HEADERS,
+            _("Forecast"),
+            [_(h) for h in FORECAST_HEADERS],
             forecast_rows(spans),
             frozenset({2, 3, 4, 5}),
             notes=[*model_note(spans), left_out_note(r.forecast.left_out)],
         )
         if any(lines for _, lines in spans)
         else Note(
-            "Forecast: nothing to forecast yet (no open deal with an amount, no recurring or "
-            "won deal in these months)."
+            _(
+                "Forecast: nothing to forecast yet (no open deal with an amount, no recurring or "
+                "won deal in these months)."
+            )
             + (f" {left_out_note(r.forecast.left_out)}" if r.forecast.left_out.get("deals") else "")
         ),
     ]
@@ -201,7 +226,7 @@ def dashboard_blocks(r: Dashboard) -> list[Block]:
 
 def kpis_blocks(r: KpiReport) -> list[Block]:
     return [
-        heading(r.header, "KPIs"),
+        heading(r.header, _("KPIs")),
         _kpi_facts(r)._replace(title=""),
         _monthly_grid(r.leads),
         Note(left_out_note(r.left_out)),
@@ -209,14 +234,14 @@ def kpis_blocks(r: KpiReport) -> list[Block]:
 
 
 def funnel_blocks(r: FunnelReport) -> list[Block]:
-    return [heading(r.header, "Funnel"), _funnel_grid(r)]
+    return [heading(r.header, _("Funnel")), _funnel_grid(r)]
 
 
 def sources_blocks(r: SourcesReport) -> list[Block]:
     rows: list[list[str | Bar]] = []
     for s in r.sources:
         base: list[str | Bar] = [
-            source_name(s.source),
+            source_label(s.source),
             count(s.leads),
             rate_text(s.lead_to_opportunity),
             count(s.won),
@@ -230,31 +255,31 @@ def sources_blocks(r: SourcesReport) -> list[Block]:
             cells = base if i == 0 else [""] * len(base)
             rows.append([*cells, money(z.total_cents, z.currency), money(z.average, z.currency)])
     return [
-        heading(r.header, "Sources"),
+        heading(r.header, _("Sources")),
         Grid(
-            "Per source",
+            _("Per source"),
             [
-                "Source",
-                "Leads",
-                "→ Opp.",
-                "Won",
-                "Lost",
-                "Win rate",
-                "Cycle",
-                "Won revenue",
-                "Avg deal",
+                _("Source"),
+                _("Leads"),
+                _("→ Opp."),
+                _("Won"),
+                _("Lost"),
+                _("Win rate"),
+                _("Cycle"),
+                _("Won revenue"),
+                _("Avg deal"),
             ],
             rows,
             frozenset(range(1, 9)),
-            notes=["Leads: created in the period; won, lost, revenue and cycle: closed in it."],
+            notes=[_("Leads: created in the period; won, lost, revenue and cycle: closed in it.")],
         ),
     ]
 
 
 def monthly_blocks(r: MonthlyReport) -> list[Block]:
     grid = _monthly_grid(r.leads)
-    title = "Leads created per quarter by source" if r.header.by == "quarter" else grid.title
+    title = _("Leads created per quarter by source") if r.header.by == "quarter" else grid.title
     return [
-        heading(r.header, "Leads per month"),
+        heading(r.header, _("Leads per month")),
         grid._replace(title=title),
     ]

@@ -4,7 +4,7 @@ and what the model learnt (per stage, new business)."""
 from collections.abc import Callable
 from fractions import Fraction
 
-from funnelcli.i18n import stage_name
+from funnelcli.i18n import N_, _, stage_name
 from funnelcli.kpis.forecast import Forecast, ForecastLine
 from funnelcli.kpis.model import (
     MODEL_MINIMUM,
@@ -18,8 +18,8 @@ from funnelcli.render.reports.deal_blocks import capped_note
 from funnelcli.render.reports.words import DASH, count, money, pct, plural
 
 HEADERS = [
-    "Period", "Cur.", "Own amounts (a)", "Estimated (a')", "New business (n)",
-    "Recurring (b)", "Won (c)", "Total",
+    N_("Period"), N_("Cur."), N_("Own amounts (a)"), N_("Estimated (a')"),
+    N_("New business (n)"), N_("Recurring (b)"), N_("Won (c)"), N_("Total"),
 ]  # fmt: skip
 
 
@@ -36,7 +36,9 @@ def _cells(line: ForecastLine) -> list[str | Bar]:
 
 
 #: The same parts in four figures, for a narrow terminal.
-NARROW_HEADERS = ["Period", "Cur.", "Open (a+a')", "New (n)", "Won (b+c)", "Total"]
+NARROW_HEADERS = [
+    N_("Period"), N_("Cur."), N_("Open (a+a')"), N_("New (n)"), N_("Won (b+c)"), N_("Total"),
+]  # fmt: skip
 
 
 def _narrow_cells(line: ForecastLine) -> list[str | Bar]:
@@ -65,30 +67,32 @@ def model_blocks(f: Forecast, method: str) -> list[Block]:
     facts: ModelFacts = f.model
     spans = [(b.label, b.by_currency) for b in f.buckets]
     if len(f.buckets) > 1:
-        spans.append(("Total", f.totals))
+        spans.append((_("Total"), f.totals))
     return [
         Grid(
-            "Forecast",
-            HEADERS,
+            _("Forecast"),
+            [_(h) for h in HEADERS],
             _rows(spans),
             frozenset(range(2, 8)),
             notes=_notes(f, facts),
             narrow=Grid(
-                "Forecast",
-                NARROW_HEADERS,
+                _("Forecast"),
+                [_(h) for h in NARROW_HEADERS],
                 _rows(spans, _narrow_cells),
                 frozenset(range(2, 6)),
                 notes=[
-                    "Open (a+a'): open deals, with and without an amount; Won (b+c): recurring "
-                    "billings and deals already won (a wider terminal, or -f csv, shows each "
-                    "part).",
+                    _(
+                        "Open (a+a'): open deals, with and without an amount; Won (b+c): "
+                        "recurring billings and deals already won (a wider terminal, or -f csv, "
+                        "shows each part)."
+                    ),
                     *_notes(f, facts),
                 ],
             ),
         ),
         Grid(
-            f"Won within the window, by stage (method: {method})",
-            ["Stage", "Default", "Observed", "Won in window", "Rate", "Used"],
+            _("Won within the window, by stage (method: {method})").format(method=method),
+            [_("Stage"), _("Default"), _("Observed"), _("Won in window"), _("Rate"), _("Used")],
             [
                 [
                     stage_name(s.stage.name),
@@ -96,20 +100,37 @@ def model_blocks(f: Forecast, method: str) -> list[Block]:
                     count(s.cohort.observed),
                     count(s.cohort.won_total),
                     pct(s.cohort.rate),
-                    f"{pct(s.value)} ({'history' if s.used == 'model' else 'stage default'})",
+                    pct(s.value)
+                    + " ("
+                    + (_("history") if s.used == "model" else _("stage default"))
+                    + ")",
                 ]
                 for s in facts.stages
             ],
             frozenset({1, 2, 3, 4}),
             notes=[
-                f"Observed: deals open at the stage at {plural(facts.references, 'past cut-off')} "
-                f"(every {REFERENCE_STEP} days, the window over since); history is used from "
-                f"{MODEL_MINIMUM} of them, per age at the stage where an age band has as many; "
-                f"{plural(f.overrides, 'deal')} weighted by its own override.",
+                _(
+                    "Observed: deals open at the stage at {cut_offs} (every {step} days, the "
+                    "window over since); history is used from {minimum} of them, per age at the "
+                    "stage where an age band has as many; {deals} weighted by its own override."
+                ).format(
+                    cut_offs=plural(facts.references, "past cut-off"),
+                    step=REFERENCE_STEP,
+                    minimum=MODEL_MINIMUM,
+                    deals=plural(f.overrides, "deal"),
+                ),
                 *(
-                    f"New business {n.currency}: {count(n.leads)} leads in {RATE_MONTHS} months "
-                    f"× {pct(facts.new_rate)} created and won within the window × mean won "
-                    f"{money(n.mean_amount)} = {money(n.revenue)}."
+                    _(
+                        "New business {currency}: {leads} leads in {months} months × {rate} "
+                        "created and won within the window × mean won {mean} = {revenue}."
+                    ).format(
+                        currency=n.currency,
+                        leads=count(n.leads),
+                        months=RATE_MONTHS,
+                        rate=pct(facts.new_rate),
+                        mean=money(n.mean_amount),
+                        revenue=money(n.revenue),
+                    )
                     for n in facts.new_business
                 ),
             ],
@@ -119,22 +140,26 @@ def model_blocks(f: Forecast, method: str) -> list[Block]:
 
 def _notes(f: Forecast, facts: ModelFacts) -> list[str]:
     notes = [
-        "(a) open deals × the chance that a deal at their stage and age is won within the "
-        "window, placed at their expected close when it falls in it; (a') the same for deals "
-        "without an amount, at the mean won amount of their source; (n) deals not created yet; "
-        f"(b) recurring billings, at most {MONTHS_BILLED} months per deal; (c) already won.",
+        _(
+            "(a) open deals × the chance that a deal at their stage and age is won within the "
+            "window, placed at their expected close when it falls in it; (a') the same for deals "
+            "without an amount, at the mean won amount of their source; (n) deals not created "
+            "yet; (b) recurring billings, at most {months} months per deal; (c) already won."
+        ).format(months=MONTHS_BILLED),
     ]
     for line in f.totals:
         if line.estimated and line.total:
             share = pct(Fraction(line.estimated) / line.total)
             notes.append(
-                f"{line.currency}: {plural(line.estimated_deals, 'deal')} with an estimated "
-                f"amount, {share} of the total."
+                _("{currency}: {deals} with an estimated amount, {share} of the total.").format(
+                    currency=line.currency, deals=plural(line.estimated_deals, "deal"), share=share
+                )
             )
     notes += capped_note(facts.capped)
     if facts.unplaced:
         notes.append(
-            f"{plural(facts.unplaced, 'open deal')} not counted: no amount and no won deal "
-            "to estimate it from."
+            _("{deals} not counted: no amount and no won deal to estimate it from.").format(
+                deals=plural(facts.unplaced, "open deal")
+            )
         )
     return notes

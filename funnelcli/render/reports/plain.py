@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 
+from funnelcli.i18n import _
 from funnelcli.render.reports.blocks import Bar, Block, Facts, Grid, Heading
 
 
@@ -24,7 +25,7 @@ def _plain_grid(grid: Grid) -> list[str]:
         return "  ".join(parts).rstrip()
 
     out = [grid.title, line(grid.headers)]
-    out += [line(row) for row in cells] if cells else ["(none)"]
+    out += [line(row) for row in cells] if cells else [_("(none)")]
     out += grid.notes
     return out
 

@@ -23,7 +23,7 @@ from typing import BinaryIO
 
 from funnelcli import dates, outfiles
 from funnelcli.errors import DataError, UsageError, read_error
-from funnelcli.i18n import _, ngettext
+from funnelcli.i18n import N_, _, ngettext
 from funnelcli.importers.columns import ColumnMap, map_columns, required_columns
 from funnelcli.importers.csvfile import CsvFile
 from funnelcli.importers.dialect import parse_delimiter
@@ -45,9 +45,9 @@ from funnelcli.store import Store
 from funnelcli.store.imports import ImportWriter, import_writer
 
 #: Notices at the two moments of the transaction (stderr; tests wait for them).
-STARTED = "Writing in one transaction: all rows or none…"
-STARTED_DRY = "Dry run: reading every row in one transaction, rolled back at the end…"
-COMMITTING = "Committing…"
+STARTED = N_("Writing in one transaction: all rows or none…")
+STARTED_DRY = N_("Dry run: reading every row in one transaction, rolled back at the end…")
+COMMITTING = N_("Committing…")
 
 
 class _DryRun(Exception):  # noqa: N818 - a signal: roll the transaction back
@@ -168,7 +168,7 @@ class ImportJob:
             try:
                 with import_writer(self.store) as writer:
                     if progress is not None:
-                        progress.notice(STARTED_DRY if options.dry_run else STARTED)
+                        progress.notice(_(STARTED_DRY if options.dry_run else STARTED))
                     merge = self._merge(writer, summary, now, rejects, currency)
                     columns = self.columns
                     if columns.unmapped:
@@ -186,7 +186,7 @@ class ImportJob:
                     if rejects is not None:
                         rejects.sync()
                     if progress is not None:
-                        progress.notice(COMMITTING)
+                        progress.notice(_(COMMITTING))
                     # From here a Ctrl-C waits until the commit and the rejects file are done.
                     held.start()
             except _DryRun:
