@@ -171,7 +171,7 @@ def test_the_lost_section_and_the_paths_in_french(funnel):
         "du 2026-11-01 au 2026-11-30 (depuis la première piste) · toutes les sources"
         " · au 2026-11-29 09:00",
     ]
-    assert lost[3] == "Pourquoi 1 affaires ont été perdues"
+    assert lost[3] == "Pourquoi 1 affaire a été perdue"
     assert lost[4].split() == ["Raison", "Affaires", "Part", "Valeur", "Sans", "montant"]
     paths = funnel("report", "paths", env=FRENCH).stdout
     assert "Quels parcours gagnent\n" in paths

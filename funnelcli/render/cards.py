@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from funnelcli.dates import format_local
-from funnelcli.i18n import _, stage_name
+from funnelcli.i18n import _, ngettext, stage_name
 from funnelcli.models import Lead, LeadCard, StageChange, follow_up_ref
 from funnelcli.money import format_money
 from funnelcli.render import Output
@@ -73,7 +73,9 @@ def qualification(lead: Lead, probability: int) -> list[tuple[str, str]]:
 def _term(lead: Lead) -> list[tuple[str, str]]:
     """The billing term of a recurring deal, when one is recorded."""
     parts = [
-        _("{n} payments").format(n=lead.term) if lead.term else "",
+        ngettext("{n} payments", "{n} payments", lead.term).format(n=lead.term)
+        if lead.term
+        else "",
         _("until {day}").format(day=lead.billed_until) if lead.billed_until else "",
     ]
     text = ", ".join(p for p in parts if p)

@@ -3,7 +3,7 @@
 from fractions import Fraction
 
 from funnelcli.dates import local_date_of
-from funnelcli.i18n import _, stage_name
+from funnelcli.i18n import _, ngettext, stage_name
 from funnelcli.kpis.forecast import EMPIRICAL_MINIMUM, MONTHS_BILLED, REASONS, ForecastLine
 from funnelcli.kpis.numbers import SMALL_SAMPLE, Rate
 from funnelcli.kpis.reports import CycleReport, ForecastReport, LostReport, PathsReport
@@ -303,7 +303,9 @@ def lost_blocks(r: LostReport) -> list[Block]:
     return [
         heading(r.header, _("Lost deals")),
         Grid(
-            _("Why {n} deals were lost").format(n=count(r.deals)),
+            ngettext("Why {n} deals were lost", "Why {n} deals were lost", r.deals).format(
+                n=count(r.deals)
+            ),
             [_("Reason"), _("Deals"), _("Share"), _("Value"), _("Without amount")],
             rows,
             frozenset({1, 2, 3, 4}),

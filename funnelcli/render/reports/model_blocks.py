@@ -4,7 +4,7 @@ and what the model learnt (per stage, new business)."""
 from collections.abc import Callable
 from fractions import Fraction
 
-from funnelcli.i18n import N_, _, stage_name
+from funnelcli.i18n import N_, _, ngettext, stage_name
 from funnelcli.kpis.forecast import Forecast, ForecastLine
 from funnelcli.kpis.model import (
     MODEL_MINIMUM,
@@ -158,8 +158,10 @@ def _notes(f: Forecast, facts: ModelFacts) -> list[str]:
     notes += capped_note(facts.capped)
     if facts.unplaced:
         notes.append(
-            _("{deals} not counted: no amount and no won deal to estimate it from.").format(
-                deals=plural(facts.unplaced, "open deal")
-            )
+            ngettext(
+                "{deals} not counted: no amount and no won deal to estimate it from.",
+                "{deals} not counted: no amount and no won deal to estimate it from.",
+                facts.unplaced,
+            ).format(deals=plural(facts.unplaced, "open deal"))
         )
     return notes

@@ -109,4 +109,11 @@ def sequence_text(sequence: Sequence[str]) -> str:
 def estimated_note(figure: Any) -> str:
     """`` (2 left out: dates estimated)`` for a figure with ``estimated`` leads left out."""
     n = figure.estimated
-    return " " + _("({n} left out: dates estimated)").format(n=count(n)) if n else ""
+    return (
+        " "
+        + ngettext("({n} left out: dates estimated)", "({n} left out: dates estimated)", n).format(
+            n=count(n)
+        )
+        if n
+        else ""
+    )
