@@ -27,3 +27,26 @@ def test_import_counts_agree_with_their_number(funnel, tmp_path):
     assert "2 empty row(s) skipped" in english.stderr.splitlines()
     assert "2 invalid row(s) would be set aside" in english.stderr.splitlines()
     assert funnel("list", "--format", "json").stdout.strip() == "[]"  # a dry run writes nothing
+
+
+def test_stored_codes_are_shown_in_french(funnel):
+    now = {"FUNNEL_NOW": "2026-11-29T09:00"}
+    funnel("add", "Julie Roy", env=now)
+    french = funnel("qualify", "1", "--amount", "500", "--frequency", "monthly", env=FRENCH | now)
+    assert french.stdout == "Piste 1 Julie Roy : mis à jour fréquence, montant\n"
+    english = funnel(
+        "qualify", "1", "--amount", "600", "--frequency", "yearly", "--expected-close",
+        "2026-12-15", env=now,
+    )  # fmt: skip
+    assert english.stdout == "Lead 1 Julie Roy: updated amount, expected close, frequency\n"
+    funnel("log", "1", "call", "Premier appel", env=now)
+    card = funnel("show", "1", env=FRENCH | now).stdout.splitlines()
+    assert "  Fréquence d'achat            annuelle" in card
+    assert "  2026-11-29 09:00  appel      log 1: Premier appel" in card
+    english_card = funnel("show", "1", env=now).stdout
+    assert "yearly" in english_card and "call       log 1: Premier appel" in english_card
+    lead = funnel("show", "1", "--format", "json", env=FRENCH | now).stdout
+    assert '"frequency": "yearly"' in lead  # the code, in both languages
+    dashboard = funnel("report", env=FRENCH | now).stdout
+    assert "Ce trimestre 2026-T4" in dashboard and "2026-Q4" not in dashboard
+    assert "This quarter 2026-Q4" in funnel("report", env=now).stdout

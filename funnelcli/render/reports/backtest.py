@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from funnelcli.i18n import _, ngettext
+from funnelcli.i18n import _, codes, ngettext
 from funnelcli.kpis.backtest import AUTO_MINIMUM, BASELINES, Choice, Line
 from funnelcli.kpis.forecast import ForecastLine
 from funnelcli.kpis.numbers import round_rate, to_cents
@@ -146,7 +146,7 @@ def _currency_blocks(
     t = report.backtest
     by_cut: dict[tuple[str, str], dict[str, Line]] = {}
     for line in lines:
-        key = (line.cut_off.day.isoformat(), line.cut_off.label)
+        key = (line.cut_off.day.isoformat(), codes.period(line.cut_off.label))
         by_cut.setdefault(key, {})[line.method] = line
     rows: list[list[str | Bar]] = []
     for (day, label), methods in by_cut.items():

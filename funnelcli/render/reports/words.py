@@ -103,7 +103,9 @@ def source_label(source: str | None) -> str:
 
 
 def sequence_text(sequence: Sequence[str]) -> str:
-    return " → ".join(sequence) if sequence else _("(no actions)")
+    from funnelcli.i18n.codes import activity_type
+
+    return " → ".join(map(activity_type, sequence)) if sequence else _("(no actions)")
 
 
 def estimated_note(figure: Any) -> str:
