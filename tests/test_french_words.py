@@ -50,3 +50,29 @@ def test_stored_codes_are_shown_in_french(funnel):
     dashboard = funnel("report", env=FRENCH | now).stdout
     assert "Ce trimestre 2026-T4" in dashboard and "2026-Q4" not in dashboard
     assert "This quarter 2026-Q4" in funnel("report", env=now).stdout
+
+
+def test_the_ics_summaries_follow_the_language(funnel, tmp_path):
+    now = {"FUNNEL_NOW": "2026-11-29T09:00"}
+    funnel("add", "Julie Roy", "--company", "Acme", "--phone", "514-555-0101", env=now)
+    funnel("follow-up", "add", "1", "Rappeler Julie", "--due", "2026-12-01", env=now)
+    funnel("follow-up", "snooze", "1", "2026-12-02", env=now)
+    french, english = tmp_path / "fr.ics", tmp_path / "en.ics"
+    funnel("export", "follow-ups", "-f", "ics", "-o", french, env=FRENCH | now)
+    funnel("export", "follow-ups", "-f", "ics", "-o", english, env=now)
+    from icalendar import Calendar
+
+    (fr,) = Calendar.from_ical(french.read_bytes()).walk("VEVENT")
+    (en,) = Calendar.from_ical(english.read_bytes()).walk("VEVENT")
+    assert str(fr["SUMMARY"]) == "Julie Roy (Acme) : Rappeler Julie"
+    assert str(en["SUMMARY"]) == "Julie Roy (Acme): Rappeler Julie"
+    assert str(fr["DESCRIPTION"]) == (
+        "Rappeler Julie\n\nPiste 1 : Julie Roy\nAcme\n514-555-0101\nReporté 1×\n\n"
+        "Fait ? funnel follow-up done 1"
+    )
+    assert str(en["DESCRIPTION"]) == (
+        "Rappeler Julie\n\nLead 1: Julie Roy\nAcme\n514-555-0101\nSnoozed 1×\n\n"
+        "Done? funnel follow-up done 1"
+    )
+    same = {k: str(v) for k, v in en.items() if k not in ("SUMMARY", "DESCRIPTION")}
+    assert {k: str(v) for k, v in fr.items() if k not in ("SUMMARY", "DESCRIPTION")} == same
