@@ -5,7 +5,8 @@ One ``VEVENT`` per open follow-up (events show in every calendar app; many ignor
 * ``UID`` is ``follow-up-<id>-<created>@funnelcli``: the id plus the follow-up's creation instant,
   both fixed for its lifetime, so re-importing the file updates the events instead of
   duplicating them, and promises from two different databases do not collide;
-* ``SUMMARY`` names the lead and company, then the promise;
+* ``SUMMARY`` names the lead and company, then the promise (``SUMMARY`` and ``DESCRIPTION`` in
+  the interface's language; the structure the same in both);
 * a follow-up without a time is an all-day event (``DTSTART;VALUE=DATE``); a timed one lasts
   30 minutes at its local wall-clock time, with ``TZID`` and a ``VTIMEZONE`` when the local zone
   has an IANA name (``TZ=America/Toronto`` or ``/etc/localtime``), else in UTC.
@@ -20,6 +21,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Protocol
 
+from funnelcli.i18n import _
 from funnelcli.models import FollowUp
 
 PRODID = "-//funnelcli//follow-ups//EN"
@@ -52,16 +54,17 @@ def uid(follow_up_id: int, created_at: str) -> str:
 
 
 def summary(f: FollowUp, lead: Contact) -> str:
+    """``Anne Roy (Acme): Call back``, in the interface's language (``Anne Roy (Acme) : …``)."""
     who = f"{lead.name} ({lead.company})" if lead.company else lead.name
-    return f"{who}: {f.text}"
+    return _("{lead}: {promise}").format(lead=who, promise=f.text)
 
 
 def description(f: FollowUp, lead: Contact) -> str:
-    lines = [f.text, "", f"Lead {lead.lead_id}: {lead.name}"]
+    lines = [f.text, "", _("Lead {id}: {name}").format(id=lead.lead_id, name=lead.name)]
     lines += [value for value in (lead.company, lead.phone, lead.email) if value]
     if f.snooze_count:
-        lines.append(f"Snoozed {f.snooze_count}×")
-    lines += ["", f"Done? funnel follow-up done {f.id}"]
+        lines.append(_("Snoozed {n}×").format(n=f.snooze_count))
+    lines += ["", _("Done? funnel follow-up done {id}").format(id=f.id)]
     return "\n".join(lines)
 
 

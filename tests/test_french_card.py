@@ -69,7 +69,7 @@ def test_the_list_says_when_nothing_matches_in_french(funnel):
     assert funnel("list", "--search", "zzz", env=FRENCH).stderr == "Aucune piste ne correspond.\n"
     assert funnel("list", "--search", "zzz").stderr == "No leads match.\n"
     result = funnel("edit", "1", "--phone", "514-555-1234", env=FRENCH)
-    assert result.stdout == "Piste 1 Julie Roy : mis à jour phone\n"
+    assert result.stdout == "Piste 1 Julie Roy : mis à jour téléphone\n"
     assert funnel("edit", "1", "--phone", "514-555-1234", env=FRENCH).stdout == (
         "Piste 1 Julie Roy : rien n'a changé\n"
     )

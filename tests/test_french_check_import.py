@@ -63,7 +63,7 @@ def test_the_import_summary_and_notes_in_french(funnel, tmp_path):
     rejects = tmp_path / "rejets.csv"
     result = funnel("import", path, "--rejects", rejects, env=FRENCH)
     assert result.stdout == (
-        "pistes : 1 ajouts, 0 mises à jour, 0 sans changement, 1 refus, 1 doublons dans le fichier\n"
+        "pistes : 1 ajout, 0 mise à jour, 0 sans changement, 1 refus, 1 doublon dans le fichier\n"
     )
     err = result.stderr.splitlines()
     assert err[0] == (
@@ -71,8 +71,8 @@ def test_the_import_summary_and_notes_in_french(funnel, tmp_path):
     )
     assert err[1] == "Colonnes : Name→name, Email→email, Source→source, Stage→stage"
     assert "Écriture en une seule transaction : toutes les lignes ou aucune…" in err
-    assert "1 ligne(s) vide(s) sautée(s)" in err
-    assert f"1 ligne(s) invalide(s) mise(s) de côté dans {rejects}" in err
+    assert "1 ligne vide sautée" in err
+    assert f"1 ligne invalide mise de côté dans {rejects}" in err
 
 
 def test_the_import_json_and_exit_codes_are_the_same_in_both_languages(funnel, tmp_path):
@@ -89,8 +89,8 @@ def test_the_import_json_and_exit_codes_are_the_same_in_both_languages(funnel, t
     assert dry_fr == dry_en and json.loads(dry_en)["inserted"] == 1
     line = funnel("import", path, "--dry-run", env=FRENCH).stdout
     assert line == (
-        "essai, rien d'écrit : pistes : 1 ajouts, 0 mises à jour, 0 sans changement, 0 refus,"
-        " 1 doublons dans le fichier\n"
+        "essai, rien d'écrit : pistes : 1 ajout, 0 mise à jour, 0 sans changement, 0 refus,"
+        " 1 doublon dans le fichier\n"
     )
     assert funnel("import", path, "--dry-run").stdout == (
         "dry run, nothing written: leads: 1 inserted, 0 updated, 0 unchanged, 0 rejected,"

@@ -70,8 +70,8 @@ def test_the_dashboard_in_french(funnel):
         "Période                     Dev.  Entonnoir (a)  Récurrent (b)  Gagné (c)     Total\n"
         f"Ce mois-ci 2026-11          CAD            0,00           0,00   2{NB}000,00  2{NB}000,00\n"
         "Mois prochain 2026-12       —                 —              —          —         —\n"
-        f"Ce trimestre 2026-Q4        CAD            0,00           0,00   2{NB}000,00  2{NB}000,00\n"
-        "Trimestre prochain 2027-Q1  —                 —              —          —         —\n"
+        f"Ce trimestre 2026-T4        CAD            0,00           0,00   2{NB}000,00  2{NB}000,00\n"
+        "Trimestre prochain 2027-T1  —                 —              —          —         —\n"
         "Exclues de la prévision : 1 affaire ouverte (1 aucune date de conclusion prévue) ;"
         " voir : funnel report forecast\n"
     )
@@ -132,7 +132,7 @@ def test_the_forecast_and_its_notes_in_french(funnel):
     french = funnel("report", "forecast", "--method", "stage", env=FRENCH).stdout
     assert "Prévision des revenus\n" in french
     assert "(ce trimestre et le prochain)" in french
-    assert "Probabilité de gain par étape (méthode : stage)\n" in french
+    assert "Probabilité de gain par étape (méthode : étape)\n" in french
     assert "Étape        Défaut  Affaires conclues  Gagnées  Empirique  Utilisée\n" in french
     (line,) = [line for line in french.splitlines() if line.startswith("proposition ")]
     assert line.replace(NB, "~").split() == [  # str.split() splits at no-break spaces
@@ -171,7 +171,7 @@ def test_the_lost_section_and_the_paths_in_french(funnel):
         "du 2026-11-01 au 2026-11-30 (depuis la première piste) · toutes les sources"
         " · au 2026-11-29 09:00",
     ]
-    assert lost[3] == "Pourquoi 1 affaires ont été perdues"
+    assert lost[3] == "Pourquoi 1 affaire a été perdue"
     assert lost[4].split() == ["Raison", "Affaires", "Part", "Valeur", "Sans", "montant"]
     paths = funnel("report", "paths", env=FRENCH).stdout
     assert "Quels parcours gagnent\n" in paths

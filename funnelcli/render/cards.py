@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from funnelcli.dates import format_local
-from funnelcli.i18n import _, stage_name
+from funnelcli.i18n import _, ngettext, stage_name
+from funnelcli.i18n.codes import activity_type, frequency
 from funnelcli.models import Lead, LeadCard, StageChange, follow_up_ref
 from funnelcli.money import format_money
 from funnelcli.render import Output
@@ -58,7 +59,7 @@ def qualification(lead: Lead, probability: int) -> list[tuple[str, str]]:
         source = _("override") if lead.probability is not None else _("stage default")
     return [
         (_("Amount"), format_money(lead.amount_cents, lead.currency) or _("unknown")),
-        (_("Purchase frequency"), lead.frequency or _("unknown")),
+        (_("Purchase frequency"), frequency(lead.frequency) if lead.frequency else _("unknown")),
         *_term(lead),
         (_("Price the only factor"), yes_no(lead.price_only)),
         (_("Decision maker"), lead.decision_maker or _("unknown")),
@@ -73,7 +74,9 @@ def qualification(lead: Lead, probability: int) -> list[tuple[str, str]]:
 def _term(lead: Lead) -> list[tuple[str, str]]:
     """The billing term of a recurring deal, when one is recorded."""
     parts = [
-        _("{n} payments").format(n=lead.term) if lead.term else "",
+        ngettext("{n} payments", "{n} payments", lead.term).format(n=lead.term)
+        if lead.term
+        else "",
         _("until {day}").format(day=lead.billed_until) if lead.billed_until else "",
     ]
     text = ", ".join(p for p in parts if p)
@@ -102,7 +105,9 @@ def render_lead_card(out: Output, card: LeadCard) -> None:
     timeline = [TimelineEntry(c.at, _("stage"), _stage_text(c)) for c in card.history]
     # "log 5": the id that funnel log edit / log delete take (promises show theirs as #3)
     timeline += [
-        TimelineEntry(a.at, a.type, f"log {a.id}" + (f": {a.text}" if a.text else ""))
+        TimelineEntry(
+            a.at, activity_type(a.type), f"log {a.id}" + (f": {a.text}" if a.text else "")
+        )
         for a in card.activities
     ]
     timeline += [

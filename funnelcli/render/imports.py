@@ -7,7 +7,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from funnelcli.i18n import N_, _
+from funnelcli.i18n import N_, _, ngettext
 from funnelcli.importers.columns import ColumnMap
 from funnelcli.importers.csvfile import CsvFile
 from funnelcli.importers.summary import Summary
@@ -65,16 +65,18 @@ KINDS = {"leads": N_("leads"), "follow-ups": N_("follow-ups"), "activities": N_(
 def summary_line(summary: Summary) -> str:
     """``leads: 11 inserted, 0 updated, …`` (for people: scripts read ``--format json``)."""
     kind = summary.kind
-    text = _(
-        "{kind}: {inserted} inserted, {updated} updated, {unchanged} unchanged, "
-        "{rejected} rejected, {duplicates} duplicates in file"
-    ).format(
-        kind=_(KINDS[kind]) if kind in KINDS else kind,
-        inserted=summary.inserted,
-        updated=summary.updated,
-        unchanged=summary.unchanged,
-        rejected=summary.rejected,
-        duplicates=summary.duplicates,
+    n = summary
+    counts = [  # each count worded for its number (French agrees: 1 ajout, 2 ajouts)
+        ngettext("{n} inserted", "{n} inserted", n.inserted).format(n=n.inserted),
+        ngettext("{n} updated", "{n} updated", n.updated).format(n=n.updated),
+        ngettext("{n} unchanged", "{n} unchanged", n.unchanged).format(n=n.unchanged),
+        ngettext("{n} rejected", "{n} rejected", n.rejected).format(n=n.rejected),
+        ngettext("{n} duplicates in file", "{n} duplicates in file", n.duplicates).format(
+            n=n.duplicates
+        ),
+    ]
+    text = _("{kind}: {counts}").format(
+        kind=_(KINDS[kind]) if kind in KINDS else kind, counts=", ".join(counts)
     )
     return (
         _("dry run, nothing written: {summary}").format(summary=text) if summary.dry_run else text
@@ -122,30 +124,53 @@ def summary_notes(summary: Summary) -> list[str]:
     if summary.created_now:
         notes.append(
             (
-                _("{n} row(s) had no created date: they would be created at the import's time")
+                ngettext(
+                    "{n} row(s) had no created date: they would be created at the import's time",
+                    "{n} row(s) had no created date: they would be created at the import's time",
+                    summary.created_now,
+                )
                 if dry
-                else _("{n} row(s) had no created date: they were created at the import's time")
+                else ngettext(
+                    "{n} row(s) had no created date: they were created at the import's time",
+                    "{n} row(s) had no created date: they were created at the import's time",
+                    summary.created_now,
+                )
             ).format(n=summary.created_now)
         )
     if summary.created_on_close:
         notes.append(
             (
-                _(
+                ngettext(
                     "{n} closed row(s) had no created date: they would be created on their "
-                    "close date"
+                    "close date",
+                    "{n} closed row(s) had no created date: they would be created on their "
+                    "close date",
+                    summary.created_on_close,
                 )
                 if dry
-                else _(
-                    "{n} closed row(s) had no created date: they were created on their close date"
+                else ngettext(
+                    "{n} closed row(s) had no created date: they were created on their close date",
+                    "{n} closed row(s) had no created date: they were created on their close date",
+                    summary.created_on_close,
                 )
             ).format(n=summary.created_on_close)
         )
     if summary.closed_now:
         notes.append(
             (
-                _("{n} closed row(s) had no close date: they would be closed at the import's time")
+                ngettext(
+                    "{n} closed row(s) had no close date: they would be closed at the "
+                    "import's time",
+                    "{n} closed row(s) had no close date: they would be closed at the "
+                    "import's time",
+                    summary.closed_now,
+                )
                 if dry
-                else _("{n} closed row(s) had no close date: they were closed at the import's time")
+                else ngettext(
+                    "{n} closed row(s) had no close date: they were closed at the import's time",
+                    "{n} closed row(s) had no close date: they were closed at the import's time",
+                    summary.closed_now,
+                )
             ).format(n=summary.closed_now)
         )
     if estimated:
@@ -158,26 +183,42 @@ def summary_notes(summary: Summary) -> list[str]:
         )
     if summary.dates_found:
         notes.append(
-            _("{n} estimated date(s) replaced by the file's").format(n=summary.dates_found)
+            ngettext(
+                "{n} estimated date(s) replaced by the file's",
+                "{n} estimated date(s) replaced by the file's",
+                summary.dates_found,
+            ).format(n=summary.dates_found)
         )
     notes.extend(f"{warning} {text}" for text in summary.redated)
     if summary.empty_rows:
-        notes.append(_("{n} empty row(s) skipped").format(n=summary.empty_rows))
+        notes.append(
+            ngettext(
+                "{n} empty row(s) skipped", "{n} empty row(s) skipped", summary.empty_rows
+            ).format(n=summary.empty_rows)
+        )
     if summary.duplicates:
         notes.extend(_merge_notes(summary))
     if summary.rejected and summary.rejects_file:
         if dry:
-            aside = _("{n} invalid row(s) would be set aside").format(n=summary.rejected)
+            aside = ngettext(
+                "{n} invalid row(s) would be set aside",
+                "{n} invalid row(s) would be set aside",
+                summary.rejected,
+            ).format(n=summary.rejected)
         else:
-            aside = _("{n} invalid row(s) were set aside to {file}").format(
-                n=summary.rejected, file=summary.rejects_file
-            )
+            aside = ngettext(
+                "{n} invalid row(s) were set aside to {file}",
+                "{n} invalid row(s) were set aside to {file}",
+                summary.rejected,
+            ).format(n=summary.rejected, file=summary.rejects_file)
         notes.append(aside)
         notes.extend("  " + line for line in summary.problem_lines())
     if summary.merges and summary.rejects_file and not summary.dry_run:
         notes.append(
-            _(
-                "the {n} merged row(s) are in {file} too, with the line they were merged into"
+            ngettext(
+                "the {n} merged row(s) are in {file} too, with the line they were merged into",
+                "the {n} merged row(s) are in {file} too, with the line they were merged into",
+                summary.duplicates,
             ).format(n=summary.duplicates, file=summary.rejects_file)
         )
     return notes
@@ -191,21 +232,30 @@ def _merge_notes(summary: Summary) -> list[str]:
         one = len(summary.duplicate_lines) == 1 and not more
         return [
             (
-                _(
+                ngettext(
                     "{n} duplicate row(s) in the file (line {lines}): the first row of each "
-                    "lead was used"
+                    "lead was used",
+                    "{n} duplicate row(s) in the file (line {lines}): the first row of each "
+                    "lead was used",
+                    summary.duplicates,
                 )
                 if one
-                else _(
+                else ngettext(
                     "{n} duplicate row(s) in the file (lines {lines}): the first row of each "
-                    "lead was used"
+                    "lead was used",
+                    "{n} duplicate row(s) in the file (lines {lines}): the first row of each "
+                    "lead was used",
+                    summary.duplicates,
                 )
             ).format(n=summary.duplicates, lines=lines + more)
         ]
     notes = [
-        _(
+        ngettext(
             "{n} duplicate row(s) in the file, merged into the lead of an earlier row (the first "
-            "row of each lead was used):"
+            "row of each lead was used):",
+            "{n} duplicate row(s) in the file, merged into the lead of an earlier row (the first "
+            "row of each lead was used):",
+            summary.duplicates,
         ).format(n=summary.duplicates)
     ]
     notes.extend("  " + merged.describe() for merged in summary.merges)

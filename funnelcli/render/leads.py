@@ -63,7 +63,9 @@ def _warn_same_email(out: Output, email: str | None, others: list[int]) -> None:
 
 
 def _fields(columns: Sequence[str]) -> str:
-    return ", ".join(sorted({f.removesuffix("_cents").replace("_", " ") for f in columns}))
+    from funnelcli.i18n.codes import field_label
+
+    return ", ".join(sorted({field_label(f) for f in columns}))
 
 
 def existing(out: Output, result: Existing, fmt: Format) -> None:

@@ -4,7 +4,7 @@ as_csv are near the size limit)."""
 from fractions import Fraction
 from typing import Any
 
-from funnelcli.i18n import _
+from funnelcli.i18n import _, ngettext
 from funnelcli.kpis.accuracy import Compared
 from funnelcli.kpis.numbers import round_rate
 from funnelcli.kpis.reports import AccuracyReport
@@ -108,9 +108,11 @@ def accuracy_blocks(report: AccuracyReport) -> list[Block]:
     ]
     if a.pending:
         notes.append(
-            _("{lines} left out: their period is not over yet.").format(
-                lines=plural(a.pending, "line")
-            )
+            ngettext(
+                "{lines} left out: their period is not over yet.",
+                "{lines} left out: their period is not over yet.",
+                a.pending,
+            ).format(lines=plural(a.pending, "line"))
         )
     if not a.snapshots:
         notes = [

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from funnelcli.i18n import _
+from funnelcli.i18n import _, codes, ngettext
 from funnelcli.kpis.backtest import AUTO_MINIMUM, BASELINES, Choice, Line
 from funnelcli.kpis.forecast import ForecastLine
 from funnelcli.kpis.numbers import round_rate, to_cents
@@ -125,9 +125,11 @@ def backtest_blocks(report: BacktestReport) -> list[Block]:
     ]
     if t.pending:
         notes.append(
-            _("{cut_offs} left out: the next period is not over yet.").format(
-                cut_offs=plural(t.pending, "cut-off")
-            )
+            ngettext(
+                "{cut_offs} left out: the next period is not over yet.",
+                "{cut_offs} left out: the next period is not over yet.",
+                t.pending,
+            ).format(cut_offs=plural(t.pending, "cut-off"))
         )
     if not t.lines:
         notes.insert(0, _("No cut-off to test: nothing was won or forecast in these periods."))
@@ -144,7 +146,7 @@ def _currency_blocks(
     t = report.backtest
     by_cut: dict[tuple[str, str], dict[str, Line]] = {}
     for line in lines:
-        key = (line.cut_off.day.isoformat(), line.cut_off.label)
+        key = (line.cut_off.day.isoformat(), codes.period(line.cut_off.label))
         by_cut.setdefault(key, {})[line.method] = line
     rows: list[list[str | Bar]] = []
     for (day, label), methods in by_cut.items():

@@ -3,7 +3,7 @@
 from fractions import Fraction
 
 from funnelcli.dates import local_date_of
-from funnelcli.i18n import _, stage_name
+from funnelcli.i18n import _, codes, ngettext, stage_name
 from funnelcli.kpis.forecast import EMPIRICAL_MINIMUM, MONTHS_BILLED, REASONS, ForecastLine
 from funnelcli.kpis.numbers import SMALL_SAMPLE, Rate
 from funnelcli.kpis.reports import CycleReport, ForecastReport, LostReport, PathsReport
@@ -68,7 +68,11 @@ def forecast_blocks(r: ForecastReport) -> list[Block]:
         return [heading(r.header, _("Revenue forecast")), *model_blocks(f, r.method), *said]
     today = local_date_of(r.header.as_of)
     rows = forecast_rows(
-        [(b.label, b.by_currency) for b in f.buckets if b.end >= today or any_figure(b.by_currency)]
+        [
+            (codes.period(b.label), b.by_currency)
+            for b in f.buckets
+            if b.end >= today or any_figure(b.by_currency)
+        ]
     )
     if len(f.buckets) > 1:
         rows += forecast_rows([(_("Total"), f.totals)])
@@ -90,7 +94,7 @@ def forecast_blocks(r: ForecastReport) -> list[Block]:
             ],
         ),
         Grid(
-            _("Win probability by stage (method: {method})").format(method=r.method),
+            _("Win probability by stage (method: {method})").format(method=codes.method(r.method)),
             [_("Stage"), _("Default"), _("Closed deals"), _("Won"), _("Empirical"), _("Used")],
             [
                 [
@@ -303,7 +307,9 @@ def lost_blocks(r: LostReport) -> list[Block]:
     return [
         heading(r.header, _("Lost deals")),
         Grid(
-            _("Why {n} deals were lost").format(n=count(r.deals)),
+            ngettext("Why {n} deals were lost", "Why {n} deals were lost", r.deals).format(
+                n=count(r.deals)
+            ),
             [_("Reason"), _("Deals"), _("Share"), _("Value"), _("Without amount")],
             rows,
             frozenset({1, 2, 3, 4}),

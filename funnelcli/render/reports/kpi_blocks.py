@@ -1,6 +1,6 @@
 """The dashboard and the sections about leads as blocks: kpis, funnel, sources, monthly."""
 
-from funnelcli.i18n import N_, _, stage_name
+from funnelcli.i18n import N_, _, codes, ngettext, stage_name
 from funnelcli.kpis.funnel import LeadsByBucket
 from funnelcli.kpis.reports import (
     Dashboard,
@@ -175,9 +175,12 @@ def _monthly_grid(leads: LeadsByBucket, *, limit: int | None = None) -> Grid:
     notes = []
     if leads.estimated:
         notes.append(
-            _(
+            ngettext(
                 "{leads} of the period left out: created date estimated by an import "
-                "(funnel check lists them)."
+                "(funnel check lists them).",
+                "{leads} of the period left out: created date estimated by an import "
+                "(funnel check lists them).",
+                leads.estimated,
             ).format(leads=plural(leads.estimated, "lead"))
         )
     narrow = None
@@ -199,7 +202,8 @@ def _monthly_grid(leads: LeadsByBucket, *, limit: int | None = None) -> Grid:
 def dashboard_blocks(r: Dashboard) -> list[Block]:
     names = (N_("This month"), N_("Next month"), N_("This quarter"), N_("Next quarter"))
     spans = [
-        (f"{_(n)} {s.label}", s.by_currency) for n, s in zip(names, r.forecast.spans, strict=True)
+        (f"{_(n)} {codes.period(s.label)}", s.by_currency)
+        for n, s in zip(names, r.forecast.spans, strict=True)
     ]
     return [
         heading(r.header, _("Sales dashboard")),

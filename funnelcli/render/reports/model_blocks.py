@@ -4,7 +4,7 @@ and what the model learnt (per stage, new business)."""
 from collections.abc import Callable
 from fractions import Fraction
 
-from funnelcli.i18n import N_, _, stage_name
+from funnelcli.i18n import N_, _, codes, ngettext, stage_name
 from funnelcli.kpis.forecast import Forecast, ForecastLine
 from funnelcli.kpis.model import (
     MODEL_MINIMUM,
@@ -65,7 +65,7 @@ def _rows(
 
 def model_blocks(f: Forecast, method: str) -> list[Block]:
     facts: ModelFacts = f.model
-    spans = [(b.label, b.by_currency) for b in f.buckets]
+    spans = [(codes.period(b.label), b.by_currency) for b in f.buckets]
     if len(f.buckets) > 1:
         spans.append((_("Total"), f.totals))
     return [
@@ -91,7 +91,9 @@ def model_blocks(f: Forecast, method: str) -> list[Block]:
             ),
         ),
         Grid(
-            _("Won within the window, by stage (method: {method})").format(method=method),
+            _("Won within the window, by stage (method: {method})").format(
+                method=codes.method(method)
+            ),
             [_("Stage"), _("Default"), _("Observed"), _("Won in window"), _("Rate"), _("Used")],
             [
                 [
@@ -158,8 +160,10 @@ def _notes(f: Forecast, facts: ModelFacts) -> list[str]:
     notes += capped_note(facts.capped)
     if facts.unplaced:
         notes.append(
-            _("{deals} not counted: no amount and no won deal to estimate it from.").format(
-                deals=plural(facts.unplaced, "open deal")
-            )
+            ngettext(
+                "{deals} not counted: no amount and no won deal to estimate it from.",
+                "{deals} not counted: no amount and no won deal to estimate it from.",
+                facts.unplaced,
+            ).format(deals=plural(facts.unplaced, "open deal"))
         )
     return notes

@@ -103,10 +103,19 @@ def source_label(source: str | None) -> str:
 
 
 def sequence_text(sequence: Sequence[str]) -> str:
-    return " → ".join(sequence) if sequence else _("(no actions)")
+    from funnelcli.i18n.codes import activity_type
+
+    return " → ".join(map(activity_type, sequence)) if sequence else _("(no actions)")
 
 
 def estimated_note(figure: Any) -> str:
     """`` (2 left out: dates estimated)`` for a figure with ``estimated`` leads left out."""
     n = figure.estimated
-    return " " + _("({n} left out: dates estimated)").format(n=count(n)) if n else ""
+    return (
+        " "
+        + ngettext("({n} left out: dates estimated)", "({n} left out: dates estimated)", n).format(
+            n=count(n)
+        )
+        if n
+        else ""
+    )
