@@ -15,6 +15,16 @@ def cached(tmp_path) -> dict:
     return json.loads((tmp_path / CACHE).read_text())
 
 
+def chosen_then_edited(funnel, tmp_path) -> None:
+    """The history's choice (model) made and kept, then edited by hand in the cache to stage."""
+    history(funnel)
+    funnel(*FORECAST)
+    kept = cached(tmp_path)
+    [key] = kept
+    kept[key]["method"] = "stage"
+    (tmp_path / CACHE).write_text(json.dumps(kept))
+
+
 def test_the_default_forecast_is_the_backtests_choice(funnel, tmp_path):
     history(funnel)
     plain = json.loads(funnel(*FORECAST).stdout)
@@ -28,13 +38,8 @@ def test_the_default_forecast_is_the_backtests_choice(funnel, tmp_path):
 
 
 def test_the_choice_is_reused_for_the_day_until_the_history_changes(funnel, tmp_path):
-    history(funnel)
-    funnel(*FORECAST)
     # Prove the reuse: a choice edited by hand is what the next report shows.
-    kept = cached(tmp_path)
-    [key] = kept
-    kept[key]["method"] = "stage"
-    (tmp_path / CACHE).write_text(json.dumps(kept))
+    chosen_then_edited(funnel, tmp_path)
     assert json.loads(funnel(*FORECAST).stdout)["method"] == "stage"
     # Today's writes do not touch the history before this month: still reused.
     funnel("add", "Today's lead", "--amount", "500")
@@ -46,12 +51,7 @@ def test_the_choice_is_reused_for_the_day_until_the_history_changes(funnel, tmp_
 
 
 def test_another_day_chooses_again(funnel, tmp_path):
-    history(funnel)
-    funnel(*FORECAST)
-    kept = cached(tmp_path)
-    [key] = kept
-    kept[key]["method"] = "stage"
-    (tmp_path / CACHE).write_text(json.dumps(kept))
+    chosen_then_edited(funnel, tmp_path)
     tomorrow = {"FUNNEL_NOW": "2026-11-30T09:00:00"}
     assert json.loads(funnel(*FORECAST, env=tomorrow).stdout)["method"] == "model"
     assert [k.split("|")[1] for k in cached(tmp_path)] == ["2026-11-30"]  # yesterday's dropped
