@@ -30,6 +30,7 @@ from funnelcli.render.reports.words import (
     rate_text,
     sequence_text,
     source_label,
+    used_pct,
 )
 
 #: Rows of the left-out list drawn in a table (JSON lists them all).
@@ -103,10 +104,7 @@ def forecast_blocks(r: ForecastReport) -> list[Block]:
                     count(p.closed),
                     count(p.won),
                     pct(p.empirical),
-                    pct(p.value)
-                    + " ("
-                    + (_("history") if p.used == "history" else _("stage default"))
-                    + ")",
+                    used_pct(p.value, from_history=p.used == "history"),
                 ]
                 for p in f.probabilities
             ],

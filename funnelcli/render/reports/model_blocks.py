@@ -15,7 +15,7 @@ from funnelcli.kpis.model import (
 )
 from funnelcli.render.reports.blocks import Bar, Block, Grid
 from funnelcli.render.reports.deal_blocks import capped_note
-from funnelcli.render.reports.words import DASH, count, money, pct, plural
+from funnelcli.render.reports.words import DASH, count, money, pct, plural, used_pct
 
 HEADERS = [
     N_("Period"), N_("Cur."), N_("Own amounts (a)"), N_("Estimated (a')"),
@@ -102,10 +102,7 @@ def model_blocks(f: Forecast, method: str) -> list[Block]:
                     count(s.cohort.observed),
                     count(s.cohort.won_total),
                     pct(s.cohort.rate),
-                    pct(s.value)
-                    + " ("
-                    + (_("history") if s.used == "model" else _("stage default"))
-                    + ")",
+                    used_pct(s.value, from_history=s.used == "model"),
                 ]
                 for s in facts.stages
             ],

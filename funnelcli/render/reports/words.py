@@ -25,6 +25,11 @@ def pct(value: Fraction | float | None) -> str:
     return f"{float(value) * 100:.1f}%"
 
 
+def used_pct(value: Fraction | float | None, *, from_history: bool) -> str:
+    """The probability a forecast used, and where it came from: ``40.0% (history)``."""
+    return f"{pct(value)} ({_('history') if from_history else _('stage default')})"
+
+
 def signed_pct(value: Fraction | float | None, digits: int) -> str:
     """An error in percent with its sign: ``+12%`` (``+12 %``), ``-3.5%``."""
     if value is None:
