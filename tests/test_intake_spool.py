@@ -176,3 +176,11 @@ def test_check_and_the_dashboard_report_a_spool_older_than_an_hour(funnel, db):
     funnel("check", "--exit-code", code=1)
     assert funnel("report").stderr.endswith(warning)
     assert warning not in funnel("report", "kpis").stderr
+
+
+def test_the_digest_is_sha256():
+    """The spool's names and the submissions' keys are SHA-256 (CPython's own, not OpenSSL's):
+    the standard test vector, so that a file queued by one version is known by the next."""
+    assert spool.digest(b"abc") == (
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    )

@@ -99,6 +99,59 @@ def test_intake_imports_nothing_heavy(db_path, args):
     assert heavy == [], f"funnel {' '.join(args)} imported {heavy}"
 
 
+#: Light, but not needed by the everyday commands: the reports' SQL (only for an unknown
+#: ``--source``), OpenSSL behind ``hashlib`` (intake's digest is CPython's own SHA-256), the
+#: ``utf-8-sig`` codec, and ``shlex`` unless the command writes (the journal's command line).
+NOT_NEEDED = ("funnelcli.store.reports", "hashlib", "_hashlib", "encodings.utf_8_sig")
+
+
+@pytest.mark.slow  # one interpreter per command
+@pytest.mark.parametrize(
+    "args, writes",
+    [
+        (("overdue",), False),
+        (("list", "--limit", "20"), False),
+        (("show", "1"), False),
+        (("add", "Startup Probe"), True),
+        (("intake",), None),  # nothing on stdin: refused before any write
+    ],
+)
+def test_everyday_commands_skip_what_they_do_not_use(db_path, args, writes):
+    modules_after("add", "First lead")
+    loaded = modules_after(*args)
+    assert "funnelcli.cli" in loaded
+    assert sorted(m for m in loaded if m.startswith(NOT_NEEDED)) == []
+    if writes is not None:
+        assert ("shlex" in loaded) is writes
+
+
+def test_the_console_script_imports_the_cli_with_the_collector_off():
+    """``funnel`` and ``python -m funnelcli`` go through :mod:`funnelcli.launch`: what the CLI's
+    import created is frozen, out of every later collection, and the collector is on again
+    for the command itself."""
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    scripts = tomllib.loads((root / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {"funnel": "funnelcli.launch:main"}
+    assert "from funnelcli.launch import main" in (root / "funnelcli/__main__.py").read_text()
+    probe = (
+        "import gc, sys\n"
+        "sys.argv = ['funnel', '--version']\n"
+        "from funnelcli.launch import main\n"
+        "before = gc.get_freeze_count()\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(before, gc.get_freeze_count(), gc.isenabled(), 'typer' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    ).stdout.split()
+    before, frozen, enabled, typer_loaded = out[-4:]
+    assert (before, enabled, typer_loaded) == ("0", "True", "True")
+    assert int(frozen) > 20_000  # Typer, its click and funnel's modules: ~60k objects
+
+
 def test_help_does_not_touch_the_database_layer():
     loaded = modules_after("--help")
     assert not {"sqlite3", "funnelcli.store", "csv"} & loaded

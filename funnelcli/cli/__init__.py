@@ -238,7 +238,7 @@ class State:
             if self.is_default_db and create:
                 ensure_parent(self.db_path)
             self._store = open_db(self.db_path, busy_timeout=config.busy_timeout(), create=create)
-            self._store.command = command_line(self.argv)
+            self._store.command = lambda: command_line(self.argv)
             if self._store.created:
                 from funnelcli.services.settings import take_locale_currency
 

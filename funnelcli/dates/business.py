@@ -11,9 +11,8 @@ from funnelcli.dates.human import When, parse_duration
 from funnelcli.errors import InvalidDate
 from funnelcli.text import fold
 
-_BUSINESS = re.compile(
-    r"^\s*(\d{1,3})\s*(?:bd|business\s*days?|working\s*days?|jours?\s*ouvrables?)\s*$"
-)
+#: Compiled when a delay is typed (``re`` caches it): the default delay needs no parsing.
+_BUSINESS = r"^\s*(\d{1,3})\s*(?:bd|business\s*days?|working\s*days?|jours?\s*ouvrables?)\s*$"
 
 
 class Within(NamedTuple):
@@ -25,7 +24,11 @@ class Within(NamedTuple):
 
 def parse_within(text: str) -> Within:
     """``1bd``, ``2 business days``, ``3 jours ouvrables``, or ``4h``/``2d``/``1w``."""
-    found = _BUSINESS.match(fold(text or ""))
+    short = (text or "").strip()
+    count = short.removesuffix("bd")
+    if count != short and count.isascii() and count.isdigit() and len(count) <= 3:
+        return Within(int(count))  # ``1bd``, the default, read without compiling the pattern
+    found = re.match(_BUSINESS, fold(text or ""))
     if found:
         return Within(int(found[1]))
     try:

@@ -3,6 +3,8 @@ import."""
 
 from __future__ import annotations
 
+import functools
+
 from funnelcli.text import fold
 
 
@@ -129,7 +131,9 @@ at: at, date, when, quand, date de l'activité, occurred at, activity date, time
 IGNORE_WORDS = frozenset({"", "-", "ignore", "ignorer", "skip", "none"})
 
 
+@functools.cache
 def _synonym_index(kind: str) -> dict[str, str]:
+    """Built on first use, one kind at a time: ``funnel intake`` only needs the leads'."""
     index: dict[str, str] = {}
     for name, words in SYNONYMS[kind].items():
         index[header_key(name)] = name
@@ -138,9 +142,6 @@ def _synonym_index(kind: str) -> dict[str, str]:
     return index
 
 
-_INDEXES = {kind: _synonym_index(kind) for kind in SYNONYMS}
-
-
 def field_of(kind: str, text: str) -> str | None:
     """The field a header (or a ``--map`` target) means for this kind, or None."""
-    return _INDEXES[kind].get(header_key(text))
+    return _synonym_index(kind).get(header_key(text))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from funnelcli.errors import NotFoundError
-from funnelcli.store import Tx
-from funnelcli.store.reports import sources
+
+if TYPE_CHECKING:
+    from funnelcli.store import Tx
 
 #: How ``--source`` names the leads without a source.
 NO_SOURCE = "(none)"
@@ -12,6 +15,8 @@ NO_SOURCE = "(none)"
 
 def unknown_source(conn: Tx, source: str) -> NotFoundError:
     """The error for ``--source SOURCE`` when no lead has it, listing the known ones."""
+    from funnelcli.store.reports import sources  # the reports' SQL: only on this error path
+
     known = sources.known(conn)
     return NotFoundError(
         f"no lead has the source {source!r}: expected one of "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,8 +33,9 @@ class Store:
         self.path = path
         self.busy_timeout = busy_timeout
         self.created = False  # open_db made the file: the CLI says so once
-        #: The command line the journal records for each write (set by the CLI).
-        self.command = "funnel"
+        #: The command line the journal records for each write (set by the CLI), or a function
+        #: that words it: a command that only reads never pays for it.
+        self.command: str | Callable[[], str] = "funnel"
         #: Writes are journaled once the schema has the journal (open_db says so).
         self.journaled = False
 
@@ -68,7 +69,8 @@ class Store:
         from funnelcli import dates
         from funnelcli.store import journal as journal_store
 
-        return journal_store.open_entry(self.conn, self.command, dates.to_storage(dates.now()))
+        command = self.command if isinstance(self.command, str) else self.command()
+        return journal_store.open_entry(self.conn, command, dates.to_storage(dates.now()))
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Tx]:
