@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from funnelcli import records
-from funnelcli.models import Dropped, JournalEntry, Lead, LeadFootprint, Reverted, StageChange
+from funnelcli.models import Lead, StageChange
+from funnelcli.models.corrections import Dropped, JournalEntry, LeadFootprint, Reverted
 from funnelcli.render import Column, Format, Output, Record
 
 

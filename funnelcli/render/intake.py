@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from funnelcli.models import IntakeOutcome
+from funnelcli.models.intake import IntakeOutcome
 from funnelcli.render import Format, Output
 
 KEYS = ("status", "id", "follow_up_id", "submission", "reason")

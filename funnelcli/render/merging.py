@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from funnelcli import records
-from funnelcli.models import MergedLead, MergeResult
+from funnelcli.models.corrections import MergedLead, MergeResult
 from funnelcli.render import Format, Output, Record
 
 

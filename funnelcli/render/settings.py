@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from funnelcli.render import Output
 
 if TYPE_CHECKING:  # pragma: no cover
-    from funnelcli.models import DatabaseInfo
+    from funnelcli.models.database import DatabaseInfo
 
 
 def setting(out: Output, key: str, value: str, *, changed: bool) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from funnelcli.models import LeadFootprint
+from funnelcli.models.corrections import LeadFootprint
 from funnelcli.services.lookup import resolve
 from funnelcli.services.stages import load
 from funnelcli.store import Store, Tx

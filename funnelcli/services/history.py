@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from funnelcli import dates
 from funnelcli.errors import NotFoundError, UsageError
-from funnelcli.models import Dropped, Lead, StageChange, StageKind
+from funnelcli.models import Lead, StageChange, StageKind
+from funnelcli.models.corrections import Dropped
 from funnelcli.services.lookup import resolve
 from funnelcli.services.stages import load
 from funnelcli.store import Store

@@ -23,7 +23,8 @@ from typing import Any
 
 from funnelcli import dates
 from funnelcli.errors import UsageError
-from funnelcli.models import Lead, MergedLead, MergeResult, StageKind
+from funnelcli.models import Lead, StageKind
+from funnelcli.models.corrections import MergedLead, MergeResult
 from funnelcli.pipeline import Pipeline
 from funnelcli.services.lookup import resolve
 from funnelcli.services.stages import load

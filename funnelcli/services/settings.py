@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from funnelcli import config, dates, i18n
-from funnelcli.models import DatabaseInfo
+from funnelcli.models.database import DatabaseInfo
 from funnelcli.money import parse_currency
 from funnelcli.store import Store, Tx, describe
 from funnelcli.store import queries as q

@@ -16,7 +16,7 @@ from funnelcli import spool
 from funnelcli.dates.business import Within
 from funnelcli.errors import DatabaseLocked, DataError
 from funnelcli.importers import submission, webfields
-from funnelcli.models import IntakeOutcome as Outcome
+from funnelcli.models.intake import IntakeOutcome as Outcome
 from funnelcli.services import intake
 from funnelcli.store import Store
 

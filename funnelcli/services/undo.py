@@ -9,7 +9,7 @@ reverting it would otherwise overwrite their work.
 from __future__ import annotations
 
 from funnelcli.errors import NotFoundError, UsageError
-from funnelcli.models import JournalEntry, Reverted
+from funnelcli.models.corrections import JournalEntry, Reverted
 from funnelcli.store import Store, Tx, journal
 
 

@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from funnelcli.models import JournalEntry as Entry
+from funnelcli.models.corrections import JournalEntry as Entry
 from funnelcli.store.journal_schema import JOURNALED
 
 _WORDS = {
