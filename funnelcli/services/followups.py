@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from funnelcli import dates
 from funnelcli.errors import NotFoundError, UsageError
 from funnelcli.i18n import _
-from funnelcli.models import Done, Item, Snoozed, due_text, follow_up_ref
+from funnelcli.models import Done, Item, Snoozed, due_text, follow_up_ref, promise_text
 from funnelcli.services.lookup import resolve
 from funnelcli.services.moves import event_moment
 from funnelcli.store import Tx
@@ -166,7 +166,9 @@ def completions(store: Store, incomplete: str, limit: int = 50) -> list[tuple[st
         ident = str(item.follow_up.id)
         if ident.startswith(digits):
             f = item.follow_up
-            found.append((f"{prefix}{ident}", f"{f.due_date} · {f.text} · {item.lead.name}"))
+            found.append(
+                (f"{prefix}{ident}", f"{f.due_date} · {promise_text(f.text)} · {item.lead.name}")
+            )
     return found[:limit]
 
 
