@@ -58,6 +58,11 @@ def _words(context: str) -> dict[str, str]:
             "quarterly": pgettext("frequency", "quarterly"),
             "yearly": pgettext("frequency", "yearly"),
         },
+        "kind": {
+            "open": pgettext("kind", "open"),
+            "won": pgettext("kind", "won"),
+            "lost": pgettext("kind", "lost"),
+        },
         "method": {
             "stage": pgettext("method", "stage"),
             "history": pgettext("method", "history"),

@@ -291,4 +291,15 @@ def render_summary(out: Output, summary: Summary, fmt: Format) -> None:
 
 
 def exported_line(count: int, what: str, output: Path) -> str:
-    return f"Exported {count} {what} to {output}"
+    """``Exported 3 follow-ups to promises.ics`` (the English line keeps the option's word)."""
+    from funnelcli.i18n import is_french
+
+    if not is_french():
+        return f"Exported {count} {what} to {output}"
+    rows = {
+        "leads": ngettext("{n} lead", "{n} leads", count),
+        "follow-ups": ngettext("{n} follow-up", "{n} follow-ups", count),
+        "activities": ngettext("{n} activity", "{n} activities", count),
+        "stage-changes": ngettext("{n} stage change", "{n} stage changes", count),
+    }[what]
+    return _("Exported {rows} to {path}").format(rows=rows.format(n=count), path=output)

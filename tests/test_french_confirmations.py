@@ -1,0 +1,96 @@
+"""The lines the writing commands print after the fact, in French (issue 19, item 2): undo and
+the journal (its stored English summaries worded again), delete, merge, history --drop, the
+stage commands, export, backup; English keeps its words, JSON its values."""
+
+from __future__ import annotations
+
+import json
+
+from helpers import rows
+
+FRENCH = {"LANG": "fr_CA.UTF-8"}
+
+
+def test_undo_and_the_journal_in_french(funnel, db_path):
+    funnel("add", "Sophie Gagnon")
+    funnel("advance", "1", "qualified")
+    said = funnel("undo", env=FRENCH).stdout
+    assert said == (
+        "Entrée 2 annulée : funnel advance 1 qualified (ajout de 1 changement d'étape ; "
+        "modification de 1 piste) ; enregistré comme entrée 3\n"
+    )
+    listed = funnel("undo", "--list", env=FRENCH).stdout.splitlines()
+    assert (
+        listed[1]
+        .rstrip()
+        .endswith(
+            "annulation de l'entrée 2 : modification de 1 piste ; suppression de 1 changement d'étape"
+        )
+    )
+    assert (
+        listed[2]
+        .rstrip()
+        .endswith(
+            "ajout de 1 changement d'étape ; modification de 1 piste                                   annulée par 3"
+        )
+    )
+    # the database keeps the English summary; JSON shows it as stored, in both languages
+    stored = rows(db_path, "SELECT summary FROM journal WHERE id = 3")
+    assert stored == [{"summary": "undo of entry 2: changed 1 lead; deleted 1 stage change"}]
+    english = funnel("undo", "--list", "-f", "json").stdout
+    assert funnel("undo", "--list", "-f", "json", env=FRENCH).stdout == english
+    assert (
+        funnel("undo", "--list")
+        .stdout.splitlines()[1]
+        .rstrip()
+        .endswith("undo of entry 2: changed 1 lead; deleted 1 stage change")
+    )
+
+
+def test_delete_merge_and_drop_in_french(funnel):
+    funnel("add", "Sophie Gagnon", "--email", "s@acme.ca")
+    funnel("advance", "1", "qualified")
+    assert funnel("history", "1", "--drop", "2", env=FRENCH).stdout == (
+        "Changement 2 (nouveau → qualifié) de la piste 1 Sophie Gagnon retiré : "
+        "maintenant à l'étape nouveau\n"
+    )
+    funnel("add", "sophie gagnon", "--phone", "514-555-0101", "--stage", "proposal")
+    merged = funnel("merge", "1", "2", env=FRENCH)
+    assert merged.stdout == (
+        "Piste 2 sophie gagnon fusionnée dans la piste 1 Sophie Gagnon : 0 suivi, 0 activité ; "
+        "son historique d'étapes (proposition) ; rempli : téléphone\n"
+        "La piste 1 Sophie Gagnon est à l'étape proposition\n"
+    )
+    assert merged.stderr == "Annuler avec : funnel undo\n"
+    deleted = funnel("delete", "1", "--yes", env=FRENCH)
+    assert deleted.stdout == (
+        "Supprimé : piste 1 Sophie Gagnon (proposition ; 0 suivi, 0 activité, "
+        "1 changement d'étape)\n"
+    )
+    assert deleted.stderr == "Annuler avec : funnel undo\n"
+    english = funnel("undo").stdout
+    assert english == (
+        "Undid entry 6: funnel delete 1 --yes (deleted 1 lead, 1 stage change); "
+        "recorded as entry 7\n"
+    )
+
+
+def test_stages_export_and_log_types_in_french(funnel, tmp_path):
+    funnel("add", "Luc Roy")
+    assert funnel("stages", "add", "essai", "--after", "new", env=FRENCH).stdout == (
+        "Étape 'essai' ajoutée en position 2 (7 %)\n"
+    )
+    table = funnel("stages", env=FRENCH).stdout.splitlines()
+    assert table[0].split() == ["#", "Étape", "%", "de", "gain", "Nature", "Pistes", "actuelles"]
+    assert table[3].split()[1:5] == ["contacté", "10", "%", "ouverte"]
+    assert table[4].split()[1:6] == ["qualifié", "25", "%", "ouverte", "·"]
+    assert funnel("stages", "remove", "essai", env=FRENCH).stdout == "Étape 'essai' retirée\n"
+    out = tmp_path / "pistes.csv"
+    exported = funnel("export", "leads", "-o", out, env=FRENCH)
+    assert exported.stderr == f"Exporté : 1 piste dans {out}\n"
+    assert funnel("export", "leads", "-o", out, "--force").stderr == (
+        f"Exported 1 leads to {out}\n"
+    )
+    types = funnel("log", "--types", env=FRENCH).stdout.splitlines()
+    assert types[0].split()[:2] == ["Type", "Connu"] and types[1].split()[:2] == ["call", "oui"]
+    assert json.loads(funnel("log", "--types", "-f", "json", env=FRENCH).stdout)[0]["known"]
