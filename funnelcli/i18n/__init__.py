@@ -135,6 +135,25 @@ def french_stage_names() -> dict[str, str]:
     return catalogue.stage_names()
 
 
+def english_message(call: Any, *args: Any, **kwargs: Any) -> str | None:
+    """The message of the error ``call(*args, **kwargs)`` raises, in English (None in English,
+    or when it raises none): texts funnel keeps, such as an import's row problems, are English
+    in every language. For a failure path: the language is switched while it runs."""
+    global _language
+    if language() == "en":
+        return None
+    from funnelcli.errors import FunnelError
+
+    saved, _language = _language, "en"
+    try:
+        call(*args, **kwargs)
+    except FunnelError as exc:
+        return exc.message
+    finally:
+        _language = saved
+    return None
+
+
 def N_(message: str) -> str:
     """Marks a string for the catalogue where it is defined; :func:`_` translates it later."""
     return message
