@@ -94,3 +94,19 @@ def test_stages_export_and_log_types_in_french(funnel, tmp_path):
     types = funnel("log", "--types", env=FRENCH).stdout.splitlines()
     assert types[0].split()[:2] == ["Type", "Connu"] and types[1].split()[:2] == ["call", "oui"]
     assert json.loads(funnel("log", "--types", "-f", "json", env=FRENCH).stdout)[0]["known"]
+
+
+def test_check_details_in_french(funnel, db_path):
+    import sqlite3
+
+    funnel("add", "Luc Roy", "--source", "web")
+    funnel("promise", "1", "rappeler", "--due", "2026-12-01")
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE follow_ups SET snooze_count = 3")
+    french = funnel("check", env=FRENCH).stdout.splitlines()
+    assert "  snoozed_often: suivi F1 (piste 1)" in french
+    english = funnel("check").stdout.splitlines()
+    assert "  snoozed_often: follow-up F1 (lead 1)" in english
+    found = json.loads(funnel("check", "-f", "json", env=FRENCH).stdout)
+    (snoozed,) = [f for f in found if f["rule"] == "snoozed_often"]
+    assert snoozed["details"] == ["follow-up F1 (lead 1)"]

@@ -128,9 +128,9 @@ _NESTED = ("note", "reason")
 
 
 @functools.cache
-def _patterns() -> list[tuple[re.Pattern[str], str]]:
+def _patterns(templates: tuple[str, ...]) -> list[tuple[re.Pattern[str], str]]:
     found = []
-    for template in TEMPLATES:
+    for template in templates:
         parts = re.split(r"\{(\w+)\}", template)
         pattern = "".join(
             re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
@@ -139,19 +139,27 @@ def _patterns() -> list[tuple[re.Pattern[str], str]]:
     return found
 
 
-def said(text: str) -> str:
-    """An English text of the import in the interface's language."""
+def reword(text: str, templates: tuple[str, ...] = TEMPLATES) -> str:
+    """An English text in the interface's language: its own entry in the catalogue, else the
+    first template it fits (its ``{note}`` and ``{reason}`` parts worded too), else as it is."""
     if not is_french() or not text:
         return text
     worded = _(text)
     if worded != text:
         return worded
-    for pattern, template in _patterns():
+    for pattern, template in _patterns(templates):
         found = pattern.match(text)
         if found:
-            parts = {k: said(v) if k in _NESTED else v for k, v in found.groupdict().items()}
+            parts = {
+                k: reword(v, templates) if k in _NESTED else v for k, v in found.groupdict().items()
+            }
             return _(template).format(**parts)
     return text
+
+
+def said(text: str) -> str:
+    """An English text of the import in the interface's language."""
+    return reword(text)
 
 
 def problem(p: Problem) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from funnelcli.i18n import _, ngettext
+from funnelcli.i18n import _, check_words, ngettext
 from funnelcli.render import Column, Format, Output, Record
 
 
@@ -60,7 +60,7 @@ def check(out: Output, findings: Sequence[Any], fmt: Format) -> list[dict[str, A
         for record in found:
             details = record["details"]
             for detail in details[:5]:
-                out.line(f"  {record['rule']}: {detail}")
+                out.line(f"  {record['rule']}: {check_words.detail(detail)}")
             if len(details) > 5:
                 more = _("… {n} more (see --format json)").format(n=len(details) - 5)
                 out.line(f"  {record['rule']}: {more}")
