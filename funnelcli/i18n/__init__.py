@@ -14,6 +14,7 @@ imported on the first French word.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,13 @@ def select(app_dir: str | Path | None = None, environ: Any = os.environ) -> str:
     global _language, _region, _selected
     _language, _region = decide(environ, app_dir)
     _selected = True
+    loaded = sys.modules.get("funnelcli.i18n.french")  # French was chosen before
+    if _language == "fr":
+        from funnelcli.i18n import french
+
+        french.bind_framework()
+    elif loaded is not None:
+        loaded.unbind_framework()  # English again (in one process: the tests)
     return _language
 
 
