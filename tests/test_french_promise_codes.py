@@ -44,8 +44,7 @@ def test_done_snooze_and_the_calendar_word_it_too(funnel, db_path):
     _intake(funnel)
     snoozed = funnel("snooze", "1", "2026-12-02", env=FRENCH).stdout
     assert snoozed == (
-        "Suivi F1 reporté au 2026-12-02 (était le 2026-11-30 ; reporté 1 fois) : "
-        f"{FRENCH_WORDS}\n"
+        f"Suivi F1 reporté au 2026-12-02 (était le 2026-11-30 ; reporté 1 fois) : {FRENCH_WORDS}\n"
     )
     ics = funnel("export", "follow-ups", "-f", "ics", env=FRENCH).stdout
     assert f"SUMMARY:Renée Côté : {FRENCH_WORDS}" in ics.replace("\r\n ", "")
@@ -65,8 +64,10 @@ def test_a_reply_promise_stored_in_english_words_is_shown_in_french(funnel, db_p
     _intake(funnel)
     with sqlite3.connect(db_path) as conn:  # as funnel 0.5 stored it
         conn.execute("UPDATE follow_ups SET text = ?", (ENGLISH_WORDS,))
-    assert funnel("overdue", "--within", "1d", env=FRENCH).stdout.splitlines()[-1].endswith(
-        FRENCH_WORDS
+    assert (
+        funnel("overdue", "--within", "1d", env=FRENCH)
+        .stdout.splitlines()[-1]
+        .endswith(FRENCH_WORDS)
     )
     assert json.loads(funnel("follow-up", "list", "-f", "json").stdout)[0]["text"] == (
         ENGLISH_WORDS

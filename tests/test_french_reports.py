@@ -177,4 +177,3 @@ def test_the_lost_section_and_the_paths_in_french(funnel):
     assert "Quels parcours gagnent\n" in paths
     assert "  Gagnées / perdues        1 / 1\n" in paths
     assert "Aucune action enregistrée sur ces affaires." in paths
-
