@@ -284,6 +284,3 @@ def test_the_methods_are_named_in_french_in_the_tables(funnel):
     terminal = {**french, "COLUMNS": "60", "TTY_COMPATIBLE": "1", "NO_COLOR": "1"}
     narrow = funnel(*BACKTEST, env=terminal).stdout
     assert "(préc. : période préc., moy. 4 : moyenne de 4)" in " ".join(narrow.split())
-    assert (
-        funnel(*BACKTEST, "-f", "json", env=french).stdout == funnel(*BACKTEST, "-f", "json").stdout
-    )
