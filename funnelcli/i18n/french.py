@@ -12,7 +12,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 from funnelcli import i18n
-from funnelcli.i18n import N_
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "funnel"
@@ -45,38 +44,6 @@ def stage_names() -> dict[str, str]:
         "won": pgettext("stage", "won"),
         "lost": pgettext("stage", "lost"),
     }
-
-
-# --------------------------------------------------------------------------- the framework
-
-#: The words the CLI framework (Typer) asks the standard gettext for: found in our catalogue
-#: once its domain is bound (its vendored click hard-codes the others: ``Usage:``…).
-FRAMEWORK_WORDS = (
-    N_("Arguments"),
-    N_("Options"),
-    N_("Commands"),
-    N_("default: {default}"),
-    N_("required"),
-    N_("env var: {var}"),
-    N_("(dynamic)"),
-    N_("Aborted!"),
-    N_("Missing command."),
-    N_("No such command {name!r}."),
-)
-
-
-def bind_framework() -> None:
-    """Typer's own words from our catalogue: the standard gettext's domain is ours. The
-    standard gettext takes the language from the locale (``LANGUAGE``, ``LC_ALL``,
-    ``LC_MESSAGES``, ``LANG``): under ``FUNNEL_LANG=fr`` with another locale these words stay
-    English."""
-    _gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
-    _gettext.textdomain(DOMAIN)
-
-
-def unbind_framework() -> None:
-    if _gettext.textdomain() == DOMAIN:
-        _gettext.textdomain("messages")  # the standard default
 
 
 # --------------------------------------------------------------------------- formats
