@@ -110,3 +110,39 @@ def test_check_details_in_french(funnel, db_path):
     found = json.loads(funnel("check", "-f", "json", env=FRENCH).stdout)
     (snoozed,) = [f for f in found if f["rule"] == "snoozed_often"]
     assert snoozed["details"] == ["follow-up F1 (lead 1)"]
+
+
+def test_the_tours_refusals_in_french(funnel):
+    funnel("add", "Sophie Gagnon", "--email", "s@acme.ca")
+    refused = funnel(
+        "add", "Sophie", "--email", "s@acme.ca", "--if-exists", "error", code=2, env=FRENCH
+    )
+    assert refused.stderr == (
+        "Erreur : la piste 1 Sophie Gagnon a déjà le courriel s@acme.ca\n"
+        "Conseil : --if-exists show donne son numéro, --if-exists update remplit ses champs "
+        "vides\n"
+    )
+    assert funnel("log", "1", "cal", code=2, env=FRENCH).stderr == (
+        "Erreur : type d'activité inconnu 'cal' : vouliez-vous dire call?\n"
+        "Conseil : --new-type enregistre 'cal' comme nouveau type ; funnel log --types liste "
+        "les types\n"
+    )
+    assert funnel("reopen", "1", code=2, env=FRENCH).stderr == (
+        "Erreur : la piste 1 est ouverte (à l'étape 'nouveau') : seule une piste gagnée ou "
+        "perdue peut être rouverte\n"
+        "Conseil : pour la ramener : funnel advance 1 ÉTAPE\n"
+    )
+    funnel("promise", "1", "rappeler", "--due", "2026-12-01")
+    assert funnel("snooze", "1", "2026-11-01", code=2, env=FRENCH).stderr == (
+        "Erreur : impossible de reporter le suivi F1 au 2026-11-01 : c'est dans le passé "
+        "(il est 2026-11-29 09:00)\n"
+    )
+    funnel("done", "1")
+    assert funnel("done", "1", code=2, env=FRENCH).stderr == (
+        "Erreur : le suivi F1 est déjà fait (2026-11-29 09:00) : rien à faire\n"
+        "Conseil : pour le rouvrir : funnel follow-up reopen F1\n"
+    )
+    assert funnel("done", "1", code=2).stderr == (
+        "Error: follow-up F1 is already done (2026-11-29 09:00): nothing to do\n"
+        "Hint: to open it again: funnel follow-up reopen F1\n"
+    )
