@@ -39,22 +39,30 @@ def source_warnings(source: CsvFile, columns: ColumnMap) -> list[str]:
     numbered, columns that mean the same field (each in one warning)."""
     warnings = []
     if source.renamed:
-        shown = "; ".join(
-            f"{name!r} again in column {position}, read as {numbered!r}"
+        shown = _("; ").join(
+            _("{name!r} again in column {position}, read as {numbered!r}").format(
+                name=name, position=position, numbered=numbered
+            )
             for position, name, numbered in source.renamed
         )
         warnings.append(
-            f"repeated column names: {shown}. The first of each is used; "
-            f"--map '{source.renamed[0][2]}=FIELD' uses another"
+            _(
+                "repeated column names: {shown}. The first of each is used; "
+                "--map '{numbered}=FIELD' uses another"
+            ).format(shown=shown, numbered=source.renamed[0][2])
         )
     if columns.collisions:
-        shown = "; ".join(
-            f"{field}: {used!r} used, {', '.join(map(repr, others))} ignored"
+        shown = _("; ").join(
+            _("{field}: {used!r} used, {others} ignored").format(
+                field=field, used=used, others=", ".join(map(repr, others))
+            )
             for field, used, others in columns.collisions
         )
         warnings.append(
-            f"several columns mean the same field (the first synonym wins): {shown}. "
-            "--map 'COLUMN=FIELD' chooses another"
+            _(
+                "several columns mean the same field (the first synonym wins): {shown}. "
+                "--map 'COLUMN=FIELD' chooses another"
+            ).format(shown=shown)
         )
     return warnings
 
