@@ -99,14 +99,5 @@ def demo_built(out: Output, summary: Any) -> None:
         _(
             "Demo database {path}: {leads} leads ({open} open, {won} won, {lost} lost), "
             "{activities} activities, {follow_ups} follow-ups ({overdue} overdue)."
-        ).format(
-            path=summary.path,
-            leads=summary.leads,
-            open=summary.open,
-            won=summary.won,
-            lost=summary.lost,
-            activities=summary.activities,
-            follow_ups=summary.follow_ups,
-            overdue=summary.overdue,
-        )
+        ).format_map(vars(summary))
     )
