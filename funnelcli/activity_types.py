@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from funnelcli.i18n import N_
 from funnelcli.text import fold
 
 #: The longest type stored.
@@ -100,7 +101,7 @@ def judge(text: str) -> Verdict | None:
     if known is not None:
         return Verdict(known, True)
     if not word[0].isalpha():
-        return Verdict(word, False, "a type starts with a letter")
+        return Verdict(word, False, N_("a type starts with a letter"))
     near = sorted({k for c, k in _CANONICAL.items() if _one_edit(key, c)})
     if near:
         return Verdict(word, False, f"did you mean {' or '.join(near)}?")

@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Protocol
 
 from funnelcli.i18n import _
-from funnelcli.models import FollowUp
+from funnelcli.models import FollowUp, promise_text
 
 PRODID = "-//funnelcli//follow-ups//EN"
 CALENDAR_NAME = "funnel follow-ups"
@@ -56,11 +56,15 @@ def uid(follow_up_id: int, created_at: str) -> str:
 def summary(f: FollowUp, lead: Contact) -> str:
     """``Anne Roy (Acme): Call back``, in the interface's language (``Anne Roy (Acme) : …``)."""
     who = f"{lead.name} ({lead.company})" if lead.company else lead.name
-    return _("{lead}: {promise}").format(lead=who, promise=f.text)
+    return _("{lead}: {promise}").format(lead=who, promise=promise_text(f.text))
 
 
 def description(f: FollowUp, lead: Contact) -> str:
-    lines = [f.text, "", _("Lead {id}: {name}").format(id=lead.lead_id, name=lead.name)]
+    lines = [
+        promise_text(f.text),
+        "",
+        _("Lead {id}: {name}").format(id=lead.lead_id, name=lead.name),
+    ]
     lines += [value for value in (lead.company, lead.phone, lead.email) if value]
     if f.snooze_count:
         lines.append(_("Snoozed {n}×").format(n=f.snooze_count))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from funnelcli.models import Activity, FollowUp, Lead, Stage, StageChange
+from funnelcli.models import Activity, FollowUp, Lead, Stage, StageChange, promise_text
 from funnelcli.money import to_decimal
 
 #: The fields of a lead record, in order (CSV columns; a header even when there are no rows).
@@ -54,10 +54,16 @@ def follow_up(item: FollowUp, **extra: Any) -> dict[str, Any]:
     """``done_at`` when kept, ``cancelled_at`` and ``cancel_reason`` (a code) when cancelled."""
     record = {key: getattr(item, key, None) for key in FOLLOW_UP_KEYS}
     record["status"] = item.status
+    record["text"] = promise_text(item.text, translate=False)
     if item.cancel_reason:
         record["done_at"], record["cancelled_at"] = None, item.done_at
     return {**record, **extra}
 
 
 def activity(item: Activity) -> dict[str, Any]:
-    return item._asdict()
+    """A follow-up's text funnel stored as a code is in English words (``text`` of a kept
+    web-form reply: ``Reply to the web-form message — note``)."""
+    record = item._asdict()
+    if item.type == "follow-up" and item.text:
+        record["text"] = promise_text(item.text, translate=False)
+    return record

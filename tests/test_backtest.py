@@ -263,3 +263,24 @@ def test_percentiles_and_range_on_plain_lines():
         (Fraction(62, 100), Fraction(18, 10)),
         5,
     )
+
+
+def test_the_methods_are_named_in_french_in_the_tables(funnel):
+    history(funnel)
+    french = {"LANG": "fr_CA.UTF-8", "COLUMNS": "200"}
+    lines = funnel(*BACKTEST, env=french).stdout.splitlines()
+    heads = next(line for line in lines if line.startswith("Date de coupure"))
+    assert heads.split()[5:] == [
+        "étape", "err.", "historique", "err.", "modèle", "err.", "entonnoir", "err.",
+        "période", "préc.", "err.", "moyenne", "de", "4", "err.",
+    ]  # fmt: skip
+    overall = [line.split("  ")[0] for line in lines if "(référence)" in line]
+    assert overall == [
+        "entonnoir (référence)", "période préc. (référence)", "moyenne de 4 (référence)",
+    ]  # fmt: skip
+    english = funnel(*BACKTEST, env={"COLUMNS": "200"}).stdout.splitlines()
+    overall = [line.split("  ")[0] for line in english if "(baseline)" in line]
+    assert overall == ["pipeline (baseline)", "last_period (baseline)", "mean_of_4 (baseline)"]
+    terminal = {**french, "COLUMNS": "60", "TTY_COMPATIBLE": "1", "NO_COLOR": "1"}
+    narrow = funnel(*BACKTEST, env=terminal).stdout
+    assert "(préc. : période préc., moy. 4 : moyenne de 4)" in " ".join(narrow.split())

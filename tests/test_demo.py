@@ -285,3 +285,66 @@ def test_paths_show_a_clearly_positive_action(demo_reports):
     )
     assert lift > 0.15
     assert not types["demo"]["won_of_closed_with"]["small_sample"]
+
+
+def test_the_french_demo_is_the_english_one_in_french_words(funnel, in_tmp):
+    """Same seed, same draws: each English word (source, name, company, lost reason, decision
+    maker, prerequisite, promise, note) becomes the French word at its place in the lists."""
+    from funnelcli.services.demo_data import ENGLISH, SOURCES
+    from funnelcli.services.demo_french import FRENCH
+
+    english = funnel("demo", "--leads", "120", "--db", "en.db")
+    french = funnel("demo", "--leads", "120", "--db", "fr.db", env={"LANG": "fr_CA.UTF-8"})
+    assert english.stderr.startswith("Demo database en.db: 120 leads (")
+    assert french.stderr.startswith("Base de démonstration fr.db : 120 pistes (")
+
+    def swap(fields):
+        words = {}
+        for field in fields:
+            words.update(zip(getattr(ENGLISH, field), getattr(FRENCH, field), strict=True))
+        return words
+
+    first_names, last_names = swap(["first"]), swap(["last"])  # Martin is both
+    sector = dict(zip(ENGLISH.company_b, FRENCH.company_b, strict=True))
+    kept = dict(zip(ENGLISH.company_a, FRENCH.company_a, strict=True))
+    lost = swap(["lost_early", "lost_late"]) | {"no response": "aucune réponse"}
+    said = swap(["decision_makers", "prerequisites"])
+    notes = {
+        e: f for k in ENGLISH.notes for e, f in zip(ENGLISH.notes[k], FRENCH.notes[k], strict=True)
+    }
+    promises = swap(["promises"])
+    en, fr = dump(in_tmp / "en.db"), dump(in_tmp / "fr.db")
+    assert len(en["leads"]) == len(fr["leads"]) == 120
+    conn = sqlite3.connect(in_tmp / "en.db")
+    names = [d[0] for d in conn.execute("SELECT * FROM leads").description]
+    conn.close()
+    for e, f in zip(en["leads"], fr["leads"], strict=True):
+        e, f = dict(zip(names, e, strict=True)), dict(zip(names, f, strict=True))
+        first, last = e["name"].split(" ")
+        assert f["name"] == f"{first_names[first]} {last_names[last]}"
+        a, b = e["company"].split(" ")
+        assert f["company"] == f"{sector[b]} {kept[a]}"
+        assert f["source"] == (None if e["source"] is None else FRENCH.sources[e["source"]])
+        assert f["lost_reason"] == (None if e["lost_reason"] is None else lost[e["lost_reason"]])
+        for field in ("decision_maker", "prerequisites"):
+            assert f[field] == (None if e[field] is None else said[e[field]])
+        same = ("name", "company", "email", "source", "lost_reason", "decision_maker",
+                "prerequisites")  # fmt: skip
+        assert {k: v for k, v in e.items() if k not in same} == {
+            k: v for k, v in f.items() if k not in same
+        }
+    assert set(FRENCH.sources) == set(SOURCES)
+    for e, f in zip(en["activities"], fr["activities"], strict=True):
+        assert e[:2] + e[4:] == f[:2] + f[4:]  # id, lead, type; dates and promise the same
+        text = e[3]
+        if text is not None and " — done" in text:
+            text = promises[text.removesuffix(" — done")] + " — fait"
+        elif text is not None:
+            text = notes.get(text, text)
+        assert f[3] == text
+    for e, f in zip(en["follow_ups"], fr["follow_ups"], strict=True):
+        assert f[2] == promises[e[2]] and e[:2] == f[:2]
+        assert f[3:7] == e[3:7] and f[7] == (e[7] and "fait") and f[8:] == e[8:]
+    for e, f in zip(en["stage_changes"], fr["stage_changes"], strict=True):
+        note = lost | {"qualified on the first call": "qualifiée au premier appel"}
+        assert f[:-1] == e[:-1] and f[-1] == (e[-1] if e[-1] is None else note[e[-1]])

@@ -67,7 +67,7 @@ def test_the_import_summary_and_notes_in_french(funnel, tmp_path):
     )
     err = result.stderr.splitlines()
     assert err[0] == (
-        f"Lecture de {path} : encodage UTF-8, séparateur ',' (comma, detected), 4 colonnes"
+        f"Lecture de {path} : encodage UTF-8, séparateur ',' (virgule, détecté), 4 colonnes"
     )
     assert err[1] == "Colonnes : Name→name, Email→email, Source→source, Stage→stage"
     assert "Écriture en une seule transaction : toutes les lignes ou aucune…" in err

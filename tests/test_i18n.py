@@ -172,3 +172,17 @@ def test_help_is_french_before_any_database_is_opened(tmp_path):
     assert "Ajouter une piste; affiche son numéro." in add.stdout
     assert "Exemples :" in add.stdout
     assert not (tmp_path / "x.db").exists()
+
+
+def test_the_frameworks_own_words_in_french_when_the_locale_is_french(funnel):
+    """Typer asks the standard gettext for some of its words (``[default: …]``, ``No such
+    command``): bound to our catalogue in French, unbound in English (one process here)."""
+    french = funnel("demo", "--help", env={"LANG": "fr_CA.UTF-8"}).stdout
+    assert "Combien de pistes simuler.  [défaut : 2000]" in french
+    assert "Show this message and exit." in french  # hard-coded by the vendored click
+    unknown = funnel("nope", code=2, env={"LANG": "fr_CA.UTF-8"}).stderr
+    assert unknown.endswith("Commande inconnue : 'nope'. Vouliez-vous dire 'snooze', 'reopen'?\n")
+    english = funnel("demo", "--help", env={"LANG": "fr_CA.UTF-8", "FUNNEL_LANG": "en"}).stdout
+    assert "How many leads to simulate.  [default: 2000]" in english
+    unknown = funnel("nope", code=2).stderr
+    assert unknown.endswith("No such command 'nope'. Did you mean 'snooze', 'reopen'?\n")

@@ -36,6 +36,12 @@ def test_repeated_column_names_are_numbered_and_the_first_is_used(funnel, db_pat
         "is used; --map 'Company Name (2)=FIELD' uses another"
     ) in result.stderr.splitlines()
     assert "Company Name (2), Email (2)" in result.stderr  # ignored
+    french = funnel("import", path, "--dry-run", env={"LANG": "fr_CA.UTF-8"}).stderr
+    assert (
+        "Attention : noms de colonnes répétés : 'Company Name' de nouveau en colonne 7, lue "
+        "comme 'Company Name (2)' ; 'Email' de nouveau en colonne 8, lue comme 'Email (2)'. La "
+        "première de chacune est utilisée ; --map 'Company Name (2)=CHAMP' en utilise une autre"
+    ) in french.splitlines()
     assert rows(db_path, "SELECT name, company, email FROM leads ORDER BY id") == [
         {
             "name": "Aoife Brennan",
@@ -85,6 +91,13 @@ def test_column_collisions_resolve_by_synonym_order_all_reported_at_once(funnel,
         "used, 'Contact Name' ignored; phone: 'Phone' used, 'Mobile' ignored; amount: 'Amount' "
         "used, 'Expected Revenue' ignored. --map 'COLUMN=FIELD' chooses another",
     ]
+    french = funnel("import", path, "--dry-run", env={"LANG": "fr_CA.UTF-8"}).stderr
+    assert french.splitlines()[3] == (
+        "Attention : plusieurs colonnes veulent dire le même champ (le premier synonyme "
+        "l'emporte) : name : 'Name' utilisée, 'Contact Name' ignorée(s) ; phone : 'Phone' "
+        "utilisée, 'Mobile' ignorée(s) ; amount : 'Amount' utilisée, 'Expected Revenue' "
+        "ignorée(s). --map 'COLONNE=CHAMP' en choisit une autre"
+    )
     assert rows(db_path, "SELECT name, phone, amount_cents FROM leads") == [
         {"name": "Office chairs", "phone": "+1 555 0199", "amount_cents": 500000}
     ]

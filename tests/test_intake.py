@@ -53,7 +53,7 @@ def test_a_browser_form_makes_a_lead_and_a_promise_to_reply(funnel, db):
     assert rows(db, "SELECT lead_id, text, due_date, due_time, done_at FROM follow_ups") == [
         {
             "lead_id": 1,
-            "text": "Reply to the web-form message",
+            "text": "web-form-reply",  # a code, worded when shown
             "due_date": "2026-11-30",
             "due_time": None,
             "done_at": None,

@@ -87,7 +87,7 @@ def test_a_posted_form_becomes_a_lead_an_activity_and_a_promise(receiver, db_pat
         {"type": "web-form", "text": "Bonjour, j'aimerais un devis"}
     ]
     assert rows(db_path, "SELECT text, due_date FROM follow_ups") == [
-        {"text": "Reply to the web-form message", "due_date": "2026-11-30"}
+        {"text": "web-form-reply", "due_date": "2026-11-30"}
     ]
     assert post(receiver, {**FORM, "name": "", "email": "", "phone": ""}) == 400
 

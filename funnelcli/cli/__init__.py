@@ -56,7 +56,9 @@ class FunnelGroup(TyperGroup):
                 matches = get_close_matches(args[0], [*COMMANDS, *COMMAND_ALIASES])
                 if matches:
                     shown = ", ".join(f"'{COMMAND_ALIASES.get(m, m)}'" for m in matches)
-                    exc.message = f"{message.rstrip('.')}. Did you mean {shown}?"  # type: ignore[attr-defined]
+                    exc.message = i18n._("{message}. Did you mean {commands}?").format(  # type: ignore[attr-defined]
+                        message=message.rstrip("."), commands=shown
+                    )
             raise
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:

@@ -9,6 +9,7 @@ import typer
 
 from funnelcli import config
 from funnelcli.cli.options import FormatOption, command_group, state, warn_stale_spool
+from funnelcli.i18n import _
 from funnelcli.render import Format
 
 commands = command_group()
@@ -138,4 +139,8 @@ def demo(
     render_reports.show(
         out, reports.build_file(summary.path, reports.options(choose=True)), Format.TABLE
     )
-    out.note(f"Explore it: funnel --db {summary.path} report | list | overdue | check")
+    out.note(
+        _("Explore it: funnel --db {path} report | list | overdue | check").format(
+            path=summary.path
+        )
+    )

@@ -16,6 +16,7 @@ from funnelcli.cli.options import (
     state,
 )
 from funnelcli.errors import UsageError
+from funnelcli.i18n import _
 from funnelcli.render import Format
 
 commands = command_group()
@@ -112,9 +113,9 @@ def delete(
                 hint="add --yes to delete without asking",
             )
         for item in deletion.preview(store, leads):
-            st.out.note(f"Delete {render.footprint(item)}")
+            st.out.note(_("Delete {lead}").format(lead=render.footprint(item)))
         question = (
-            "Delete and purge from the journal? This cannot be undone" if purge else "Delete?"
+            _("Delete and purge from the journal? This cannot be undone") if purge else _("Delete?")
         )
         if not typer.confirm(question, default=False, err=True):
             raise typer.Exit(1)

@@ -41,6 +41,7 @@ from funnelcli.cli.options import (
     moment,
     state,
 )
+from funnelcli.i18n import _
 from funnelcli.render import Format
 
 commands = command_group()
@@ -129,7 +130,9 @@ def add(
     mode = if_exists.value if if_exists else "create"
     known = adding.leads_with_email(store, email) if if_exists is None and email else []
     if known and options.interactive():
-        question = f"Lead {known[0].id} {known[0].name} has this email. Add anyway?"
+        question = _("Lead {id} {name} has this email. Add anyway?").format(
+            id=known[0].id, name=known[0].name
+        )
         if not typer.confirm(question, default=False, err=True):
             raise typer.Exit(1)
     added = adding.add(

@@ -10,6 +10,7 @@ import typer
 
 from funnelcli.cli.complete import period_names, source_names
 from funnelcli.cli.options import FormatOption, command_group, state, warn_stale_spool
+from funnelcli.i18n import _
 from funnelcli.render import Format
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -206,7 +207,7 @@ def report(
             from funnelcli.render.reports.save import save as save_report
 
             save_report(built, save, live_db=st.db_path, force=force)
-            st.out.note(f"Saved {save}")
+            st.out.note(_("Saved {path}").format(path=save))
     finally:
         if collecting:
             gc.enable()
@@ -220,5 +221,5 @@ def _record(st: State, built: Report) -> None:
 
     assert isinstance(built, ForecastReport)
     replaced, written = record(st.store(), built)
-    again = " (replacing the one recorded earlier today)" if replaced else ""
-    st.out.note(f"Recorded the forecast: {plural(written, 'line')}{again}")
+    again = _(" (replacing the one recorded earlier today)") if replaced else ""
+    st.out.note(_("Recorded the forecast: {lines}").format(lines=plural(written, "line")) + again)

@@ -76,7 +76,28 @@ def select(app_dir: str | Path | None = None, environ: Any = os.environ) -> str:
     global _language, _region, _selected
     _language, _region = decide(environ, app_dir)
     _selected = True
+    if _language == "fr" or _framework_bound:
+        _bind_framework(_language == "fr")  # English again: in one process (the tests)
     return _language
+
+
+_framework_bound = False
+
+
+def _bind_framework(french: bool) -> None:
+    """Typer's own words from our catalogue in French: the standard gettext's domain is ours.
+    The standard gettext takes the language from the locale (``LANGUAGE``, ``LC_ALL``,
+    ``LC_MESSAGES``, ``LANG``): under ``FUNNEL_LANG=fr`` with another locale they stay
+    English. Typer has imported gettext already: this costs no import."""
+    global _framework_bound
+    import gettext
+
+    if french:
+        gettext.bindtextdomain("funnel", str(Path(__file__).parent.parent / "locale"))
+        gettext.textdomain("funnel")
+    elif gettext.textdomain() == "funnel":
+        gettext.textdomain("messages")  # the standard default
+    _framework_bound = french
 
 
 def language() -> str:
@@ -135,6 +156,25 @@ def french_stage_names() -> dict[str, str]:
     return catalogue.stage_names()
 
 
+def english_message(call: Any, *args: Any, **kwargs: Any) -> str | None:
+    """The message of the error ``call(*args, **kwargs)`` raises, in English (None in English,
+    or when it raises none): texts funnel keeps, such as an import's row problems, are English
+    in every language. For a failure path: the language is switched while it runs."""
+    global _language
+    if language() == "en":
+        return None
+    from funnelcli.errors import FunnelError
+
+    saved, _language = _language, "en"
+    try:
+        call(*args, **kwargs)
+    except FunnelError as exc:
+        return exc.message
+    finally:
+        _language = saved
+    return None
+
+
 def N_(message: str) -> str:
     """Marks a string for the catalogue where it is defined; :func:`_` translates it later."""
     return message
@@ -166,3 +206,19 @@ def weekday(moment: Any) -> str:
     from funnelcli.i18n import french as catalogue
 
     return catalogue.weekday(moment)
+
+
+#: The words the CLI framework (Typer) asks the standard gettext for: found in our catalogue
+#: once its domain is bound (its vendored click hard-codes the others: ``Usage:``…).
+FRAMEWORK_WORDS = (
+    N_("Arguments"),
+    N_("Options"),
+    N_("Commands"),
+    N_("default: {default}"),
+    N_("required"),
+    N_("env var: {var}"),
+    N_("(dynamic)"),
+    N_("Aborted!"),
+    N_("Missing command."),
+    N_("No such command {name!r}."),
+)

@@ -58,10 +58,22 @@ def _words(context: str) -> dict[str, str]:
             "quarterly": pgettext("frequency", "quarterly"),
             "yearly": pgettext("frequency", "yearly"),
         },
+        "kind": {
+            "open": pgettext("kind", "open"),
+            "won": pgettext("kind", "won"),
+            "lost": pgettext("kind", "lost"),
+        },
         "method": {
             "stage": pgettext("method", "stage"),
             "history": pgettext("method", "history"),
             "model": pgettext("method", "model"),
+            "pipeline": pgettext("method", "pipeline"),
+            "last_period": pgettext("method", "last_period"),
+            "mean_of_4": pgettext("method", "mean_of_4"),
+        },
+        "short method": {
+            "last_period": pgettext("short method", "last"),
+            "mean_of_4": pgettext("short method", "mean4"),
         },
     }
     return words[context]
@@ -89,6 +101,17 @@ def frequency(code: str) -> str:
 
 def method(code: str) -> str:
     return shown("method", code)
+
+
+#: The baselines' short names in a narrow table (English: ``last``, ``mean4``).
+_SHORT = {"last_period": "last", "mean_of_4": "mean4"}
+
+
+def short_method(code: str) -> str:
+    """A method's name in a narrow table: ``last`` for ``last_period``."""
+    if not is_french():
+        return _SHORT.get(code, code)
+    return _words("short method").get(code) or shown("method", code)
 
 
 def period(label: str) -> str:

@@ -7,6 +7,7 @@ import re
 
 from funnelcli import activity_types
 from funnelcli.errors import FunnelError
+from funnelcli.i18n import english_message
 from funnelcli.importers.currencies import currency_of_name
 from funnelcli.importers.problems import ValueProblem, reason_of
 from funnelcli.models import CANCEL_REASONS
@@ -74,7 +75,8 @@ def parse_money(text: str) -> tuple[int, str | None]:
     try:
         money = parse_amount(text)
     except FunnelError as exc:
-        raise ValueProblem(reason_of(exc.message)) from None
+        message = english_message(parse_amount, text) or exc.message  # kept in English
+        raise ValueProblem(reason_of(message)) from None
     return money.cents, money.currency
 
 

@@ -21,6 +21,7 @@ from datetime import date, datetime, time
 
 from funnelcli import dates
 from funnelcli.errors import DataError, FunnelError
+from funnelcli.i18n import english_message
 from funnelcli.importers.dateforms import excel_serial, month_name_date
 from funnelcli.importers.problems import ValueProblem, reason_of
 
@@ -167,7 +168,10 @@ class DateColumn:
                 prefer=self.prefer,  # type: ignore[arg-type]
             )
         except FunnelError as exc:
-            raise ValueProblem(_date_reason(exc.message)) from None
+            message = english_message(  # kept in English
+                dates.parse_when, text, ref=self.now, dayfirst=self.order, prefer=self.prefer
+            )
+            raise ValueProblem(_date_reason(message or exc.message)) from None
         self._check_year(when.date.year)
         return self._store(when.date, when.time), when.time is None
 

@@ -3,7 +3,7 @@
 import enum
 from typing import NamedTuple
 
-from funnelcli.i18n import N_
+from funnelcli.i18n import N_, _
 
 
 def follow_up_ref(follow_up_id: int) -> str:
@@ -126,6 +126,37 @@ class FollowUp(NamedTuple):
 
 #: Why a promise was cancelled: the codes stored (and in JSON/CSV), and their words.
 CANCEL_REASONS = {"lead-won": N_("the lead was won"), "lead-lost": N_("the lead was lost")}
+
+
+#: Promises funnel writes itself: the code stored as the follow-up's text, and its words (shown
+#: in the interface's language; JSON and CSV keep the English words, as before the code).
+PROMISE_TEXTS = {"web-form-reply": N_("Reply to the web-form message")}
+_PROMISE_CODES = {words: code for code, words in PROMISE_TEXTS.items()} | {
+    code: code for code in PROMISE_TEXTS
+}
+
+
+def promise_code(text: str) -> str | None:
+    """The code of a text funnel wrote (``web-form-reply``, or its English words, as funnel
+    stored it before 0.6), and what a note added after it (`` — note`` when it was done)."""
+    return _PROMISE_CODES.get(text.partition(" — ")[0])
+
+
+def promise_text(text: str, *, translate: bool = True) -> str:
+    """A follow-up's (or its done activity's) text for people: a code funnel stored is worded
+    in the interface's language (``translate=False``: in English, for JSON and CSV)."""
+    code = promise_code(text)
+    if code is None:
+        return text
+    words = PROMISE_TEXTS[code]
+    _head, dash, rest = text.partition(" — ")
+    return (_(words) if translate else words) + dash + rest
+
+
+def activity_text(activity: "Activity") -> str:
+    """An action's text for people: a kept promise's code worded (``funnel log``, the card)."""
+    text = activity.text or ""
+    return promise_text(text) if activity.type == "follow-up" else text
 
 
 def cancel_reason(kind: str) -> str | None:

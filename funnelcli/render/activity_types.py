@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from funnelcli.activity_types import TypeUse
+from funnelcli.i18n import _
 from funnelcli.render import Column, Format, Output
 
 COLUMNS = (
     Column("type", "Type", style="bold"),
-    Column("known", "Known", text=lambda r: "yes" if r["known"] else "new"),
+    Column("known", "Known", text=lambda r: _("yes") if r["known"] else _("new")),
     Column("synonyms", "Synonyms (normalised)", text=lambda r: ", ".join(r["synonyms"])),
     Column("actions", "Actions", justify="right"),
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from funnelcli.i18n import _
+from funnelcli.i18n import _, check_words, ngettext
 from funnelcli.render import Column, Format, Output, Record
 
 
@@ -60,7 +60,7 @@ def check(out: Output, findings: Sequence[Any], fmt: Format) -> list[dict[str, A
         for record in found:
             details = record["details"]
             for detail in details[:5]:
-                out.line(f"  {record['rule']}: {detail}")
+                out.line(f"  {record['rule']}: {check_words.detail(detail)}")
             if len(details) > 5:
                 more = _("… {n} more (see --format json)").format(n=len(details) - 5)
                 out.line(f"  {record['rule']}: {more}")
@@ -69,16 +69,26 @@ def check(out: Output, findings: Sequence[Any], fmt: Format) -> list[dict[str, A
 
 def backed_up(out: Output, done: Any, fmt: Format) -> None:
     record = {"path": str(done.path), "bytes": done.size, "leads": done.leads}
-    text = f"Backed up {done.leads} leads to {done.path} ({done.size // 1024} KiB, integrity ok)"
+    text = ngettext(
+        "Backed up {n} lead to {path} ({size} KiB, integrity ok)",
+        "Backed up {n} leads to {path} ({size} KiB, integrity ok)",
+        done.leads,
+    ).format(n=done.leads, path=done.path, size=done.size // 1024)
     out.result(fmt, record, text)
 
 
 def restored(out: Output, done: Any, fmt: Format) -> None:
     kept = str(done.kept.path) if done.kept else None
     if fmt is Format.TABLE:
-        out.line(f"Restored {done.leads} leads from {done.source} into {done.live}")
+        out.line(
+            ngettext(
+                "Restored {n} lead from {source} into {live}",
+                "Restored {n} leads from {source} into {live}",
+                done.leads,
+            ).format(n=done.leads, source=done.source, live=done.live)
+        )
         if kept:
-            out.line(f"The replaced database is kept in {kept}")
+            out.line(_("The replaced database is kept in {path}").format(path=kept))
         return
     record = {"backup": str(done.source), "database": str(done.live), "leads": done.leads}
     out.result(fmt, {**record, "kept": kept}, "")
@@ -86,7 +96,8 @@ def restored(out: Output, done: Any, fmt: Format) -> None:
 
 def demo_built(out: Output, summary: Any) -> None:
     out.note(
-        f"Demo database {summary.path}: {summary.leads} leads ({summary.open} open, "
-        f"{summary.won} won, {summary.lost} lost), {summary.activities} activities, "
-        f"{summary.follow_ups} follow-ups ({summary.overdue} overdue)."
+        _(
+            "Demo database {path}: {leads} leads ({open} open, {won} won, {lost} lost), "
+            "{activities} activities, {follow_ups} follow-ups ({overdue} overdue)."
+        ).format_map(vars(summary))
     )

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from funnelcli.dates import format_local
 from funnelcli.i18n import _, ngettext, stage_name
 from funnelcli.i18n.codes import activity_type, frequency
-from funnelcli.models import Lead, LeadCard, StageChange, follow_up_ref
+from funnelcli.models import (
+    Lead,
+    LeadCard,
+    StageChange,
+    activity_text,
+    follow_up_ref,
+    promise_text,
+)
 from funnelcli.money import format_money
 from funnelcli.render import Output
 from funnelcli.text import one_line
@@ -97,7 +104,8 @@ def render_lead_card(out: Output, card: LeadCard) -> None:
     open_follow_ups = [
         (
             _("{ref} due {day}").format(ref=follow_up_ref(f.id), day=f.due),
-            f.text + (_(" (snoozed {n}×)").format(n=f.snooze_count) if f.snooze_count else ""),
+            promise_text(f.text)
+            + (_(" (snoozed {n}×)").format(n=f.snooze_count) if f.snooze_count else ""),
         )
         for f in card.follow_ups
         if not f.done_at
@@ -106,7 +114,7 @@ def render_lead_card(out: Output, card: LeadCard) -> None:
     # "log 5": the id that funnel log edit / log delete take (promises show theirs as #3)
     timeline += [
         TimelineEntry(
-            a.at, activity_type(a.type), f"log {a.id}" + (f": {a.text}" if a.text else "")
+            a.at, activity_type(a.type), f"log {a.id}" + (f": {activity_text(a)}" if a.text else "")
         )
         for a in card.activities
     ]
@@ -114,7 +122,9 @@ def render_lead_card(out: Output, card: LeadCard) -> None:
         TimelineEntry(
             f.created_at,
             _("promise"),
-            _("{ref} {text} (due {day})").format(ref=follow_up_ref(f.id), text=f.text, day=f.due),
+            _("{ref} {text} (due {day})").format(
+                ref=follow_up_ref(f.id), text=promise_text(f.text), day=f.due
+            ),
         )
         for f in card.follow_ups
     ]

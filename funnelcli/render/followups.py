@@ -10,6 +10,7 @@ from typing import Any
 
 from funnelcli import records
 from funnelcli.i18n import _, ngettext
+from funnelcli.i18n.codes import activity_type
 from funnelcli.models import (
     CANCEL_REASONS,
     Activity,
@@ -18,7 +19,9 @@ from funnelcli.models import (
     Item,
     Lead,
     Snoozed,
+    activity_text,
     follow_up_ref,
+    promise_text,
 )
 from funnelcli.render import Column, Format, Output, Record
 
@@ -96,6 +99,10 @@ def _ref(record: Record) -> str:
     return follow_up_ref(record["id"])
 
 
+def _promise(record: Record) -> str:
+    return promise_text(record["text"])
+
+
 def _contact(record: Record) -> str:
     return ", ".join(v for v in (record["phone"], record["email"]) if v)
 
@@ -107,7 +114,7 @@ LIST_COLUMNS = (
     Column("lead_id", "Lead", justify="right", no_wrap=True),
     Column("lead_name", "Name", style="bold", cut=True),
     Column("company", "Company", cut=True, drop=1),
-    Column("text", "Promise", cut=True),
+    Column("text", "Promise", text=_promise, cut=True),
     Column("snooze_count", "Snoozed", text=_snoozed, justify="right", no_wrap=True),
 )
 
@@ -117,7 +124,7 @@ AGENDA_COLUMNS = (
     Column("id", "ID", text=_ref, justify="right", no_wrap=True),
     Column("lead_id", "Lead", text=_lead, cut=True),
     Column("phone", "Contact", text=_contact, keep=True),
-    Column("text", "Promise", cut=True),
+    Column("text", "Promise", text=_promise, cut=True),
 )
 
 
@@ -144,7 +151,7 @@ def added(out: Output, item: Item, fmt: Format) -> None:
     f = item.follow_up
     out.committed(f"follow-up {follow_up_ref(f.id)} was added", "its id")
     text = _("Follow-up {ref} for {lead}: due {due} · {text}").format(
-        ref=follow_up_ref(f.id), lead=_lead_text(item), due=item.due, text=f.text
+        ref=follow_up_ref(f.id), lead=_lead_text(item), due=item.due, text=promise_text(f.text)
     )
     _result(out, fmt, text, record(item), plain=str(f.id))
     if item.overdue:
@@ -160,7 +167,7 @@ def done(out: Output, kept: Done, fmt: Format) -> None:
     f = item.follow_up
     out.committed(f"follow-up {follow_up_ref(f.id)} was marked done")
     text = _("Follow-up {ref} done: {text} · {lead}").format(
-        ref=follow_up_ref(f.id), text=f.text, lead=_lead_text(item)
+        ref=follow_up_ref(f.id), text=promise_text(f.text), lead=_lead_text(item)
     )
     _result(out, fmt, text, record(item, activity=records.activity(kept.activity)))
 
@@ -174,7 +181,7 @@ def snoozed(out: Output, result: Snoozed, fmt: Format) -> None:
         due=item.due,
         previous=result.previous_due,
         times=f.snooze_count,
-        text=f.text,
+        text=promise_text(f.text),
     )
     _result(out, fmt, text, record(item, previous_due=result.previous_due))
 
@@ -182,32 +189,34 @@ def snoozed(out: Output, result: Snoozed, fmt: Format) -> None:
 def edited(out: Output, item: Item, fmt: Format) -> None:
     f = item.follow_up
     out.committed(f"follow-up {follow_up_ref(f.id)} was updated")
-    _result(
-        out,
-        fmt,
-        f"Follow-up {follow_up_ref(f.id)} updated: due {item.due} · {f.text}",
-        record(item),
+    text = _("Follow-up {ref} updated: due {due} · {text}").format(
+        ref=follow_up_ref(f.id), due=item.due, text=promise_text(f.text)
     )
+    _result(out, fmt, text, record(item))
 
 
 def reopened(out: Output, item: Item, fmt: Format) -> None:
     f = item.follow_up
     out.committed(f"follow-up {follow_up_ref(f.id)} was reopened")
-    text = (
-        f"Follow-up {follow_up_ref(f.id)} reopened: due {item.due} · {f.text} · {_lead_text(item)}"
+    text = _("Follow-up {ref} reopened: due {due} · {text} · {lead}").format(
+        ref=follow_up_ref(f.id), due=item.due, text=promise_text(f.text), lead=_lead_text(item)
     )
     _result(out, fmt, text, record(item))
     if item.overdue:
         out.warn(
-            f"follow-up {follow_up_ref(f.id)} is overdue (due {item.due}): snooze it with "
-            f"funnel follow-up snooze {follow_up_ref(f.id)} WHEN"
+            _(
+                "follow-up {ref} is overdue (due {due}): snooze it with "
+                "funnel follow-up snooze {ref} WHEN"
+            ).format(ref=follow_up_ref(f.id), due=item.due)
         )
 
 
 def deleted(out: Output, item: Item, fmt: Format) -> None:
     f = item.follow_up
     out.committed(f"follow-up {follow_up_ref(f.id)} was deleted")
-    text = f"Deleted follow-up {follow_up_ref(f.id)}: {f.text} · {_lead_text(item)}"
+    text = _("Deleted follow-up {ref}: {text} · {lead}").format(
+        ref=follow_up_ref(f.id), text=promise_text(f.text), lead=_lead_text(item)
+    )
     _result(out, fmt, text, record(item))
 
 
@@ -216,7 +225,9 @@ def logged(out: Output, activity: Activity, lead: Lead, fmt: Format) -> None:
     from funnelcli.dates import format_local
 
     out.committed(f"activity {activity.id} was logged on lead {lead.id}", "its id")
-    text = f"Logged {activity.type} on lead {lead.id} {lead.name} ({format_local(activity.at)})"
+    text = _("Logged {type} on lead {id} {name} ({at})").format(
+        type=activity_type(activity.type), id=lead.id, name=lead.name, at=format_local(activity.at)
+    )
     data = {**records.activity(activity), "lead_name": lead.name}
     _result(out, fmt, text, data, plain=str(activity.id))
 
@@ -226,8 +237,16 @@ def log_changed(out: Output, activity: Activity, lead: Lead, fmt: Format, verb: 
     from funnelcli.dates import format_local
 
     out.committed(f"action {activity.id} was {verb.lower()}")
-    text = (
-        f"{verb} action {activity.id} of lead {lead.id} {lead.name}: {activity.type} "
-        f"({format_local(activity.at)})" + (f" · {activity.text}" if activity.text else "")
+    said = (
+        _("Updated action {id} of lead {lead} {name}: {type} ({at})")
+        if verb == "Updated"
+        else _("Deleted action {id} of lead {lead} {name}: {type} ({at})")
     )
+    text = said.format(
+        id=activity.id,
+        lead=lead.id,
+        name=lead.name,
+        type=activity_type(activity.type),
+        at=format_local(activity.at),
+    ) + (f" · {activity_text(activity)}" if activity.text else "")
     _result(out, fmt, text, {**records.activity(activity), "lead_name": lead.name})

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from funnelcli.i18n import N_, _, ngettext
+from funnelcli.i18n import import_words as words
 from funnelcli.importers.columns import ColumnMap
 from funnelcli.importers.csvfile import CsvFile
 from funnelcli.importers.summary import Summary
@@ -19,8 +20,8 @@ def source_lines(display: str, source: CsvFile, columns: ColumnMap) -> list[str]
     lines = [
         _("Reading {file}: encoding {encoding}, delimiter {delimiter}, {n} columns").format(
             file=display,
-            encoding=source.encoding.label,
-            delimiter=source.dialect.label,
+            encoding=words.said(source.encoding.label),
+            delimiter=words.delimiter(source.dialect),
             n=len(columns.headers),
         ),
         _("Columns: {columns}").format(columns=columns.describe()),
@@ -29,7 +30,7 @@ def source_lines(display: str, source: CsvFile, columns: ColumnMap) -> list[str]
         lines.append(_("Read by the profile: {columns}").format(columns=", ".join(columns.read)))
     if columns.ignored:
         lines.append(_("Ignored columns: {columns}").format(columns=", ".join(columns.ignored)))
-    lines.extend(f"{_('Warning:')} {warning}" for warning in columns.warnings)
+    lines.extend(f"{_('Warning:')} {words.said(warning)}" for warning in columns.warnings)
     return lines
 
 
@@ -38,22 +39,30 @@ def source_warnings(source: CsvFile, columns: ColumnMap) -> list[str]:
     numbered, columns that mean the same field (each in one warning)."""
     warnings = []
     if source.renamed:
-        shown = "; ".join(
-            f"{name!r} again in column {position}, read as {numbered!r}"
+        shown = _("; ").join(
+            _("{name!r} again in column {position}, read as {numbered!r}").format(
+                name=name, position=position, numbered=numbered
+            )
             for position, name, numbered in source.renamed
         )
         warnings.append(
-            f"repeated column names: {shown}. The first of each is used; "
-            f"--map '{source.renamed[0][2]}=FIELD' uses another"
+            _(
+                "repeated column names: {shown}. The first of each is used; "
+                "--map '{numbered}=FIELD' uses another"
+            ).format(shown=shown, numbered=source.renamed[0][2])
         )
     if columns.collisions:
-        shown = "; ".join(
-            f"{field}: {used!r} used, {', '.join(map(repr, others))} ignored"
+        shown = _("; ").join(
+            _("{field}: {used!r} used, {others} ignored").format(
+                field=field, used=used, others=", ".join(map(repr, others))
+            )
             for field, used, others in columns.collisions
         )
         warnings.append(
-            f"several columns mean the same field (the first synonym wins): {shown}. "
-            "--map 'COLUMN=FIELD' chooses another"
+            _(
+                "several columns mean the same field (the first synonym wins): {shown}. "
+                "--map 'COLUMN=FIELD' chooses another"
+            ).format(shown=shown)
         )
     return warnings
 
@@ -108,7 +117,7 @@ def summary_notes(summary: Summary) -> list[str]:
         if summary.profile is None
         else [_("Recognised: {profile}").format(profile=summary.profile["label"])]
     )
-    notes.extend(summary.notes)
+    notes.extend(map(words.said, summary.notes))
     warning = _("Warning:")
     said = len(summary.warned_columns)  # warned about before the rows: named again, shortly
     if said:
@@ -118,7 +127,7 @@ def summary_notes(summary: Summary) -> list[str]:
                 "not imported, though they look like data (see the warnings above): {columns}"
             ).format(columns=", ".join(map(repr, summary.warned_columns)))
         )
-    notes.extend(f"{warning} {text}" for text in summary.warnings[said:])
+    notes.extend(f"{warning} {words.said(text)}" for text in summary.warnings[said:])
     dry = summary.dry_run
     estimated = summary.created_now + summary.created_on_close + summary.closed_now
     if summary.created_now:
@@ -189,7 +198,7 @@ def summary_notes(summary: Summary) -> list[str]:
                 summary.dates_found,
             ).format(n=summary.dates_found)
         )
-    notes.extend(f"{warning} {text}" for text in summary.redated)
+    notes.extend(f"{warning} {words.said(text)}" for text in summary.redated)
     if summary.empty_rows:
         notes.append(
             ngettext(
@@ -212,7 +221,7 @@ def summary_notes(summary: Summary) -> list[str]:
                 summary.rejected,
             ).format(n=summary.rejected, file=summary.rejects_file)
         notes.append(aside)
-        notes.extend("  " + line for line in summary.problem_lines())
+        notes.extend("  " + line for line in words.problem_lines(summary))
     if summary.merges and summary.rejects_file and not summary.dry_run:
         notes.append(
             ngettext(
@@ -258,7 +267,7 @@ def _merge_notes(summary: Summary) -> list[str]:
             summary.duplicates,
         ).format(n=summary.duplicates)
     ]
-    notes.extend("  " + merged.describe() for merged in summary.merges)
+    notes.extend("  " + words.merged(merged) for merged in summary.merges)
     if summary.duplicates > len(summary.merges):
         rest = summary.duplicates - len(summary.merges)
         notes.append("  " + _("… and {n} more").format(n=rest))
@@ -291,4 +300,15 @@ def render_summary(out: Output, summary: Summary, fmt: Format) -> None:
 
 
 def exported_line(count: int, what: str, output: Path) -> str:
-    return f"Exported {count} {what} to {output}"
+    """``Exported 3 follow-ups to promises.ics`` (the English line keeps the option's word)."""
+    from funnelcli.i18n import is_french
+
+    if not is_french():
+        return f"Exported {count} {what} to {output}"
+    rows = {
+        "leads": ngettext("{n} lead", "{n} leads", count),
+        "follow-ups": ngettext("{n} follow-up", "{n} follow-ups", count),
+        "activities": ngettext("{n} activity", "{n} activities", count),
+        "stage-changes": ngettext("{n} stage change", "{n} stage changes", count),
+    }[what]
+    return _("Exported {rows} to {path}").format(rows=rows.format(n=count), path=output)

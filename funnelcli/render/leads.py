@@ -73,10 +73,11 @@ def existing(out: Output, result: Existing, fmt: Format) -> None:
     lead = result.lead
     if result.updated:
         out.committed(f"lead {lead.id} was updated", "its id")
-        done = f"updated {_fields(result.updated)}"
+        done = _("updated {fields}").format(fields=_fields(result.updated))
     else:
-        done = "not added" if result.updated is None else "not added, nothing to fill"
-    text = f"Lead {lead.id} {lead.name} has this email: {done}" if out.terminal else str(lead.id)
+        done = _("not added") if result.updated is None else _("not added, nothing to fill")
+    said = _("Lead {id} {name} has this email: {done}")
+    text = said.format(id=lead.id, name=lead.name, done=done) if out.terminal else str(lead.id)
     out.result(fmt, records.lead(lead, existing=True), text)
 
 

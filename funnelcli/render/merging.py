@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from funnelcli import records
+from funnelcli.i18n import _, ngettext, stage_name
+from funnelcli.i18n.codes import field_label
 from funnelcli.models.corrections import MergedLead, MergeResult
 from funnelcli.render import Format, Output, Record
 
 
 def _field(column: str) -> str:
     return column.removesuffix("_cents").replace("_", " ")
-
-
-def _plural(n: int, word: str, plural: str) -> str:
-    return f"{n} {word if n == 1 else plural}"
 
 
 def _record(item: MergedLead) -> Record:
@@ -33,25 +31,27 @@ def _record(item: MergedLead) -> Record:
 def describe(item: MergedLead) -> str:
     """``1 follow-up, 2 activities, external id X; its stage history (proposal); filled …``."""
     brought = [
-        _plural(item.follow_ups, "follow-up", "follow-ups"),
-        _plural(item.activities, "activity", "activities"),
+        ngettext("{n} follow-up", "{n} follow-ups", item.follow_ups).format(n=item.follow_ups),
+        ngettext("{n} activity", "{n} activities", item.activities).format(n=item.activities),
     ]
     if item.external_ids:
-        word = "external id" if len(item.external_ids) == 1 else "external ids"
-        brought.append(f"{word} {', '.join(item.external_ids)}")
+        ids = ", ".join(item.external_ids)
+        n = len(item.external_ids)
+        brought.append(ngettext("external id {ids}", "external ids {ids}", n).format(ids=ids))
     if item.notes:
-        brought.append("notes")
+        brought.append(_("notes"))
     parts = [", ".join(brought)]
-    kept = []
-    if item.history:
-        kept.append(f"stage history ({item.lead.stage})")
-    if item.earlier:
-        kept.append("created date and source")
-    if kept:
-        parts.append(f"its {' and '.join(kept)}")
+    history = _("stage history ({stage})").format(stage=stage_name(item.lead.stage))
+    if item.history and item.earlier:
+        parts.append(_("its {history} and created date and source").format(history=history))
+    elif item.history:
+        parts.append(_("its {history}").format(history=history))
+    elif item.earlier:
+        parts.append(_("its created date and source"))
     if item.filled:
-        parts.append(f"filled {', '.join(_field(f) for f in item.filled)}")
-    return "; ".join(parts)
+        filled = ", ".join(field_label(f) for f in item.filled)
+        parts.append(_("filled {fields}").format(fields=filled))
+    return _("; ").join(parts)
 
 
 def merged(out: Output, result: MergeResult, fmt: Format) -> None:
@@ -66,8 +66,17 @@ def merged(out: Output, result: MergeResult, fmt: Format) -> None:
         return
     for item in result.merged:
         out.line(
-            f"Merged lead {item.lead.id} {item.lead.name} into lead {keep.id} {keep.name}: "
-            f"{describe(item)}"
+            _("Merged lead {id} {name} into lead {keep} {kept}: {what}").format(
+                id=item.lead.id,
+                name=item.lead.name,
+                keep=keep.id,
+                kept=keep.name,
+                what=describe(item),
+            )
         )
-    out.line(f"Lead {keep.id} {keep.name} is at {keep.stage}")
-    out.note("Undo with: funnel undo")
+    out.line(
+        _("Lead {id} {name} is at {stage}").format(
+            id=keep.id, name=keep.name, stage=stage_name(keep.stage)
+        )
+    )
+    out.note(_("Undo with: funnel undo"))

@@ -6,17 +6,23 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from funnelcli import records
-from funnelcli.i18n import stage_name
+from funnelcli.i18n import _, stage_name
 from funnelcli.models import Stage
-from funnelcli.render import Column, Format, Output
+from funnelcli.render import Column, Format, Output, Record
+
+
+def _kind(record: Record) -> str:
+    """A stage's kind (``open``, ``won``, ``lost``: a code, worded for people)."""
+    from funnelcli.i18n.codes import shown
+
+    return shown("kind", record["kind"]) + (_(" · opportunity") if record["opportunity"] else "")
+
 
 STAGE_COLUMNS = (
     Column("position", "#", justify="right"),
     Column("name", "Stage", text=lambda r: stage_name(r["name"]), style="bold"),
     Column("probability", "Win %", text=lambda r: f"{r['probability']} %", justify="right"),
-    Column(
-        "kind", "Kind", text=lambda r: r["kind"] + (" · opportunity" if r["opportunity"] else "")
-    ),
+    Column("kind", "Kind", text=_kind),
     Column("leads", "Leads now", justify="right"),
 )
 
@@ -39,31 +45,39 @@ def added(out: Output, stage: Stage, rows: Iterable[StageCount], fmt: Format) ->
     """A sentence for people; the whole pipeline for scripts."""
     out.committed(f"stage {stage.name!r} was added")
     if fmt is Format.TABLE:
-        out.line(f"Added stage {stage.name!r} at position {stage.position} ({stage.probability} %)")
+        out.line(
+            _("Added stage {name!r} at position {position} ({probability} %)").format(
+                name=stage.name, position=stage.position, probability=stage.probability
+            )
+        )
     else:
         pipeline(out, rows, fmt)
 
 
 def renamed(out: Output, old: str, stage: Stage) -> None:
     out.committed(f"stage {old!r} was renamed to {stage.name!r}")
-    out.line(f"Renamed stage {old!r} to {stage.name!r}")
+    out.line(_("Renamed stage {old!r} to {new!r}").format(old=old, new=stage.name))
 
 
 def moved(out: Output, name: str, order: Sequence[Stage]) -> None:
     out.committed(f"stage {name!r} was moved")
-    out.line("Pipeline: " + " → ".join(s.name for s in order))
+    out.line(_("Pipeline: ") + " → ".join(stage_name(s.name) for s in order))
 
 
 def probability_set(out: Output, stage: Stage) -> None:
     out.committed(f"the probability of stage {stage.name!r} was set")
-    out.line(f"Stage {stage.name!r}: win probability {stage.probability} %")
+    out.line(
+        _("Stage {name!r}: win probability {probability} %").format(
+            name=stage_name(stage.name), probability=stage.probability
+        )
+    )
 
 
 def opportunity_set(out: Output, stage: Stage) -> None:
     out.committed(f"stage {stage.name!r} was made the opportunity stage")
-    out.line(f"Leads become opportunities at stage {stage.name!r}")
+    out.line(_("Leads become opportunities at stage {name!r}").format(name=stage_name(stage.name)))
 
 
 def removed(out: Output, stage: Stage) -> None:
     out.committed(f"stage {stage.name!r} was removed")
-    out.line(f"Removed stage {stage.name!r}")
+    out.line(_("Removed stage {name!r}").format(name=stage_name(stage.name)))

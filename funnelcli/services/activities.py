@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from funnelcli import activity_types, dates
 from funnelcli.errors import UsageError
+from funnelcli.i18n import _
 from funnelcli.models import Activity, Lead
 from funnelcli.services.lookup import resolve
 from funnelcli.services.moves import event_moment
@@ -36,10 +37,22 @@ def check_new_type(conn: "Tx", value: str, verdict: activity_types.Verdict) -> N
     if verdict.doubt is None or type_in_use(conn, verdict.word):
         return
     raise UsageError(
-        f"unknown activity type {value!r}: {verdict.doubt}",
-        hint=f"--new-type records {verdict.word!r} as a new type; funnel log --types lists "
-        "the types",
+        _("unknown activity type {value!r}: {doubt}").format(
+            value=value, doubt=_doubt(verdict.doubt)
+        ),
+        hint=_(
+            "--new-type records {word!r} as a new type; funnel log --types lists the types"
+        ).format(word=verdict.word),
     )
+
+
+def _doubt(doubt: str) -> str:
+    """``did you mean call?`` (English in :mod:`funnelcli.activity_types`, where the import
+    reads it too) in the interface's language."""
+    if doubt.startswith("did you mean ") and doubt.endswith("?"):
+        near = doubt.removeprefix("did you mean ").removesuffix("?").split(" or ")
+        return _("did you mean {types}?").format(types=_(" or ").join(near))
+    return _(doubt)
 
 
 class Logged(NamedTuple):

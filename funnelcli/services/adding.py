@@ -10,6 +10,7 @@ from typing import Any
 
 from funnelcli import dates
 from funnelcli.errors import UsageError
+from funnelcli.i18n import _
 from funnelcli.models import Added, Existing, Lead
 from funnelcli.money import parse_currency
 from funnelcli.services import lead_fields as fields
@@ -51,8 +52,10 @@ def add(
         assert lead is not None
         if if_exists == "error":
             raise UsageError(
-                f"lead {lead.id} {lead.name} already has the email {email}",
-                hint="--if-exists show gives its id, --if-exists update fills its empty fields",
+                _("lead {id} {name} already has the email {email}").format(
+                    id=lead.id, name=lead.name, email=email
+                ),
+                hint=_("--if-exists show gives its id, --if-exists update fills its empty fields"),
             )
         if if_exists == "show":
             return Existing(lead, None)

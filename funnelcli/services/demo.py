@@ -11,6 +11,7 @@ from pathlib import Path
 
 from funnelcli import dates, outfiles
 from funnelcli.errors import FunnelError, UsageError
+from funnelcli.services.demo_data import world
 from funnelcli.services.demo_simulation import Generator
 from funnelcli.services.followups import overdue_count
 from funnelcli.services.stages import load
@@ -96,7 +97,7 @@ def build(
                 q.mark_demo(conn)
             now = dates.now()
             with store.write() as conn:
-                generator = Generator(load(conn), now, seed, months)
+                generator = Generator(load(conn), now, seed, months, world())
                 generator.run(leads)
                 q.insert_all(
                     conn,

@@ -1,4 +1,5 @@
-"""The demo's world: lead sources and how each behaves, names, companies, promises, notes."""
+"""The demo's world: lead sources and how each behaves, names, companies, promises, notes (in
+English; :mod:`.demo_french` has the French one, for a French interface)."""
 
 from __future__ import annotations
 
@@ -73,6 +74,57 @@ NOTES = {
     "demo": ("live demo of the product", "demo for the IT team"),
     "proposal": ("proposal sent", "revised proposal sent"),
 }
+
+
+@dataclass(frozen=True, slots=True)
+class World:
+    """The words the demo draws from (the draws are the same in every language: a seed makes
+    the same funnel, worded in English or in French)."""
+
+    sources: dict[str, str]  # the source's code (SOURCES) -> the value stored
+    first: tuple[str, ...]
+    last: tuple[str, ...]
+    company_a: tuple[str, ...]
+    company_b: tuple[str, ...]
+    decision_makers: tuple[str, ...]
+    prerequisites: tuple[str, ...]
+    lost_early: tuple[str, ...]
+    lost_late: tuple[str, ...]
+    promises: tuple[str, ...]
+    notes: dict[str, tuple[str, ...]]
+    done: str  # a kept promise's note
+    no_response: str  # why a lead never reached was lost
+    qualified_at_once: str  # the note of a referral qualified on the first call
+    company: str = "{a} {b}"  # a name of company_a and a word of company_b: Acme Logistique
+
+
+ENGLISH = World(
+    sources={code: code for code in SOURCES},
+    first=FIRST,
+    last=LAST,
+    company_a=COMPANY_A,
+    company_b=COMPANY_B,
+    decision_makers=DECISION_MAKERS,
+    prerequisites=PREREQUISITES,
+    lost_early=LOST_EARLY,
+    lost_late=LOST_LATE,
+    promises=PROMISES,
+    notes=NOTES,
+    done="done",
+    no_response="no response",
+    qualified_at_once="qualified on the first call",
+)
+
+
+def world() -> World:
+    """The demo's words in the interface's language."""
+    from funnelcli.i18n import is_french
+
+    if not is_french():
+        return ENGLISH
+    from funnelcli.services.demo_french import FRENCH
+
+    return FRENCH
 
 
 def ascii_name(text: str) -> str:

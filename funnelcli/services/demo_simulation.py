@@ -14,20 +14,7 @@ from typing import Any
 
 from funnelcli import dates
 from funnelcli.models import FollowUp
-from funnelcli.services.demo_data import (
-    COMPANY_A,
-    COMPANY_B,
-    DECISION_MAKERS,
-    FIRST,
-    LAST,
-    LOST_EARLY,
-    LOST_LATE,
-    NOTES,
-    PREREQUISITES,
-    PROMISES,
-    SOURCES,
-    ascii_name,
-)
+from funnelcli.services.demo_data import ENGLISH, SOURCES, World, ascii_name
 from funnelcli.services.stages import Pipeline
 from funnelcli.store.demo import NewActivity, NewStageChange
 
@@ -35,8 +22,11 @@ from funnelcli.store.demo import NewActivity, NewStageChange
 class Generator:
     """The simulation. All randomness comes from one ``random.Random(seed)``."""
 
-    def __init__(self, pipeline: Pipeline, now: datetime, seed: int, months: int) -> None:
+    def __init__(
+        self, pipeline: Pipeline, now: datetime, seed: int, months: int, world: World = ENGLISH
+    ) -> None:
         self.rng = random.Random(seed)
+        self.w = world
         self.now = now
         self.start = now - timedelta(days=round(months * 30.44))
         self.p = pipeline
@@ -81,15 +71,15 @@ class Generator:
 
     def log(self, lead_id: int, kind: str, moment: datetime, text: str | None = None,
             follow_up_id: int | None = None) -> None:  # fmt: skip
-        if text is None and kind in NOTES:
-            text = self.rng.choice(NOTES[kind])
+        if text is None and kind in self.w.notes:
+            text = self.rng.choice(self.w.notes[kind])
         stamp = self.stamp(moment)
         self.activities.append(NewActivity(lead_id, kind, text, stamp, stamp, follow_up_id))
 
     def add_follow_up(self, lead_id: int, text: str, due: str, due_time: str | None,
                       created: datetime, done_at: str | None, snoozes: int) -> int:  # fmt: skip
         follow_up_id = len(self.follow_ups) + 1
-        done_note = "done" if done_at else None
+        done_note = self.w.done if done_at else None
         self.follow_ups.append(FollowUp(
             follow_up_id, lead_id, text, due, due_time, self.stamp(created), done_at, done_note,
             snoozes,
@@ -102,15 +92,16 @@ class Generator:
         rng = self.rng
         source = rng.choices(list(SOURCES), weights=[p.weight for p in SOURCES.values()])[0]
         profile = SOURCES[source]
-        first, last = rng.choice(FIRST), rng.choice(LAST)
-        company = f"{rng.choice(COMPANY_A)} {rng.choice(COMPANY_B)}"
+        w = self.w
+        first, last = rng.choice(w.first), rng.choice(w.last)
+        company = w.company.format(a=rng.choice(w.company_a), b=rng.choice(w.company_b))
         email = self.email(first, last, company) if rng.random() > 0.08 else None
         phone = f"514-555-{rng.randrange(10000):04d}" if rng.random() < 0.7 else None
         if rng.random() < 0.02:  # planted: no source
             source_value = None
             self.planted["no_source"] += 1
         else:
-            source_value = source
+            source_value = w.sources[source]
 
         stage_index = 0
         t = created
@@ -160,7 +151,7 @@ class Generator:
         if not contacted or first_touch >= self.now:
             gave_up = self.later(t, 12, 40)
             if first_touch < self.now and rng.random() < 0.9 and gave_up < self.now:
-                close(False, gave_up, "no response")
+                close(False, gave_up, w.no_response)
             self.finish(lead_id, record, created, t)
             return
         t = first_touch
@@ -179,7 +170,7 @@ class Generator:
             if rng.random() < 0.85:
                 when = self.later(t, 5, 45)
                 if when < self.now:
-                    close(False, when, rng.choice(LOST_EARLY))
+                    close(False, when, rng.choice(w.lost_early))
             self.finish(lead_id, record, created, t)
             return
         t = self.later(t, 1, 14)
@@ -187,7 +178,7 @@ class Generator:
             self.finish(lead_id, record, created, t)
             return
         opportunity_index = next(i for i, s in enumerate(self.open_stages) if s.is_opportunity)
-        move(opportunity_index, t, "qualified on the first call" if skip_to_opportunity else None)
+        move(opportunity_index, t, w.qualified_at_once if skip_to_opportunity else None)
         frequency = rng.choices(("once", "monthly", "yearly", "quarterly"), weights=(70, 20, 7, 3))[
             0
         ]
@@ -196,10 +187,10 @@ class Generator:
             amount=self.amount(frequency),
             currency=rng.choices(("CAD", "USD", "EUR"), weights=(85, 12, 3))[0],
             price_only=rng.choices((True, False, None), weights=(25, 55, 20))[0],
-            decision_maker=rng.choice(DECISION_MAKERS),
+            decision_maker=rng.choice(w.decision_makers),
             contact_decides=rng.random() < 0.4,
             needs_approval=rng.choices((True, False, None), weights=(45, 45, 10))[0],
-            prerequisites=rng.choice(PREREQUISITES) if rng.random() < 0.5 else None,
+            prerequisites=rng.choice(w.prerequisites) if rng.random() < 0.5 else None,
             expected_close=(t + timedelta(days=rng.uniform(20, 100))).date().isoformat(),
         )
         had_meeting = rng.random() < 0.65
@@ -229,7 +220,7 @@ class Generator:
         when = self.later(t, 4, 45)
         if when < self.now and rng.random() < 0.85:
             won = rng.random() < min(odds, 0.92)
-            close(won, when, None if won else rng.choice(LOST_LATE))
+            close(won, when, None if won else rng.choice(w.lost_late))
             if won and rng.random() < 0.02:  # planted: won without amount
                 record["amount"] = None
                 self.planted["won_without_amount"] += 1
@@ -290,7 +281,7 @@ class Generator:
         snoozes = rng.choices((0, 1, 2, 3, 4), weights=(78, 13, 6, 2, 1))[0]
         created = max(min(since, self.now - timedelta(hours=1)), self.created_of(lead_id))
         self.add_follow_up(
-            lead_id, rng.choice(PROMISES), due.isoformat(), due_time, created, None, snoozes
+            lead_id, rng.choice(self.w.promises), due.isoformat(), due_time, created, None, snoozes
         )
 
     def created_of(self, lead_id: int) -> datetime:
@@ -306,10 +297,10 @@ class Generator:
                 created = max(
                     moment - timedelta(days=self.rng.randint(1, 7)), self.created[lead_id]
                 )
-                text = self.rng.choice(PROMISES)
+                text = self.rng.choice(self.w.promises)
                 due = dates.local(moment).date().isoformat()
                 follow_up_id = self.add_follow_up(lead_id, text, due, None, created, at, 0)
-                self.log(lead_id, "follow-up", moment, f"{text} — done", follow_up_id)
+                self.log(lead_id, "follow-up", moment, f"{text} — {self.w.done}", follow_up_id)
 
     def plant_duplicates(self, count: int) -> None:
         """A few open leads entered twice (same email): ``funnel check`` must find them."""

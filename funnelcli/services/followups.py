@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from funnelcli import dates
 from funnelcli.errors import NotFoundError, UsageError
 from funnelcli.i18n import _
-from funnelcli.models import Done, Item, Snoozed, due_text, follow_up_ref
+from funnelcli.models import Done, Item, Snoozed, due_text, follow_up_ref, promise_text
 from funnelcli.services.lookup import resolve
 from funnelcli.services.moves import event_moment
 from funnelcli.store import Tx
@@ -114,12 +114,25 @@ def _reload(conn: Tx, follow_up_id: int, now: datetime) -> Item:
 
 
 def _refuse_done(row: FollowUpRow, action: str) -> None:
+    """``action``: ``nothing to do`` (done) or ``nothing to snooze`` (snooze)."""
     f = row.follow_up
     if f.done_at is not None:
+        said = {
+            ("done", "nothing to do"): _("follow-up {ref} is already done ({day}): nothing to do"),
+            ("done", "nothing to snooze"): _(
+                "follow-up {ref} is already done ({day}): nothing to snooze"
+            ),
+            ("cancelled", "nothing to do"): _(
+                "follow-up {ref} is already cancelled ({day}): nothing to do"
+            ),
+            ("cancelled", "nothing to snooze"): _(
+                "follow-up {ref} is already cancelled ({day}): nothing to snooze"
+            ),
+        }[(f.status, action)]
+        ref = follow_up_ref(f.id)
         raise UsageError(
-            f"follow-up {follow_up_ref(f.id)} is already {f.status} "
-            f"({dates.format_local(f.done_at)}): {action}",
-            hint=f"to open it again: funnel follow-up reopen {follow_up_ref(f.id)}",
+            said.format(ref=ref, day=dates.format_local(f.done_at)),
+            hint=_("to open it again: funnel follow-up reopen {ref}").format(ref=ref),
         )
 
 
@@ -166,7 +179,9 @@ def completions(store: Store, incomplete: str, limit: int = 50) -> list[tuple[st
         ident = str(item.follow_up.id)
         if ident.startswith(digits):
             f = item.follow_up
-            found.append((f"{prefix}{ident}", f"{f.due_date} · {f.text} · {item.lead.name}"))
+            found.append(
+                (f"{prefix}{ident}", f"{f.due_date} · {promise_text(f.text)} · {item.lead.name}")
+            )
     return found[:limit]
 
 
@@ -214,9 +229,11 @@ def snooze(store: Store, follow_up_id: int, due: When, *, now: datetime | None =
         _refuse_done(row, "nothing to snooze")
         if is_overdue(due_date, due_time, now):
             raise UsageError(
-                f"cannot snooze follow-up {follow_up_ref(follow_up_id)} to "
-                f"{due_text(due_date, due_time)}: "
-                f"that is in the past (now {now:%Y-%m-%d %H:%M})"
+                _("cannot snooze follow-up {ref} to {due}: that is in the past (now {now})").format(
+                    ref=follow_up_ref(follow_up_id),
+                    due=due_text(due_date, due_time),
+                    now=f"{now:%Y-%m-%d %H:%M}",
+                )
             )
         previous = row.follow_up.due
         fq.snooze_follow_up(conn, follow_up_id, due_date, due_time)

@@ -1,7 +1,8 @@
 """``funnel intake``: one web submission recorded as a ``web-form`` activity (its message) of a
 new lead (the fields that are not a lead's in its notes), or of the open lead that has its
-email (the message and those fields in the activity), with a promise to reply ("Reply to the
-web-form message") so that an unanswered visitor shows in ``funnel overdue``.
+email (the message and those fields in the activity), with a promise to reply (stored as
+the code ``web-form-reply``, worded "Reply to the web-form message" when shown) so that an
+unanswered visitor shows in ``funnel overdue``.
 
 Each submission is one write transaction, so one journal entry (``undo`` takes back one
 submission). A submission is known by the digest of its bytes: the same bytes twice (a
@@ -25,7 +26,8 @@ from funnelcli.store import followups as fq
 from funnelcli.store import intake as iq
 from funnelcli.store import queries as q
 
-REPLY = "Reply to the web-form message"
+#: The promise to reply, stored as a code (worded when shown: ``models.PROMISE_TEXTS``).
+REPLY = "web-form-reply"
 ACTIVITY = "web-form"
 SOURCE = "web-form"
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from funnelcli import dates
 from funnelcli.errors import UsageError
+from funnelcli.i18n import _, stage_name
 from funnelcli.models import CANCEL_REASONS, Item, Lead, Moved, Stage, follow_up_ref
 from funnelcli.pipeline import Pipeline
 from funnelcli.services import followups
@@ -44,9 +45,10 @@ def reopen_lead(
         lead = resolve(conn, ref)
         if not lead.is_closed:
             raise UsageError(
-                f"lead {lead.id} is open (at {lead.stage!r}): only a won or lost lead can be "
-                "reopened",
-                hint=f"to move it back: funnel advance {lead.id} STAGE",
+                _(
+                    "lead {id} is open (at {stage!r}): only a won or lost lead can be reopened"
+                ).format(id=lead.id, stage=stage_name(lead.stage)),
+                hint=_("to move it back: funnel advance {id} STAGE").format(id=lead.id),
             )
         pipeline = load(conn)
         closed_at = lead.closed_at

@@ -4,7 +4,7 @@ as_csv are near the size limit)."""
 from fractions import Fraction
 from typing import Any
 
-from funnelcli.i18n import _, ngettext
+from funnelcli.i18n import _, codes, ngettext
 from funnelcli.kpis.accuracy import Compared
 from funnelcli.kpis.numbers import round_rate
 from funnelcli.kpis.reports import AccuracyReport
@@ -124,7 +124,7 @@ def accuracy_blocks(report: AccuracyReport) -> list[Block]:
     rows: list[list[Any]] = [
         [
             c.line.recorded_on,
-            c.line.method,
+            codes.method(c.line.method),
             c.line.bucket,
             c.line.currency,
             money(c.line.total_cents),

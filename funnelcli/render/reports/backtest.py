@@ -157,11 +157,11 @@ def _currency_blocks(
         rows.append(cells)
     headers = [_("Cut-off"), _("Period"), _("Actual")]
     for m in t.methods:
-        headers += [m, _("err")]
+        headers += [codes.method(m), _("err")]
     overall = [o for o in t.overall if o.currency == currency]
     summary: list[list[str | Bar]] = [
         [
-            o.method + (" " + _("(baseline)") if o.method in BASELINES else ""),
+            codes.method(o.method) + (" " + _("(baseline)") if o.method in BASELINES else ""),
             count(o.cut_offs),
             money(o.mean_absolute_error),
             pct(o.weighted_absolute_percentage_error),
@@ -177,10 +177,9 @@ def _currency_blocks(
     ).format(currency=currency)
     # Narrow terminals: the period and each method's error, without the forecasts themselves.
     narrow_rows: list[list[str | Bar]] = [[row[1], row[2], *row[4::2]] for row in rows]
-    short = {"last_period": "last", "mean_of_4": "mean4"}
     narrow = Grid(
         _("{title}: error %").format(title=title),
-        [_("Period"), _("Actual"), *(short.get(m, m) for m in t.methods)],
+        [_("Period"), _("Actual"), *map(codes.short_method, t.methods)],
         narrow_rows,
         frozenset(range(1, 2 + len(t.methods))),
         notes=[
@@ -219,7 +218,7 @@ def _chart(
         rows.append([label, _("actual"), Bar((actual,), top), money(actual)])
         for m in methods:
             cents = max(to_cents(lines[m].forecast) or 0, 0)
-            rows.append(["", m, Bar((cents,), top), money(lines[m].forecast)])
+            rows.append(["", codes.method(m), Bar((cents,), top), money(lines[m].forecast)])
     return Grid(
         _("{currency}: forecast against actual").format(currency=currency),
         [_("Period"), "", "", ""],
@@ -239,7 +238,7 @@ def auto_note(choice: Choice) -> str:
         "--method auto chose {method}: the lowest backtest error (WAPE {wape} over {cut_offs} "
         "with something won; see funnel report backtest)."
     ).format(
-        method=choice.method,
+        method=codes.method(choice.method),
         wape=pct(choice.wape),
         cut_offs=plural(choice.cut_offs, "monthly cut-off"),
     )
@@ -253,7 +252,7 @@ def range_notes(choice: Choice, totals: Sequence[ForecastLine]) -> list[str]:
         return [
             _("No range: {forecasts} of {method} above 0 ({minimum} needed).").format(
                 forecasts=plural(choice.ratios, "backtest forecast"),
-                method=choice.method,
+                method=codes.method(choice.method),
                 minimum=AUTO_MINIMUM,
             )
         ]
@@ -272,7 +271,7 @@ def range_notes(choice: Choice, totals: Sequence[ForecastLine]) -> list[str]:
             spans=spans,
             low=decimal_text(low, 2),
             high=decimal_text(high, 2),
-            method=choice.method,
+            method=codes.method(choice.method),
             forecasts=plural(choice.ratios, "backtest forecast"),
         )
     ]

@@ -23,7 +23,7 @@ from typing import BinaryIO
 
 from funnelcli import dates, outfiles
 from funnelcli.errors import DataError, UsageError, read_error
-from funnelcli.i18n import N_, _, ngettext
+from funnelcli.i18n import N_, _, import_words, ngettext
 from funnelcli.importers.columns import ColumnMap, map_columns, required_columns
 from funnelcli.importers.csvfile import CsvFile
 from funnelcli.importers.dialect import parse_delimiter
@@ -267,7 +267,7 @@ def open_source(path: Path, display: str) -> BinaryIO:
 
 def _invalid_rows(summary: Summary) -> DataError:
     count = summary.rejected
-    lines = ["  " + line for line in summary.problem_lines()]
+    lines = ["  " + line for line in import_words.problem_lines(summary)]
     return DataError(
         (
             ngettext(
