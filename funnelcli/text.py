@@ -3,22 +3,31 @@ showing stored or typed text on a terminal (:func:`printable`)."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Any
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Patterns are compiled on first use (``_compiled``): each costs ~0.5 ms at start-up, and the
+# common text (printable, on one line) is recognised by ``str.isprintable`` without them.
+# Every character the patterns below look for is one ``isprintable`` refuses (C0 and C1
+# controls, DEL, format characters, line and paragraph separators, surrogates), so text it
+# accepts needs no pattern: a test checks it for every code point.
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 #: Control characters (escape sequences, NUL, DEL, C1), but not newline and tab.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"
 #: What must not reach a terminal or a mail as it is: every C0 control (newline and tab too),
 #: DEL, C1, the bidi embeddings, overrides and isolates (text that reads differently than it is
 #: stored), the line and paragraph separators, and lone surrogates (undecodable bytes).
-_UNPRINTABLE = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]"
-)
+_UNPRINTABLE = r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]"
 #: What :func:`one_line` turns into a space before escaping the rest.
-_BREAKS = re.compile(r"[\n\r\t\v\f\x1c-\x1f\x85\u2028\u2029]")
+_BREAKS = r"[\n\r\t\v\f\x1c-\x1f\x85\u2028\u2029]"
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def fold(text: str) -> str:
@@ -40,8 +49,9 @@ def clean(text: str | None) -> str | None:
     name must not reach a terminal); empty means "no value" (``None``), never ``""``."""
     if text is None:
         return None
-    text = _CONTROL.sub("", text).strip()
-    return text or None
+    if not text.isprintable():
+        text = _compiled(_CONTROL).sub("", text)
+    return text.strip() or None
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -63,20 +73,24 @@ def printable(text: str) -> str:
     controls (``\\u202e``) and lone surrogates (the byte ``\\xff`` of a name that was not
     UTF-8). Other text, accents and emoji included, is unchanged.
     """
-    return _UNPRINTABLE.sub(_escape, text) if _UNPRINTABLE.search(text) else text
+    if text.isprintable():
+        return text
+    return _compiled(_UNPRINTABLE).sub(_escape, text)
 
 
 def one_line(text: str) -> str:
     """For display in tables and cards: line breaks and tabs become one space, then
     :func:`printable` escapes what is left."""
-    if _BREAKS.search(text):
+    if text.isprintable():
+        return text
+    if _compiled(_BREAKS).search(text):
         text = " ".join(text.split())
     return printable(text)
 
 
 def control_characters(text: str) -> list[str]:
     """The characters :func:`printable` would escape, escaped (``['\\x1b', '\\x07']``)."""
-    return [_escape(m) for m in _UNPRINTABLE.finditer(text)]
+    return [_escape(m) for m in _compiled(_UNPRINTABLE).finditer(text)]
 
 
 def normalize_source(text: str | None) -> str | None:
@@ -93,7 +107,7 @@ def normalize_email(text: str | None) -> str | None:
     text = "".join(text.split()).casefold()
     if text.startswith("mailto:"):
         text = text[len("mailto:") :]
-    if not _EMAIL.match(text):
+    if not _compiled(_EMAIL).match(text):
         raise ValueError(text)
     return text
 

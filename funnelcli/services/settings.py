@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from funnelcli import config, dates, i18n
-from funnelcli.models.database import DatabaseInfo
 from funnelcli.money import parse_currency
 from funnelcli.store import Store, Tx, describe
 from funnelcli.store import queries as q
+
+if TYPE_CHECKING:  # built by ``config`` and ``--version`` only
+    from funnelcli.models.database import DatabaseInfo
 
 
 def default_currency(conn: Tx) -> str:
@@ -67,6 +69,8 @@ def set_default_currency(store: Store, currency: str) -> str:
 
 def database_info(path: Path) -> DatabaseInfo:
     """The database at ``path`` described without opening it for writing (nor creating it)."""
+    from funnelcli.models.database import DatabaseInfo
+
     if not os.path.lexists(path):
         return DatabaseInfo(path, exists=False)
     schema, leads = describe(path)

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from funnelcli.models.corrections import JournalEntry as Entry
 from funnelcli.store.journal_schema import JOURNALED
+
+if TYPE_CHECKING:  # built only when the journal is read (undo): every write opens an entry
+    from funnelcli.models.corrections import JournalEntry as Entry
 
 _WORDS = {
     "stages": ("stage", "stages"),
@@ -146,6 +148,8 @@ def mark_revert(conn: sqlite3.Connection, entry: int, target: Entry) -> None:
 
 
 def _entry(row: Sequence[Any]) -> Entry:
+    from funnelcli.models.corrections import JournalEntry as Entry
+
     entry_id, at, command, summary, kind, reverts, undone_by, purged = row
     return Entry(entry_id, at, command, summary, kind, reverts, undone_by, bool(purged))
 
