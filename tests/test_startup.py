@@ -102,7 +102,15 @@ def test_intake_imports_nothing_heavy(db_path, args):
 #: Light, but not needed by the everyday commands: the reports' SQL (only for an unknown
 #: ``--source``), OpenSSL behind ``hashlib`` (intake's digest is CPython's own SHA-256), the
 #: ``utf-8-sig`` codec, and ``shlex`` unless the command writes (the journal's command line).
-NOT_NEEDED = ("funnelcli.store.reports", "hashlib", "_hashlib", "encodings.utf_8_sig")
+#: The result types of the corrections and of ``config`` are built only by those commands.
+NOT_NEEDED = (
+    "funnelcli.store.reports",
+    "hashlib",
+    "_hashlib",
+    "encodings.utf_8_sig",
+    "funnelcli.models.corrections",
+    "funnelcli.models.database",
+)
 
 
 @pytest.mark.slow  # one interpreter per command
@@ -121,6 +129,7 @@ def test_everyday_commands_skip_what_they_do_not_use(db_path, args, writes):
     loaded = modules_after(*args)
     assert "funnelcli.cli" in loaded
     assert sorted(m for m in loaded if m.startswith(NOT_NEEDED)) == []
+    assert ("funnelcli.models.intake" in loaded) is (args[0] == "intake")
     if writes is not None:
         assert ("shlex" in loaded) is writes
 
