@@ -20,6 +20,7 @@ from pathlib import Path
 
 from funnelcli import dates, periods
 from funnelcli.kpis import backtest as bt
+from funnelcli.kpis import model
 from funnelcli.kpis import reports as kr
 from funnelcli.kpis.forecast import Span, add_months, forecast, stage_probabilities
 from funnelcli.periods import Period
@@ -69,6 +70,8 @@ def run(store: Store, opts: Options, older: int | None = None) -> bt.Backtest:
         actuals = [actual(g, c.start.isoformat(), c.end.isoformat()) for c in cuts]
         earliest = dates.to_storage(dates.end_of_day(cuts[0].day)) if cuts else ""
         history = SharedHistory.read(conn, earliest, opts.scope) if cuts else None
+        if history is not None:
+            history.plan(_reference_instants(cuts))
     per_cut: list[list[bt.Line]] = []
     with _scratch() as folder:
         copies = past_cut.PastCopies(store.path, folder / "past.db")
@@ -97,6 +100,17 @@ def choose(store: Store, opts: Options) -> bt.Choice:
         opts, section="backtest", by="month", period=periods.backtest_default(opts.now.date())
     )
     return bt.choose(run(store, test), own_methods())
+
+
+def _reference_instants(cuts: list[bt.CutOff]) -> set[str]:
+    """Every instant the model may take as a reference cut-off at one of ``cuts``: the cut-off's
+    moment a whole number of days before (as ``services.reports.model`` writes them)."""
+    days = 31 * (model.REFERENCE_MONTHS + 2 * MONTHS["quarter"] + 1)
+    out = set()
+    for cut in cuts:
+        moment = dates.end_of_day(cut.day)
+        out.update(dates.to_storage(moment - timedelta(days=k)) for k in range(days))
+    return out
 
 
 @contextmanager

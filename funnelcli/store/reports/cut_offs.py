@@ -117,9 +117,14 @@ def _count(
     for band, start, stop in _bands(cuts, first, last, since_day, bands):
         if closed is None:
             found[stage, band, None] += stop - start
-        else:
+        else:  # ``cuts.won_days``, inline: the loop runs once per span and cut-off
+            upto, origin = cuts.upto, cuts.origin_day
             for n in range(start, stop):
-                found[stage, band, cuts.won_days(n, closed, closed_day)] += 1
+                days = origin[n]
+                if closed < upto[n] and closed_day is not None and days is not None:
+                    found[stage, band, int(closed_day - days)] += 1
+                else:
+                    found[stage, band, None] += 1
 
 
 def _bands(
