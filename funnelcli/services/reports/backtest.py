@@ -106,7 +106,7 @@ def _reference_instants(cuts: list[bt.CutOff]) -> set[str]:
     """Every instant the model may take as a reference cut-off at one of ``cuts``: the cut-off's
     moment a whole number of days before (as ``services.reports.model`` writes them)."""
     days = 31 * (model.REFERENCE_MONTHS + 2 * MONTHS["quarter"] + 1)
-    out = set()
+    out: set[str] = set()
     for cut in cuts:
         moment = dates.end_of_day(cut.day)
         out.update(dates.to_storage(moment - timedelta(days=k)) for k in range(days))

@@ -311,7 +311,9 @@ def _near(
     low = bisect_left(short, (cuts.at_day[0] - SHORT - 1,))
     # a start after the last cut-off is one later in days too (give or take a stored offset)
     high = bisect_right(short, (cuts.at_day[-1] + 2,))
-    spans = [(s[3], s[4], s[1], s[2]) for s in short[low:high] if s[1] <= last]
+    spans: list[tuple[int, int, str, str | None]] = [
+        (s[3], s[4], s[1], s[2]) for s in short[low:high] if s[1] <= last
+    ]
     high = bisect_right(long, (first, "\uffff"))
     spans += [(lead, n, since, until) for until, since, lead, n in long[high:]]
     high = bisect_right(unbounded, (last, 1 << 62))

@@ -34,9 +34,9 @@ class SpanGrid:
         for n in range(0, len(self.at), CHUNK):
             days += _julian(conn, self.at[n : n + CHUNK])
         # the bisections below need the days in the instants' order (true of stored instants)
-        self.usable = all(day is not None for day in days) and all(
-            a <= b
-            for a, b in zip(days, days[1:], strict=False)  # type: ignore[operator]
+        known = [day for day in days if day is not None]
+        self.usable = len(known) == len(days) and all(
+            a <= b for a, b in zip(known, known[1:], strict=False)
         )
         self.days: list[float] = [float(day or 0) for day in days]
         self.index = {at: n for n, at in enumerate(self.at)}
