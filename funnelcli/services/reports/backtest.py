@@ -26,7 +26,7 @@ from funnelcli.kpis.forecast import Span, add_months, forecast, stage_probabilit
 from funnelcli.periods import Period
 from funnelcli.services.reports.gather import Gather
 from funnelcli.services.reports.options import METHODS, Options
-from funnelcli.services.reports.snapshots import actual
+from funnelcli.services.reports.snapshots import actuals
 from funnelcli.services.stages import load
 from funnelcli.store import Store
 from funnelcli.store.reports import deals as deal_sql
@@ -67,7 +67,7 @@ def run(store: Store, opts: Options, older: int | None = None) -> bt.Backtest:
     own = own_methods()
     with store.read() as conn:
         g = Gather(conn, opts, load(conn), None, older)
-        actuals = [actual(g, c.start.isoformat(), c.end.isoformat()) for c in cuts]
+        won_then = actuals(g, [(c.start, c.end) for c in cuts])
         earliest = dates.to_storage(dates.end_of_day(cuts[0].day)) if cuts else ""
         history = SharedHistory.read(conn, earliest, opts.scope) if cuts else None
         if history is not None:
@@ -76,7 +76,7 @@ def run(store: Store, opts: Options, older: int | None = None) -> bt.Backtest:
     with _scratch() as folder:
         copies = past_cut.PastCopies(store.path, folder / "past.db")
         try:
-            for cut, won in reversed(list(zip(cuts, actuals, strict=True))):
+            for cut, won in reversed(list(zip(cuts, won_then, strict=True))):
                 said = _forecasts(store, opts, cut, own, copies, history)
                 per_cut.append(bt.lines_of(cut, said, won))
         finally:
@@ -147,18 +147,18 @@ def _forecasts(
             totals = g.forecast(period, None).totals
             out[method] = {line.currency: line.total for line in totals}
         out["pipeline"] = _weighted_by_defaults(base, period)
-        before = [_previous(base, cut, k) for k in range(1, 5)]
+        before = _previous(base, cut)
         out["last_period"] = dict(before[0])
         out["mean_of_4"] = dict(bt.mean_of(before))
         return out
 
 
-def _previous(g: Gather, cut: bt.CutOff, k: int) -> dict[str, int]:
-    """The actual of the ``k``-th period before ``cut``'s, as known at the cut-off."""
+def _previous(g: Gather, cut: bt.CutOff) -> list[dict[str, int]]:
+    """The actuals of the four periods before ``cut``'s, latest first, as known at the cut-off."""
     step = MONTHS[g.opts.by]
-    start = add_months(cut.start, -k * step)
-    last = add_months(start, step) - timedelta(days=1)
-    return actual(g, start.isoformat(), last.isoformat())
+    starts = [add_months(cut.start, -k * step) for k in range(4, 0, -1)]
+    spans = [(start, add_months(start, step) - timedelta(days=1)) for start in starts]
+    return actuals(g, spans)[::-1]
 
 
 def _weighted_by_defaults(g: Gather, period: Period) -> dict[str, Fraction | int]:
