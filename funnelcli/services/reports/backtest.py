@@ -146,8 +146,9 @@ def _forecasts(
             g = g.with_method(method)  # each passes on what it read that no method changes
             totals = g.forecast(period, None).totals
             out[method] = {line.currency: line.total for line in totals}
-        out["pipeline"] = _weighted_by_defaults(base, period)
-        before = _previous(base, cut)
+        # the baselines read what every method read (``g`` passes it on; no method changes it)
+        out["pipeline"] = _weighted_by_defaults(g, period)
+        before = _previous(g, cut)
         out["last_period"] = dict(before[0])
         out["mean_of_4"] = dict(bt.mean_of(before))
         return out

@@ -167,24 +167,22 @@ class SharedHistory:
         if key not in self._shared:
             may_win = self._may_win(won_id)
             grid = SpanGrid(conn, self.planned, bands)
-
-            def exact(lead: int, n: int) -> bool:
-                row = self.leads[lead]
-                return row.stages[n] in wanted and (lead in may_win or row.created > row.ats[n])
-
+            keep: set[tuple[int, int]] = set()  # the spans counted at each cut-off
             for lead, row in self.leads.items():
-                if lead in may_win:
-                    continue
                 for n, since in enumerate(row.ats):
-                    if row.stages[n] in wanted and row.created <= since:
+                    if row.stages[n] not in wanted:
+                        continue
+                    if lead in may_win or row.created > since:
+                        keep.add((lead, n))
+                    else:
                         until = row.ats[n + 1] if n + 1 < len(row.ats) else None
                         grid.add(row.stages[n], since, until, row.days[n])
             grid.close()
             self._shared[key] = _Shared(
                 grid,
-                [s for s in self.short if exact(s[3], s[4])],
-                [s for s in self.long if exact(s[2], s[3])],
-                [s for s in self.unbounded if exact(s[1], s[2])],
+                [s for s in self.short if (s[3], s[4]) in keep],
+                [s for s in self.long if (s[2], s[3]) in keep],
+                [s for s in self.unbounded if (s[1], s[2]) in keep],
             )
         return self._shared[key]
 
