@@ -137,13 +137,25 @@ def _bands(
     out = []
     start = first
     for band, limit in enumerate(bands):
-        stop = bisect_left(cuts.at_day, float(limit), start, last, key=lambda d: d - since_day)
+        stop = first_aged(cuts.at_day, since_day, limit, start, last)
         if stop > start:
             out.append((band, start, stop))
         start = stop
     if last > start:
         out.append((len(bands), start, last))
     return out
+
+
+def first_aged(days: Sequence[float], since_day: float, limit: int, low: int, high: int) -> int:
+    """The first index in ``[low, high)`` of ``days`` (ascending) with ``day - since_day >=
+    limit`` (else ``high``): found near the float estimate, then settled by that comparison
+    (a bisection with that key, without a Python call per step)."""
+    n = bisect_left(days, since_day + limit, low, high)
+    while n > low and days[n - 1] - since_day >= limit:
+        n -= 1
+    while n < high and days[n] - since_day < limit:
+        n += 1
+    return n
 
 
 def created_after(

@@ -17,7 +17,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 
-from funnelcli.store.reports.cut_offs import _julian
+from funnelcli.store.reports.cut_offs import _julian, first_aged
 
 #: Instants per ``julianday`` query (well under SQLite's limit of bound parameters).
 CHUNK = 500
@@ -57,13 +57,7 @@ class SpanGrid:
             return
         low = start
         for band, limit in enumerate(self.bands):
-            # the first instant in [low, stop) at least ``limit`` days after ``since``: found
-            # near the float estimate, then settled by the exact comparison
-            n = bisect_left(days, since_day + limit, low, stop)
-            while n > low and days[n - 1] - since_day >= limit:
-                n -= 1
-            while n < stop and days[n] - since_day < limit:
-                n += 1
+            n = first_aged(days, since_day, limit, low, stop)
             if n > low:
                 self._mark(stage, band, low, n)
             low = n
