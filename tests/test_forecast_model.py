@@ -17,15 +17,18 @@ Open at proposal at the cut-offs: Sam at all 27 (aged 90+ days: band 2), Ada at 
 05-19, 05-26 (band 0) and 06-02, 06-09 (band 1), won 29, 22, 15, 8 days after the first four
 and 1 day after 06-09 (before the window): 4 won; Dee at 10-06 … 10-27 (4, band 0). Proposal:
 37 observed, 4 won in the window: 4/37; band 2: 27 observed, none won (0 %, learnt); bands 0
-(8) and 1 (2) are too small: the stage's rate. Qualified: Eve at 8 cut-offs: the default.
+(8 observed, 3 won) and 1 (2, 1) are too small: shrunk toward the stage's rate as if 40 more
+deals had been seen at it, (3 + 40 × 4/37) / 48 and (1 + 40 × 4/37) / 42. Qualified: Eve at 8
+cut-offs, none won: its default shrunk, (0 + 40 × 25 %) / 48 = 5/24.
 
-- (a): Sam (band 2) × 0; Cy (band 0, no date) 3000 × 4/37; Dee (band 1; her date after the
-  window does not rule out a learnt rate) 800 × 4/37; Eve: qualified's default, her date after
-  the window: 0. (a) = 380,000 × 4/37 cents.
+- (a): Sam (band 2) × 0; Cy (band 0, no date) 3000 × (3 + 40 × 4/37) / 48; Dee (band 1; her
+  date after the window does not rule out a learnt rate) 800 × (1 + 40 × 4/37) / 42; Eve:
+  qualified's shrunk default, her date after the window: 0.
 - (n): created after a cut-off and before its window's end: Ada (04-28), Eve (08-04 … 08-25:
-  4), Dee (09-01 … 09-29: 5), Cy (10-20, 10-27): 12 < 20, none won: new's default 5 %. Leads
-  created since 05-29: Dee, Eve, Cy: 3 in 184 days × 32.625 days to the window's end
-  (2027-01-01 00:00) × 5 % × the mean won CAD deal of 12 months (Ada's 1000).
+  4), Dee (09-01 … 09-29: 5), Cy (10-20, 10-27): 12 < 20, none won: new's default 5 % shrunk,
+  (0 + 40 × 5 %) / 52 = 1/26. Leads created since 05-29: Dee, Eve, Cy: 3 in 184 days × 32.625
+  days to the window's end (2027-01-01 00:00) × 1/26 × the mean won CAD deal of 12 months
+  (Ada's 1000).
 """
 
 from __future__ import annotations
@@ -66,10 +69,13 @@ def test_each_part_of_the_model_on_a_hand_computed_history(funnel):
     report = json.loads(funnel(*NEXT_MONTH, "--method", "model").stdout)
     assert report["method"] == "model"
     [line] = report["totals"]
-    pipeline = Fraction(380_000 * 4, 37)
-    news = Fraction(3, 184) * Fraction(32_625, 1000) * Fraction(5, 100) * 100_000
-    assert (round(pipeline), round(news)) == (41_081, 2_660)
-    assert parts(line) == (41_081, 0, 2_660, 0, 0, round(pipeline + news))
+    pipeline = (
+        Fraction(300_000) * (3 + 40 * Fraction(4, 37)) / 48
+        + Fraction(80_000) * (1 + 40 * Fraction(4, 37)) / 42
+    )
+    news = Fraction(3, 184) * Fraction(32_625, 1000) * Fraction(1, 26) * 100_000
+    assert (round(pipeline), round(news)) == (55_919, 2_046)
+    assert parts(line) == (55_919, 0, 2_046, 0, 0, round(pipeline + news))
     model = report["model"]
     assert model["window_days"] == {"from": 2, "to": 33}
     assert model["reference_cut_offs"] == 27
@@ -80,15 +86,22 @@ def test_each_part_of_the_model_on_a_hand_computed_history(funnel):
         (8, 3), (2, 1), (27, 0),
     ]  # fmt: skip
     assert proposal["by_age"][1]["days_at_stage"] == {"from": 30, "to": 90}
-    assert (stages["qualified"]["observed"], stages["qualified"]["used"]) == (8, "stage")
+    qualified = stages["qualified"]
+    # 8 deals seen, none won: (0 + 40 × 25 %) / (8 + 40) = 5/24
+    assert (qualified["observed"], qualified["used"], qualified["probability"]) == (
+        8,
+        "stage",
+        20.83,
+    )
+    # 12 leads seen, none won: (0 + 40 × 5 %) / (12 + 40) = 1/26
     assert model["new_leads"] == {
-        "observed": 12, "won_in_window": 0, "rate": 0.0, "probability": 5.0,
+        "observed": 12, "won_in_window": 0, "rate": 0.0, "probability": 3.85,
     }  # fmt: skip
     [new] = model["new_business"]
     assert (new["leads"], new["mean_amount"]["cents"], new["revenue"]["cents"]) == (
         3,
         100_000,
-        2_660,
+        2_046,
     )
     assert (model["recurring_capped"], model["months_billed"]) == (0, 12)
     # the other methods are unchanged: Eve and Dee are expected after December, Cy has no date
@@ -97,12 +110,17 @@ def test_each_part_of_the_model_on_a_hand_computed_history(funnel):
 
 
 def test_a_stage_default_counts_a_deal_only_at_its_own_date_in_the_window(funnel):
-    """Below the minimum the default works as the weighted pipeline's: Eve's date in December
-    counts qualified's 25 % there; with no date at all, the default over the window."""
+    """Below the minimum the default (shrunk toward the few deals seen) works as the weighted
+    pipeline's: Eve's date in December counts qualified's 5/24 there (8 seen, none won:
+    (0 + 40 × 25 %) / (8 + 40)); with no date at all, that rate over the window."""
     history(funnel)
     funnel("qualify", "4", "--expected-close", "2026-12-20")
     report = json.loads(funnel(*NEXT_MONTH, "--method", "model").stdout)
-    assert report["totals"][0]["pipeline"]["cents"] == round(Fraction(380_000 * 4, 37) + 12_500)
+    others = (
+        Fraction(300_000) * (3 + 40 * Fraction(4, 37)) / 48
+        + Fraction(80_000) * (1 + 40 * Fraction(4, 37)) / 42
+    )  # Cy and Dee: the first test
+    assert report["totals"][0]["pipeline"]["cents"] == round(others + 50_000 * Fraction(5, 24))
 
 
 def test_the_model_in_text_and_csv(funnel):
@@ -116,8 +134,8 @@ def test_the_model_in_text_and_csv(funnel):
         ",pipeline_estimated,pipeline_estimated_cents,new_business,new_business_cents,"
         "estimated_deals"
     )
-    assert total.startswith("total,2026-12-01,2026-12-31,CAD,410.81,41081,0.00,0,")
-    assert total.endswith(",0.00,0,26.60,2660,0")
+    assert total.startswith("total,2026-12-01,2026-12-31,CAD,559.19,55919,0.00,0,")
+    assert total.endswith(",0.00,0,20.46,2046,0")
 
 
 IMPORT_HEADER = "Email,Name,Status,Created,Closed,Amount\n"
@@ -185,7 +203,15 @@ def test_reference_days_cohorts_and_rates_on_plain_data():
     stage = Stage(3, "qualified", 3, 25, "open", True)
     small = ModelStage(stage, Fraction(1, 4), found[(3, None)], (found[(3, 0)],), "stage")
     assert not small.learnt(0)
-    assert small.rates(0, parts) == [Fraction(1, 4) * 8 / 31, Fraction(1, 4) * 23 / 31]
+    # 7 deals seen (2 and 1 won) shrunk toward 25 % spread by days (8/31, 23/31) as if 40 more
+    # deals had been seen: (2 + 40 × 1/4 × 8/31) / 47 = (142/31) / 47, (1 + 230/31) / 47
+    assert small.rates(0, parts) == [Fraction(142, 1457), Fraction(261, 1457)]
+    assert small.value == Fraction(3 + 10, 47)  # the whole window: (3 + 40 × 1/4) / (7 + 40)
+    # a stage learnt (40 seen, 8 and 4 won), one of its bands small (10 seen, 5 and 0 won):
+    # the band's shrunk toward the stage's rates 8/40, 4/40: (5 + 8) / 50, (0 + 4) / 50
+    known = ModelStage(stage, Fraction(1, 4), Cohort(40, (8, 4)), (Cohort(10, (5, 0)),), "model")
+    assert known.rates(0, parts) == [Fraction(13, 50), Fraction(4, 50)]
+    assert known.value == Fraction(12, 40)
     big = Cohort(20, (4, 6))
     learnt = ModelStage(stage, Fraction(1, 4), found[(3, None)], (big,), "stage")
     assert learnt.learnt(0) and learnt.rates(0, parts) == [Fraction(1, 5), Fraction(3, 10)]

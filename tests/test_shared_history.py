@@ -89,14 +89,22 @@ def _refs(cut: datetime, window: int) -> list[tuple[str, str, str]]:
     return out
 
 
+@pytest.mark.parametrize("planned", [True, False])
 @pytest.mark.parametrize("seed", [1, *(pytest.param(n, marks=pytest.mark.slow) for n in (2, 3))])
-def test_the_shared_history_equals_the_past_databases(db_path, tmp_path, seed, monkeypatch):
+def test_the_shared_history_equals_the_past_databases(
+    db_path, tmp_path, seed, planned, monkeypatch
+):
     _build(db_path, seed, monkeypatch)
     cuts = [EARLIEST + timedelta(days=30 * k + k % 3) for k in range(12)]
     conn = sqlite3.connect(db_path)
     histories = {scope: SharedHistory.read(conn, _stamp(cuts[0]), scope) for scope in SCOPES}
     conn.close()
     assert None not in histories.values()
+    if planned:  # the spans of deals never won counted once on a grid of every reference
+        grid = {ref[0] for cut in cuts for window in (10, 31, 92) for ref in _refs(cut, window)}
+        for history in histories.values():
+            assert history is not None
+            history.plan(grid)
     copies = PastCopies(db_path, tmp_path / "past.db")
     compared = Counter()
     try:
@@ -119,6 +127,10 @@ def test_the_shared_history_equals_the_past_databases(db_path, tmp_path, seed, m
     finally:
         copies.close()
     assert compared["open"] > 100 and compared["won"] > 20
+    for history in histories.values():  # the grid was used at every cut-off when planned
+        assert history is not None
+        assert bool(history._shared) is planned
+        assert all(shared.grid.counts for shared in history._shared.values())
 
 
 def test_a_change_of_the_history_after_the_earliest_cut_off_is_not_shared(db_path, monkeypatch):

@@ -3,6 +3,7 @@ open deals it cannot count.
 """
 
 import calendar
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -217,21 +218,11 @@ def forecast(
         line.pipeline_deals += g.deals
     capped = 0
     if buckets:
-        first, last = buckets[0].start, buckets[-1].end
-        for r in recurring:
-            stop = last_billing_day(r, months_billed)
-            end = last if stop is None else min(last, stop)
-            dates = billing_dates(r.won_on, r.frequency, first, end)
-            for when in dates:
-                bucket = next(b for b in buckets if b.start <= when <= b.end)
-                line = bucket.line(r.currency)
-                line.recurring += r.amount_cents
-                line.billings += r.deals
-            if r.term is None and r.until is None and months_billed is not None:
-                after = billing_dates(
-                    r.won_on, r.frequency, max(first, end + timedelta(days=1)), last
-                )
-                capped += r.deals if after else 0
+        billed, capped = _billed(tuple(spans), tuple(recurring), months_billed)
+        for n, currency, cents, deals in billed:
+            line = buckets[n].line(currency)
+            line.recurring += cents
+            line.billings += deals
     for w in won:
         if w.bucket in by_label:
             line = by_label[w.bucket].line(w.currency)
@@ -242,6 +233,30 @@ def forecast(
     return Forecast(
         buckets, totals.by_currency if totals else [], list(probabilities), overrides, None, capped
     )
+
+
+@functools.lru_cache(maxsize=4)
+def _billed(
+    spans: tuple[Span, ...], recurring: tuple[RecurringGroup, ...], months_billed: int | None
+) -> tuple[tuple[tuple[int, str, int, int], ...], int]:
+    """(b) of :func:`forecast`: per (span's index, currency) the billings' cents and count, in
+    the order of the billings, and the capped deals. Kept for the next call with the same deals
+    (every method of one report, or of one cut-off of a backtest, bills the same)."""
+    out: dict[tuple[int, str], list[int]] = {}
+    capped = 0
+    first, last = spans[0].start, spans[-1].end
+    for r in recurring:
+        stop = last_billing_day(r, months_billed)
+        end = last if stop is None else min(last, stop)
+        for when in billing_dates(r.won_on, r.frequency, first, end):
+            n = next(n for n, s in enumerate(spans) if s.start <= when <= s.end)
+            row = out.setdefault((n, r.currency), [0, 0])
+            row[0] += r.amount_cents
+            row[1] += r.deals
+        if r.term is None and r.until is None and months_billed is not None:
+            after = billing_dates(r.won_on, r.frequency, max(first, end + timedelta(days=1)), last)
+            capped += r.deals if after else 0
+    return tuple((n, currency, *row) for (n, currency), row in out.items()), capped  # type: ignore[misc]
 
 
 def combine(

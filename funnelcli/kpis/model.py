@@ -41,6 +41,9 @@ AMOUNT_MONTHS = 12
 REFERENCE_STEP = 7
 #: …over this many months, the latest one the window's length before today.
 REFERENCE_MONTHS = 6
+#: A cohort smaller than :data:`MODEL_MINIMUM` weighs as much as this many deals at the rate
+#: above it (:func:`shrunk`; chosen on backtests, docs/forecast.md).
+SHRINK = 40
 #: Age bands of an open deal, by its days at its stage: [0, 30), [30, 90), 90 and more.
 AGE_BANDS = (30, 90)
 
@@ -137,6 +140,14 @@ def median(histogram: Mapping[int, int]) -> Fraction | None:
     return Fraction(middle[0] + middle[-1], 2)
 
 
+def shrunk(cohort: Cohort, prior: Sequence[Fraction]) -> list[Fraction]:
+    """Per part of the window, a small cohort's rate shrunk toward ``prior`` (the rate of the
+    level above it): ``(won + SHRINK × prior) / (observed + SHRINK)``, as if :data:`SHRINK`
+    more deals had been seen winning at the prior's rate; no deal seen: the prior."""
+    n = cohort.observed
+    return [(w + SHRINK * p) / (n + SHRINK) for w, p in zip(cohort.won, prior, strict=True)]
+
+
 def spread(p: Fraction, parts: Sequence[Window]) -> list[Fraction]:
     """``p`` over the parts of the window by their days."""
     days = sum(part.days for part in parts)
@@ -152,8 +163,12 @@ class ModelStage(NamedTuple):
 
     @property
     def value(self) -> Fraction:
+        """The chance over the whole window: the stage's rate, else its default shrunk toward
+        the few deals seen (:func:`shrunk`)."""
         rate = self.cohort.rate
-        return rate if self.used == "model" and rate is not None else self.default
+        if self.used == "model" and rate is not None:
+            return rate
+        return (self.cohort.won_total + SHRINK * self.default) / (self.cohort.observed + SHRINK)
 
     def learnt(self, band: int) -> bool:
         """Whether a deal of this age band gets a rate learnt from history."""
@@ -162,13 +177,15 @@ class ModelStage(NamedTuple):
         )
 
     def rates(self, band: int, parts: Sequence[Window]) -> list[Fraction]:
-        """Per part of the window: the chance a deal of this age band is won within it (its
-        band's cohort when large enough, else the stage's, else the default by days)."""
+        """Per part of the window: the chance a deal of this age band is won within it: its
+        band's rate when the band is large enough; else, when the stage is, the band's shrunk
+        toward the stage's; else the stage's shrunk toward its default spread by days."""
         if band < len(self.bands) and self.bands[band].observed >= MODEL_MINIMUM:
             return self.bands[band].rates()
         if self.used == "model":
-            return self.cohort.rates()
-        return spread(self.default, parts)
+            stage = self.cohort.rates()
+            return shrunk(self.bands[band], stage) if band < len(self.bands) else stage
+        return shrunk(self.cohort, spread(self.default, parts))
 
 
 def model_stages(
@@ -294,7 +311,9 @@ def model_forecast(
             if guess is not None:
                 line.estimated += missing * guess * p
                 line.estimated_deals += missing
-    new_rates = cohort.rates() if new_rate is not None else spread(first_default, parts)
+    new_rates = (
+        cohort.rates() if new_rate is not None else shrunk(cohort, spread(first_default, parts))
+    )
     news = _new_business(buckets, new_rates, estimates, new_leads)
     capped = base.capped
     totals = combine(buckets, "total", first, last)

@@ -20,12 +20,13 @@ from pathlib import Path
 
 from funnelcli import dates, periods
 from funnelcli.kpis import backtest as bt
+from funnelcli.kpis import model
 from funnelcli.kpis import reports as kr
 from funnelcli.kpis.forecast import Span, add_months, forecast, stage_probabilities
 from funnelcli.periods import Period
 from funnelcli.services.reports.gather import Gather
 from funnelcli.services.reports.options import METHODS, Options
-from funnelcli.services.reports.snapshots import actual
+from funnelcli.services.reports.snapshots import actuals
 from funnelcli.services.stages import load
 from funnelcli.store import Store
 from funnelcli.store.reports import deals as deal_sql
@@ -66,14 +67,16 @@ def run(store: Store, opts: Options, older: int | None = None) -> bt.Backtest:
     own = own_methods()
     with store.read() as conn:
         g = Gather(conn, opts, load(conn), None, older)
-        actuals = [actual(g, c.start.isoformat(), c.end.isoformat()) for c in cuts]
+        won_then = actuals(g, [(c.start, c.end) for c in cuts])
         earliest = dates.to_storage(dates.end_of_day(cuts[0].day)) if cuts else ""
         history = SharedHistory.read(conn, earliest, opts.scope) if cuts else None
+        if history is not None:
+            history.plan(_reference_instants(cuts))
     per_cut: list[list[bt.Line]] = []
     with _scratch() as folder:
         copies = past_cut.PastCopies(store.path, folder / "past.db")
         try:
-            for cut, won in reversed(list(zip(cuts, actuals, strict=True))):
+            for cut, won in reversed(list(zip(cuts, won_then, strict=True))):
                 said = _forecasts(store, opts, cut, own, copies, history)
                 per_cut.append(bt.lines_of(cut, said, won))
         finally:
@@ -97,6 +100,17 @@ def choose(store: Store, opts: Options) -> bt.Choice:
         opts, section="backtest", by="month", period=periods.backtest_default(opts.now.date())
     )
     return bt.choose(run(store, test), own_methods())
+
+
+def _reference_instants(cuts: list[bt.CutOff]) -> set[str]:
+    """Every instant the model may take as a reference cut-off at one of ``cuts``: the cut-off's
+    moment a whole number of days before (as ``services.reports.model`` writes them)."""
+    days = 31 * (model.REFERENCE_MONTHS + 2 * MONTHS["quarter"] + 1)
+    out: set[str] = set()
+    for cut in cuts:
+        moment = dates.end_of_day(cut.day)
+        out.update(dates.to_storage(moment - timedelta(days=k)) for k in range(days))
+    return out
 
 
 @contextmanager
@@ -132,19 +146,20 @@ def _forecasts(
             g = g.with_method(method)  # each passes on what it read that no method changes
             totals = g.forecast(period, None).totals
             out[method] = {line.currency: line.total for line in totals}
-        out["pipeline"] = _weighted_by_defaults(base, period)
-        before = [_previous(base, cut, k) for k in range(1, 5)]
+        # the baselines read what every method read (``g`` passes it on; no method changes it)
+        out["pipeline"] = _weighted_by_defaults(g, period)
+        before = _previous(g, cut)
         out["last_period"] = dict(before[0])
         out["mean_of_4"] = dict(bt.mean_of(before))
         return out
 
 
-def _previous(g: Gather, cut: bt.CutOff, k: int) -> dict[str, int]:
-    """The actual of the ``k``-th period before ``cut``'s, as known at the cut-off."""
+def _previous(g: Gather, cut: bt.CutOff) -> list[dict[str, int]]:
+    """The actuals of the four periods before ``cut``'s, latest first, as known at the cut-off."""
     step = MONTHS[g.opts.by]
-    start = add_months(cut.start, -k * step)
-    last = add_months(start, step) - timedelta(days=1)
-    return actual(g, start.isoformat(), last.isoformat())
+    starts = [add_months(cut.start, -k * step) for k in range(4, 0, -1)]
+    spans = [(start, add_months(start, step) - timedelta(days=1)) for start in starts]
+    return actuals(g, spans)[::-1]
 
 
 def _weighted_by_defaults(g: Gather, period: Period) -> dict[str, Fraction | int]:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from funnelcli import periods
@@ -66,10 +67,25 @@ def actual(g: Gather, first: str, last: str) -> dict[str, int]:
     recurring billings that fell in it -- (b) + (c) of the forecast of a period that is over (also
     the actual of ``report backtest``). A recurring deal without a term billed for as long as it
     stayed won: no 12-month cap on what happened."""
-    start, end = date.fromisoformat(first), date.fromisoformat(last)
+    return actuals(g, [(date.fromisoformat(first), date.fromisoformat(last))])[0]
+
+
+def actuals(g: Gather, spans: Sequence[tuple[date, date]]) -> list[dict[str, int]]:
+    """:func:`actual` of each of ``spans`` (first and last days), read at once when each starts
+    the day after the previous one ends (each day's deals and billings fall in one span)."""
+    follow = all(b[0] == a[1] + timedelta(days=1) for a, b in zip(spans, spans[1:], strict=False))
+    if not follow:
+        return [actuals(g, [span])[0] for span in spans]
+    labels = tuple(str(n) for n in range(len(spans)))
     edges = Edges(
-        ("span",), (periods.utc_bound(start),), periods.utc_bound(end + timedelta(days=1))
+        labels,
+        tuple(periods.utc_bound(start) for start, _ in spans),
+        periods.utc_bound(spans[-1][1] + timedelta(days=1)),
     )
     won = g.won_by_span(edges)
-    figures = forecast([Span("span", start, end)], g.today, [], [], g.recurring, won, None)
-    return {line.currency: line.recurring + line.won for line in figures.totals}
+    buckets = [Span(label, *span) for label, span in zip(labels, spans, strict=True)]
+    figures = forecast(buckets, g.today, [], [], g.recurring, won, None)
+    return [
+        {line.currency: line.recurring + line.won for line in bucket.by_currency}
+        for bucket in figures.buckets
+    ]

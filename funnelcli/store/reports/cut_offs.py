@@ -117,9 +117,14 @@ def _count(
     for band, start, stop in _bands(cuts, first, last, since_day, bands):
         if closed is None:
             found[stage, band, None] += stop - start
-        else:
+        else:  # ``cuts.won_days``, inline: the loop runs once per span and cut-off
+            upto, origin = cuts.upto, cuts.origin_day
             for n in range(start, stop):
-                found[stage, band, cuts.won_days(n, closed, closed_day)] += 1
+                days = origin[n]
+                if closed < upto[n] and closed_day is not None and days is not None:
+                    found[stage, band, int(closed_day - days)] += 1
+                else:
+                    found[stage, band, None] += 1
 
 
 def _bands(
@@ -132,13 +137,25 @@ def _bands(
     out = []
     start = first
     for band, limit in enumerate(bands):
-        stop = bisect_left(cuts.at_day, float(limit), start, last, key=lambda d: d - since_day)
+        stop = first_aged(cuts.at_day, since_day, limit, start, last)
         if stop > start:
             out.append((band, start, stop))
         start = stop
     if last > start:
         out.append((len(bands), start, last))
     return out
+
+
+def first_aged(days: Sequence[float], since_day: float, limit: int, low: int, high: int) -> int:
+    """The first index in ``[low, high)`` of ``days`` (ascending) with ``day - since_day >=
+    limit`` (else ``high``): found near the float estimate, then settled by that comparison
+    (a bisection with that key, without a Python call per step)."""
+    n = bisect_left(days, since_day + limit, low, high)
+    while n > low and days[n - 1] - since_day >= limit:
+        n -= 1
+    while n < high and days[n] - since_day < limit:
+        n += 1
+    return n
 
 
 def created_after(

@@ -16,12 +16,13 @@ from __future__ import annotations
 import sqlite3
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from funnelcli.kpis.rows import CutOffGroup
 from funnelcli.store.reports.clauses import Scope
 from funnelcli.store.reports.cut_offs import _bands, _count, _Refs
+from funnelcli.store.reports.span_grid import SpanGrid
 
 #: Days: a span of a stage at most this long is looked for near the cut-offs only.
 SHORT = 60
@@ -63,6 +64,9 @@ class SharedHistory:
         self.created = sorted((row.created, lead) for lead, row in leads.items())
         self._won: dict[int, frozenset[int]] = {}
         self._stalled: dict[tuple[int, frozenset[int]], tuple[dict, list]] = {}
+        self.planned: list[str] = []
+        self._created: dict[int, tuple[list[tuple[str, int]], list[str]]] = {}
+        self._shared: dict[tuple[int, frozenset[int], tuple[int, ...]], _Shared] = {}
 
     def _may_win(self, won_id: int) -> frozenset[int]:
         """The leads that are won now or were at some time (the others never are)."""
@@ -148,6 +152,40 @@ class SharedHistory:
             return row.closed, row.closed_day
         return row.ats[n], row.days[n]
 
+    def plan(self, instants: Iterable[str]) -> None:
+        """The reference instants the cut-offs to come will ask for: the spans of deals never won
+        are then counted once for all of them (``span_grid``), not once per cut-off."""
+        self.planned = sorted(set(instants))
+        self._shared = {}
+
+    def _remainder(
+        self, conn: sqlite3.Connection, won_id: int, wanted: frozenset[int], bands: Sequence[int]
+    ) -> _Shared:
+        """The grid of the spans of ``wanted`` stages of deals never won (created by the span's
+        start), and the other spans, to be counted at each cut-off."""
+        key = (won_id, wanted, tuple(bands))
+        if key not in self._shared:
+            may_win = self._may_win(won_id)
+            grid = SpanGrid(conn, self.planned, bands)
+            keep: set[tuple[int, int]] = set()  # the spans counted at each cut-off
+            for lead, row in self.leads.items():
+                for n, since in enumerate(row.ats):
+                    if row.stages[n] not in wanted:
+                        continue
+                    if lead in may_win or row.created > since:
+                        keep.add((lead, n))
+                    else:
+                        until = row.ats[n + 1] if n + 1 < len(row.ats) else None
+                        grid.add(row.stages[n], since, until, row.days[n])
+            grid.close()
+            self._shared[key] = _Shared(
+                grid,
+                [s for s in self.short if (s[3], s[4]) in keep],
+                [s for s in self.long if (s[2], s[3]) in keep],
+                [s for s in self.unbounded if (s[1], s[2]) in keep],
+            )
+        return self._shared[key]
+
     def open_at(
         self,
         conn: sqlite3.Connection,
@@ -163,26 +201,17 @@ class SharedHistory:
         cuts = _Refs(conn, refs)
         wanted = frozenset(open_ids)
         may_win = self._may_win(won_id)
-        found: Counter[tuple[int, int, int | None]] = Counter()
-        first, last = cuts.at[0], cuts.at[-1]
-        low = bisect_left(self.short, (cuts.at_day[0] - SHORT - 1,))
-        spans: list[tuple[int, int, str, str | None]] = [
-            (s[3], s[4], s[1], s[2]) for s in self.short[low:] if s[1] <= last
-        ]
-        high = bisect_right(self.long, (first, "\uffff"))
-        spans += [(lead, n, since, until) for until, since, lead, n in self.long[high:]]
-        plain, others = self._last_spans(won_id, wanted)
-        high = bisect_right(others, (last, 1 << 62))
-        spans += [(lead, n, since, None) for since, lead, n in others[:high]]
-        oldest = cuts.at_day[0]
-        for stage in wanted:
-            starts = plain.get(stage, [])
-            # those at least the last band's age at the first cut-off: in it at every one
-            old = bisect_left(starts, True, key=lambda s: not oldest - s[0] >= bands[-1])
-            if old:
-                found[stage, len(bands), None] += old * len(cuts.at)
-            spans += [(lead, n, since, None) for _, since, lead, n in starts[old:] if since <= last]
+        found: Counter[tuple[int, int, int | None]] | None = None
+        if self.planned and cuts.at[-1] <= at:  # a lead created after ``at`` covers none
+            shared = self._remainder(conn, won_id, wanted, bands)
+            found = shared.grid.count(cuts.at, wanted)
+        if found is not None:
+            spans = _near(cuts, shared.short, shared.long, shared.unbounded)
+        else:
+            found, spans = self._spans(cuts, won_id, wanted, bands)
         count = len(cuts.at)
+        last = cuts.at[-1]
+        closes: dict[int, tuple[str | None, float | None]] = {}
         for lead, n, since, until in spans:
             row = self.leads[lead]
             stage = row.stages[n]
@@ -193,12 +222,36 @@ class SharedHistory:
             if start == stop:
                 continue  # between two cut-offs
             if lead in may_win:
-                span = (lead, since, stage, 0, row.days[n], *self._closed(lead, at, won_id))
+                if lead not in closes:
+                    closes[lead] = self._closed(lead, at, won_id)
+                span = (lead, since, stage, 0, row.days[n], *closes[lead])
                 _count(found, cuts, span, until, wanted, bands)
             else:  # never won: ``_count``'s counting of a deal not won
                 for band, first_n, last_n in _bands(cuts, start, stop, row.days[n], bands):
                     found[stage, band, None] += last_n - first_n
         return [CutOffGroup(stage, band, days, n) for (stage, band, days), n in found.items()]
+
+    def _spans(
+        self, cuts: _Refs, won_id: int, wanted: frozenset[int], bands: Sequence[int]
+    ) -> tuple[Counter[tuple[int, int, int | None]], list[tuple[int, int, str, str | None]]]:
+        """Without a grid: the spans that may cover one of ``cuts``, those of deals never won
+        in the last band at every one of them already counted."""
+        found: Counter[tuple[int, int, int | None]] = Counter()
+        spans = _near(cuts, self.short, self.long, [])
+        plain, others = self._last_spans(won_id, wanted)
+        high = bisect_right(others, (cuts.at[-1], 1 << 62))
+        spans += [(lead, n, since, None) for since, lead, n in others[:high]]
+        oldest = cuts.at_day[0]
+        for stage in wanted:
+            starts = plain.get(stage, [])
+            # those at least the last band's age at the first cut-off: in it at every one
+            old = bisect_left(starts, True, key=lambda s: not oldest - s[0] >= bands[-1])
+            if old:
+                found[stage, len(bands), None] += old * len(cuts.at)
+            spans += [
+                (lead, n, since, None) for _, since, lead, n in starts[old:] if since <= cuts.at[-1]
+            ]
+        return found, spans
 
     def created_after(
         self, conn: sqlite3.Connection, at: str, won_id: int, refs: Sequence[tuple[str, str, str]]
@@ -209,16 +262,58 @@ class SharedHistory:
         cuts = _Refs(conn, refs)
         ordered = cuts.upto == sorted(cuts.upto)
         may_win = self._may_win(won_id)
+        if won_id not in self._created:
+            self._created[won_id] = (
+                [(created, lead) for created, lead in self.created if lead in may_win],
+                [created for created, lead in self.created if lead not in may_win],
+            )
+        maybe, never = self._created[won_id]
         found: Counter[int | None] = Counter()
-        low = bisect_right(self.created, (cuts.at[0], 1 << 62))
-        high = bisect_left(self.created, (max(cuts.upto), 0))
-        for created, lead in self.created[low:high]:
+        # the leads never won, created after ``cuts.at[n]``, before ``cuts.upto[n]``, by ``at``
+        by_then = bisect_right(never, at)
+        for n, since in enumerate(cuts.at):
+            deals = min(bisect_left(never, cuts.upto[n]), by_then) - bisect_right(never, since)
+            if deals > 0:
+                found[None] += deals
+        low = bisect_right(maybe, (cuts.at[0], 1 << 62))
+        high = bisect_left(maybe, (max(cuts.upto), 0))
+        for created, lead in maybe[low:high]:
             if created <= cuts.at[0] or created > at:
                 continue
-            closed, closed_day = self._closed(lead, at, won_id) if lead in may_win else (None, None)
+            closed, closed_day = self._closed(lead, at, won_id)
             last = bisect_left(cuts.at, created)
             first = bisect_right(cuts.upto, created, 0, last) if ordered else 0
             for n in range(first, last):
                 if created < cuts.upto[n]:
                     found[cuts.won_days(n, closed, closed_day)] += 1
         return [CutOffGroup(0, 0, days, n) for days, n in found.items()]
+
+
+class _Shared(NamedTuple):
+    grid: SpanGrid
+    short: list[tuple[float, str, str, int, int]]
+    long: list[tuple[str, str, int, int]]
+    unbounded: list[tuple[str, int, int]]
+
+
+def _near(
+    cuts: _Refs,
+    short: Sequence[tuple[float, str, str, int, int]],
+    long: Sequence[tuple[str, str, int, int]],
+    unbounded: Sequence[tuple[str, int, int]],
+) -> list[tuple[int, int, str, str | None]]:
+    """The spans of these lists that may cover one of ``cuts``: a short one starting less than
+    SHORT days before the first, a long one ending after it, one without an end starting by
+    the last."""
+    first, last = cuts.at[0], cuts.at[-1]
+    low = bisect_left(short, (cuts.at_day[0] - SHORT - 1,))
+    # a start after the last cut-off is one later in days too (give or take a stored offset)
+    high = bisect_right(short, (cuts.at_day[-1] + 2,))
+    spans: list[tuple[int, int, str, str | None]] = [
+        (s[3], s[4], s[1], s[2]) for s in short[low:high] if s[1] <= last
+    ]
+    high = bisect_right(long, (first, "\uffff"))
+    spans += [(lead, n, since, until) for until, since, lead, n in long[high:]]
+    high = bisect_right(unbounded, (last, 1 << 62))
+    spans += [(lead, n, since, None) for since, lead, n in unbounded[:high]]
+    return spans
