@@ -128,6 +128,12 @@ def test_the_model_in_text_and_csv(funnel):
     text = funnel("report", "forecast", "--period", "next-month", "--method", "model").stdout
     assert "Own amounts (a)" in text and "New business (n)" in text
     assert "deals open at the stage at 27 past cut-offs" in text
+    rows = {line.split()[0]: line for line in text.splitlines() if line.endswith(")")}
+    # a few deals seen: shrunk toward the default, (won + 40 × default) ÷ (observed + 40)
+    assert rows["new"].endswith(" 1              0   0.0%  4.9% (history + default)")  # 2/41
+    assert rows["qualified"].endswith("20.8% (history + default)")  # (0 + 10) / 48
+    assert rows["contacted"].endswith("10.0% (stage default)")  # none seen
+    assert rows["proposal"].endswith("10.8%  10.8% (history)")  # 37 seen
     csv = funnel("report", "forecast", "--period", "next-month", "--method", "model", "-f", "csv")
     header, first, total = csv.stdout.splitlines()
     assert header.endswith(

@@ -11,6 +11,7 @@ from funnelcli.kpis.model import (
     MONTHS_BILLED,
     RATE_MONTHS,
     REFERENCE_STEP,
+    SHRINK,
     ModelFacts,
 )
 from funnelcli.render.reports.blocks import Bar, Block, Grid
@@ -102,7 +103,9 @@ def model_blocks(f: Forecast, method: str) -> list[Block]:
                     count(s.cohort.observed),
                     count(s.cohort.won_total),
                     pct(s.cohort.rate),
-                    used_pct(s.value, from_history=s.used == "model"),
+                    used_pct(
+                        s.value, from_history=s.used == "model", blended=s.cohort.observed > 0
+                    ),
                 ]
                 for s in facts.stages
             ],
@@ -110,12 +113,15 @@ def model_blocks(f: Forecast, method: str) -> list[Block]:
             notes=[
                 _(
                     "Observed: deals open at the stage at {cut_offs} (every {step} days, the "
-                    "window over since); history is used from {minimum} of them, per age at the "
-                    "stage where an age band has as many; {deals} weighted by its own override."
+                    "window over since); history alone from {minimum} of them, per age at the "
+                    "stage where an age band has as many; fewer are blended with the default: "
+                    "(won + {k} × default) ÷ (observed + {k}); {deals} weighted by its own "
+                    "override."
                 ).format(
                     cut_offs=plural(facts.references, "past cut-off"),
                     step=REFERENCE_STEP,
                     minimum=MODEL_MINIMUM,
+                    k=SHRINK,
                     deals=plural(f.overrides, "deal"),
                 ),
                 *(

@@ -25,9 +25,16 @@ def pct(value: Fraction | float | None) -> str:
     return f"{float(value) * 100:.1f}%"
 
 
-def used_pct(value: Fraction | float | None, *, from_history: bool) -> str:
-    """The probability a forecast used, and where it came from: ``40.0% (history)``."""
-    return f"{pct(value)} ({_('history') if from_history else _('stage default')})"
+def used_pct(value: Fraction | float | None, *, from_history: bool, blended: bool = False) -> str:
+    """The probability a forecast used, and where it came from: ``40.0% (history)``; a few
+    deals' rate shrunk toward the default is ``(history + default)``."""
+    if from_history:
+        source = _("history")
+    elif blended:
+        source = _("history + default")
+    else:
+        source = _("stage default")
+    return f"{pct(value)} ({source})"
 
 
 def signed_pct(value: Fraction | float | None, digits: int) -> str:
