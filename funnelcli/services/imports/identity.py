@@ -61,7 +61,11 @@ class EmailNames(dict[str, list[tuple[str, int]]]):
     def add(self, email: str, name: str, line: int) -> None:
         """A row with this email (the caller knows no earlier row has its name too; if one has,
         :meth:`line_of` still finds the earlier one first)."""
-        self.setdefault(email, []).append((name, line))
+        seen = self.get(email)
+        if seen is None:
+            self[email] = [(name, line)]
+        else:
+            seen.append((name, line))
 
 
 def name_key(row: LeadValues) -> str:

@@ -143,10 +143,13 @@ class LeadMatching(Merge):
                 first = first or self.pending_id_emails.line_of(email, name)
                 if first is not None:
                     return self._merged(row, fields, first, None, SAME_EMAIL)
-            found = self._lead_of_email(row) if email in self.by_email else None
-            if found is not None:
-                self.pending_emails.add(email, name, row.line)
-                return self._matched(row, fields, found, SAME_EMAIL)
+            leads = self.by_email.get(email)
+            if leads is not None:
+                # Most often the oldest lead with the email has the row's name as written.
+                found = leads[0] if leads[0].name == name else self._lead_of_email(row)
+                if found is not None:
+                    self.pending_emails.add(email, name, row.line)
+                    return self._matched(row, fields, found, SAME_EMAIL)
             self._insert(row)
             self.pending_emails.add(email, name, row.line)
         else:
