@@ -43,17 +43,26 @@ def same_name(a: str, b: str) -> bool:
     return a == b or fold(a) == fold(b)
 
 
-class EmailNames(dict[str, list[tuple[str, int]]]):
+class EmailNames(dict[str, tuple[str, int]]):
     """The rows seen with each email: ``(name, line)``, one per name (accents and case
-    ignored). Names are compared only between rows that share an email: most rows pay a
-    dictionary lookup (``email in rows``, the dictionary's own), not the folding of their
-    name."""
+    ignored): the first row's by email, the names after it in :attr:`more`. Names are compared
+    only between rows that share an email: most rows pay a dictionary lookup (``email in
+    rows``, the dictionary's own), not the folding of their name."""
 
-    __slots__ = ()
+    __slots__ = ("more",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.more: dict[str, list[tuple[str, int]]] = {}
 
     def line_of(self, email: str, name: str) -> int | None:
         """The line of the row seen with this email and name, or None."""
-        for seen, line in self.get(email, ()):
+        first = self.get(email)
+        if first is None:
+            return None
+        if same_name(first[0], name):
+            return first[1]
+        for seen, line in self.more.get(email, ()):
             if same_name(seen, name):
                 return line
         return None
@@ -61,11 +70,14 @@ class EmailNames(dict[str, list[tuple[str, int]]]):
     def add(self, email: str, name: str, line: int) -> None:
         """A row with this email (the caller knows no earlier row has its name too; if one has,
         :meth:`line_of` still finds the earlier one first)."""
-        seen = self.get(email)
-        if seen is None:
-            self[email] = [(name, line)]
+        if email in self:
+            self.more.setdefault(email, []).append((name, line))
         else:
-            seen.append((name, line))
+            self[email] = (name, line)
+
+    def clear(self) -> None:
+        super().clear()
+        self.more.clear()
 
 
 def name_key(row: LeadValues) -> str:

@@ -122,11 +122,14 @@ class LeadMerge(LeadMatching):
     # ------------------------------------------------------------ new leads
 
     def _insert(self, row: LeadValues, key: str | None = None) -> None:
-        stage = row.stage
-        closed_kind = stage is not None and stage.kind != "open"
-        created, closed, estimated = new_dates(row, closed_kind, self.now_stamp, self.summary)
-        stage_id = stage.id if stage else None
-        self.new.add(row, row.display_name, created, stage_id, closed, key, estimated)
+        stage, created = row.stage, row.created_at
+        if stage is None and created is not None:  # most rows of a lead file: open, dated
+            self.new.add(row, row.display_name, created, None, None, key)
+        else:
+            closed_kind = stage is not None and stage.kind != "open"
+            created, closed, estimated = new_dates(row, closed_kind, self.now_stamp, self.summary)
+            stage_id = stage.id if stage else None
+            self.new.add(row, row.display_name, created, stage_id, closed, key, estimated)
         self.summary.inserted += 1
         self.inserted_lines.append(row.line)
 
