@@ -20,7 +20,7 @@ from funnelcli.services.imports.identity import (
     SAME_ID,
     SAME_NAME,
     EmailNames,
-    deal_key,
+    deal_keys,
     name_key,
     same_name,
 )
@@ -37,6 +37,7 @@ class LeadMatching(Merge):
     def _start_matching(self, *, keyed: bool) -> None:
         """``keyed``: a deal file, whose rows without external id are known by their key."""
         self.keyed = keyed
+        self.deal_key = deal_keys() if keyed else None
         self.had_leads = self.base > 0
         self.inserted_keys = KeyFilter()
         # The line of each lead this import inserted, by id - base - 1 (to report a merge).
@@ -88,7 +89,8 @@ class LeadMatching(Merge):
             if email and (maybe or inserted.may_hold(email)):
                 emails.append(email)
         # Only the rows of a deal file without external id have a deal key.
-        keys = [None if row.external_id else deal_key(row) for row, _ in rows] if self.keyed else []
+        deal_key = self.deal_key
+        keys = [None if row.external_id else deal_key(row) for row, _ in rows] if deal_key else []
         lookup = [key for key in keys if key and (maybe or inserted.may_hold(key))]
         writer = self.writer
         self.by_external_id = writer.leads_by_external_ids(external_ids) if external_ids else {}
