@@ -231,10 +231,13 @@ class ImportWriter:
         found: dict[str, list[KnownLead]] = {}
         shared: list[list[KnownLead]] = []
         for lead in map(_known, cursor):
-            leads = found.setdefault(lead.email, [])
-            leads.append(lead)
-            if len(leads) == 2:
-                shared.append(leads)
+            leads = found.get(lead.email)
+            if leads is None:
+                found[lead.email] = [lead]
+            else:
+                leads.append(lead)
+                if len(leads) == 2:
+                    shared.append(leads)
         for leads in shared:  # oldest first, sorted only where an email is shared
             leads.sort(key=lambda lead: lead.id)
         return found
