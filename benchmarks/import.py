@@ -23,7 +23,10 @@ amount, created date) and times, one after the other on the same machine:
 
 Each command runs in its own process under ``/usr/bin/time`` for its wall time, CPU time (user
 + system) and peak memory (maximum resident set size); with ``--repeat N`` each runs N times
-and the fastest run counts. CPU time is the steadier figure on a shared machine. Targets (from
+and the fastest run counts. CPU time is the steadier figure on a shared machine. funnel runs
+from compiled bytecode, as an installed funnel does (a cache in the working folder, filled
+before the runs; ``--compile-each-run`` leaves the environment's ``PYTHONDONTWRITEBYTECODE``
+alone, and every run then compiles funnel's modules first). Targets (from
 issue #5): funnel within 3x of ``.import``, at least 5x faster than sqlite-utils, peak memory
 under 100 MB, re-import within 2x of the first.
 """
@@ -153,12 +156,43 @@ def fresh(folder: Path, name: str) -> Path:
     return path
 
 
-def bench(rows: int, folder: Path, repeat: int, baseline: Path | None = None) -> dict[str, Run]:
+def bytecode_cached(env: dict[str, str], folder: Path, sources: list[Path]) -> dict[str, str]:
+    """``env`` with Python's bytecode cache on, in ``folder`` (not in the source folders), and
+    filled beforehand: an installed funnel runs from compiled bytecode, so a run that compiles
+    every module (``PYTHONDONTWRITEBYTECODE`` set, no ``__pycache__``) times the compiler too,
+    and more so for the version with more code."""
+    cached = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    cached["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
+    for source in sources:
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", str(source / "funnelcli")],
+            env=cached,
+            check=True,
+        )
+    # The dependencies too (sqlite-utils, Typer…), as a pip install leaves them.
+    subprocess.run(
+        [sys.executable, "-c", "import funnelcli.cli, sqlite_utils, typer, rich, dateutil.parser"],
+        env=cached,
+        cwd=ROOT,
+        check=True,
+    )
+    return cached
+
+
+def bench(
+    rows: int,
+    folder: Path,
+    repeat: int,
+    baseline: Path | None = None,
+    compile_each_run: bool = False,
+) -> dict[str, Run]:
     data = folder / f"leads-{rows}.csv"
     if not data.exists():
         print(f"generating {data} ...", file=sys.stderr)
         generate(data, rows)
     env = {**os.environ, "TTY_COMPATIBLE": "0"}
+    if not compile_each_run:
+        env = bytecode_cached(env, folder, [ROOT, *([baseline] if baseline else [])])
     sqlite_utils = shutil.which("sqlite-utils") or str(
         Path(sys.executable).with_name("sqlite-utils")
     )
@@ -241,6 +275,12 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, help="working folder (default: a temporary one)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each command (fastest)")
     parser.add_argument(
+        "--compile-each-run",
+        action="store_true",
+        help="leave Python's bytecode cache as the environment says (PYTHONDONTWRITEBYTECODE "
+        "set: every run compiles funnel's modules, which an installed funnel does not)",
+    )
+    parser.add_argument(
         "--baseline",
         type=Path,
         help="also time the funnelcli package found in this folder (e.g. an older version)",
@@ -256,7 +296,7 @@ def main() -> None:
     )
     try:
         for size in (int(s) for s in args.sizes.split(",")):
-            results = bench(size, folder, max(1, args.repeat), args.baseline)
+            results = bench(size, folder, max(1, args.repeat), args.baseline, args.compile_each_run)
             print(report(size, results), flush=True)
     finally:
         if args.dir is None:

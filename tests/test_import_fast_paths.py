@@ -1,6 +1,7 @@
-"""The re-import's fast paths agree with the rules they skip: two equal tuples of compared
-values make no change (:meth:`LaterRows.changes`), and a row with the lead's source and notes
-is taken as it is (:meth:`LaterRows.take`)."""
+"""The import's fast paths agree with the rules they skip: two equal tuples of compared
+values make no change (:meth:`LaterRows.changes`), a row with the lead's source and notes
+is taken as it is (:meth:`LaterRows.take`), and a row's common path reads one email as the
+column's parser does."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from helpers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from funnelcli.importers.emails import OTHER_EMAILS
-from funnelcli.importers.leads import LeadValues
+from funnelcli.importers.cells import parse_email
+from funnelcli.importers.emails import OTHER_EMAILS, parse_emails
+from funnelcli.importers.leads import LeadParser, LeadValues
+from funnelcli.importers.problems import ValueProblem
 from funnelcli.services.imports.later_rows import LaterRows
 from funnelcli.store.imports import KnownLead
 
@@ -105,3 +108,25 @@ def test_take_of_the_leads_own_values_changes_nothing():
     assert rows.take(found, same) == (same, False)
     assert rows.changes(COLUMNS, ("Ann", None), ("Ann", None)) == {}
     assert writer.written == []
+
+
+ADDRESSES = st.sampled_from(
+    ["a@x.com", "B.Roy@Example.ORG", "mailto:c@y.ca", "d@x", "@x.com", "e@@x.com", "f@x.com."]
+)
+SEPARATORS = st.sampled_from([" / ", "; ", ",", " ", " | ", " (Greg) or "])
+
+
+@given(st.lists(ADDRESSES, min_size=1, max_size=3), SEPARATORS)
+@settings(max_examples=examples(200))
+def test_the_common_paths_email_parser_agrees_with_the_columns_parser(addresses, separator):
+    """A row's common path reads the email with ``parse_email`` (``LeadParser.FAST_PARSERS``):
+    where it returns, it returns what the column's parser does, and it refuses every cell of
+    several addresses, which the general path then reads with ``parse_emails``."""
+    assert LeadParser.FAST_PARSERS["email"] is parse_email
+    text = separator.join(addresses)
+    try:
+        fast = parse_email(text)
+    except ValueProblem:
+        return
+    assert text.count("@") == 1
+    assert parse_emails(text) == fast

@@ -189,27 +189,24 @@ class CsvFile:
         text = self._text()
         offset = self._offset
         line = offset + 1
-
-        def physical() -> Iterator[Record]:  # blank lines too, as []
-            nonlocal line
+        try:
             lines = self._lines(text)
             if offset:
                 next(lines)  # Excel's sep= line
             reader = csv.reader(lines, delimiter=self.dialect.delimiter, strict=True)
+            footer: FooterFilter | None = None  # set at the header
             for fields in reader:
-                yield line, fields
+                if fields and footer is not None and footer.after is None:
+                    yield line, fields  # most rows: no blank line before them
+                elif footer is not None:
+                    yield from footer.step((line, fields))
+                elif fields:  # the header (blank lines before it are skipped)
+                    yield line, fields
+                    footer = FooterFilter(len(fields))
                 line = reader.line_num + offset + 1
-
-        try:
-            records = physical()
-            for header in records:
-                if header[1]:
-                    yield header
-                    break
-            else:
+            if footer is None:
                 return
-            footer = FooterFilter(len(header[1]))
-            yield from footer(records)
+            footer.finish()
             if footer.found is not None and self.footer is None:
                 self.footer = footer.found
                 after, count = footer.found

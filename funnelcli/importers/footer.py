@@ -7,8 +7,6 @@ followed by a row as wide as the header is only a blank line: the rows after it 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-
 #: Rows a footer may have; a longer block of short rows is read as rows (and reported).
 MAX_FOOTER_ROWS = 50
 
@@ -33,29 +31,37 @@ def without_footer(records: list[list[str]]) -> list[list[str]]:
 class FooterFilter:
     """Passes the data records of a file through, holding back the short rows after a blank
     line until a full row shows they are data; at the end, those held back are the footer
-    (:attr:`found`: the last line before it, and its number of rows)."""
+    (:attr:`found`: the last line before it, and its number of rows).
+
+    The reader passes a non-blank record on by itself while no block is open (:attr:`after`
+    is None: most rows), and hands every other record to :meth:`step`."""
 
     def __init__(self, width: int) -> None:
         self.width = width
         self.found: tuple[int, int] | None = None
+        #: The line before the blank line that started the block (None: no block open).
+        self.after: int | None = None
+        self.held: list[Record] = []
 
-    def __call__(self, records: Iterable[Record]) -> Iterator[Record]:
-        width = self.width
-        held: list[Record] = []
-        after: int | None = None  # the line before the blank line that started the block
-        for record in records:
-            fields = record[1]
-            if not fields:  # a blank line
-                if after is None:
-                    after = record[0] - 1
-                continue
-            if after is not None:
-                if len(fields) < width and len(held) < MAX_FOOTER_ROWS:
-                    held.append(record)
-                    continue
-                yield from held
-                held.clear()
-                after = None
-            yield record
-        if held and after is not None:
-            self.found = (after, len(held))
+    def step(self, record: Record) -> list[Record]:
+        """The records to pass on now: none while ``record`` may be a footer's, else those
+        held back (they were data), then ``record``."""
+        fields = record[1]
+        if not fields:  # a blank line
+            if self.after is None:
+                self.after = record[0] - 1
+            return []
+        if self.after is None:
+            return [record]
+        if len(fields) < self.width and len(self.held) < MAX_FOOTER_ROWS:
+            self.held.append(record)
+            return []
+        passed = [*self.held, record]
+        self.held.clear()
+        self.after = None
+        return passed
+
+    def finish(self) -> None:
+        """After the last record: what is still held back is the footer."""
+        if self.held and self.after is not None:
+            self.found = (self.after, len(self.held))

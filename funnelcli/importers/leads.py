@@ -12,6 +12,7 @@ from funnelcli.importers.cells import (
     collapse,
     parse_bool,
     parse_currency_cell,
+    parse_email,
     parse_frequency,
     parse_money,
     parse_probability,
@@ -110,6 +111,8 @@ class LeadParser(RowParser[LeadValues]):
         "needs_approval": parse_bool,
         "probability": parse_probability,
     }
+    #: One address, the cell of most rows: a cell of several fails it (a second ``@``).
+    FAST_PARSERS = {"email": parse_email}
     DATES = {
         "created": (True, False),
         "closed": (True, False),
@@ -140,6 +143,8 @@ class LeadParser(RowParser[LeadValues]):
         super().__init__(columns, now=now, order=order, reread=reread, parsers=parsers)
         self.currency = currency
         self.rules = rules
+        if rules is not None and rules.fills:  # a profile's [first-of] columns: filled first
+            self.parse = self._parse_filled  # type: ignore[method-assign]
         self.bare_dollar: tuple[int, str] | None = None  # the first amount written "$…"
         self.several_emails = LineTally()  # cells of several emails
         self.closed_before_created = LineTally()  # closed rows whose close precedes creation
@@ -161,10 +166,9 @@ class LeadParser(RowParser[LeadValues]):
             )
         return found
 
-    def parse(self, line: int, fields: list[str]) -> LeadValues | list[Problem] | None:
-        if self.rules is not None:
-            fields = self.rules.fill(fields)
-        return super().parse(line, fields)
+    def _parse_filled(self, line: int, fields: list[str]) -> LeadValues | list[Problem] | None:
+        assert self.rules is not None
+        return super().parse(line, self.rules.fill(fields))
 
     def notes(self) -> list[tuple[int, str]]:
         found = super().notes()

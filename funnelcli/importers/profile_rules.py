@@ -5,7 +5,6 @@ name of a row without one (``unnamed``)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from decimal import Decimal, InvalidOperation
 
 from funnelcli.importers.cells import collapse, parse_bool
 from funnelcli.importers.problems import ValueProblem
@@ -37,6 +36,8 @@ def cell_test(want: str) -> Test:
                 return False
 
         return is_flag
+    from decimal import Decimal, InvalidOperation  # for the rules of a profile only
+
     try:
         number = Decimal(want)
     except InvalidOperation:

@@ -54,6 +54,10 @@ class RowParser(Generic[V]):
     Cells: Any = tuple
     #: Cell parsers of the kind's fields (a field without one keeps its text).
     PARSERS: dict[str, CellParser] = {}
+    #: Narrower parsers the common path of a row may use instead (:meth:`cells`): each returns
+    #: what the field's parser returns, or raises where it would not, and the row then takes
+    #: the general path, with the field's parser.
+    FAST_PARSERS: dict[str, CellParser] = {}
     #: Date fields: name -> (instant?, a date ahead?).
     DATES: dict[str, tuple[bool, bool]] = {}
 
@@ -93,14 +97,21 @@ class RowParser(Generic[V]):
                 parsers[name] = self._wrap_date(name, column)
         fields: tuple[str, ...] = self.Cells._fields
         position = {name: i for i, name in enumerate(fields)}
+        specs = [(name, index) for name, index in columns.fields.items() if name in position]
         self._specs: list[tuple[int, int, CellParser | None, str]] = [
             (index, position[name], parsers.get(name), columns.headers[index])
-            for name, index in columns.fields.items()
-            if name in position
+            for name, index in specs
         ]
         self._nfields = len(fields)
         self._make = functools.partial(tuple.__new__, self.Cells)  # Cells._make, minus a call
-        self._fast_specs = [(index, position, parser) for index, position, parser, _ in self._specs]
+        fast = {
+            name: self.FAST_PARSERS[name]
+            for name, _ in specs
+            if name in self.FAST_PARSERS and parsers.get(name) is self.PARSERS.get(name)
+        }
+        self._fast_specs = [
+            (index, position[name], fast.get(name, parsers.get(name))) for name, index in specs
+        ]
 
     def _wrap_date(self, name: str, column: DateColumn) -> CellParser:
         return column

@@ -113,8 +113,8 @@ class NewLeads:
     """New leads, inserted by ``executemany`` batches.
 
     Each lead binds its name, created date and which of its dates are estimated
-    (``leads.dates_estimated``), then the lead columns ``columns`` of its row
-    (read by name), then its stage and close date when ``staged``, then its row's currency when
+    (``leads.dates_estimated``), then its stage and close date when ``staged``, then the lead
+    columns ``columns`` of its row (read by name), then its row's currency when
     ``with_currency``. ``defaults`` are written in the statement (``updated_at``, the default
     ``stage_id`` and ``currency``); ``entry_stage_id``: see :func:`lead_insert_sql`. ``keyed``:
     each lead binds its import key last (``leads.import_key``).
@@ -132,18 +132,18 @@ class NewLeads:
         keyed: bool = False,
     ) -> None:
         self.conn = conn
-        bound = ["name", "created_at", "dates_estimated", *columns]
+        # The row's own values (its currency too) are read by one getter.
+        read = [*columns, "currency"] if with_currency else list(columns)
+        bound = ["name", "created_at", "dates_estimated"]
         if staged:
             bound += ["stage_id", "closed_at"]
-        if with_currency:
-            bound.append("currency")
+        bound += read
         if keyed:
             bound.append("import_key")
         self.keyed = keyed
         self.sql = lead_insert_sql(bound, defaults, entry_stage_id)
-        self.columns_of = getter(columns)
+        self.values_of = getter(read)
         self.staged = staged
-        self.with_currency = with_currency
         self.batch: list[tuple[Any, ...]] = []
 
     def add(
@@ -156,11 +156,10 @@ class NewLeads:
         key: str | None = None,
         estimated: int = 0,
     ) -> None:
-        record = (name, created, estimated, *self.columns_of(row))
         if self.staged:
-            record += (stage_id, closed)
-        if self.with_currency:
-            record += (row.currency,)
+            record = (name, created, estimated, stage_id, closed, *self.values_of(row))
+        else:
+            record = (name, created, estimated, *self.values_of(row))
         if self.keyed:
             record += (key,)
         self.batch.append(record)
@@ -232,10 +231,13 @@ class ImportWriter:
         found: dict[str, list[KnownLead]] = {}
         shared: list[list[KnownLead]] = []
         for lead in map(_known, cursor):
-            leads = found.setdefault(lead.email, [])
-            leads.append(lead)
-            if len(leads) == 2:
-                shared.append(leads)
+            leads = found.get(lead.email)
+            if leads is None:
+                found[lead.email] = [lead]
+            else:
+                leads.append(lead)
+                if len(leads) == 2:
+                    shared.append(leads)
         for leads in shared:  # oldest first, sorted only where an email is shared
             leads.sort(key=lambda lead: lead.id)
         return found

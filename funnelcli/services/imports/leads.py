@@ -104,7 +104,8 @@ class LeadMerge(LeadMatching):
         self.compared = [c for c in compared if c != "lost_reason"]
         self.compared_of = getter(self.compared)
         #: The currency is compared last: a row whose amount names none changes no currency.
-        self.currency_last = has_currency
+        self.compared_head = self.compared[:-1] if has_currency else self.compared
+        self.compared_head_of = getter(self.compared_head)
         self.new = writer.new_leads(
             written,
             staged=has_stage,
@@ -121,11 +122,14 @@ class LeadMerge(LeadMatching):
     # ------------------------------------------------------------ new leads
 
     def _insert(self, row: LeadValues, key: str | None = None) -> None:
-        stage = row.stage
-        closed_kind = stage is not None and stage.kind != "open"
-        created, closed, estimated = new_dates(row, closed_kind, self.now_stamp, self.summary)
-        stage_id = stage.id if stage else None
-        self.new.add(row, row.display_name, created, stage_id, closed, key, estimated)
+        stage, created = row.stage, row.created_at
+        if stage is None and created is not None:  # most rows of a lead file: open, dated
+            self.new.add(row, row.display_name, created, None, None, key)
+        else:
+            closed_kind = stage is not None and stage.kind != "open"
+            created, closed, estimated = new_dates(row, closed_kind, self.now_stamp, self.summary)
+            stage_id = stage.id if stage else None
+            self.new.add(row, row.display_name, created, stage_id, closed, key, estimated)
         self.summary.inserted += 1
         self.inserted_lines.append(row.line)
 
@@ -145,12 +149,14 @@ class LeadMerge(LeadMatching):
         later = self.later
         row, recorded = later.take(found, row)
         redated = self.dates.real_dates(found, row) if found.dates_estimated else found
-        compared_of = self.compared_of
-        new, old = compared_of(row), compared_of(redated)
-        if self.currency_last and row.currency is None and new != old:
-            new = (*new[:-1], old[-1])  # as changes() would skip it: keeps the fast path
-        changes = later.changes(self.compared, new, old)
-        moves = self._moves(redated, row, changes) if later.may_move else []
+        if row.currency is None:  # it changes no currency: compared without it
+            compared, compared_of = self.compared_head, self.compared_head_of
+        else:
+            compared, compared_of = self.compared, self.compared_of
+        changes = later.changes(compared, compared_of(row), compared_of(redated))
+        moves = []  # a row without a stage moves nothing, changes no lost reason (_moves)
+        if later.may_move and row.stage is not None:
+            moves = self._moves(redated, row, changes)
         if not changes and redated is found and not recorded:
             self.summary.unchanged += 1
             return

@@ -20,7 +20,7 @@ from funnelcli.services.imports.identity import (
     SAME_ID,
     SAME_NAME,
     EmailNames,
-    deal_key,
+    deal_keys,
     name_key,
     same_name,
 )
@@ -37,6 +37,7 @@ class LeadMatching(Merge):
     def _start_matching(self, *, keyed: bool) -> None:
         """``keyed``: a deal file, whose rows without external id are known by their key."""
         self.keyed = keyed
+        self.deal_key = deal_keys() if keyed else None
         self.had_leads = self.base > 0
         self.inserted_keys = KeyFilter()
         # The line of each lead this import inserted, by id - base - 1 (to report a merge).
@@ -88,7 +89,8 @@ class LeadMatching(Merge):
             if email and (maybe or inserted.may_hold(email)):
                 emails.append(email)
         # Only the rows of a deal file without external id have a deal key.
-        keys = [None if row.external_id else deal_key(row) for row, _ in rows] if self.keyed else []
+        deal_key = self.deal_key
+        keys = [None if row.external_id else deal_key(row) for row, _ in rows] if deal_key else []
         lookup = [key for key in keys if key and (maybe or inserted.may_hold(key))]
         writer = self.writer
         self.by_external_id = writer.leads_by_external_ids(external_ids) if external_ids else {}
@@ -143,10 +145,13 @@ class LeadMatching(Merge):
                 first = first or self.pending_id_emails.line_of(email, name)
                 if first is not None:
                     return self._merged(row, fields, first, None, SAME_EMAIL)
-            found = self._lead_of_email(row) if email in self.by_email else None
-            if found is not None:
-                self.pending_emails.add(email, name, row.line)
-                return self._matched(row, fields, found, SAME_EMAIL)
+            leads = self.by_email.get(email)
+            if leads is not None:
+                # Most often the oldest lead with the email has the row's name as written.
+                found = leads[0] if leads[0].name == name else self._lead_of_email(row)
+                if found is not None:
+                    self.pending_emails.add(email, name, row.line)
+                    return self._matched(row, fields, found, SAME_EMAIL)
             self._insert(row)
             self.pending_emails.add(email, name, row.line)
         else:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache, partial
-from importlib import resources
 from pathlib import Path
 
 from funnelcli.errors import UsageError, read_error
@@ -16,7 +15,7 @@ from funnelcli.importers.profile import Profile, choose, parse_profile
 from funnelcli.importers.profile_rules import ProfileRows
 from funnelcli.importers.stages import resolve, vocabulary
 from funnelcli.pipeline import Pipeline
-from funnelcli.services.imports.vocabulary import stage_words
+from funnelcli.services.imports.vocabulary import DATA_DIR, stage_words
 
 #: ``--profile none``: the generic synonyms only.
 NO_PROFILE = "none"
@@ -24,9 +23,8 @@ NO_PROFILE = "none"
 
 @cache
 def shipped() -> dict[str, Profile]:
-    folder = resources.files("funnelcli.importers").joinpath("profiles")
     found = {}
-    for entry in folder.iterdir():
+    for entry in (DATA_DIR / "profiles").iterdir():
         if entry.name.endswith(".toml"):
             name = entry.name.removesuffix(".toml")
             found[name] = parse_profile(entry.read_text("utf-8"), name, f"funnelcli/{name}.toml")

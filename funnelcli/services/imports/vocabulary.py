@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import tomllib
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 from funnelcli.importers.stages import vocabulary
+
+#: The import's data files in the package (read as files, as the French catalogue is: no
+#: importlib.resources machinery at each import).
+DATA_DIR = Path(__file__).resolve().parent.parent.parent / "importers"
 
 
 @cache
 def stage_words() -> dict[str, str]:
     """``{folded word: funnel default stage}`` (see :func:`funnelcli.importers.stages.resolve`)."""
-    text = resources.files("funnelcli.importers").joinpath("stage_words.toml").read_text("utf-8")
+    text = (DATA_DIR / "stage_words.toml").read_text("utf-8")
     return vocabulary(tomllib.loads(text))
