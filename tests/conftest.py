@@ -14,7 +14,13 @@ from typing import Any
 import pytest
 import typer.testing
 from helpers import FAST_LOOP_ENV
+from hypothesis import settings
 from typer.testing import CliRunner
+
+# Property tests check values, never time (speed lives in benchmarks/): no per-example deadline,
+# which a loaded machine (two workers, other jobs) can exceed and fail a correct example.
+settings.register_profile("funnel", deadline=None)
+settings.load_profile("funnel")
 
 # The suite speaks English whatever the developer's locale (tests of French set it themselves).
 for _name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "FUNNEL_LANG"):
