@@ -10,6 +10,7 @@ import typer
 
 from funnelcli.cli.complete import lead_ids
 from funnelcli.errors import FunnelError, UsageError
+from funnelcli.i18n import _
 from funnelcli.render import Format
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -107,8 +108,9 @@ def amount(
     money = parse(option, parse_amount, value)
     if code and money.currency and code != money.currency:
         raise UsageError(
-            f"{option} {value!r} is in {money.currency} but --currency says {code}: "
-            "give one currency"
+            _(
+                "{option} {value!r} is in {currency} but --currency says {code}: give one currency"
+            ).format(option=option, value=value, currency=money.currency, code=code)
         )
     return money.cents, code or money.currency
 

@@ -11,6 +11,7 @@ import typer
 
 from funnelcli.cli.options import FormatOption, command_group, state
 from funnelcli.errors import UsageError
+from funnelcli.i18n import _
 from funnelcli.render import Format
 
 commands = command_group()
@@ -247,7 +248,7 @@ def _stdout_bytes(out: Any) -> BinaryIO:
     out.flush()
     buffer = getattr(out, "buffer", None)
     if buffer is None:
-        raise UsageError("--rejects - needs a standard output that takes bytes")
+        raise UsageError(_("--rejects - needs a standard output that takes bytes"))
     return buffer
 
 
@@ -258,7 +259,7 @@ def _stdin_bytes() -> BinaryIO:
     if stream is None:  # funnel import - <&-
         from funnelcli.errors import InputFileError
 
-        raise InputFileError("cannot read standard input: it is closed")
+        raise InputFileError(_("cannot read standard input: it is closed"))
     buffer = getattr(stream, "buffer", None)
     if buffer is not None:
         return buffer
@@ -312,7 +313,9 @@ def export(
     chosen = exports.format_for(None if to_stdout else output, fmt.value if fmt else None)
     exports.check_format(what.value, chosen)
     if excel and chosen != "csv":
-        raise UsageError(f"--excel is for CSV exports, not --format {chosen}")
+        raise UsageError(
+            _("--excel is for CSV exports, not --format {chosen}").format(chosen=chosen)
+        )
     if to_stdout:
         out = st.out.out
         out.flush()

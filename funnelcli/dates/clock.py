@@ -9,6 +9,7 @@ import time as _time
 from datetime import date, datetime, time
 
 from funnelcli.errors import InvalidDate
+from funnelcli.i18n import _
 
 MIN_YEAR = 1900
 MAX_YEAR = 2999
@@ -25,11 +26,14 @@ def now() -> datetime:
         parsed = datetime.fromisoformat(frozen)
     except ValueError:
         raise InvalidDate(
-            f"FUNNEL_NOW={frozen!r} is not an ISO date or datetime", hint=hint
+            _("FUNNEL_NOW={frozen!r} is not an ISO date or datetime").format(frozen=frozen),
+            hint=hint,
         ) from None
     if not MIN_YEAR <= parsed.year <= MAX_YEAR:  # the range --at accepts
         raise InvalidDate(
-            f"FUNNEL_NOW={frozen!r}: year {parsed.year} is out of range ({MIN_YEAR} to {MAX_YEAR})",
+            _(
+                "FUNNEL_NOW={frozen!r}: year {year} is out of range ({MIN_YEAR} to {MAX_YEAR})"
+            ).format(frozen=frozen, year=parsed.year, MIN_YEAR=MIN_YEAR, MAX_YEAR=MAX_YEAR),
             hint=hint,
         )
     return parsed.astimezone()  # naive means local time; aware is converted

@@ -21,8 +21,10 @@ def resolve_field(kind: str, text: str, option: str = "--map") -> str | None:
     found = field_of(kind, text)
     if found is None:
         raise UsageError(
-            f"{option}: unknown field {text!r} for {kind}: expected one of "
-            f"{', '.join(SYNONYMS[kind])} (or 'ignore')"
+            _(
+                "{option}: unknown field {text!r} for {kind}: expected one of {choices} (or "
+                "'ignore')"
+            ).format(option=option, text=text, kind=kind, choices=", ".join(SYNONYMS[kind]))
         )
     return found
 
@@ -33,7 +35,11 @@ def parse_pairs(values: Sequence[str], option: str) -> dict[str, str]:
     for value in values:
         left, sep, right = value.partition("=")
         if not sep or not left.strip():
-            raise UsageError(f"invalid {option} {value!r}: expected COLUMN=FIELD like 'Nom=name'")
+            raise UsageError(
+                _("invalid {option} {value!r}: expected COLUMN=FIELD like 'Nom=name'").format(
+                    option=option, value=value
+                )
+            )
         pairs[left.strip()] = right.strip()
     return pairs
 
@@ -109,8 +115,9 @@ def map_columns(
             continue
         if wanted in fields:
             raise UsageError(
-                f"columns {headers[fields[wanted]]!r} and {headers[i]!r} are both mapped to "
-                f"{wanted}: map only one"
+                _(
+                    "columns {value!r} and {value2!r} are both mapped to {wanted}: map only one"
+                ).format(value=headers[fields[wanted]], value2=headers[i], wanted=wanted)
             )
         fields[wanted] = i
     ignored: list[str] = []
@@ -268,7 +275,8 @@ def required_columns(columns: ColumnMap, display: str) -> None:
         missing.append("the date")
     if missing:
         raise DataError(
-            f"no column of {display} holds {' or '.join(missing)} (columns: "
-            f"{', '.join(columns.headers)})",
-            hint="name the column with --map 'COLUMN=FIELD'",
+            _("no column of {display} holds {choices} (columns: {choices2})").format(
+                display=display, choices=" or ".join(missing), choices2=", ".join(columns.headers)
+            ),
+            hint=_("name the column with --map 'COLUMN=FIELD'"),
         )

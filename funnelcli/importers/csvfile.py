@@ -160,13 +160,19 @@ class CsvFile:
                 )
             if len(line) >= MAX_LINE and line[-1] not in "\r\n":
                 raise DataError(
-                    f"{self.display} line {number}: longer than {MAX_LINE:,} characters"
+                    _("{display} line {number}: longer than {MAX_LINE:,} characters").format(
+                        display=self.display, number=number, MAX_LINE=MAX_LINE
+                    )
                 )
             yield line
 
     def _decode_error(self, exc: UnicodeError) -> None:
         if not isinstance(exc, UnicodeDecodeError):  # a codec whose errors are not decode errors
-            raise DataError(f"cannot read {self.display} as {self.encoding.codec}: {exc}") from None
+            raise DataError(
+                _("cannot read {display} as {codec}: {exc}").format(
+                    display=self.display, codec=self.encoding.codec, exc=exc
+                )
+            ) from None
         try:
             found = find_undecodable(self._raw, self.encoding.codec)
         except OSError:

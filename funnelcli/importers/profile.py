@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from funnelcli.errors import DataError
+from funnelcli.i18n import _
 from funnelcli.importers.stages import TARGETS
 from funnelcli.importers.synonyms import IGNORE_WORDS, field_of, header_key
 from funnelcli.text import fold
@@ -81,7 +82,7 @@ def parse_profile(text: str, name: str, where: str) -> Profile:
     """A profile file's text; ``name`` is its stem, ``where`` names it in messages."""
 
     def bad(why: str) -> DataError:
-        return DataError(f"the profile file {where}: {why}")
+        return DataError(_("the profile file {where}: {why}").format(where=where, why=why))
 
     try:
         data: dict[str, Any] = tomllib.loads(text)

@@ -129,8 +129,12 @@ class Output:
         """The error for standard output that cannot be written (exit 74)."""
         if self.saved is not None:
             what, output = self.saved
-            return OutputError(f"{what}; writing {output} failed: {reason}")
-        return OutputError(f"cannot write to standard output: {reason}")
+            return OutputError(
+                _("{what}; writing {output} failed: {reason}").format(
+                    what=what, output=output, reason=reason
+                )
+            )
+        return OutputError(_("cannot write to standard output: {reason}").format(reason=reason))
 
     def flush(self) -> None:
         """Write out what is buffered (the boundary calls it: a full disk shows at the flush)."""
