@@ -21,7 +21,7 @@ def now() -> datetime:
     frozen = os.environ.get("FUNNEL_NOW", "").strip()
     if not frozen:
         return datetime.now().astimezone()
-    hint = "use e.g. FUNNEL_NOW=2026-11-29 or FUNNEL_NOW=2026-11-29T09:00:00"
+    hint = _("use e.g. FUNNEL_NOW=2026-11-29 or FUNNEL_NOW=2026-11-29T09:00:00")
     try:
         parsed = datetime.fromisoformat(frozen)
     except ValueError:

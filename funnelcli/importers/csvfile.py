@@ -296,10 +296,14 @@ class CsvFile:
 def _csv_problem(display: str, line: int, message: str) -> str:
     lowered = message.lower()
     if "field larger than field limit" in lowered:
-        return (
-            f"{display} line {line}: a field longer than {MAX_FIELD:,} characters "
+        return _(
+            "{display} line {line}: a field longer than {MAX_FIELD:,} characters "
             "(an unterminated quote?)"
-        )
+        ).format(display=display, line=line, MAX_FIELD=MAX_FIELD)
     if "unexpected end of data" in lowered or "eof" in lowered:
-        return f"{display} line {line}: unterminated quote (the quoted field never ends)"
-    return f"{display} line {line}: malformed CSV ({message})"
+        return _("{display} line {line}: unterminated quote (the quoted field never ends)").format(
+            display=display, line=line
+        )
+    return _("{display} line {line}: malformed CSV ({message})").format(
+        display=display, line=line, message=message
+    )

@@ -15,6 +15,7 @@ from typing import NamedTuple
 from funnelcli import spool
 from funnelcli.dates.business import Within
 from funnelcli.errors import DatabaseLocked, DataError
+from funnelcli.i18n import _
 from funnelcli.importers import submission, webfields
 from funnelcli.models.intake import IntakeOutcome as Outcome
 from funnelcli.services import intake
@@ -56,7 +57,7 @@ def take(
         parsed = read(raw, settings.input, settings.honeypot)
     except DataError as exc:
         kept = spool.reject(folder, raw, exc.message, received=received)
-        exc.hint = f"the submission is kept in {kept}"
+        exc.hint = _("the submission is kept in {kept}").format(kept=kept)
         raise
     if all(web is None for _, web in parsed):
         return [Outcome("spam", sum_) for sum_, _ in parsed]
