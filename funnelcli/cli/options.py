@@ -89,7 +89,11 @@ def future_date(st: State, value: str | None, option: str) -> date | None:
     )
     today = dates.now().date()
     if found < today:
-        st.out.warn(f"{option} {value!r} is in the past ({found.isoformat()}): kept as given")
+        st.out.warn(
+            _("{option} {value!r} is in the past ({found}): kept as given").format(
+                option=option, value=value, found=found.isoformat()
+            )
+        )
     return found
 
 

@@ -237,7 +237,9 @@ def _update_fields(text: str | None) -> tuple[str, ...] | None:
     unknown = fields.unknown_fields(names)
     if unknown:
         raise typer.BadParameter(
-            f"unknown field {', '.join(map(repr, unknown))}: {fields.expected()}",
+            _("unknown field {names}: expected some of {fields}").format(
+                names=", ".join(map(repr, unknown)), fields=", ".join(fields.FIELDS)
+            ),
             param_hint="--update-fields",
         )
     return tuple(names)

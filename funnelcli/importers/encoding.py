@@ -135,7 +135,6 @@ def _is_western(sample: bytes) -> bool | None:
 _NOT_CHARSETS = frozenset(
     {"idna", "punycode", "unicode-escape", "raw-unicode-escape", "undefined", "mbcs", "oem"}
 )
-_EXPECTED_ENCODINGS = "expected e.g. utf-8, utf-8-sig, utf-16, cp1252, latin-1"
 
 
 def check_encoding(name: str) -> Encoding:
@@ -145,15 +144,16 @@ def check_encoding(name: str) -> Encoding:
         info = codecs.lookup(name)
     except LookupError:
         raise UsageError(
-            _("unknown encoding {name!r}: {_EXPECTED_ENCODINGS}").format(
-                name=name, _EXPECTED_ENCODINGS=_EXPECTED_ENCODINGS
-            )
+            _(
+                "unknown encoding {name!r}: expected e.g. utf-8, utf-8-sig, utf-16, cp1252, latin-1"
+            ).format(name=name)
         ) from None
     if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
         raise UsageError(
-            _("{name!r} is not a text encoding: {_EXPECTED_ENCODINGS}").format(
-                name=name, _EXPECTED_ENCODINGS=_EXPECTED_ENCODINGS
-            )
+            _(
+                "{name!r} is not a text encoding: expected e.g. utf-8, utf-8-sig, utf-16, "
+                "cp1252, latin-1"
+            ).format(name=name)
         )
     codec = "utf-8-sig" if info.name == "utf-8" else info.name  # a BOM is never data
     return Encoding(codec, f"{name} (from --encoding)")

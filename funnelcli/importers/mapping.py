@@ -9,7 +9,7 @@ from typing import Any
 
 from funnelcli.errors import DataError
 from funnelcli.i18n import _
-from funnelcli.importers.update_fields import expected, unknown_fields
+from funnelcli.importers.update_fields import FIELDS, unknown_fields
 
 KINDS = ("leads", "follow-ups", "activities")
 
@@ -95,7 +95,9 @@ def parse_mapping(data: bytes, name: str) -> MappingFile:
         if unknown_names:
             raise DataError(
                 _("{where}: unknown field {names} in update-fields: {expected}").format(
-                    where=where, names=", ".join(map(repr, unknown_names)), expected=expected()
+                    where=where,
+                    names=", ".join(map(repr, unknown_names)),
+                    expected=_("expected some of {fields}").format(fields=", ".join(FIELDS)),
                 )
             )
     kind = text("kind")

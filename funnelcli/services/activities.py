@@ -29,8 +29,8 @@ def normalize_type(value: str) -> activity_types.Verdict:
     verdict = activity_types.judge(value)
     if verdict is None:
         raise UsageError(
-            _("invalid activity type {value!r}: {EXPECTED}").format(
-                value=value, EXPECTED=activity_types.EXPECTED
+            _("invalid activity type {value!r}: expected {choices} or one custom word").format(
+                value=value, choices=", ".join(activity_types.KNOWN[:6])
             )
         )
     return verdict
