@@ -180,3 +180,23 @@ def test_the_english_name_is_taken_as_before_and_a_built_in_stage_keeps_its_own(
     funnel("stages", "add", "Proposition", "--after", "qualified")
     names = [r["name"] for r in rows(db_path, "SELECT name FROM stages ORDER BY position")]
     assert names[:4] == ["Nouveau", "contacted", "qualified", "Proposition"]
+
+
+def test_a_rejected_web_submission_is_told_in_french_and_kept_with_its_reason_in_english(
+    funnel, db_path
+):
+    from funnelcli.spool import FOLDER, digest
+
+    funnel("init")
+    body = "message=bonjour&company=Acme"
+    result = funnel("intake", input=body, code=65, env=FRENCH)
+    name = f"20261129T140000000000Z-{digest(body.encode())}.sub"
+    kept = db_path.parent / FOLDER / "rejected" / name
+    assert result.stderr == (
+        "Erreur : personne à joindre : l'envoi n'a ni courriel, ni téléphone, ni nom\n"
+        f"Conseil : l'envoi est gardé dans {kept}\n"
+    )
+    assert kept.with_name(name + ".reason").read_text() == (
+        "nothing to contact: the submission has neither email, phone nor name\n"
+    )
+    assert rows(db_path, "SELECT count(*) AS n FROM leads") == [{"n": 0}]
