@@ -15,7 +15,7 @@ from collections.abc import Generator, Iterator
 from typing import BinaryIO
 
 from funnelcli.errors import DataError, read_error
-from funnelcli.i18n import _
+from funnelcli.i18n import _, thousands
 from funnelcli.importers.dialect import Dialect, detect_delimiter, sep_line_delimiter
 from funnelcli.importers.encoding import (
     CP1252_FALLBACK,
@@ -160,8 +160,8 @@ class CsvFile:
                 )
             if len(line) >= MAX_LINE and line[-1] not in "\r\n":
                 raise DataError(
-                    _("{display} line {number}: longer than {MAX_LINE:,} characters").format(
-                        display=self.display, number=number, MAX_LINE=MAX_LINE
+                    _("{display} line {number}: longer than {MAX_LINE} characters").format(
+                        display=self.display, number=number, MAX_LINE=thousands(MAX_LINE)
                     )
                 )
             yield line
@@ -297,9 +297,9 @@ def _csv_problem(display: str, line: int, message: str) -> str:
     lowered = message.lower()
     if "field larger than field limit" in lowered:
         return _(
-            "{display} line {line}: a field longer than {MAX_FIELD:,} characters "
+            "{display} line {line}: a field longer than {MAX_FIELD} characters "
             "(an unterminated quote?)"
-        ).format(display=display, line=line, MAX_FIELD=MAX_FIELD)
+        ).format(display=display, line=line, MAX_FIELD=thousands(MAX_FIELD))
     if "unexpected end of data" in lowered or "eof" in lowered:
         return _("{display} line {line}: unterminated quote (the quoted field never ends)").format(
             display=display, line=line

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from funnelcli import dates, outfiles
 from funnelcli.errors import FunnelError, UsageError
-from funnelcli.i18n import _
+from funnelcli.i18n import _, thousands
 from funnelcli.services.demo_data import world
 from funnelcli.services.demo_simulation import Generator
 from funnelcli.services.followups import overdue_count
@@ -86,8 +86,8 @@ def build(
     """Create (or re-create) the demo database at ``path`` and fill it."""
     if not 1 <= leads <= MAX_LEADS:
         raise UsageError(
-            _("invalid --leads {leads}: expected 1 to {MAX_LEADS:,}").format(
-                leads=leads, MAX_LEADS=MAX_LEADS
+            _("invalid --leads {leads}: expected 1 to {MAX_LEADS}").format(
+                leads=leads, MAX_LEADS=thousands(MAX_LEADS)
             )
         )
     if not 1 <= months <= 120:

@@ -11,7 +11,7 @@ from typing import Any
 
 from funnelcli import dates
 from funnelcli.errors import UsageError
-from funnelcli.i18n import _
+from funnelcli.i18n import _, thousands
 from funnelcli.models import Added, Edited, Lead, LeadCard, LeadList
 from funnelcli.money import parse_currency
 from funnelcli.services import lead_fields as fields
@@ -136,8 +136,8 @@ def list_leads(
     if limit is not None and not 1 <= limit <= MAX_LIMIT:
         raise UsageError(
             _(
-                "invalid --limit {limit}: expected a number from 1 to {MAX_LIMIT:,}, or 0 for all"
-            ).format(limit=limit, MAX_LIMIT=MAX_LIMIT)
+                "invalid --limit {limit}: expected a number from 1 to {MAX_LIMIT}, or 0 for all"
+            ).format(limit=limit, MAX_LIMIT=thousands(MAX_LIMIT))
         )
     with store.read() as conn:
         stage_id = load(conn).find(stage).id if stage else None
