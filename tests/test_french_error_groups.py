@@ -200,3 +200,27 @@ def test_a_rejected_web_submission_is_told_in_french_and_kept_with_its_reason_in
         "nothing to contact: the submission has neither email, phone nor name\n"
     )
     assert rows(db_path, "SELECT count(*) AS n FROM leads") == [{"n": 0}]
+
+
+@pytest.mark.slow  # a real process
+def test_a_full_standard_output_says_in_french_what_was_saved(funnel, db_path):
+    import os
+    import subprocess
+    import sys
+
+    funnel("init")
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "funnelcli", "stages", "add", "Démo"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **FRENCH},
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 74  # as in English (test_hardening)
+    assert result.stderr.decode() == (
+        "Erreur : l'étape 'Démo' a été ajoutée; l'écriture de sa sortie a échoué : "
+        "No space left on device\n"
+    )
+    assert rows(db_path, "SELECT name FROM stages WHERE name = 'Démo'") == [{"name": "Démo"}]

@@ -224,7 +224,7 @@ def import_(
     if summary.interrupted:
         raise Interrupted(render.interrupted_message(summary))
     if not summary.dry_run:
-        out.committed("the import was committed", "its summary")
+        out.committed(_("the import was committed"), _("its summary"))
     render.render_summary(out, summary, fmt)
 
 

@@ -77,7 +77,7 @@ class Output:
         color: bool | None = None,
         width: int | None = None,
     ) -> None:
-        self.saved: tuple[str, str] | None = None
+        self.saved: tuple[str, str | None] | None = None
         self.out: Any = _Checked(out if out is not None else sys.stdout, self)
         self.err = err if err is not None else sys.stderr
         forced = os.environ.get("TTY_COMPATIBLE", "")
@@ -119,7 +119,7 @@ class Output:
 
     # ---------------------------------------------------------------- standard output
 
-    def committed(self, what: str, output: str = "its output") -> None:
+    def committed(self, what: str, output: str | None = None) -> None:
         """Say what the command has just committed (``"lead 17 was added"``, ``"its id"``), before
         printing about it: if standard output then fails, the error says the write happened, so
         that nobody retries it."""
@@ -131,7 +131,7 @@ class Output:
             what, output = self.saved
             return OutputError(
                 _("{what}; writing {output} failed: {reason}").format(
-                    what=what, output=output, reason=reason
+                    what=what, output=output or _("its output"), reason=reason
                 )
             )
         return OutputError(_("cannot write to standard output: {reason}").format(reason=reason))

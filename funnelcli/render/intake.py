@@ -23,7 +23,7 @@ def record(outcome: IntakeOutcome) -> dict[str, object]:
 
 def outcomes(out: Output, done: Sequence[IntakeOutcome], fmt: Format) -> None:
     if any(o.lead is not None and o.status != "duplicate" for o in done):
-        out.committed("the submission was recorded", "its lead id")
+        out.committed(_("the submission was recorded"), _("its lead id"))
     rows = [record(o) for o in done]
     if fmt is Format.JSON:
         out.json(rows)

@@ -69,8 +69,8 @@ def reopen_follow_up(store: Store, follow_up_id: int, *, now: datetime | None = 
         if f.done_at is None:
             raise UsageError(
                 _(
-                    "follow-up {f} is open: only a done or cancelled follow-up can be reopened"
-                ).format(f=follow_up_ref(f.id))
+                    "follow-up {ref} is open: only a done or cancelled follow-up can be reopened"
+                ).format(ref=follow_up_ref(f.id))
             )
         promises.reopen(conn, f.id, followups.DONE_ACTIVITY)
         return followups.as_item(followups.get_row(conn, f.id), now)
