@@ -224,3 +224,22 @@ def test_a_full_standard_output_says_in_french_what_was_saved(funnel, db_path):
         "No space left on device\n"
     )
     assert rows(db_path, "SELECT name FROM stages WHERE name = 'Démo'") == [{"name": "Démo"}]
+
+
+def test_the_stale_spool_warning_in_french(funnel, db_path):
+    from datetime import timedelta
+
+    from funnelcli import spool
+    from funnelcli.dates import now
+
+    funnel("init")
+    folder = db_path.parent / spool.FOLDER
+    spool.queue(folder, b"name=Bob&phone=1", received=now() - timedelta(hours=2), input=None)
+    assert funnel("check", env=FRENCH).stderr.endswith(
+        f"Attention : 1 envoi de formulaire web en attente dans {folder} depuis "
+        "2026-11-29 07:00 : lancez `funnel intake --flush` (ou vérifiez sa ligne cron)\n"
+    )
+    assert funnel("check").stderr.endswith(
+        f"Warning: 1 web submission waiting in {folder} since 2026-11-29 07:00: run "
+        "`funnel intake --flush` (or check its cron line)\n"
+    )

@@ -137,8 +137,8 @@ class FunnelGroup(TyperGroup):
             if config.debug():
                 raise
             Output().error(
-                f"internal error: {type(exc).__name__}: {exc}",
-                hint="this is a bug in funnel; run again with FUNNEL_DEBUG=1 for the details",
+                _("internal error: {kind}: {exc}").format(kind=type(exc).__name__, exc=exc),
+                hint=_("this is a bug in funnel; run again with FUNNEL_DEBUG=1 for the details"),
             )
             raise typer.Exit(INTERNAL_ERROR) from None
 

@@ -60,14 +60,14 @@ def use_utc_if_zone_unusable() -> str | None:
     _time.tzset()
     offsets = (_time.timezone, _time.altzone, _time.localtime().tm_gmtoff)
     if any(abs(offset) >= 24 * 3600 for offset in offsets):
-        problem = f"TZ={zone!r} is more than 24 hours away from UTC"
+        problem = _("TZ={zone!r} is more than 24 hours away from UTC: using UTC")
     elif not _zone_known(zone, offsets):
-        problem = f"TZ={zone!r} is not a time zone this system knows"
+        problem = _("TZ={zone!r} is not a time zone this system knows: using UTC")
     else:
         return None
     os.environ["TZ"] = "UTC"
     _time.tzset()
-    return f"{problem}: using UTC"
+    return problem.format(zone=zone)
 
 
 def _zone_known(zone: str, offsets: tuple[int, ...]) -> bool:

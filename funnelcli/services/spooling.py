@@ -15,7 +15,7 @@ from typing import NamedTuple
 from funnelcli import spool
 from funnelcli.dates.business import Within
 from funnelcli.errors import DatabaseLocked, DataError
-from funnelcli.i18n import _, english_message
+from funnelcli.i18n import _, english_message, ngettext
 from funnelcli.importers import submission, webfields
 from funnelcli.models.intake import IntakeOutcome as Outcome
 from funnelcli.services import intake
@@ -105,11 +105,13 @@ def stale_spool(db_path: Path, now: datetime) -> str | None:
     if not waiting or now - waiting[0].received <= STALE_AFTER:
         return None
     since = waiting[0].received.astimezone().strftime("%Y-%m-%d %H:%M")
-    count = f"{len(waiting)} web submission{'s' if len(waiting) > 1 else ''}"
-    return (
-        f"{count} waiting in {folder} since {since}: run `funnel intake --flush` "
-        "(or check its cron line)"
-    )
+    return ngettext(
+        "{count} web submission waiting in {folder} since {since}: run `funnel intake --flush` "
+        "(or check its cron line)",
+        "{count} web submissions waiting in {folder} since {since}: run `funnel intake --flush` "
+        "(or check its cron line)",
+        len(waiting),
+    ).format(count=len(waiting), folder=folder, since=since)
 
 
 def _record(
