@@ -66,7 +66,7 @@ CASES = [
         ("export", "leads", "-o", "{db}"),
         2,
         "Error: {db} is the live database itself: choose another file\n",
-        "Erreur : {db} est la base de données active elle-même : choisissez un autre fichier\n",
+        "Erreur : {db} est la base active elle-même : choisissez un autre fichier\n",
     ),
     (
         ("export", "leads", "-o", "{tmp}/link.csv"),
