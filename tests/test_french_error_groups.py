@@ -108,6 +108,14 @@ CASES = [
         "Erreur : --map 'bad' invalide : attendu COLONNE=CHAMP comme 'Nom=name'\n",
     ),
     (
+        ("import", "{tmp}/in.csv", "--kind", "activities"),
+        65,
+        "Error: no column of {tmp}/in.csv holds the lead or the date (columns: Name)\n"
+        "Hint: name the column with --map 'COLUMN=FIELD'\n",
+        "Erreur : aucune colonne de {tmp}/in.csv ne contient la piste ou la date (colonnes : "
+        "Name)\nConseil : nommez la colonne avec --map 'COLONNE=CHAMP'\n",
+    ),
+    (
         ("import", "{tmp}/in.csv", "--mapping", "{tmp}/bad.toml"),
         65,
         "Error: the mapping file {tmp}/bad.toml: kind must be a string\n",
