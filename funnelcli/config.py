@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from funnelcli.errors import UsageError
+from funnelcli.i18n import _
 
 DB_FILENAME = "funnel.db"
 DEFAULT_BUSY_TIMEOUT = 10.0
@@ -36,7 +37,9 @@ def busy_timeout() -> float:
         value = -1.0
     if not 0 <= value <= 3600:
         raise UsageError(
-            f"FUNNEL_BUSY_TIMEOUT={raw!r} is not a number of seconds between 0 and 3600"
+            _("FUNNEL_BUSY_TIMEOUT={raw!r} is not a number of seconds between 0 and 3600").format(
+                raw=raw
+            )
         )
     return value
 

@@ -99,30 +99,46 @@ class Interrupted(FunnelError):
 def read_error(exc: OSError, label: str) -> FunnelError:
     """The FunnelError for an OSError met while reading ``label`` ("the mapping file m.toml"):
     an input that is missing or unreadable is exit 66, whatever the cause."""
+    from funnelcli.i18n import _
+
     reasons = {
-        errno.ENOENT: "no such file",
-        errno.EISDIR: "it is a folder",
-        errno.EACCES: "permission denied",
-        errno.EPERM: "permission denied",
+        errno.ENOENT: _("no such file"),
+        errno.EISDIR: _("it is a folder"),
+        errno.EACCES: _("permission denied"),
+        errno.EPERM: _("permission denied"),
     }
-    return InputFileError(f"cannot read {label}: {reasons.get(exc.errno or 0, exc.strerror)}")
+    return InputFileError(
+        _("cannot read {label}: {reason}").format(
+            label=label, reason=reasons.get(exc.errno or 0, exc.strerror)
+        )
+    )
 
 
 def write_error(exc: OSError, label: str, *, verb: str = "write") -> FunnelError:
     """The FunnelError for an OSError met while writing ``label`` ("the report x.svg"), or
     doing ``verb`` to it ("create" the folder x)."""
-    what = f"cannot {verb} {label}"
+    from funnelcli.i18n import _
+
+    cannot = {
+        "write": _("cannot write {label}"),
+        "create": _("cannot create {label}"),
+        "create the folder": _("cannot create the folder {label}"),
+        "remove": _("cannot remove {label}"),
+    }
+    what = cannot.get(verb, "cannot " + verb + " {label}").format(label=label)
     code = exc.errno
     if code in (errno.ENOSPC, errno.EDQUOT):
-        return StorageError(f"{what}: disk full", hint="free some disk space")
+        return StorageError(
+            _("{what}: disk full").format(what=what), hint=_("free some disk space")
+        )
     if code in (errno.EACCES, errno.EPERM):
-        return PermissionDenied(f"{what}: permission denied")
+        return PermissionDenied(_("{what}: permission denied").format(what=what))
     if code == errno.EROFS:
-        return PermissionDenied(f"{what}: read-only file system")
+        return PermissionDenied(_("{what}: read-only file system").format(what=what))
     if code in (errno.ENOENT, errno.ENOTDIR):
-        return UsageError(f"{what}: its folder does not exist")
+        return UsageError(_("{what}: its folder does not exist").format(what=what))
     if code == errno.EISDIR:
-        return UsageError(f"{what}: it is a folder")
+        return UsageError(_("{what}: it is a folder").format(what=what))
     if code == errno.EPIPE:
-        return StorageError(f"{what}: its reader went away (broken pipe)")
-    return StorageError(f"{what}: {exc.strerror or exc}")
+        return StorageError(_("{what}: its reader went away (broken pipe)").format(what=what))
+    return StorageError(_("{what}: {reason}").format(what=what, reason=exc.strerror or exc))

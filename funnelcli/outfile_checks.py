@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from funnelcli.errors import UsageError, write_error
+from funnelcli.i18n import N_, _
 
 #: The files SQLite keeps beside a database named by the rest of the name.
 SIDECARS = ("-wal", "-shm", "-journal")
@@ -35,6 +36,25 @@ class Target:
     label: str  # "the rejects file out.csv", for messages
 
 
+#: What is written, for messages: ``what=`` of the callers, with its article.
+THINGS = {
+    "output file": N_("the output file"),
+    "export file": N_("the export file"),
+    "demo database": N_("the demo database"),
+    "rejects file": N_("the rejects file"),
+    "backup": N_("the backup"),
+    "forecast cache": N_("the forecast cache"),
+    "spool file": N_("the spool file"),
+    "report": N_("the report"),
+    "settings file": N_("the settings file"),
+}
+
+
+def the(what: str) -> str:
+    """``"the export file"`` (``"le fichier d'export"``): what is written, in messages."""
+    return _(THINGS[what]) if what in THINGS else f"the {what}"
+
+
 def check_target(
     path: Path,
     *,
@@ -51,26 +71,37 @@ def check_target(
     file).
     """
     path = Path(path)
-    label = f"the {what} {path}"
+    label = f"{the(what)} {path}"
     if str(path) == STDOUT:
         if not streams:
-            raise UsageError(f"cannot write the {what} to standard output: give a file name")
-        return Target(path, path, Kind.STREAM, f"the {what} (standard output)")
+            raise UsageError(
+                _("cannot write {thing} to standard output: give a file name").format(
+                    thing=the(what)
+                )
+            )
+        return Target(path, path, Kind.STREAM, the(what) + _(" (standard output)"))
     real = Path(os.path.realpath(path))
     for name in (path.name, real.name):
         if name.endswith(SIDECARS):
             raise UsageError(
-                f"cannot write {label}: a name ending in -wal, -shm or -journal belongs to an "
-                "SQLite database, which would delete or overwrite it",
-                hint="choose another file name",
+                _(
+                    "cannot write {label}: a name ending in -wal, -shm or -journal belongs to "
+                    "an SQLite database, which would delete or overwrite it"
+                ).format(label=label),
+                hint=_("choose another file name"),
             )
     if live_db is not None:
         suffix = live_file(path, Path(live_db))
         if suffix == "":
-            raise UsageError(f"{path} is the live database itself: choose another file")
+            raise UsageError(
+                _("{path} is the live database itself: choose another file").format(path=path)
+            )
         if suffix is not None:
             raise UsageError(
-                f"{path} is the {suffix} file of the live database {live_db}: choose another file"
+                _(
+                    "{path} is the {suffix} file of the live database {live_db}: choose another "
+                    "file"
+                ).format(path=path, suffix=suffix, live_db=live_db)
             )
     try:
         mode = os.lstat(path).st_mode
@@ -81,12 +112,15 @@ def check_target(
     if stat.S_ISLNK(mode):
         if not force:
             hint = (
-                f"give the path of the file itself: {real}"
+                _("give the path of the file itself: {real}")
                 if replace
-                else f"add --force to write to {real} (the link stays as it is)"
-            )
+                else _("add --force to write to {real} (the link stays as it is)")
+            ).format(real=real)
             raise UsageError(
-                f"{path} is a symbolic link to {real}: it was left untouched", hint=hint
+                _("{path} is a symbolic link to {real}: it was left untouched").format(
+                    path=path, real=real
+                ),
+                hint=hint,
             )
         try:
             mode = os.stat(path).st_mode
@@ -95,26 +129,37 @@ def check_target(
         except OSError as exc:
             raise write_error(exc, label) from None
     if stat.S_ISDIR(mode):
-        raise UsageError(f"{path} is a folder: give the {what} a file name")
+        raise UsageError(
+            _("{path} is a folder: give {thing} a file name").format(path=path, thing=the(what))
+        )
     if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
         if not streams:
             raise UsageError(
-                f"cannot write {label}: it is a device or a named pipe, and a {what} must be "
-                "a regular file"
+                _(
+                    "cannot write {label}: it is a device or a named pipe, and a {what} must be "
+                    "a regular file"
+                ).format(label=label, what=what)
             )
         return Target(path, real, Kind.STREAM, label)
     if not stat.S_ISREG(mode):
-        raise UsageError(f"cannot write {label}: it is not a regular file (left untouched)")
+        raise UsageError(
+            _("cannot write {label}: it is not a regular file (left untouched)").format(label=label)
+        )
     if not (force or replace):
         raise UsageError(
-            f"{path} already exists: it was left untouched", hint="add --force to replace it"
+            _("{path} already exists: it was left untouched").format(path=path),
+            hint=_("add --force to replace it"),
         )
     return Target(path, real, Kind.FILE, label)
 
 
 def _new(folder: Path, label: str) -> Kind:
     if not folder.is_dir():
-        raise UsageError(f"cannot write {label}: the folder {folder} does not exist")
+        raise UsageError(
+            _("cannot write {label}: the folder {folder} does not exist").format(
+                label=label, folder=folder
+            )
+        )
     return Kind.NEW
 
 

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from funnelcli.errors import UsageError, write_error
+from funnelcli.i18n import _
 from funnelcli.outfile_checks import (
     SIDECARS,
     STDOUT,
@@ -42,6 +43,7 @@ from funnelcli.outfile_checks import (
     check_target,
     remove_stale_temps,
     temp_name_pattern,
+    the,
 )
 
 __all__ = [
@@ -91,7 +93,11 @@ def open_output(
         return AtomicFile(target, replace=force or replace)
     if str(target.path) == STDOUT:
         if stdout is None:
-            raise UsageError(f"cannot write the {what} to standard output: give a file name")
+            raise UsageError(
+                _("cannot write {thing} to standard output: give a file name").format(
+                    thing=the(what)
+                )
+            )
         return StreamFile(target, stdout)
     return StreamFile(target)
 
@@ -153,7 +159,7 @@ class AtomicFile:
                 dir=folder, prefix=f".{self.path.name}.{os.getpid()}.", suffix=".tmp"
             )
         except OSError as exc:
-            raise write_error(exc, f"in {folder}") from None
+            raise write_error(exc, _("in {folder}").format(folder=folder)) from None
         self.tmp = Path(tmp)
         self.stream = _buffered(fd, target.label)
 
@@ -178,8 +184,8 @@ class AtomicFile:
         except FileExistsError:
             self.discard()
             raise UsageError(
-                f"{self.target.path} already exists: it was left untouched",
-                hint="add --force to replace it",
+                _("{path} already exists: it was left untouched").format(path=self.target.path),
+                hint=_("add --force to replace it"),
             ) from None
         except OSError as exc:
             self.discard()
@@ -227,7 +233,9 @@ class StreamFile:
         if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):  # replaced since the check
             os.close(fd)
             raise UsageError(
-                f"cannot write {label}: it changed while being opened (left untouched)"
+                _("cannot write {label}: it changed while being opened (left untouched)").format(
+                    label=label
+                )
             )
         self.stream = _buffered(fd, label)
 

@@ -25,6 +25,7 @@ from datetime import date, timedelta
 
 from funnelcli import dates
 from funnelcli.errors import InvalidDate, UsageError
+from funnelcli.i18n import _
 from funnelcli.text import fold
 
 PERIOD_FORMS = (
@@ -98,7 +99,9 @@ def _span(start: date, end: date, label: str | None = None) -> Period:
 
 def _checked_year(year: int, text: str) -> int:
     if not dates.MIN_YEAR <= year <= dates.MAX_YEAR:
-        raise InvalidDate(f"invalid period {text!r}: year {year} is out of range")
+        raise InvalidDate(
+            _("invalid period {text!r}: year {year} is out of range").format(text=text, year=year)
+        )
     return year
 
 
@@ -164,17 +167,29 @@ def parse_period(text: str, *, today: date | None = None) -> Period:
     if m := _MONTH_RE.match(key):
         year, month = _checked_year(int(m["y"]), text), int(m["m"])
         if not 1 <= month <= 12:
-            raise InvalidDate(f"invalid period {text!r}: month {month} is not 1 to 12")
+            raise InvalidDate(
+                _("invalid period {text!r}: month {month} is not 1 to 12").format(
+                    text=text, month=month
+                )
+            )
         return _month(date(year, month, 1))
     if m := _QUARTER_RE.match(key):
         year, quarter = _checked_year(int(m["y"]), text), int(m["q"])
         if not 1 <= quarter <= 4:
-            raise InvalidDate(f"invalid period {text!r}: quarter {quarter} is not 1 to 4")
+            raise InvalidDate(
+                _("invalid period {text!r}: quarter {quarter} is not 1 to 4").format(
+                    text=text, quarter=quarter
+                )
+            )
         return _quarter(date(year, 3 * quarter - 2, 1))
     if m := _YEAR_RE.match(key):
         year = _checked_year(int(m["y"]), text)
         return _span(date(year, 1, 1), date(year, 12, 31), str(year))
-    raise InvalidDate(f"invalid period {text!r}: expected {PERIOD_FORMS}")
+    raise InvalidDate(
+        _("invalid period {text!r}: expected {PERIOD_FORMS}").format(
+            text=text, PERIOD_FORMS=PERIOD_FORMS.replace(" or ", _(" or "))
+        )
+    )
 
 
 def default_period(today: date | None = None) -> Period:
@@ -229,8 +244,10 @@ def _bound(option: str, text: str, today: date, dayfirst: bool | None, *, end: b
         )
     except InvalidDate as exc:
         raise InvalidDate(
-            f"{option}: invalid date {text!r}: expected a date (2026-03-15, 1 mar, yesterday) "
-            f"or a period ({PERIOD_FORMS})"
+            _(
+                "{option}: invalid date {text!r}: expected a date (2026-03-15, 1 mar, "
+                "yesterday) or a period ({PERIOD_FORMS})"
+            ).format(option=option, text=text, PERIOD_FORMS=PERIOD_FORMS.replace(" or ", _(" or ")))
         ) from exc
 
 
@@ -250,7 +267,7 @@ def resolve(
     today = today or dates.today()
     default = default or default_period(today)
     if period is not None and (start is not None or end is not None):
-        raise UsageError("give --period or --from/--to, not both")
+        raise UsageError(_("give --period or --from/--to, not both"))
     if period is not None:
         return parse_period(period, today=today)
     if start is None and end is None:
@@ -259,8 +276,10 @@ def resolve(
     last = _bound("--to", end, today, dayfirst, end=True) if end else default.end
     if first > last:
         raise InvalidDate(
-            f"--from {first.isoformat()} is after --to {last.isoformat()}: "
-            "expected the start of the period before its end"
+            _(
+                "--from {first} is after --to {last}: expected the start of the period before "
+                "its end"
+            ).format(first=first.isoformat(), last=last.isoformat())
         )
     return _span(first, last)
 
@@ -280,7 +299,7 @@ class Bucket:
 def buckets(period: Period, by: str = "month") -> list[Bucket]:
     """The months (``by="month"``) or quarters (``by="quarter"``) the period touches."""
     if by not in ("month", "quarter"):
-        raise UsageError(f"invalid --by {by!r}: expected month or quarter")
+        raise UsageError(_("invalid --by {by!r}: expected month or quarter").format(by=by))
     first_of = month_start if by == "month" else quarter_start
     last_of = month_end if by == "month" else quarter_end
     label_of = month_label if by == "month" else quarter_label

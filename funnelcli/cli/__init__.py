@@ -22,6 +22,7 @@ from typer.core import TyperGroup
 from funnelcli import __version__, config, i18n
 from funnelcli.cli.registry import COMMAND_ALIASES, COMMANDS, build_command, short_help
 from funnelcli.errors import FunnelError, Interrupted, OutputError, UsageError
+from funnelcli.i18n import _
 from funnelcli.render import Output
 from funnelcli.text import printable
 
@@ -112,7 +113,7 @@ class FunnelGroup(TyperGroup):
             _report(exc)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            _report(Interrupted("interrupted; nothing was written by the unfinished command"))
+            _report(Interrupted(_("interrupted; nothing was written by the unfinished command")))
             raise typer.Exit(Interrupted.exit_code) from None
         except BrokenPipeError:
             # The reader went away (`funnel list | head -1`): it has all it wanted.
@@ -136,8 +137,8 @@ class FunnelGroup(TyperGroup):
             if config.debug():
                 raise
             Output().error(
-                f"internal error: {type(exc).__name__}: {exc}",
-                hint="this is a bug in funnel; run again with FUNNEL_DEBUG=1 for the details",
+                _("internal error: {kind}: {exc}").format(kind=type(exc).__name__, exc=exc),
+                hint=_("this is a bug in funnel; run again with FUNNEL_DEBUG=1 for the details"),
             )
             raise typer.Exit(INTERNAL_ERROR) from None
 
@@ -153,10 +154,13 @@ def undecodable_argument(argv: list[str]) -> UsageError | None:
             bad = "\udc3f"  # a surrogate that stands for no byte: say it is not UTF-8 anyway
         if bad is not None:
             return UsageError(
-                f"the argument '{printable(arg)}' is not valid UTF-8 "
-                f"(byte {ord(bad) - 0xDC00:#04x})",
-                hint="funnel reads its arguments as UTF-8: check the encoding of the terminal "
-                "or of the script",
+                _("the argument '{arg}' is not valid UTF-8 (byte {value:#04x})").format(
+                    arg=printable(arg), value=ord(bad) - 56320
+                ),
+                hint=_(
+                    "funnel reads its arguments as UTF-8: check the encoding of the terminal or "
+                    "of the script"
+                ),
             )
     return None
 

@@ -127,8 +127,9 @@ def demo(
     source = ctx.find_root().get_parameter_source("db")
     if source is not None and source.name == "COMMANDLINE":
         out.warn(
-            f"the demo never touches {st.db_path}: "
-            f"it builds {db} (choose with: funnel demo --db PATH)"
+            _(
+                "the demo never touches {live}: it builds {db} (choose with: funnel demo --db PATH)"
+            ).format(live=st.db_path, db=db)
         )
     summary = demo_service.build(db, leads=leads, seed=seed, months=months, live_db=st.db_path)
     from funnelcli.render import admin as render

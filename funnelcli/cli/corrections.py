@@ -109,8 +109,8 @@ def delete(
     if not yes:
         if not interactive():
             raise UsageError(
-                "delete asks for a confirmation, and there is no terminal to ask",
-                hint="add --yes to delete without asking",
+                _("delete asks for a confirmation, and there is no terminal to ask"),
+                hint=_("add --yes to delete without asking"),
             )
         for item in deletion.preview(store, leads):
             st.out.note(_("Delete {lead}").format(lead=render.footprint(item)))

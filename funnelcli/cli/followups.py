@@ -23,6 +23,7 @@ from funnelcli.cli.options import (
     parse,
     state,
 )
+from funnelcli.i18n import _
 from funnelcli.render import Format
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -282,7 +283,9 @@ def log(
     if lead is None or type_ is None:
         from funnelcli.errors import UsageError
 
-        raise UsageError("give LEAD and TYPE: funnel log LEAD TYPE [TEXT] (or funnel log --types)")
+        raise UsageError(
+            _("give LEAD and TYPE: funnel log LEAD TYPE [TEXT] (or funnel log --types)")
+        )
     from funnelcli.render import followups as render
 
     logged = activities.log(

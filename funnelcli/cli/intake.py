@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from funnelcli.cli.options import FormatOption, command_group, parse, state
+from funnelcli.i18n import _
 from funnelcli.render import Format
 
 commands = command_group()
@@ -91,7 +92,7 @@ def intake(
     )
     if flush:
         if spool_only is not None:
-            raise UsageError("--flush and --spool-only cannot be used together")
+            raise UsageError(_("--flush and --spool-only cannot be used together"))
         folder = spool.existing(spool_dir, "--spool") if spool_dir else spool.folder_of(st.db_path)
         store = st.store()
         store.command = "funnel intake --flush"
@@ -121,7 +122,7 @@ def _stdin() -> bytes:
 
     stream = sys.stdin
     if stream is None:
-        raise InputFileError("cannot read standard input: it is closed")
+        raise InputFileError(_("cannot read standard input: it is closed"))
     buffer = getattr(stream, "buffer", None)
     if buffer is None:
         return stream.read(MAX_BYTES + 1).encode("utf-8")

@@ -167,10 +167,10 @@ def _json_lead(path: str) -> Any:
             with open(path, "rb") as file:
                 raw = file.read()
     except OSError as exc:
-        raise read_error(exc, f"the file {path}") from None
+        raise read_error(exc, _("the file {path}").format(path=path)) from None
     found = submission.parse(raw, "json")
     if len(found) != 1:
-        raise DataError(f"--json: expected one JSON object, got {len(found)}")
+        raise DataError(_("--json: expected one JSON object, got {count}").format(count=len(found)))
     return webfields.map_fields(found[0].pairs)
 
 

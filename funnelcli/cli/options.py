@@ -10,6 +10,7 @@ import typer
 
 from funnelcli.cli.complete import lead_ids
 from funnelcli.errors import FunnelError, UsageError
+from funnelcli.i18n import _
 from funnelcli.render import Format
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -88,7 +89,11 @@ def future_date(st: State, value: str | None, option: str) -> date | None:
     )
     today = dates.now().date()
     if found < today:
-        st.out.warn(f"{option} {value!r} is in the past ({found.isoformat()}): kept as given")
+        st.out.warn(
+            _("{option} {value!r} is in the past ({found}): kept as given").format(
+                option=option, value=value, found=found.isoformat()
+            )
+        )
     return found
 
 
@@ -107,8 +112,9 @@ def amount(
     money = parse(option, parse_amount, value)
     if code and money.currency and code != money.currency:
         raise UsageError(
-            f"{option} {value!r} is in {money.currency} but --currency says {code}: "
-            "give one currency"
+            _(
+                "{option} {value!r} is in {currency} but --currency says {code}: give one currency"
+            ).format(option=option, value=value, currency=money.currency, code=code)
         )
     return money.cents, code or money.currency
 

@@ -163,10 +163,12 @@ def report(
 
     st = state(ctx)
     if record and section is not Section.FORECAST:
-        raise UsageError("--record stores a forecast: use it with funnel report forecast")
+        raise UsageError(_("--record stores a forecast: use it with funnel report forecast"))
     if save is not None and fmt is not Format.TABLE:
         raise UsageError(
-            f"--save draws the table format: it cannot be combined with --format {fmt.value}"
+            _("--save draws the table format: it cannot be combined with --format {fmt}").format(
+                fmt=fmt.value
+            )
         )
     opts = reports.options(
         section.value if section else None,

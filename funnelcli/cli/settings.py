@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from funnelcli.cli.options import command_group, state
+from funnelcli.i18n import _
 
 if TYPE_CHECKING:  # pragma: no cover
     from funnelcli.cli import State
@@ -35,7 +36,9 @@ def config_command(
         _language(st, value)
         return
     if key not in (None, "currency"):
-        raise UsageError(f"unknown setting {key!r}: expected currency or language")
+        raise UsageError(
+            _("unknown setting {key!r}: expected currency or language").format(key=key)
+        )
     if key is None:
         info = settings.database_info(st.db_path)
         for line in database_lines(info):

@@ -8,6 +8,7 @@ import typer
 
 from funnelcli.cli.complete import stage_names
 from funnelcli.cli.options import FormatOption, command_group, state
+from funnelcli.i18n import _
 from funnelcli.render import Format, Output
 
 commands = command_group()
@@ -64,8 +65,10 @@ def stages_root(ctx: typer.Context, fmt: FormatOption = Format.TABLE) -> None:
     elif _given(ctx):
         if ctx.invoked_subcommand not in _FORMATTED:
             raise UsageError(
-                f"funnel stages {ctx.invoked_subcommand} takes no --format: it prints one line",
-                hint="--format goes with funnel stages, stages list and stages add",
+                _(
+                    "funnel stages {invoked_subcommand} takes no --format: it prints one line"
+                ).format(invoked_subcommand=ctx.invoked_subcommand),
+                hint=_("--format goes with funnel stages, stages list and stages add"),
             )
         ctx.meta[_GROUP_FORMAT] = fmt
 

@@ -11,6 +11,7 @@ import typer
 
 from funnelcli.cli.options import FormatOption, command_group, state
 from funnelcli.errors import UsageError
+from funnelcli.i18n import _
 from funnelcli.render import Format
 
 commands = command_group()
@@ -223,7 +224,7 @@ def import_(
     if summary.interrupted:
         raise Interrupted(render.interrupted_message(summary))
     if not summary.dry_run:
-        out.committed("the import was committed", "its summary")
+        out.committed(_("the import was committed"), _("its summary"))
     render.render_summary(out, summary, fmt)
 
 
@@ -236,7 +237,9 @@ def _update_fields(text: str | None) -> tuple[str, ...] | None:
     unknown = fields.unknown_fields(names)
     if unknown:
         raise typer.BadParameter(
-            f"unknown field {', '.join(map(repr, unknown))}: {fields.expected()}",
+            _("unknown field {names}: expected some of {fields}").format(
+                names=", ".join(map(repr, unknown)), fields=", ".join(fields.FIELDS)
+            ),
             param_hint="--update-fields",
         )
     return tuple(names)
@@ -247,7 +250,7 @@ def _stdout_bytes(out: Any) -> BinaryIO:
     out.flush()
     buffer = getattr(out, "buffer", None)
     if buffer is None:
-        raise UsageError("--rejects - needs a standard output that takes bytes")
+        raise UsageError(_("--rejects - needs a standard output that takes bytes"))
     return buffer
 
 
@@ -258,7 +261,7 @@ def _stdin_bytes() -> BinaryIO:
     if stream is None:  # funnel import - <&-
         from funnelcli.errors import InputFileError
 
-        raise InputFileError("cannot read standard input: it is closed")
+        raise InputFileError(_("cannot read standard input: it is closed"))
     buffer = getattr(stream, "buffer", None)
     if buffer is not None:
         return buffer
@@ -312,7 +315,9 @@ def export(
     chosen = exports.format_for(None if to_stdout else output, fmt.value if fmt else None)
     exports.check_format(what.value, chosen)
     if excel and chosen != "csv":
-        raise UsageError(f"--excel is for CSV exports, not --format {chosen}")
+        raise UsageError(
+            _("--excel is for CSV exports, not --format {chosen}").format(chosen=chosen)
+        )
     if to_stdout:
         out = st.out.out
         out.flush()

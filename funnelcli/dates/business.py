@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from funnelcli.dates.human import When, parse_duration
 from funnelcli.errors import InvalidDate
+from funnelcli.i18n import _
 from funnelcli.text import fold
 
 #: Compiled when a delay is typed (``re`` caches it): the default delay needs no parsing.
@@ -35,7 +36,9 @@ def parse_within(text: str) -> Within:
         return Within(None, parse_duration(text))
     except InvalidDate:
         raise InvalidDate(
-            f"invalid delay {text!r}: expected e.g. 1bd (business days), 2d, 1w or 4h"
+            _("invalid delay {text!r}: expected e.g. 1bd (business days), 2d, 1w or 4h").format(
+                text=text
+            )
         ) from None
 
 

@@ -9,6 +9,7 @@ import time as _time
 from datetime import date, datetime, time
 
 from funnelcli.errors import InvalidDate
+from funnelcli.i18n import _
 
 MIN_YEAR = 1900
 MAX_YEAR = 2999
@@ -20,16 +21,19 @@ def now() -> datetime:
     frozen = os.environ.get("FUNNEL_NOW", "").strip()
     if not frozen:
         return datetime.now().astimezone()
-    hint = "use e.g. FUNNEL_NOW=2026-11-29 or FUNNEL_NOW=2026-11-29T09:00:00"
+    hint = _("use e.g. FUNNEL_NOW=2026-11-29 or FUNNEL_NOW=2026-11-29T09:00:00")
     try:
         parsed = datetime.fromisoformat(frozen)
     except ValueError:
         raise InvalidDate(
-            f"FUNNEL_NOW={frozen!r} is not an ISO date or datetime", hint=hint
+            _("FUNNEL_NOW={frozen!r} is not an ISO date or datetime").format(frozen=frozen),
+            hint=hint,
         ) from None
     if not MIN_YEAR <= parsed.year <= MAX_YEAR:  # the range --at accepts
         raise InvalidDate(
-            f"FUNNEL_NOW={frozen!r}: year {parsed.year} is out of range ({MIN_YEAR} to {MAX_YEAR})",
+            _(
+                "FUNNEL_NOW={frozen!r}: year {year} is out of range ({MIN_YEAR} to {MAX_YEAR})"
+            ).format(frozen=frozen, year=parsed.year, MIN_YEAR=MIN_YEAR, MAX_YEAR=MAX_YEAR),
             hint=hint,
         )
     return parsed.astimezone()  # naive means local time; aware is converted
@@ -56,14 +60,14 @@ def use_utc_if_zone_unusable() -> str | None:
     _time.tzset()
     offsets = (_time.timezone, _time.altzone, _time.localtime().tm_gmtoff)
     if any(abs(offset) >= 24 * 3600 for offset in offsets):
-        problem = f"TZ={zone!r} is more than 24 hours away from UTC"
+        problem = _("TZ={zone!r} is more than 24 hours away from UTC: using UTC")
     elif not _zone_known(zone, offsets):
-        problem = f"TZ={zone!r} is not a time zone this system knows"
+        problem = _("TZ={zone!r} is not a time zone this system knows: using UTC")
     else:
         return None
     os.environ["TZ"] = "UTC"
     _time.tzset()
-    return f"{problem}: using UTC"
+    return problem.format(zone=zone)
 
 
 def _zone_known(zone: str, offsets: tuple[int, ...]) -> bool:

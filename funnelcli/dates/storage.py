@@ -7,6 +7,7 @@ import re
 from datetime import UTC, date, datetime
 
 from funnelcli.errors import DataError
+from funnelcli.i18n import _
 
 
 def to_storage(moment: datetime) -> str:
@@ -36,8 +37,8 @@ def from_storage(value: str) -> datetime:
             moment = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
         except ValueError:
             raise DataError(
-                f"a stored date is not an ISO 8601 instant: {value!r}",
-                hint="funnel check lists the problems of the database",
+                _("a stored date is not an ISO 8601 instant: {value!r}").format(value=value),
+                hint=_("funnel check lists the problems of the database"),
             ) from None
     try:
         return moment.astimezone()

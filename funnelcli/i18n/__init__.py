@@ -180,6 +180,15 @@ def N_(message: str) -> str:
     return message
 
 
+def thousands(n: int) -> str:
+    """A count in a message, grouped: ``1,000,000`` in English, ``1 000 000`` in French."""
+    if language() == "en":
+        return f"{n:,}"
+    from funnelcli.i18n import french as catalogue
+
+    return catalogue.number(n)
+
+
 def save_language(app_dir: str | Path, value: str) -> str:
     """``funnel config language fr``: the choice saved in the user's settings file."""
     from funnelcli.errors import UsageError, write_error

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from funnelcli.errors import DataError, UsageError
-from funnelcli.i18n import _
+from funnelcli.i18n import N_, _
 from funnelcli.importers.nearby import name_hint, near_field
 from funnelcli.importers.synonyms import IGNORE_WORDS, SYNONYMS, field_of, header_key
 
@@ -21,8 +21,10 @@ def resolve_field(kind: str, text: str, option: str = "--map") -> str | None:
     found = field_of(kind, text)
     if found is None:
         raise UsageError(
-            f"{option}: unknown field {text!r} for {kind}: expected one of "
-            f"{', '.join(SYNONYMS[kind])} (or 'ignore')"
+            _(
+                "{option}: unknown field {text!r} for {kind}: expected one of {choices} (or "
+                "'ignore')"
+            ).format(option=option, text=text, kind=kind, choices=", ".join(SYNONYMS[kind]))
         )
     return found
 
@@ -33,7 +35,11 @@ def parse_pairs(values: Sequence[str], option: str) -> dict[str, str]:
     for value in values:
         left, sep, right = value.partition("=")
         if not sep or not left.strip():
-            raise UsageError(f"invalid {option} {value!r}: expected COLUMN=FIELD like 'Nom=name'")
+            raise UsageError(
+                _("invalid {option} {value!r}: expected COLUMN=FIELD like 'Nom=name'").format(
+                    option=option, value=value
+                )
+            )
         pairs[left.strip()] = right.strip()
     return pairs
 
@@ -109,8 +115,9 @@ def map_columns(
             continue
         if wanted in fields:
             raise UsageError(
-                f"columns {headers[fields[wanted]]!r} and {headers[i]!r} are both mapped to "
-                f"{wanted}: map only one"
+                _(
+                    "columns {value!r} and {value2!r} are both mapped to {wanted}: map only one"
+                ).format(value=headers[fields[wanted]], value2=headers[i], wanted=wanted)
             )
         fields[wanted] = i
     ignored: list[str] = []
@@ -248,10 +255,10 @@ _LEAD_FIELDS = {"lead", "lead_id", "lead_email", "lead_external_id"}
 _NEEDS: dict[str, tuple[set[str], str]] = {
     "leads": (
         {"name", "first_name", "last_name", "company", "email", "phone"},
-        "a lead's name, company, email or phone",
+        N_("a lead's name, company, email or phone"),
     ),
-    "follow-ups": (_LEAD_FIELDS, "the lead"),
-    "activities": (_LEAD_FIELDS, "the lead"),
+    "follow-ups": (_LEAD_FIELDS, N_("the lead")),
+    "activities": (_LEAD_FIELDS, N_("the lead")),
 }
 
 
@@ -259,16 +266,21 @@ def required_columns(columns: ColumnMap, display: str) -> None:
     """Refuse a file none of whose columns can make the kind's records."""
     have = set(columns.fields)
     wanted, what = _NEEDS[columns.kind]
-    missing = [] if have & wanted else [what]
+    missing = [] if have & wanted else [_(what)]
     if columns.kind == "follow-ups":
         missing += [
-            w for f, w in (("text", "the promise's text"), ("due", "the due date")) if f not in have
+            _(w)
+            for f, w in (("text", N_("the promise's text")), ("due", N_("the due date")))
+            if f not in have
         ]
     if columns.kind == "activities" and "at" not in have:
-        missing.append("the date")
+        missing.append(_("the date"))
     if missing:
         raise DataError(
-            f"no column of {display} holds {' or '.join(missing)} (columns: "
-            f"{', '.join(columns.headers)})",
-            hint="name the column with --map 'COLUMN=FIELD'",
+            _("no column of {display} holds {choices} (columns: {choices2})").format(
+                display=display,
+                choices=_(" or ").join(missing),
+                choices2=", ".join(columns.headers),
+            ),
+            hint=_("name the column with --map 'COLUMN=FIELD'"),
         )

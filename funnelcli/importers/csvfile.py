@@ -15,7 +15,7 @@ from collections.abc import Generator, Iterator
 from typing import BinaryIO
 
 from funnelcli.errors import DataError, read_error
-from funnelcli.i18n import _
+from funnelcli.i18n import _, thousands
 from funnelcli.importers.dialect import Dialect, detect_delimiter, sep_line_delimiter
 from funnelcli.importers.encoding import (
     CP1252_FALLBACK,
@@ -160,13 +160,19 @@ class CsvFile:
                 )
             if len(line) >= MAX_LINE and line[-1] not in "\r\n":
                 raise DataError(
-                    f"{self.display} line {number}: longer than {MAX_LINE:,} characters"
+                    _("{display} line {number}: longer than {MAX_LINE} characters").format(
+                        display=self.display, number=number, MAX_LINE=thousands(MAX_LINE)
+                    )
                 )
             yield line
 
     def _decode_error(self, exc: UnicodeError) -> None:
         if not isinstance(exc, UnicodeDecodeError):  # a codec whose errors are not decode errors
-            raise DataError(f"cannot read {self.display} as {self.encoding.codec}: {exc}") from None
+            raise DataError(
+                _("cannot read {display} as {codec}: {exc}").format(
+                    display=self.display, codec=self.encoding.codec, exc=exc
+                )
+            ) from None
         try:
             found = find_undecodable(self._raw, self.encoding.codec)
         except OSError:
@@ -287,10 +293,14 @@ class CsvFile:
 def _csv_problem(display: str, line: int, message: str) -> str:
     lowered = message.lower()
     if "field larger than field limit" in lowered:
-        return (
-            f"{display} line {line}: a field longer than {MAX_FIELD:,} characters "
+        return _(
+            "{display} line {line}: a field longer than {MAX_FIELD} characters "
             "(an unterminated quote?)"
-        )
+        ).format(display=display, line=line, MAX_FIELD=thousands(MAX_FIELD))
     if "unexpected end of data" in lowered or "eof" in lowered:
-        return f"{display} line {line}: unterminated quote (the quoted field never ends)"
-    return f"{display} line {line}: malformed CSV ({message})"
+        return _("{display} line {line}: unterminated quote (the quoted field never ends)").format(
+            display=display, line=line
+        )
+    return _("{display} line {line}: malformed CSV ({message})").format(
+        display=display, line=line, message=message
+    )

@@ -21,7 +21,7 @@ from datetime import date, datetime, time
 
 from funnelcli import dates
 from funnelcli.errors import DataError, FunnelError
-from funnelcli.i18n import english_message
+from funnelcli.i18n import _, english_message
 from funnelcli.importers.dateforms import excel_serial, month_name_date
 from funnelcli.importers.problems import ValueProblem, reason_of
 
@@ -224,10 +224,16 @@ class DateColumn:
         if self.dayfirst_seen and self.monthfirst_seen:
             (d_line, d_text), (m_line, m_text) = self.dayfirst_seen, self.monthfirst_seen
             raise DataError(
-                f"column {self.header!r} mixes day-first dates (line {d_line}: {d_text!r}) and "
-                f"month-first dates (line {m_line}: {m_text!r})",
-                hint="say which with --dayfirst or --monthfirst; the rows that do not fit "
-                "are then reported",
+                _(
+                    "column {header!r} mixes day-first dates (line {d_line}: {d_text!r}) and "
+                    "month-first dates (line {m_line}: {m_text!r})"
+                ).format(
+                    header=self.header, d_line=d_line, d_text=d_text, m_line=m_line, m_text=m_text
+                ),
+                hint=_(
+                    "say which with --dayfirst or --monthfirst; the rows that do not fit are "
+                    "then reported"
+                ),
             )
 
     def _build(
@@ -276,9 +282,11 @@ class DateColumn:
         if self.inferred and self.ambiguous and not (self.dayfirst_seen or self.monthfirst_seen):
             line, text = self.ambiguous
             raise DataError(
-                f"ambiguous dates in column {self.header!r} (line {line}: {text!r}): day or "
-                "month first? No date in the column tells",
-                hint="pass --dayfirst or --monthfirst",
+                _(
+                    "ambiguous dates in column {header!r} (line {line}: {text!r}): day or month "
+                    "first? No date in the column tells"
+                ).format(header=self.header, line=line, text=text),
+                hint=_("pass --dayfirst or --monthfirst"),
             )
 
 

@@ -47,7 +47,11 @@ def parse_delimiter(text: str) -> str:
     }  # fmt: skip
     found = words.get(text.strip().lower() if text.strip() else text)
     if found is None:
-        raise UsageError(f"invalid --delimiter {text!r}: expected one of ',', ';', '|' or 'tab'")
+        raise UsageError(
+            _("invalid --delimiter {text!r}: expected one of ',', ';', '|' or 'tab'").format(
+                text=text
+            )
+        )
     return found
 
 

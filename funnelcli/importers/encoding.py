@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from funnelcli.errors import DataError, UsageError
+from funnelcli.i18n import _
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +115,8 @@ def _guess(sample: bytes) -> Encoding:
         codec = (likely or guesses)[0]
         return Encoding(codec, f"{codec} (guessed)", guessed=True)
     raise DataError(
-        "cannot tell the encoding of the file: it is not UTF-8 nor cp1252",
-        hint="pass --encoding, e.g. --encoding latin-1",
+        _("cannot tell the encoding of the file: it is not UTF-8 nor cp1252"),
+        hint=_("pass --encoding, e.g. --encoding latin-1"),
     )
 
 
@@ -134,7 +135,6 @@ def _is_western(sample: bytes) -> bool | None:
 _NOT_CHARSETS = frozenset(
     {"idna", "punycode", "unicode-escape", "raw-unicode-escape", "undefined", "mbcs", "oem"}
 )
-_EXPECTED_ENCODINGS = "expected e.g. utf-8, utf-8-sig, utf-16, cp1252, latin-1"
 
 
 def check_encoding(name: str) -> Encoding:
@@ -143,9 +143,18 @@ def check_encoding(name: str) -> Encoding:
     try:
         info = codecs.lookup(name)
     except LookupError:
-        raise UsageError(f"unknown encoding {name!r}: {_EXPECTED_ENCODINGS}") from None
+        raise UsageError(
+            _(
+                "unknown encoding {name!r}: expected e.g. utf-8, utf-8-sig, utf-16, cp1252, latin-1"
+            ).format(name=name)
+        ) from None
     if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
-        raise UsageError(f"{name!r} is not a text encoding: {_EXPECTED_ENCODINGS}")
+        raise UsageError(
+            _(
+                "{name!r} is not a text encoding: expected e.g. utf-8, utf-8-sig, utf-16, "
+                "cp1252, latin-1"
+            ).format(name=name)
+        )
     codec = "utf-8-sig" if info.name == "utf-8" else info.name  # a BOM is never data
     return Encoding(codec, f"{name} (from --encoding)")
 
@@ -160,9 +169,13 @@ def settle_byte_order(encoding: Encoding, sample: bytes) -> Encoding:
     first, last = sample[0::unit].count(0), sample[unit - 1 :: unit].count(0)
     if first == last:
         raise DataError(
-            f"the file has no byte-order mark and its bytes do not tell whether it is "
-            f"{encoding.codec}-le or {encoding.codec}-be",
-            hint=f"pass --encoding {encoding.codec}-le or --encoding {encoding.codec}-be",
+            _(
+                "the file has no byte-order mark and its bytes do not tell whether it is "
+                "{codec}-le or {codec}-be"
+            ).format(codec=encoding.codec),
+            hint=_("pass --encoding {codec}-le or --encoding {codec}-be").format(
+                codec=encoding.codec
+            ),
         )
     order = "le" if last > first else "be"
     return Encoding(f"{encoding.codec}-{order}", f"{encoding.label}, {order.upper()} without BOM")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from funnelcli.errors import DataError
+from funnelcli.i18n import _
 from funnelcli.importers.stages import TARGETS
 from funnelcli.importers.synonyms import IGNORE_WORDS, field_of, header_key
 from funnelcli.text import fold
@@ -81,49 +82,69 @@ def parse_profile(text: str, name: str, where: str) -> Profile:
     """A profile file's text; ``name`` is its stem, ``where`` names it in messages."""
 
     def bad(why: str) -> DataError:
-        return DataError(f"the profile file {where}: {why}")
+        return DataError(_("the profile file {where}: {why}").format(where=where, why=why))
 
     try:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise bad(f"not valid TOML: {exc}") from None
+        raise bad(_("not valid TOML: {exc}").format(exc=exc)) from None
     unknown = sorted(set(data) - _KEYS)
     if unknown:
-        raise bad(f"unknown keys: {', '.join(unknown)}; expected {', '.join(sorted(_KEYS))}")
+        raise bad(
+            _("unknown keys: {choices}; expected {choices2}").format(
+                choices=", ".join(unknown), choices2=", ".join(sorted(_KEYS))
+            )
+        )
     label = data.get("label")
     signature = data.get("signature")
     if not isinstance(label, str) or not label.strip():
-        raise bad('no label (label = "Name of the export")')
+        raise bad(_('no label (label = "Name of the export")'))
     if not _strings(signature) or not signature:
-        raise bad('no signature (signature = ["Header", …], the headers that tell it)')
+        raise bad(_('no signature (signature = ["Header", …], the headers that tell it)'))
     columns = _table(data, "columns", bad)
     for header, target in columns.items():
         if target.strip().lower() not in IGNORE_WORDS and field_of("leads", target) is None:
-            raise bad(f"[columns] {header!r} = {target!r}: unknown field")
+            raise bad(
+                _("[columns] {header!r} = {target!r}: unknown field").format(
+                    header=header, target=target
+                )
+            )
     columns = {h: field_of("leads", t) or "ignore" for h, t in columns.items()}
     stages = _table(data, "stages", bad)
     for word, target in stages.items():
         if fold(target) not in TARGETS:
-            raise bad(f"[stages] {word!r} = {target!r}: expected one of {', '.join(_targets())}")
+            raise bad(
+                _("[stages] {word!r} = {target!r}: expected one of {choices}").format(
+                    word=word, target=target, choices=", ".join(_targets())
+                )
+            )
     outcomes = []
     for rule in _rules(data, bad):
         stage, when = rule.get("stage"), rule.get("when")
         if not isinstance(stage, str) or fold(stage) not in TARGETS:
-            raise bad(f"[[outcome]] stage = {stage!r}: expected one of {', '.join(_targets())}")
+            raise bad(
+                _("[[outcome]] stage = {stage!r}: expected one of {choices}").format(
+                    stage=stage, choices=", ".join(_targets())
+                )
+            )
         if not isinstance(when, dict) or not when or not _strings(list(when.values())):
-            raise bad('[[outcome]] needs when = { COLUMN = "value", … }')
+            raise bad(_('[[outcome]] needs when = { COLUMN = "value", … }'))
         outcomes.append(Outcome(fold(stage), tuple(when.items())))
     first_of: dict[str, tuple[str, ...]] = {}
     table = data.get("first-of", {})
     if not isinstance(table, dict):
-        raise bad("[first-of] must map fields to lists of columns")
+        raise bad(_("[first-of] must map fields to lists of columns"))
     for target, headers in table.items():
         if field_of("leads", target) is None or not _strings(headers) or not headers:
-            raise bad(f"[first-of] {target} must name a field and a list of columns")
+            raise bad(
+                _("[first-of] {target} must name a field and a list of columns").format(
+                    target=target
+                )
+            )
         first_of[field_of("leads", target) or target] = tuple(headers)
     unnamed = data.get("unnamed")
     if unnamed is not None and (not isinstance(unnamed, str) or "{" not in unnamed):
-        raise bad('unnamed must be a text naming columns in braces: "{product} {id}"')
+        raise bad(_('unnamed must be a text naming columns in braces: "{product} {id}"'))
     return Profile(
         name=name,
         label=label.strip(),
@@ -147,12 +168,12 @@ def _targets() -> list[str]:
 def _table(data: dict[str, Any], key: str, bad: Any) -> dict[str, str]:
     value = data.get(key, {})
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-        raise bad(f"[{key}] must map names to names")
+        raise bad(_("[{key}] must map names to names").format(key=key))
     return dict(value)
 
 
 def _rules(data: dict[str, Any], bad: Any) -> list[dict[str, Any]]:
     value = data.get("outcome", [])
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise bad("outcome must be [[outcome]] tables")
+        raise bad(_("outcome must be [[outcome]] tables"))
     return value

@@ -9,6 +9,7 @@ from contextlib import suppress
 from typing import Any
 
 from funnelcli.errors import UsageError
+from funnelcli.i18n import _, stage_name
 from funnelcli.importers.problems import ValueProblem
 from funnelcli.models import Stage
 from funnelcli.pipeline import Pipeline
@@ -85,8 +86,14 @@ class StageWords:
                 self._map[fold(word)] = None
             else:
                 raise UsageError(
-                    f"--stage-map {word}={target}: unknown stage {target!r}: expected one of "
-                    + ", ".join(s.name for s in stages)
+                    _(
+                        "--stage-map {word}={target}: unknown stage {target!r}: expected one of "
+                        "{choices}"
+                    ).format(
+                        word=word,
+                        target=target,
+                        choices=", ".join(stage_name(s.name) for s in stages),
+                    )
                 )
         words = words or {}
         resolved: dict[str, Stage | None] = {}

@@ -14,6 +14,7 @@ import re
 from typing import Any, NamedTuple
 
 from funnelcli.errors import DataError
+from funnelcli.i18n import _
 from funnelcli.importers.synonyms import field_of
 
 FORMATS = ("json", "form", "email")
@@ -57,7 +58,9 @@ def parse(raw: bytes, kind: str) -> list[Submission]:
     try:
         text = raw.removeprefix(_BOM).decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DataError(f"the submission is not UTF-8 text (byte {exc.start})") from None
+        raise DataError(
+            _("the submission is not UTF-8 text (byte {byte})").format(byte=exc.start)
+        ) from None
     if kind == "json":
         return _json(text, raw)
     from urllib.parse import parse_qsl
@@ -79,14 +82,18 @@ def _json(text: str, raw: bytes) -> list[Submission]:
             try:
                 items.append((line.strip().encode(), json.loads(line)))
             except json.JSONDecodeError as exc:
-                raise DataError(f"the submission is not JSON: {exc.msg} (line {number})") from None
+                raise DataError(
+                    _("the submission is not JSON: {reason} (line {number})").format(
+                        reason=exc.msg, number=number
+                    )
+                ) from None
     else:
         if isinstance(whole, list):
             items = [(raw + b"\x00%d" % i, item) for i, item in enumerate(whole)]
         else:
             items = [(raw, whole)]
     if not items or not all(isinstance(item, dict) for _, item in items):
-        raise DataError("the submission is not a JSON object (nor JSON lines of objects)")
+        raise DataError(_("the submission is not a JSON object (nor JSON lines of objects)"))
     return [
         Submission(key, [(str(k), _text(v)) for k, v in item.items() if v is not None])
         for key, item in items

@@ -44,7 +44,3 @@ def split(text: str) -> list[str]:
 
 def _name(name: str) -> str:
     return name.strip().lower().replace("-", "_")
-
-
-def expected() -> str:
-    return "expected some of " + ", ".join(FIELDS)

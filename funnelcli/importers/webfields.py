@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from funnelcli.errors import DataError, InvalidAmount
+from funnelcli.i18n import _
 from funnelcli.importers.synonyms import field_of, header_key
 from funnelcli.money import parse_amount, parse_currency
 from funnelcli.text import clean, normalize_email
@@ -120,5 +121,5 @@ def _currency_of(text: str | None) -> str | None:
 def contactable(lead: WebLead) -> WebLead:
     """The lead, or exit 65 when nothing in it lets anyone answer."""
     if not lead.contactable:
-        raise DataError("nothing to contact: the submission has neither email, phone nor name")
+        raise DataError(_("nothing to contact: the submission has neither email, phone nor name"))
     return lead

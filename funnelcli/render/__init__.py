@@ -77,7 +77,7 @@ class Output:
         color: bool | None = None,
         width: int | None = None,
     ) -> None:
-        self.saved: tuple[str, str] | None = None
+        self.saved: tuple[str, str | None] | None = None
         self.out: Any = _Checked(out if out is not None else sys.stdout, self)
         self.err = err if err is not None else sys.stderr
         forced = os.environ.get("TTY_COMPATIBLE", "")
@@ -119,7 +119,7 @@ class Output:
 
     # ---------------------------------------------------------------- standard output
 
-    def committed(self, what: str, output: str = "its output") -> None:
+    def committed(self, what: str, output: str | None = None) -> None:
         """Say what the command has just committed (``"lead 17 was added"``, ``"its id"``), before
         printing about it: if standard output then fails, the error says the write happened, so
         that nobody retries it."""
@@ -129,8 +129,12 @@ class Output:
         """The error for standard output that cannot be written (exit 74)."""
         if self.saved is not None:
             what, output = self.saved
-            return OutputError(f"{what}; writing {output} failed: {reason}")
-        return OutputError(f"cannot write to standard output: {reason}")
+            return OutputError(
+                _("{what}; writing {output} failed: {reason}").format(
+                    what=what, output=output or _("its output"), reason=reason
+                )
+            )
+        return OutputError(_("cannot write to standard output: {reason}").format(reason=reason))
 
     def flush(self) -> None:
         """Write out what is buffered (the boundary calls it: a full disk shows at the flush)."""

@@ -45,7 +45,7 @@ MOVE_COLUMNS = (
 
 def reverted(out: Output, done: Reverted, fmt: Format) -> None:
     entry = done.entry
-    out.committed(f"entry {entry.id} was reverted (entry {done.by})")
+    out.committed(_("entry {entry} was reverted (entry {by})").format(entry=entry.id, by=done.by))
     out.result(
         fmt,
         {"entry": done.by, "reverted": entry._asdict()},
@@ -95,7 +95,7 @@ def footprint(item: LeadFootprint) -> str:
 
 
 def deleted(out: Output, gone: Sequence[LeadFootprint], *, purged: bool) -> None:
-    out.committed(f"{len(gone)} lead(s) were deleted")
+    out.committed(_("{count} lead(s) were deleted").format(count=len(gone)))
     for item in gone:
         out.line(_("Deleted {lead}").format(lead=footprint(item)))
     if purged:
@@ -112,7 +112,9 @@ def history(out: Output, lead: Lead, moves: Sequence[StageChange], fmt: Format) 
 
 def dropped(out: Output, done: Dropped, fmt: Format) -> None:
     move = done.move
-    out.committed(f"move {move.id} of lead {done.lead.id} was dropped")
+    out.committed(
+        _("move {move} of lead {lead} was dropped").format(move=move.id, lead=done.lead.id)
+    )
     out.result(
         fmt,
         records.lead(done.lead),

@@ -149,7 +149,7 @@ def follow_up_list(out: Output, items: list[Item], fmt: Format, empty: str) -> N
 
 def added(out: Output, item: Item, fmt: Format) -> None:
     f = item.follow_up
-    out.committed(f"follow-up {follow_up_ref(f.id)} was added", "its id")
+    out.committed(_("follow-up {ref} was added").format(ref=follow_up_ref(f.id)), _("its id"))
     text = _("Follow-up {ref} for {lead}: due {due} · {text}").format(
         ref=follow_up_ref(f.id), lead=_lead_text(item), due=item.due, text=promise_text(f.text)
     )
@@ -165,7 +165,7 @@ def added(out: Output, item: Item, fmt: Format) -> None:
 def done(out: Output, kept: Done, fmt: Format) -> None:
     item = kept.item
     f = item.follow_up
-    out.committed(f"follow-up {follow_up_ref(f.id)} was marked done")
+    out.committed(_("follow-up {ref} was marked done").format(ref=follow_up_ref(f.id)))
     text = _("Follow-up {ref} done: {text} · {lead}").format(
         ref=follow_up_ref(f.id), text=promise_text(f.text), lead=_lead_text(item)
     )
@@ -175,7 +175,9 @@ def done(out: Output, kept: Done, fmt: Format) -> None:
 def snoozed(out: Output, result: Snoozed, fmt: Format) -> None:
     item = result.item
     f = item.follow_up
-    out.committed(f"follow-up {follow_up_ref(f.id)} was snoozed to {item.due}")
+    out.committed(
+        _("follow-up {ref} was snoozed to {due}").format(ref=follow_up_ref(f.id), due=item.due)
+    )
     text = _("Follow-up {ref} snoozed to {due} (was {previous}; snoozed {times}×): {text}").format(
         ref=follow_up_ref(f.id),
         due=item.due,
@@ -188,7 +190,7 @@ def snoozed(out: Output, result: Snoozed, fmt: Format) -> None:
 
 def edited(out: Output, item: Item, fmt: Format) -> None:
     f = item.follow_up
-    out.committed(f"follow-up {follow_up_ref(f.id)} was updated")
+    out.committed(_("follow-up {ref} was updated").format(ref=follow_up_ref(f.id)))
     text = _("Follow-up {ref} updated: due {due} · {text}").format(
         ref=follow_up_ref(f.id), due=item.due, text=promise_text(f.text)
     )
@@ -197,7 +199,7 @@ def edited(out: Output, item: Item, fmt: Format) -> None:
 
 def reopened(out: Output, item: Item, fmt: Format) -> None:
     f = item.follow_up
-    out.committed(f"follow-up {follow_up_ref(f.id)} was reopened")
+    out.committed(_("follow-up {ref} was reopened").format(ref=follow_up_ref(f.id)))
     text = _("Follow-up {ref} reopened: due {due} · {text} · {lead}").format(
         ref=follow_up_ref(f.id), due=item.due, text=promise_text(f.text), lead=_lead_text(item)
     )
@@ -213,7 +215,7 @@ def reopened(out: Output, item: Item, fmt: Format) -> None:
 
 def deleted(out: Output, item: Item, fmt: Format) -> None:
     f = item.follow_up
-    out.committed(f"follow-up {follow_up_ref(f.id)} was deleted")
+    out.committed(_("follow-up {ref} was deleted").format(ref=follow_up_ref(f.id)))
     text = _("Deleted follow-up {ref}: {text} · {lead}").format(
         ref=follow_up_ref(f.id), text=promise_text(f.text), lead=_lead_text(item)
     )
@@ -224,7 +226,12 @@ def logged(out: Output, activity: Activity, lead: Lead, fmt: Format) -> None:
     """``funnel log``: the activity's id (a sentence on a terminal)."""
     from funnelcli.dates import format_local
 
-    out.committed(f"activity {activity.id} was logged on lead {lead.id}", "its id")
+    out.committed(
+        _("activity {activity} was logged on lead {lead}").format(
+            activity=activity.id, lead=lead.id
+        ),
+        _("its id"),
+    )
     text = _("Logged {type} on lead {id} {name} ({at})").format(
         type=activity_type(activity.type), id=lead.id, name=lead.name, at=format_local(activity.at)
     )
@@ -236,7 +243,11 @@ def log_changed(out: Output, activity: Activity, lead: Lead, fmt: Format, verb: 
     """``funnel log edit`` / ``log delete``: the action as it now is (or was)."""
     from funnelcli.dates import format_local
 
-    out.committed(f"action {activity.id} was {verb.lower()}")
+    out.committed(
+        (
+            _("action {id} was updated") if verb == "Updated" else _("action {id} was deleted")
+        ).format(id=activity.id)
+    )
     said = (
         _("Updated action {id} of lead {lead} {name}: {type} ({at})")
         if verb == "Updated"

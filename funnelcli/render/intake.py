@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from funnelcli.i18n import _
 from funnelcli.models.intake import IntakeOutcome
 from funnelcli.render import Format, Output
 
@@ -22,7 +23,7 @@ def record(outcome: IntakeOutcome) -> dict[str, object]:
 
 def outcomes(out: Output, done: Sequence[IntakeOutcome], fmt: Format) -> None:
     if any(o.lead is not None and o.status != "duplicate" for o in done):
-        out.committed("the submission was recorded", "its lead id")
+        out.committed(_("the submission was recorded"), _("its lead id"))
     rows = [record(o) for o in done]
     if fmt is Format.JSON:
         out.json(rows)
@@ -31,6 +32,10 @@ def outcomes(out: Output, done: Sequence[IntakeOutcome], fmt: Format) -> None:
     else:
         for o in done:
             if o.status == "rejected":
-                out.warn(f"submission {o.digest[:12]} rejected: {o.reason}")
+                out.warn(
+                    _("submission {digest} rejected: {reason}").format(
+                        digest=o.digest[:12], reason=o.reason
+                    )
+                )
             else:
                 out.line(f"{o.lead.id} {o.status}" if o.lead else o.status)

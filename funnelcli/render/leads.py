@@ -72,7 +72,7 @@ def existing(out: Output, result: Existing, fmt: Format) -> None:
     """``funnel add --if-exists show|update``: the id of the lead that has the email."""
     lead = result.lead
     if result.updated:
-        out.committed(f"lead {lead.id} was updated", "its id")
+        out.committed(_("lead {lead} was updated").format(lead=lead.id), _("its id"))
         done = _("updated {fields}").format(fields=_fields(result.updated))
     else:
         done = _("not added") if result.updated is None else _("not added, nothing to fill")
@@ -86,7 +86,7 @@ def added(out: Output, result: Added | Existing, fmt: Format) -> None:
     if isinstance(result, Existing):
         return existing(out, result, fmt)
     lead = result.lead
-    out.committed(f"lead {lead.id} was added", "its id")
+    out.committed(_("lead {lead} was added").format(lead=lead.id), _("its id"))
     _warn_same_email(out, lead.email, result.same_email)
     text = (
         _("Added lead {id}: {name} (stage {stage})").format(
@@ -103,7 +103,7 @@ def edited(out: Output, result: Edited, fmt: Format) -> None:
     lead = result.lead
     _warn_same_email(out, lead.email, result.same_email)
     if result.changed:
-        out.committed(f"lead {lead.id} was updated")
+        out.committed(_("lead {lead} was updated").format(lead=lead.id))
         text = _("Lead {id} {name}: updated {fields}").format(
             id=lead.id, name=lead.name, fields=_fields(result.changed)
         )
@@ -117,7 +117,11 @@ def moved(out: Output, result: Moved, fmt: Format) -> None:
     from funnelcli.dates import format_local
 
     lead = result.lead
-    out.committed(f"lead {lead.id} was moved to {result.to_stage.name!r}")
+    out.committed(
+        _("lead {lead} was moved to {to_stage!r}").format(
+            lead=lead.id, to_stage=stage_name(result.to_stage.name)
+        )
+    )
     move = _("reopened: {old} → {new}") if result.reopened else "{old} → {new}"
     text = _("Lead {id} {name}: {move} ({at})").format(
         id=lead.id,

@@ -56,7 +56,11 @@ def describe(item: MergedLead) -> str:
 
 def merged(out: Output, result: MergeResult, fmt: Format) -> None:
     keep = result.lead
-    out.committed(f"{len(result.merged)} lead(s) were merged into lead {keep.id}")
+    out.committed(
+        _("{count} lead(s) were merged into lead {keep}").format(
+            count=len(result.merged), keep=keep.id
+        )
+    )
     if fmt is Format.JSON:
         out.json(records.lead(keep, merged=[_record(item) for item in result.merged]))
         return

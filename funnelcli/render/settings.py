@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from funnelcli.i18n import _
 from funnelcli.render import Output
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -13,13 +14,12 @@ if TYPE_CHECKING:  # pragma: no cover
 def setting(out: Output, key: str, value: str, *, changed: bool) -> None:
     """``funnel config``: a setting, after changing it or not."""
     if changed:
-        out.committed(f"the default {key} was set to {value}")
+        out.committed(_("the default {key} was set to {value}").format(key=key, value=value))
     out.line(f"{key} = {value}")
 
 
 def language_setting(out: Output, language: str, *, changed: bool) -> None:
     """``funnel config language``: ``language = fr`` (the saved choice, said in its language)."""
-    from funnelcli.i18n import _
 
     out.line(f"language = {language}")
     if changed:

@@ -43,7 +43,7 @@ def pipeline(out: Output, rows: Iterable[StageCount], fmt: Format) -> None:
 
 def added(out: Output, stage: Stage, rows: Iterable[StageCount], fmt: Format) -> None:
     """A sentence for people; the whole pipeline for scripts."""
-    out.committed(f"stage {stage.name!r} was added")
+    out.committed(_("stage {stage!r} was added").format(stage=stage_name(stage.name)))
     if fmt is Format.TABLE:
         out.line(
             _("Added stage {name!r} at position {position} ({probability} %)").format(
@@ -55,17 +55,23 @@ def added(out: Output, stage: Stage, rows: Iterable[StageCount], fmt: Format) ->
 
 
 def renamed(out: Output, old: str, stage: Stage) -> None:
-    out.committed(f"stage {old!r} was renamed to {stage.name!r}")
+    out.committed(
+        _("stage {old!r} was renamed to {stage!r}").format(
+            old=stage_name(old), stage=stage_name(stage.name)
+        )
+    )
     out.line(_("Renamed stage {old!r} to {new!r}").format(old=old, new=stage.name))
 
 
 def moved(out: Output, name: str, order: Sequence[Stage]) -> None:
-    out.committed(f"stage {name!r} was moved")
+    out.committed(_("stage {name!r} was moved").format(name=stage_name(name)))
     out.line(_("Pipeline: ") + " → ".join(stage_name(s.name) for s in order))
 
 
 def probability_set(out: Output, stage: Stage) -> None:
-    out.committed(f"the probability of stage {stage.name!r} was set")
+    out.committed(
+        _("the probability of stage {stage!r} was set").format(stage=stage_name(stage.name))
+    )
     out.line(
         _("Stage {name!r}: win probability {probability} %").format(
             name=stage_name(stage.name), probability=stage.probability
@@ -74,10 +80,12 @@ def probability_set(out: Output, stage: Stage) -> None:
 
 
 def opportunity_set(out: Output, stage: Stage) -> None:
-    out.committed(f"stage {stage.name!r} was made the opportunity stage")
+    out.committed(
+        _("stage {stage!r} was made the opportunity stage").format(stage=stage_name(stage.name))
+    )
     out.line(_("Leads become opportunities at stage {name!r}").format(name=stage_name(stage.name)))
 
 
 def removed(out: Output, stage: Stage) -> None:
-    out.committed(f"stage {stage.name!r} was removed")
+    out.committed(_("stage {stage!r} was removed").format(stage=stage_name(stage.name)))
     out.line(_("Removed stage {name!r}").format(name=stage_name(stage.name)))

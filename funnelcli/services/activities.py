@@ -28,7 +28,11 @@ def normalize_type(value: str) -> activity_types.Verdict:
     not a word."""
     verdict = activity_types.judge(value)
     if verdict is None:
-        raise UsageError(f"invalid activity type {value!r}: {activity_types.EXPECTED}")
+        raise UsageError(
+            _("invalid activity type {value!r}: expected {choices} or one custom word").format(
+                value=value, choices=", ".join(activity_types.KNOWN[:6])
+            )
+        )
     return verdict
 
 

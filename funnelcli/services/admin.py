@@ -9,6 +9,7 @@ from pathlib import Path
 from funnelcli import dates, outfiles
 from funnelcli.config import user_path
 from funnelcli.errors import InputFileError, UsageError
+from funnelcli.i18n import _
 from funnelcli.outfile_checks import live_file
 from funnelcli.store import Store, lead_count, quick_check, verify_backup
 from funnelcli.store import backup as copy_database
@@ -57,21 +58,28 @@ def restore(store: Store, source: Path, *, force: bool = False) -> Restore:
     """
     source = user_path(source)
     if not source.exists():
-        raise InputFileError(f"the backup {source} does not exist")
+        raise InputFileError(_("the backup {source} does not exist").format(source=source))
     part = live_file(source, store.path)  # however spelled or linked
     if part == "":
-        raise UsageError(f"{source} is the live database itself: nothing to restore")
+        raise UsageError(
+            _("{source} is the live database itself: nothing to restore").format(source=source)
+        )
     if part is not None:
-        raise UsageError(f"{source} is the {part} file of the live database: nothing to restore")
+        raise UsageError(
+            _("{source} is the {part} file of the live database: nothing to restore").format(
+                source=source, part=part
+            )
+        )
     leads = verify_backup(source)
     live_leads = lead_count(store)
     kept = None
     if live_leads or not store.created:
         if live_leads and not force:
             raise UsageError(
-                f"the live database {store.path} holds {live_leads} lead(s): restoring "
-                "replaces them",
-                hint="add --force (the replaced state is kept as a backup file first)",
+                _(
+                    "the live database {path} holds {live_leads} lead(s): restoring replaces them"
+                ).format(path=store.path, live_leads=live_leads),
+                hint=_("add --force (the replaced state is kept as a backup file first)"),
             )
         kept = backup(store, _kept_path(store.path))
     restore_file(store, source)

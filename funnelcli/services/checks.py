@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from funnelcli import dates
 from funnelcli.errors import UsageError
-from funnelcli.i18n import N_
+from funnelcli.i18n import N_, _
 from funnelcli.models import follow_up_ref
 from funnelcli.pipeline import Pipeline
 from funnelcli.services import closed_promises
@@ -71,8 +71,10 @@ def _rules(pipeline: Pipeline) -> q.RuleStages:
 def _cutoffs(now: datetime, stale_days: int) -> q.Cutoffs:
     if not 1 <= stale_days <= MAX_STALE_DAYS:
         raise UsageError(
-            f"invalid --stale-days {stale_days}: "
-            f"expected a number of days from 1 to {MAX_STALE_DAYS}"
+            _(
+                "invalid --stale-days {stale_days}: expected a number of days from 1 to "
+                "{MAX_STALE_DAYS}"
+            ).format(stale_days=stale_days, MAX_STALE_DAYS=MAX_STALE_DAYS)
         )
     return q.Cutoffs(
         now.date().isoformat(),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from funnelcli import dates, outfiles
 from funnelcli.errors import FunnelError, UsageError
+from funnelcli.i18n import _, thousands
 from funnelcli.services.demo_data import world
 from funnelcli.services.demo_simulation import Generator
 from funnelcli.services.followups import overdue_count
@@ -53,18 +54,24 @@ def _check_target(path: Path) -> None:
     if not path.exists() or path.stat().st_size == 0:
         return
     if path.is_dir():
-        raise UsageError(f"{path} is a folder: give the demo database a file name")
+        raise UsageError(
+            _("{path} is a folder: give the demo database a file name").format(path=path)
+        )
     try:
-        _, settings = inspect(path)
+        __, settings = inspect(path)
     except FunnelError:
         raise UsageError(
-            f"{path} exists and is not a funnel demo database: refusing to overwrite it",
-            hint="choose another file: funnel demo --db other-demo.db",
+            _("{path} exists and is not a funnel demo database: refusing to overwrite it").format(
+                path=path
+            ),
+            hint=_("choose another file: funnel demo --db other-demo.db"),
         ) from None
     if settings.get("demo") != "true":
         raise UsageError(
-            f"{path} is a real funnel database, not a demo: refusing to overwrite it",
-            hint="choose another file: funnel demo --db other-demo.db",
+            _("{path} is a real funnel database, not a demo: refusing to overwrite it").format(
+                path=path
+            ),
+            hint=_("choose another file: funnel demo --db other-demo.db"),
         )
 
 
@@ -78,9 +85,13 @@ def build(
 ) -> Summary:
     """Create (or re-create) the demo database at ``path`` and fill it."""
     if not 1 <= leads <= MAX_LEADS:
-        raise UsageError(f"invalid --leads {leads}: expected 1 to {MAX_LEADS:,}")
+        raise UsageError(
+            _("invalid --leads {leads}: expected 1 to {MAX_LEADS}").format(
+                leads=leads, MAX_LEADS=thousands(MAX_LEADS)
+            )
+        )
     if not 1 <= months <= 120:
-        raise UsageError(f"invalid --months {months}: expected 1 to 120")
+        raise UsageError(_("invalid --months {months}: expected 1 to 120").format(months=months))
     path = Path(path)
     _check_target(path)
     # Built in a temporary file beside the target and renamed at the end: an interrupted demo

@@ -23,6 +23,7 @@ from typing import IO, Any, BinaryIO
 
 from funnelcli import outfiles, records
 from funnelcli.errors import UsageError
+from funnelcli.i18n import _
 from funnelcli.models import Activity, FollowUp, Lead, StageChange, StageKind
 from funnelcli.store import Store
 from funnelcli.store.exports import ExportReader, export_reader
@@ -92,13 +93,23 @@ _SOURCES: dict[str, Callable[[ExportReader], Iterator[dict[str, Any]]]] = {
 
 def check_format(what: str, fmt: str) -> None:
     if what not in WHAT:
-        raise UsageError(f"cannot export {what!r}: expected one of {', '.join(WHAT)}")
+        raise UsageError(
+            _("cannot export {what!r}: expected one of {choices}").format(
+                what=what, choices=", ".join(WHAT)
+            )
+        )
     if fmt not in FORMATS:
-        raise UsageError(f"unknown export format {fmt!r}: expected one of {', '.join(FORMATS)}")
+        raise UsageError(
+            _("unknown export format {fmt!r}: expected one of {choices}").format(
+                fmt=fmt, choices=", ".join(FORMATS)
+            )
+        )
     if fmt == "ics" and what != "follow-ups":
         raise UsageError(
-            f"--format ics is for follow-ups (a calendar of promises), not {what}",
-            hint="funnel export follow-ups --format ics --output promises.ics",
+            _("--format ics is for follow-ups (a calendar of promises), not {what}").format(
+                what=what
+            ),
+            hint=_("funnel export follow-ups --format ics --output promises.ics"),
         )
 
 
@@ -178,7 +189,9 @@ def _write_calendar(store: Store, stream: BinaryIO) -> int:
     try:
         from funnelcli.services.followups import export_calendar
     except ImportError:
-        raise UsageError("the follow-up calendar export is not available in this build") from None
+        raise UsageError(
+            _("the follow-up calendar export is not available in this build")
+        ) from None
     data = export_calendar(store)
     stream.write(data)
     return data.count(b"BEGIN:VEVENT")

@@ -66,7 +66,7 @@ def _due_parts(when: When) -> tuple[str, str | None]:
 def _text(value: str | None) -> str:
     text = " ".join((value or "").split())
     if not text:
-        raise UsageError("a follow-up needs a text: what was promised?")
+        raise UsageError(_("a follow-up needs a text: what was promised?"))
     return text
 
 
@@ -251,7 +251,7 @@ def edit(
     """Correct a follow-up's text or due moment (a correction is not a snooze: no count)."""
     now = _now(now)
     if text is None and due is None:
-        raise UsageError("nothing to change: give --text and/or --due")
+        raise UsageError(_("nothing to change: give --text and/or --due"))
     changes: dict[str, str | None] = {}
     if text is not None:
         changes["text"] = _text(text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from funnelcli import dates
 from funnelcli.errors import NotFoundError, UsageError
+from funnelcli.i18n import _
 from funnelcli.models import Lead, StageChange, StageKind
 from funnelcli.models.corrections import Dropped
 from funnelcli.services.lookup import resolve
@@ -32,20 +33,22 @@ def drop(store: Store, ref: str, move_id: int) -> Dropped:
         at = next((i for i, move in enumerate(moves) if move.id == move_id), None)
         if at is None:
             raise NotFoundError(
-                f"lead {lead.id} has no stage move {move_id}",
-                hint=f"list its moves with: funnel history {lead.id}",
+                _("lead {lead} has no stage move {move_id}").format(lead=lead.id, move_id=move_id),
+                hint=_("list its moves with: funnel history {lead}").format(lead=lead.id),
             )
         if at == 0:
             raise UsageError(
-                f"move {move_id} is the creation of lead {lead.id}: it cannot be dropped",
-                hint=f"to remove the lead: funnel delete {lead.id}",
+                _("move {move_id} is the creation of lead {lead}: it cannot be dropped").format(
+                    move_id=move_id, lead=lead.id
+                ),
+                hint=_("to remove the lead: funnel delete {lead}").format(lead=lead.id),
             )
-        _, from_stage_id, _, _, _ = cq.move_row(conn, move_id)
+        __, from_stage_id, *___ = cq.move_row(conn, move_id)
         following = moves[at + 1].id if at + 1 < len(moves) else None
         cq.drop_move(conn, move_id, from_stage_id, following)
         pipeline = load(conn)
         if following is None:
-            _, _, stage_id, when, note = cq.move_row(conn, moves[at - 1].id)
+            _id, _from, stage_id, when, note = cq.move_row(conn, moves[at - 1].id)
             stage = pipeline.by_id(stage_id)
             q.update_lead(
                 conn,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from funnelcli.errors import UsageError
+from funnelcli.i18n import _
 from funnelcli.models import Frequency, Lead
 from funnelcli.money import parse_currency
 from funnelcli.store import Tx
@@ -24,22 +25,30 @@ def lead_email(value: str | None) -> str | None:
         return normalize_email(value)
     except ValueError:
         raise UsageError(
-            f"invalid email {value!r}: expected an address like name@example.com"
+            _("invalid email {value!r}: expected an address like name@example.com").format(
+                value=value
+            )
         ) from None
 
 
 def lead_name(value: str) -> str:
     name = " ".join((clean(value) or "").split())
     if not name:
-        raise UsageError("a lead needs a name")
+        raise UsageError(_("a lead needs a name"))
     if not any(ch.isalnum() for ch in name):  # "-", "?", "..." are typos, not names
-        raise UsageError(f"invalid lead name {name!r}: expected a name with a letter or a digit")
+        raise UsageError(
+            _("invalid lead name {name!r}: expected a name with a letter or a digit").format(
+                name=name
+            )
+        )
     return name
 
 
 def checked_probability(value: int | None) -> int | None:
     if value is not None and not 0 <= value <= 100:
-        raise UsageError(f"invalid probability {value}: expected 0 to 100 (percent)")
+        raise UsageError(
+            _("invalid probability {value}: expected 0 to 100 (percent)").format(value=value)
+        )
     return value
 
 
@@ -48,7 +57,11 @@ def external_id_free(conn: Tx, external_id: str | None, lead_id: int | None) -> 
         return
     owner = q.lead_id_by_external_id(conn, external_id)
     if owner is not None and owner != lead_id:
-        raise UsageError(f"external id {external_id!r} already belongs to lead {owner}")
+        raise UsageError(
+            _("external id {external_id!r} already belongs to lead {owner}").format(
+                external_id=external_id, owner=owner
+            )
+        )
 
 
 class Changes(NamedTuple):
@@ -68,7 +81,11 @@ def prepared(conn: Tx, lead: Lead, changes: Changes) -> dict[str, Any]:
         name = typed.strip().lower().replace("-", "_")  # expected-close, as its option is spelled
         if name not in UNSETTABLE:
             known = ", ".join(field.replace("_", "-") for field in UNSETTABLE)
-            raise UsageError(f"cannot unset {typed!r}: expected one of {known}")
+            raise UsageError(
+                _("cannot unset {typed!r}: expected one of {known}").format(
+                    typed=typed, known=known
+                )
+            )
         out[_UNSET_COLUMN.get(name, name)] = None
     for key, value in changes.values.items():
         if value is None:
@@ -86,11 +103,19 @@ def prepared(conn: Tx, lead: Lead, changes: Changes) -> dict[str, Any]:
                 value = Frequency(str(value).lower()).value
             except ValueError:
                 choices = ", ".join(f.value for f in Frequency)
-                raise UsageError(f"invalid frequency {value!r}: expected {choices}") from None
+                raise UsageError(
+                    _("invalid frequency {value!r}: expected {choices}").format(
+                        value=value, choices=choices
+                    )
+                ) from None
         elif key == "probability":
             value = checked_probability(value)
         elif key == "term" and value < 1:
-            raise UsageError(f"invalid term {value}: expected a number of payments, 1 or more")
+            raise UsageError(
+                _("invalid term {value}: expected a number of payments, 1 or more").format(
+                    value=value
+                )
+            )
         elif key == "billed_until":
             value = value.isoformat()
         elif key == "external_id":

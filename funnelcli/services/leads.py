@@ -11,6 +11,7 @@ from typing import Any
 
 from funnelcli import dates
 from funnelcli.errors import UsageError
+from funnelcli.i18n import _, thousands
 from funnelcli.models import Added, Edited, Lead, LeadCard, LeadList
 from funnelcli.money import parse_currency
 from funnelcli.services import lead_fields as fields
@@ -69,7 +70,7 @@ def checked_input(
 ) -> tuple[str, str | None, datetime]:
     created = at or dates.now()
     if created > dates.now():
-        raise UsageError("a lead cannot be created in the future")
+        raise UsageError(_("a lead cannot be created in the future"))
     return fields.lead_name(name), fields.lead_email(email), created
 
 
@@ -134,7 +135,9 @@ def list_leads(
     """Leads, newest first, the next open follow-up date of each, and how many more match."""
     if limit is not None and not 1 <= limit <= MAX_LIMIT:
         raise UsageError(
-            f"invalid --limit {limit}: expected a number from 1 to {MAX_LIMIT:,}, or 0 for all"
+            _(
+                "invalid --limit {limit}: expected a number from 1 to {MAX_LIMIT}, or 0 for all"
+            ).format(limit=limit, MAX_LIMIT=thousands(MAX_LIMIT))
         )
     with store.read() as conn:
         stage_id = load(conn).find(stage).id if stage else None

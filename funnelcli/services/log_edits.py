@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from funnelcli import dates
 from funnelcli.errors import NotFoundError, UsageError
+from funnelcli.i18n import _
 from funnelcli.services.activities import Logged, check_new_type, normalize_type
 from funnelcli.services.moves import event_moment
 from funnelcli.store import Tx
@@ -27,7 +28,8 @@ def _logged(conn: Tx, activity_id: int) -> Logged:
     activity = fq.get_activity(conn, activity_id)
     if activity is None:
         raise NotFoundError(
-            f"no logged action {activity_id}", hint="see the ids with: funnel show LEAD"
+            _("no logged action {activity_id}").format(activity_id=activity_id),
+            hint=_("see the ids with: funnel show LEAD"),
         )
     lead = q.get_lead(conn, activity.lead_id)
     assert lead is not None  # a foreign key guarantees it
@@ -46,7 +48,7 @@ def edit(
     """Change an action's type (checked as ``funnel log`` checks it: a doubtful new type is
     refused unless ``new_type``), text (``''``: none) or date."""
     if type_ is None and text is None and at is None:
-        raise UsageError("nothing to change: give --type, --text and/or --at")
+        raise UsageError(_("nothing to change: give --type, --text and/or --at"))
     changes: dict[str, str | None] = {}
     verdict = normalize_type(type_) if type_ is not None else None
     if verdict is not None:

@@ -23,6 +23,7 @@ from typing import Any
 
 from funnelcli import dates
 from funnelcli.errors import UsageError
+from funnelcli.i18n import _
 from funnelcli.models import Lead, StageKind
 from funnelcli.models.corrections import MergedLead, MergeResult
 from funnelcli.pipeline import Pipeline
@@ -62,8 +63,10 @@ def merge(store: Store, keep_ref: str, other_refs: Sequence[str]) -> MergeResult
             other = resolve(conn, ref)
             if other.id == keep.id:
                 raise UsageError(
-                    f"lead {keep.id} cannot be merged into itself",
-                    hint=f"name the leads to merge into it after it: funnel merge {keep.id} OTHER…",
+                    _("lead {keep} cannot be merged into itself").format(keep=keep.id),
+                    hint=_(
+                        "name the leads to merge into it after it: funnel merge {keep} OTHER…"
+                    ).format(keep=keep.id),
                 )
             if all(o.id != other.id for o in others):
                 others.append(other)

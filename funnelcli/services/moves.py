@@ -11,6 +11,7 @@ from typing import Any
 
 from funnelcli import dates
 from funnelcli.errors import UsageError
+from funnelcli.i18n import _, stage_name
 from funnelcli.models import Lead, Moved, Stage, StageKind, cancel_reason
 from funnelcli.money import parse_currency
 from funnelcli.services.lookup import resolve
@@ -35,10 +36,17 @@ def event_moment(
     creation (or last move) moment; any other earlier moment is refused.
     """
     moment = (at or now or dates.now()).astimezone()
-    floors: list[tuple[str, str | None]] = [("was created", lead.created_at)]
+    floors: list[tuple[str, str | None]] = [
+        (_("--at {shown} is before lead {lead} was created ({value})"), lead.created_at)
+    ]
     if after_last_move:
-        floors.append(("last changed stage", q.last_stage_change_at(conn, lead.id)))
-    for label, floor in floors:
+        floors.append(
+            (
+                _("--at {shown} is before lead {lead} last changed stage ({value})"),
+                q.last_stage_change_at(conn, lead.id),
+            )
+        )
+    for refusal, floor in floors:
         if floor is None:
             continue
         floor_moment = dates.from_storage(floor)
@@ -50,7 +58,7 @@ def event_moment(
         else:
             shown = f"{moment:%Y-%m-%d}" if date_only else f"{moment:%Y-%m-%d %H:%M}"
             raise UsageError(
-                f"--at {shown} is before lead {lead.id} {label} ({dates.format_local(floor)})"
+                refusal.format(shown=shown, lead=lead.id, value=dates.format_local(floor))
             )
     return dates.to_storage(moment)
 
@@ -70,7 +78,11 @@ def move(
     ``keep_follow_ups`` (their reason: ``lead-won`` or ``lead-lost``)."""
     current = pipeline.by_id(lead.stage_id)
     if target.id == current.id:
-        raise UsageError(f"lead {lead.id} is already at stage {current.name!r}")
+        raise UsageError(
+            _("lead {lead} is already at stage {current!r}").format(
+                lead=lead.id, current=stage_name(current.name)
+            )
+        )
     stamp = event_moment(conn, lead, at, after_last_move=True)
     values: dict[str, Any] = {
         "stage_id": target.id,
@@ -111,14 +123,22 @@ def advance(
         if stage is None:
             if current.is_closed:
                 raise UsageError(
-                    f"lead {lead.id} is {current.kind.value}: a closed lead does not advance",
-                    hint=f"to reopen it: funnel reopen {lead.id}",
+                    (
+                        _("lead {lead} is won: a closed lead does not advance")
+                        if current.kind.value == "won"
+                        else _("lead {lead} is lost: a closed lead does not advance")
+                    ).format(lead=lead.id),
+                    hint=_("to reopen it: funnel reopen {lead}").format(lead=lead.id),
                 )
             target = pipeline.next_open(current)
             if target is None:
                 raise UsageError(
-                    f"lead {lead.id} is at the last open stage {current.name!r}",
-                    hint=f"close it with: funnel win {lead.id}  or  funnel lose {lead.id}",
+                    _("lead {lead} is at the last open stage {current!r}").format(
+                        lead=lead.id, current=stage_name(current.name)
+                    ),
+                    hint=_("close it with: funnel win {lead}  or  funnel lose {lead}").format(
+                        lead=lead.id
+                    ),
                 )
         else:
             target = pipeline.find(stage)
@@ -132,9 +152,15 @@ def advance(
 
 def _refuse_closed(lead: Lead, pipeline: Pipeline, verb: str) -> None:
     if lead.is_closed:
+        refusals = {
+            ("won", "won"): _("lead {lead} is already won: it cannot be won"),
+            ("won", "lost"): _("lead {lead} is already won: it cannot be lost"),
+            ("lost", "won"): _("lead {lead} is already lost: it cannot be won"),
+            ("lost", "lost"): _("lead {lead} is already lost: it cannot be lost"),
+        }
         raise UsageError(
-            f"lead {lead.id} is already {lead.stage_kind.value}: it cannot be {verb}",
-            hint=f"reopen it first: funnel reopen {lead.id}",
+            refusals[lead.stage_kind.value, verb].format(lead=lead.id),
+            hint=_("reopen it first: funnel reopen {lead}").format(lead=lead.id),
         )
 
 

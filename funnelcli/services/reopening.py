@@ -68,8 +68,9 @@ def reopen_follow_up(store: Store, follow_up_id: int, *, now: datetime | None = 
         f = row.follow_up
         if f.done_at is None:
             raise UsageError(
-                f"follow-up {follow_up_ref(f.id)} is open: only a done or cancelled follow-up "
-                "can be reopened"
+                _(
+                    "follow-up {ref} is open: only a done or cancelled follow-up can be reopened"
+                ).format(ref=follow_up_ref(f.id))
             )
         promises.reopen(conn, f.id, followups.DONE_ACTIVITY)
         return followups.as_item(followups.get_row(conn, f.id), now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from funnelcli.errors import NotFoundError
+from funnelcli.i18n import _
 
 if TYPE_CHECKING:
     from funnelcli.store import Tx
@@ -19,6 +20,7 @@ def unknown_source(conn: Tx, source: str) -> NotFoundError:
 
     known = sources.known(conn)
     return NotFoundError(
-        f"no lead has the source {source!r}: expected one of "
-        f"{', '.join([*known, NO_SOURCE]) if known else NO_SOURCE}",
+        _("no lead has the source {source!r}: expected one of {value}").format(
+            source=source, value=", ".join([*known, NO_SOURCE]) if known else NO_SOURCE
+        ),
     )

@@ -15,6 +15,7 @@ from typing import NamedTuple
 from funnelcli import spool
 from funnelcli.dates.business import Within
 from funnelcli.errors import DatabaseLocked, DataError
+from funnelcli.i18n import _, english_message, ngettext
 from funnelcli.importers import submission, webfields
 from funnelcli.models.intake import IntakeOutcome as Outcome
 from funnelcli.services import intake
@@ -35,7 +36,9 @@ def read(raw: bytes, given: str | None, honeypot: str | None) -> Parsed:
     """The submissions in ``raw`` with their digests (None for spam); DataError (65) for what
     cannot be recorded."""
     if len(raw) > submission.MAX_BYTES:
-        raise DataError(f"the submission is larger than {submission.MAX_BYTES // 1024} KiB")
+        raise DataError(
+            _("the submission is larger than {size} KiB").format(size=submission.MAX_BYTES // 1024)
+        )
     found: Parsed = []
     for item in submission.parse(raw, given or submission.detect(raw)):
         sum_ = spool.digest(item.key)
@@ -55,8 +58,9 @@ def take(
     try:
         parsed = read(raw, settings.input, settings.honeypot)
     except DataError as exc:
-        kept = spool.reject(folder, raw, exc.message, received=received)
-        exc.hint = f"the submission is kept in {kept}"
+        reason = english_message(read, raw, settings.input, settings.honeypot) or exc.message
+        kept = spool.reject(folder, raw, reason, received=received)
+        exc.hint = _("the submission is kept in {kept}").format(kept=kept)
         raise
     if all(web is None for _, web in parsed):
         return [Outcome("spam", sum_) for sum_, _ in parsed]
@@ -80,8 +84,10 @@ def flush(store: Store, folder: Path, settings: Settings) -> list[Outcome]:
         try:
             parsed = read(raw, item.input, settings.honeypot)
         except DataError as exc:
-            spool.reject(folder, raw, exc.message, received=item.received)
-            done.append(Outcome("rejected", item.digest, reason=exc.message))
+            # the reason is kept (the rejected file, JSON) in English, like an import's problems
+            reason = english_message(read, raw, item.input, settings.honeypot) or exc.message
+            spool.reject(folder, raw, reason, received=item.received)
+            done.append(Outcome("rejected", item.digest, reason=reason))
         else:
             done += _record(store, parsed, item.received, settings)
         spool.remove(item)
@@ -99,11 +105,13 @@ def stale_spool(db_path: Path, now: datetime) -> str | None:
     if not waiting or now - waiting[0].received <= STALE_AFTER:
         return None
     since = waiting[0].received.astimezone().strftime("%Y-%m-%d %H:%M")
-    count = f"{len(waiting)} web submission{'s' if len(waiting) > 1 else ''}"
-    return (
-        f"{count} waiting in {folder} since {since}: run `funnel intake --flush` "
-        "(or check its cron line)"
-    )
+    return ngettext(
+        "{count} web submission waiting in {folder} since {since}: run `funnel intake --flush` "
+        "(or check its cron line)",
+        "{count} web submissions waiting in {folder} since {since}: run `funnel intake --flush` "
+        "(or check its cron line)",
+        len(waiting),
+    ).format(count=len(waiting), folder=folder, since=since)
 
 
 def _record(

@@ -7,6 +7,7 @@ store's stage rows (once per command).
 from typing import NamedTuple
 
 from funnelcli.errors import UsageError
+from funnelcli.i18n import BUILTIN_STAGES, _, french_stage_names, stage_name
 from funnelcli.models import Stage
 from funnelcli.pipeline import Pipeline
 from funnelcli.store import Store, Tx
@@ -32,31 +33,59 @@ def list_stages(store: Store) -> list[StageRow]:
 
 def _check_probability(probability: int) -> int:
     if not 0 <= probability <= 100:
-        raise UsageError(f"invalid probability {probability}: expected 0 to 100 (percent)")
+        raise UsageError(
+            _("invalid probability {probability}: expected 0 to 100 (percent)").format(
+                probability=probability
+            )
+        )
     return probability
 
 
 def _check_new_name(pipeline: Pipeline, name: str, *, except_id: int | None = None) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise UsageError("a stage name cannot be empty")
+        raise UsageError(_("a stage name cannot be empty"))
     if hidden := control_characters(name):
         raise UsageError(
-            f"invalid stage name {name!r}: a stage name cannot hold control characters "
-            f"({', '.join(dict.fromkeys(hidden))})"
+            _(
+                "invalid stage name {name!r}: a stage name cannot hold control characters "
+                "({choices})"
+            ).format(name=name, choices=", ".join(dict.fromkeys(hidden)))
         )
     if name.isdigit():
-        raise UsageError(f"invalid stage name {name!r}: a stage name cannot be a number")
+        raise UsageError(
+            _("invalid stage name {name!r}: a stage name cannot be a number").format(name=name)
+        )
     for stage in pipeline.stages:
         if fold(stage.name) == fold(name) and stage.id != except_id:
-            raise UsageError(f"a stage named {stage.name!r} already exists")
+            raise UsageError(
+                _("a stage named {stage!r} already exists").format(stage=stage_name(stage.name))
+            )
+    _check_not_builtin(pipeline, name, except_id)
     return name
+
+
+def _check_not_builtin(pipeline: Pipeline, name: str, except_id: int | None) -> None:
+    """A built-in stage's name, English or French (``nouveau``), is taken while that stage is in
+    the pipeline, whatever the language: ``new`` is shown ``nouveau`` in French, and two
+    ``nouveau`` would make ``advance 3 nouveau`` ambiguous."""
+    wanted = fold(name)
+    french = french_stage_names()
+    for stage in pipeline.stages:
+        if stage.id == except_id or stage.name not in BUILTIN_STAGES:
+            continue
+        if wanted == fold(french[stage.name]):
+            raise UsageError(
+                _(
+                    "{name!r} is the name of the built-in stage {stage!r}: choose another name"
+                ).format(name=name, stage=stage_name(stage.name))
+            )
 
 
 def _placed(pipeline: Pipeline, moving: Stage | None, after: str | None, before: str | None):
     """The open stages re-ordered with ``moving`` placed after/before another open stage."""
     if after and before:
-        raise UsageError("give --after or --before, not both")
+        raise UsageError(_("give --after or --before, not both"))
     others = [s for s in pipeline.open if moving is None or s.id != moving.id]
     anchor_name = after or before
     if anchor_name is None:
@@ -64,11 +93,21 @@ def _placed(pipeline: Pipeline, moving: Stage | None, after: str | None, before:
     anchor = pipeline.find(anchor_name)
     if anchor.is_closed:
         raise UsageError(
-            f"stage {anchor.name!r} is a closed stage: open stages always come before "
-            f"{pipeline.won.name!r} and {pipeline.lost.name!r}"
+            _(
+                "stage {anchor!r} is a closed stage: open stages always come before {won!r} and "
+                "{lost!r}"
+            ).format(
+                anchor=stage_name(anchor.name),
+                won=stage_name(pipeline.won.name),
+                lost=stage_name(pipeline.lost.name),
+            )
         )
     if moving is not None and anchor.id == moving.id:
-        raise UsageError(f"cannot place stage {moving.name!r} relative to itself")
+        raise UsageError(
+            _("cannot place stage {moving!r} relative to itself").format(
+                moving=stage_name(moving.name)
+            )
+        )
     index = next(i for i, s in enumerate(others) if s.id == anchor.id)
     return others, index + 1 if after else index
 
@@ -108,12 +147,16 @@ def rename_stage(store: Store, old: str, new: str) -> Stage:
 
 def move_stage(store: Store, name: str, *, after: str | None, before: str | None) -> list[Stage]:
     if not after and not before:
-        raise UsageError("say where to move the stage: --after STAGE or --before STAGE")
+        raise UsageError(_("say where to move the stage: --after STAGE or --before STAGE"))
     with store.write() as conn:
         pipeline = load(conn)
         stage = pipeline.find(name)
         if stage.is_closed:
-            raise UsageError(f"stage {stage.name!r} is a closed stage: it cannot be moved")
+            raise UsageError(
+                _("stage {stage!r} is a closed stage: it cannot be moved").format(
+                    stage=stage_name(stage.name)
+                )
+            )
         others, index = _placed(pipeline, stage, after, before)
         ordered = [s.id for s in others]
         ordered.insert(index, stage.id)
@@ -126,7 +169,9 @@ def set_probability(store: Store, name: str, probability: int) -> Stage:
         stage = load(conn).find(name)
         if stage.is_closed:
             raise UsageError(
-                f"stage {stage.name!r} is closed: its probability is fixed at {stage.probability}%"
+                _("stage {stage!r} is closed: its probability is fixed at {probability}%").format(
+                    stage=stage_name(stage.name), probability=stage.probability
+                )
             )
         q.update_stage(conn, stage.id, probability=_check_probability(probability))
         return load(conn).by_id(stage.id)
@@ -137,7 +182,9 @@ def set_opportunity(store: Store, name: str) -> Stage:
         stage = load(conn).find(name)
         if stage.is_closed:
             raise UsageError(
-                f"stage {stage.name!r} is closed: the opportunity stage must be an open stage"
+                _("stage {stage!r} is closed: the opportunity stage must be an open stage").format(
+                    stage=stage_name(stage.name)
+                )
             )
         q.set_opportunity_stage(conn, stage.id)
         return load(conn).by_id(stage.id)
@@ -149,18 +196,26 @@ def remove_stage(store: Store, name: str) -> Stage:
         pipeline = load(conn)
         stage = pipeline.find(name)
         if stage.is_closed:
-            raise UsageError(f"stage {stage.name!r} is a closed stage: it cannot be removed")
+            raise UsageError(
+                _("stage {stage!r} is a closed stage: it cannot be removed").format(
+                    stage=stage_name(stage.name)
+                )
+            )
         if stage.is_opportunity:
             raise UsageError(
-                f"stage {stage.name!r} is the opportunity stage: "
-                "choose another with 'funnel stages set-opportunity' first"
+                _(
+                    "stage {stage!r} is the opportunity stage: choose another with 'funnel "
+                    "stages set-opportunity' first"
+                ).format(stage=stage_name(stage.name))
             )
         if len(pipeline.open) == 1:
-            raise UsageError("the pipeline needs at least one open stage")
+            raise UsageError(_("the pipeline needs at least one open stage"))
         if q.stage_is_used(conn, stage.id):
             raise UsageError(
-                f"stage {stage.name!r} is in the history of some leads: it cannot be removed",
-                hint="rename it instead: funnel stages rename OLD NEW",
+                _("stage {stage!r} is in the history of some leads: it cannot be removed").format(
+                    stage=stage_name(stage.name)
+                ),
+                hint=_("rename it instead: funnel stages rename OLD NEW"),
             )
         q.delete_stage(conn, stage.id)
         q.set_stage_positions(conn, [s.id for s in pipeline.stages if s.id != stage.id])

@@ -9,6 +9,7 @@ reverting it would otherwise overwrite their work.
 from __future__ import annotations
 
 from funnelcli.errors import NotFoundError, UsageError
+from funnelcli.i18n import _
 from funnelcli.models.corrections import JournalEntry, Reverted
 from funnelcli.store import Store, Tx, journal
 
@@ -16,16 +17,24 @@ from funnelcli.store import Store, Tx, journal
 def _revert(conn: Tx, target: JournalEntry) -> Reverted:
     if target.purged:
         raise UsageError(
-            f"entry {target.id} cannot be undone: a lead it touched was deleted with --purge"
+            _("entry {target} cannot be undone: a lead it touched was deleted with --purge").format(
+                target=target.id
+            )
         )
     if target.undone_by is not None:
-        raise UsageError(f"entry {target.id} was already undone by entry {target.undone_by}")
+        raise UsageError(
+            _("entry {target} was already undone by entry {undone_by}").format(
+                target=target.id, undone_by=target.undone_by
+            )
+        )
     later = journal.later_conflicts(conn, target.id)
     if later:
         names = ", ".join(map(str, later))
         raise UsageError(
-            f"entry {target.id} cannot be undone: later entries changed the same rows: {names}",
-            hint=f"undo entry {later[-1]} first (see funnel undo --list)",
+            _(
+                "entry {target} cannot be undone: later entries changed the same rows: {names}"
+            ).format(target=target.id, names=names),
+            hint=_("undo entry {value} first (see funnel undo --list)").format(value=later[-1]),
         )
     entry = journal.current_entry(conn)
     assert entry is not None, "a write always has an open journal entry"
@@ -40,12 +49,13 @@ def undo(store: Store, entry_id: int | None = None) -> Reverted:
         if entry_id is None:
             target = journal.last_to_undo(conn)
             if target is None:
-                raise UsageError("nothing to undo: the journal has no command left to revert")
+                raise UsageError(_("nothing to undo: the journal has no command left to revert"))
         else:
             target = journal.get(conn, entry_id)
             if target is None:
                 raise NotFoundError(
-                    f"no journal entry {entry_id}", hint="list them with: funnel undo --list"
+                    _("no journal entry {entry_id}").format(entry_id=entry_id),
+                    hint=_("list them with: funnel undo --list"),
                 )
         return _revert(conn, target)
 
@@ -55,7 +65,7 @@ def redo(store: Store) -> Reverted:
     with store.write() as conn:
         target = journal.last_to_redo(conn)
         if target is None:
-            raise UsageError("nothing to redo: no undo since the last command")
+            raise UsageError(_("nothing to redo: no undo since the last command"))
         return _revert(conn, target)
 
 

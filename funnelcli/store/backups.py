@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from funnelcli.errors import StorageError, UsageError
+from funnelcli.i18n import _
 from funnelcli.store.connection import Store, connect, read_only
 from funnelcli.store.identity import inspect
 from funnelcli.store.migrations import SCHEMA_VERSION
@@ -19,8 +20,10 @@ def quick_check(store: Store) -> None:
         rows = [row[0] for row in store.conn.execute("PRAGMA quick_check(5)")]
     if rows != ["ok"]:
         raise StorageError(
-            f"the database file {store.path} is corrupt: {'; '.join(rows)}",
-            hint="restore a backup: funnel restore BACKUP.db",
+            _("the database file {path} is corrupt: {choices}").format(
+                path=store.path, choices="; ".join(rows)
+            ),
+            hint=_("restore a backup: funnel restore BACKUP.db"),
         )
 
 
@@ -42,7 +45,9 @@ def backup(store: Store, copy_path: Path, *, target: Path) -> int:
             copy.execute("PRAGMA journal_mode = DELETE")
             result = copy.execute("PRAGMA integrity_check").fetchone()[0]
             if result != "ok":
-                raise StorageError(f"the backup failed its integrity check: {result}")
+                raise StorageError(
+                    _("the backup failed its integrity check: {result}").format(result=result)
+                )
             return copy.execute("SELECT count(*) FROM leads").fetchone()[0]
         finally:
             copy.close()
@@ -50,10 +55,13 @@ def backup(store: Store, copy_path: Path, *, target: Path) -> int:
         text = str(exc).lower()
         if "full" in text:
             raise StorageError(
-                f"cannot write the backup {target}: disk full", hint="free some disk space"
+                _("cannot write the backup {target}: disk full").format(target=target),
+                hint=_("free some disk space"),
             ) from exc
         if "disk i/o" in text:
-            raise StorageError(f"cannot write the backup {target}: {exc}") from exc
+            raise StorageError(
+                _("cannot write the backup {target}: {exc}").format(target=target, exc=exc)
+            ) from exc
         raise translate(exc, store.path, store.busy_timeout) from exc
 
 
@@ -63,16 +71,18 @@ def verify_backup(path: Path) -> int:
     Refuses a foreign or newer file (78), an empty one (2) and one that fails
     ``PRAGMA integrity_check`` (74), reading it without changing it.
     """
-    version, _ = inspect(path)
+    version, _settings = inspect(path)
     if version == 0:
-        raise UsageError(f"{path} is an empty database, not a funnel backup")
+        raise UsageError(_("{path} is an empty database, not a funnel backup").format(path=path))
     try:
         conn = read_only(path)
         try:
             result = [row[0] for row in conn.execute("PRAGMA integrity_check(5)")]
             if result != ["ok"]:
                 raise StorageError(
-                    f"the backup {path} is corrupt: {'; '.join(result)}; nothing was restored"
+                    _("the backup {path} is corrupt: {choices}; nothing was restored").format(
+                        path=path, choices="; ".join(result)
+                    )
                 )
             return int(conn.execute("SELECT count(*) FROM leads").fetchone()[0])
         finally:
@@ -80,7 +90,9 @@ def verify_backup(path: Path) -> int:
     except sqlite3.Error as exc:
         if primary_code(exc) == CORRUPT:
             raise StorageError(
-                f"the backup {path} is corrupt ({exc}); nothing was restored"
+                _("the backup {path} is corrupt ({exc}); nothing was restored").format(
+                    path=path, exc=exc
+                )
             ) from exc
         raise translate(exc, path) from exc
 

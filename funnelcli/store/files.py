@@ -37,7 +37,7 @@ def create_file(path: Path) -> None:
             )
         ) from None
     except OSError as exc:
-        raise write_error(exc, f"the database {path}", verb="create") from None
+        raise write_error(exc, _("the database {path}").format(path=path), verb="create") from None
     os.close(fd)
 
 
@@ -53,7 +53,9 @@ def check_header(path: Path) -> bool:
             _("cannot read {path}: permission denied").format(path=path)
         ) from None
     except OSError as exc:
-        raise InputFileError(f"cannot read {path}: {exc.strerror}") from None
+        raise InputFileError(
+            _("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror)
+        ) from None
     if not header:
         return True
     if header != SQLITE_MAGIC:
@@ -127,4 +129,6 @@ def ensure_parent(path: Path) -> None:
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
-        raise write_error(exc, f"the folder {path.parent}", verb="create") from None
+        raise write_error(
+            exc, _("the folder {parent}").format(parent=path.parent), verb="create"
+        ) from None

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from funnelcli import outfiles
 from funnelcli.errors import UsageError
+from funnelcli.i18n import _
 from funnelcli.kpis.reports import Report
 from funnelcli.render.reports.layout import layout
 from funnelcli.render.reports.with_rich import rich_renderables
@@ -17,7 +18,9 @@ def kind_of(path: Path) -> str:
     kind = path.suffix.lower()
     if kind not in (".svg", ".html", ".htm"):
         raise UsageError(
-            f"cannot save to {str(path)!r}: expected a file name ending in .svg or .html"
+            _("cannot save to {path!r}: expected a file name ending in .svg or .html").format(
+                path=str(path)
+            )
         )
     return kind
 

@@ -67,9 +67,13 @@ class ImportJob:
         stdout: BinaryIO | None = None,
     ) -> None:
         if options.kind not in KINDS:
-            raise UsageError(f"unknown --kind {options.kind!r}: expected one of {', '.join(KINDS)}")
+            raise UsageError(
+                _("unknown --kind {kind!r}: expected one of {choices}").format(
+                    kind=options.kind, choices=", ".join(KINDS)
+                )
+            )
         if options.update_fields is not None and options.kind != "leads":
-            raise UsageError("--update-fields is for imports of leads")
+            raise UsageError(_("--update-fields is for imports of leads"))
         self.store = store
         self.options = options
         encoding = check_encoding(options.encoding) if options.encoding else None
@@ -83,7 +87,7 @@ class ImportJob:
                 options.rejects, live_db=store.path, force=False, replace=True, what="rejects file"
             )
         elif options.excel:
-            raise UsageError("--excel shapes the --rejects file: give --rejects FILE too")
+            raise UsageError(_("--excel shapes the --rejects file: give --rejects FILE too"))
         if source == "-":
             self.display = "stdin"
             self.path = self._spool(stdin)
@@ -91,7 +95,9 @@ class ImportJob:
             self.display = source
             self.path = Path(source)
         if options.rejects is not None and self._same_file(options.rejects):
-            raise UsageError(f"--rejects {options.rejects} is the file being imported")
+            raise UsageError(
+                _("--rejects {rejects} is the file being imported").format(rejects=options.rejects)
+            )
         try:
             self._raw = open_source(self.path, self.display)
             self.csv = CsvFile(

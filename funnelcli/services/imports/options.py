@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from funnelcli.errors import read_error
+from funnelcli.i18n import _
 from funnelcli.importers.mapping import MappingFile, parse_mapping
 
 
@@ -54,5 +55,5 @@ def load_mapping_file(path: Path) -> MappingFile:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise read_error(exc, f"the mapping file {path}") from None
+        raise read_error(exc, _("the mapping file {path}").format(path=path)) from None
     return parse_mapping(data, str(path))

@@ -10,6 +10,7 @@ from functools import cache, partial
 from pathlib import Path
 
 from funnelcli.errors import UsageError, read_error
+from funnelcli.i18n import _
 from funnelcli.importers.columns import ColumnMap
 from funnelcli.importers.profile import Profile, choose, parse_profile
 from funnelcli.importers.profile_rules import ProfileRows
@@ -40,7 +41,7 @@ def user_profiles(folder: Path | None) -> dict[str, Profile]:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise read_error(exc, f"the profile file {path}") from None
+            raise read_error(exc, _("the profile file {path}").format(path=path)) from None
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -63,7 +64,9 @@ def pick_profile(asked: str | None, headers: Sequence[str], folder: Path | None)
         return choose(known.values(), headers)
     if asked not in known:
         raise UsageError(
-            f"unknown profile {asked!r}: expected one of {NO_PROFILE}, {', '.join(sorted(known))}"
+            _("unknown profile {asked!r}: expected one of {NO_PROFILE}, {choices}").format(
+                asked=asked, NO_PROFILE=NO_PROFILE, choices=", ".join(sorted(known))
+            )
         )
     return known[asked]
 

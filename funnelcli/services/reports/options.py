@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from funnelcli import dates, periods
 from funnelcli.errors import UsageError
+from funnelcli.i18n import _
 from funnelcli.kpis.forecast import Method
 from funnelcli.periods import Period
 from funnelcli.services.sources import NO_SOURCE
@@ -71,11 +72,17 @@ def options(
 ) -> Options:
     """Validate the command line's choices into :class:`Options`."""
     if section is not None and section not in SECTIONS:
-        raise UsageError(f"unknown report section {section!r}: expected {', '.join(SECTIONS)}")
+        raise UsageError(
+            _("unknown report section {section!r}: expected {choices}").format(
+                section=section, choices=", ".join(SECTIONS)
+            )
+        )
     if by not in ("month", "quarter"):
-        raise UsageError(f"invalid --by {by!r}: expected month or quarter")
+        raise UsageError(_("invalid --by {by!r}: expected month or quarter").format(by=by))
     if method not in METHODS:
-        raise UsageError(f"invalid --method {method!r}: expected stage, history or model")
+        raise UsageError(
+            _("invalid --method {method!r}: expected stage, history or model").format(method=method)
+        )
     frozen = now is None and dates.frozen()
     now = now or dates.now()
     if as_of is not None:
@@ -107,5 +114,9 @@ def as_of_moment(text: str, now: datetime, dayfirst: bool | None) -> datetime:
     when = dates.parse_when(text, ref=now, dayfirst=dayfirst, prefer="past")
     moment = when.start() if when.time is not None else dates.end_of_day(when.date)
     if when.date > now.date() or moment > now + timedelta(minutes=1):
-        raise UsageError(f"--as-of {text!r} is in the future: a report shows the past or today")
+        raise UsageError(
+            _("--as-of {text!r} is in the future: a report shows the past or today").format(
+                text=text
+            )
+        )
     return min(moment, now)
