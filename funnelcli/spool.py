@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from funnelcli.errors import InputFileError, read_error, write_error
+from funnelcli.i18n import _
 
 try:  # CPython's own SHA-256, without loading OpenSSL behind hashlib (~3 ms at every intake)
     from _sha256 import sha256  # Python 3.11
@@ -62,7 +63,11 @@ def existing(folder: Path, option: str) -> Path:
     """A folder named on the command line: it must exist (66), so that a mistyped path does
     not collect submissions that no cron job flushes."""
     if not folder.is_dir():
-        raise InputFileError(f"the spool folder {folder} does not exist ({option})")
+        raise InputFileError(
+            _("the spool folder {folder} does not exist ({option})").format(
+                folder=folder, option=option
+            )
+        )
     return folder
 
 
@@ -86,7 +91,7 @@ def reject(folder: Path, raw: bytes, reason: str, *, received: datetime) -> Path
     try:
         place.mkdir(mode=0o2770 if _setgid(folder) else 0o700, exist_ok=True)
     except OSError as exc:
-        raise write_error(exc, f"the folder {place}", verb="create") from None
+        raise write_error(exc, _("the folder {path}").format(path=place), verb="create") from None
     name = f"{received.astimezone(UTC).strftime(_STAMP)}-{digest(raw)}{SUFFIX}"
     _write(place, name, raw)
     _write(place, f"{name}.reason", f"{reason}\n".encode())
@@ -100,7 +105,7 @@ def pending(folder: Path) -> list[Queued]:
     except FileNotFoundError:
         return []
     except OSError as exc:
-        raise read_error(exc, f"the spool folder {folder}") from None
+        raise read_error(exc, _("the spool folder {path}").format(path=folder)) from None
     found = []
     for name in names:
         parts = name.removesuffix(SUFFIX).split("-")
@@ -125,7 +130,7 @@ def read(item: Queued) -> bytes:
     try:
         return item.path.read_bytes()
     except OSError as exc:
-        raise read_error(exc, f"the queued submission {item.path}") from None
+        raise read_error(exc, _("the queued submission {path}").format(path=item.path)) from None
 
 
 def remove(item: Queued) -> None:
@@ -134,7 +139,9 @@ def remove(item: Queued) -> None:
         item.path.unlink(missing_ok=True)
         _sync_folder(item.path.parent)
     except OSError as exc:
-        raise write_error(exc, f"the queued submission {item.path}", verb="remove") from None
+        raise write_error(
+            exc, _("the queued submission {path}").format(path=item.path), verb="remove"
+        ) from None
 
 
 def _make(folder: Path) -> None:
@@ -142,7 +149,7 @@ def _make(folder: Path) -> None:
     try:
         folder.mkdir(mode=0o700, exist_ok=True)
     except OSError as exc:
-        raise write_error(exc, f"the folder {folder}", verb="create") from None
+        raise write_error(exc, _("the folder {path}").format(path=folder), verb="create") from None
 
 
 def _setgid(folder: Path) -> bool:
@@ -162,7 +169,7 @@ def _write(folder: Path, name: str, data: bytes) -> None:
     try:
         os.chmod(path, 0o640)
     except OSError as exc:
-        raise write_error(exc, f"the spool file {path}") from None
+        raise write_error(exc, _("the spool file {path}").format(path=path)) from None
 
 
 def _sync_folder(folder: Path) -> None:

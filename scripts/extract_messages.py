@@ -2,10 +2,11 @@
 
     python scripts/extract_messages.py
 
-Two sources, one template: Babel's extractor on ``funnelcli/`` (``_``, ``ngettext``, ``N_``,
-and the headers of table columns, ``Column(key, HEADER)``), and the help of every command and
-option, read from the built commands (Typer takes it from docstrings and ``help=``, which no
-extractor sees). Then update and compile the French catalogue with Babel (CONTRIBUTING.md).
+Three sources, one template: Babel's extractor on ``funnelcli/`` (``_``, ``ngettext``,
+``N_``, and the headers of table columns, ``Column(key, HEADER)``), the help of every command
+and option, read from the built commands (Typer takes it from docstrings and ``help=``, which no
+extractor sees), and the labels of the shipped CRM profiles (data files, shown as "Recognised:
+…"). Then update and compile the French catalogue with Babel (CONTRIBUTING.md).
 """
 
 from __future__ import annotations
@@ -68,6 +69,16 @@ def help_messages() -> Iterator[tuple[str, str]]:
     yield "Commands", "funnel --help"
 
 
+def profile_labels() -> Iterator[tuple[str, str]]:
+    """``(label, file)`` of every shipped CRM profile."""
+    import tomllib
+
+    for path in sorted((PACKAGE / "importers" / "profiles").glob("*.toml")):
+        label = tomllib.loads(path.read_text(encoding="utf-8")).get("label")
+        if label:
+            yield label, str(path.relative_to(ROOT))
+
+
 def template() -> Any:
     from babel.messages.catalog import Catalog
 
@@ -79,6 +90,8 @@ def template() -> Any:
         known = catalog.get(message)
         comments = [*(known.auto_comments if known else []), f"help: {command}"]
         catalog.add(message, locations=known.locations if known else [], auto_comments=comments)
+    for label, path in profile_labels():
+        catalog.add(label, locations=[(path, 1)], auto_comments=["a CRM profile's label"])
     return catalog
 
 

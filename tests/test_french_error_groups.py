@@ -121,6 +121,12 @@ CASES = [
         "Error: the mapping file {tmp}/bad.toml: kind must be a string\n",
         "Erreur : le fichier de correspondance {tmp}/bad.toml : kind doit être une chaîne\n",
     ),
+    (  # the intake spool
+        ("intake", "--flush", "--spool", "{tmp}/nowhere"),
+        66,
+        "Error: the spool folder {tmp}/nowhere does not exist (--spool)\n",
+        "Erreur : le dossier d'attente {tmp}/nowhere n'existe pas (--spool)\n",
+    ),
 ]
 
 

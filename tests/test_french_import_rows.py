@@ -109,3 +109,34 @@ def _parts(text: str) -> list[str]:
     import re
 
     return re.findall(r"\{(\w+)", text)
+
+
+SALESFORCE = (
+    "Id,Name,StageName,CloseDate,CreatedDate,Amount,IsClosed,IsWon,ExpectedRevenue\n"
+    "0061,Acme renewal,Closed Won,2026-01-10,2026-03-01,1000,true,true,1000\n"
+    "0062,Beta deal,Prospecting,,2026-02-01,500,false,false,250\n"
+)
+
+
+def test_column_warnings_and_the_profile_in_french(funnel, tmp_path):
+    """What an ignored column looks like, the rows closed before they were created (how many,
+    which lines) and the recognised CRM's label: French; English as before."""
+    path = _file(tmp_path, SALESFORCE, "Opportunity.csv")
+    french = funnel("import", path, "--dry-run", env=FRENCH).stderr
+    assert (
+        "Attention : la colonne 'ExpectedRevenue' ressemble à un montant mais n'est pas importée"
+        in french
+    )
+    assert "Reconnu : export des opportunités Salesforce\n" in french
+    assert (
+        "Attention : 1 ligne : conclusion avant la date de création (ligne 2) ; la date de "
+        "conclusion de la colonne 'CloseDate' est gardée, la date de création en est estimée "
+        "(marquée, exclue du cycle de vente)" in french
+    )
+    english = funnel("import", path, "--dry-run").stderr
+    assert "Warning: column 'ExpectedRevenue' looks like an amount but is not imported" in english
+    assert "Recognised: Salesforce opportunities export\n" in english
+    assert (
+        "Warning: 1 row closed before their created date (line 2): the close date in column "
+        "'CloseDate' is kept" in english
+    )

@@ -115,6 +115,14 @@ TEMPLATES = (
         "column {column} holds {what} but is not imported (--map {map} imports it, --map "
         "{ignore} silences this)"
     ),
+    N_(
+        "{count} closed before their created date {where}: the close date in column {column} "
+        "is kept, the created date is estimated from it (marked, left out of the sales cycle)"
+    ),
+    N_(
+        "{count} with several emails in column {column} {where}: the first is the lead's "
+        "email, the others are added to its notes ('Other emails: …')"
+    ),
     # encodings
     N_("cp1252 (Windows/Excel; not UTF-8)"),
     N_("cp1252 (not UTF-8)"),
@@ -125,6 +133,15 @@ TEMPLATES = (
 )
 #: Parts worded too (the others, names and values, are shown as written).
 _NESTED = ("note", "reason")
+#: Short parts of a warning, worded by these templates only (what a column looks like, how
+#: many rows, which lines): at the top level they would fit any text ending in "rows".
+PARTS = (
+    N_("{n} rows"),
+    N_("{n} row"),
+    N_("(lines {lines})"),
+    N_("(line {line})"),
+)
+_PART_KEYS = ("what", "count", "where")
 
 
 @functools.cache
@@ -151,7 +168,12 @@ def reword(text: str, templates: tuple[str, ...] = TEMPLATES) -> str:
         found = pattern.match(text)
         if found:
             parts = {
-                k: reword(v, templates) if k in _NESTED else v for k, v in found.groupdict().items()
+                k: reword(v, templates)
+                if k in _NESTED
+                else reword(v, PARTS)
+                if k in _PART_KEYS
+                else v
+                for k, v in found.groupdict().items()
             }
             return _(template).format(**parts)
     return text

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from funnelcli.i18n import N_
 from funnelcli.importers.synonyms import field_of
 from funnelcli.text import fold
 
@@ -33,13 +34,13 @@ _WORD = re.compile(r"[a-z0-9]+")
 #: Words of a header that suggest data funnel keeps, and what to call it in a warning.
 _HINTS = (
     ({"stage", "status", "phase", "step", "won", "lost", "closed", "isclosed", "iswon"},
-     "a stage or a won/lost status"),
-    ({"id", "ids", "key", "ref", "reference", "number"}, "an id"),
+     N_("a stage or a won/lost status")),
+    ({"id", "ids", "key", "ref", "reference", "number"}, N_("an id")),
     ({"amount", "value", "revenue", "price", "total", "budget", "montant", "valeur"},
-     "an amount"),
+     N_("an amount")),
     ({"date", "time", "created", "modified", "updated", "close", "closing", "on", "at"},
-     "a date"),
-    ({"email", "mail", "courriel"}, "an email"),
+     N_("a date")),
+    ({"email", "mail", "courriel"}, N_("an email")),
 )  # fmt: skip
 
 
@@ -117,7 +118,8 @@ class ValueSniffer:
         """Column index -> what most of its values look like."""
         found: dict[int, str] = {}
         for i, (values, *hits) in self.counts.items():
-            for what, count in zip(("dates", "amounts", "emails"), hits, strict=True):
+            kinds = (N_("dates"), N_("amounts"), N_("emails"))
+            for what, count in zip(kinds, hits, strict=True):
                 if values and count * 5 >= values * 4:
                     found[i] = what
         return found

@@ -115,7 +115,7 @@ def summary_notes(summary: Summary) -> list[str]:
     notes = (
         []
         if summary.profile is None
-        else [_("Recognised: {profile}").format(profile=summary.profile["label"])]
+        else [_("Recognised: {profile}").format(profile=_(summary.profile["label"]))]
     )
     notes.extend(map(words.said, summary.notes))
     warning = _("Warning:")
