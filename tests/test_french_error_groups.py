@@ -257,3 +257,31 @@ def test_the_stale_spool_warning_in_french(funnel, db_path):
         f"Warning: 1 web submission waiting in {folder} since 2026-11-29 07:00: run "
         "`funnel intake --flush` (or check its cron line)\n"
     )
+
+
+def test_a_queued_submission_rejected_at_flush_is_told_in_french(funnel, db_path, tmp_path):
+    """Its reason stays English in the ``.reason`` file and the JSON, and is worded in the
+    warning a person reads."""
+    import json
+    from datetime import UTC, datetime
+
+    from funnelcli import spool
+
+    funnel("init")
+    folder = tmp_path / "web"
+    folder.mkdir()
+    received = datetime(2026, 11, 29, 14, 0, tzinfo=UTC)
+    queued = spool.queue(folder, b"message=bonjour", received=received, input=None)
+    french = funnel("intake", "--flush", "--spool", folder, env=FRENCH)
+    assert french.stderr.endswith(
+        "refusé : personne à joindre : l'envoi n'a ni courriel, ni téléphone, ni nom\n"
+    )
+    assert queued.digest[:12] in french.stderr
+    assert rows(db_path, "SELECT count(*) AS n FROM leads") == [{"n": 0}]
+    again = spool.queue(folder, b"message=hello", received=received, input=None)
+    english = funnel("intake", "--flush", "--spool", folder, "-f", "json")
+    [outcome] = json.loads(english.stdout)
+    assert outcome["submission"] == again.digest
+    assert outcome["reason"] == (
+        "nothing to contact: the submission has neither email, phone nor name"
+    )

@@ -34,8 +34,8 @@ def outcomes(out: Output, done: Sequence[IntakeOutcome], fmt: Format) -> None:
             if o.status == "rejected":
                 out.warn(
                     _("submission {digest} rejected: {reason}").format(
-                        digest=o.digest[:12], reason=o.reason
-                    )
+                        digest=o.digest[:12], reason=_(o.reason or "")
+                    )  # kept in English (the .reason file, JSON): worded here when it can be
                 )
             else:
                 out.line(f"{o.lead.id} {o.status}" if o.lead else o.status)
