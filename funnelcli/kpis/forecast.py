@@ -245,12 +245,21 @@ def _billed(
     out: dict[tuple[int, str], list[int]] = {}
     capped = 0
     first, last = spans[0].start, spans[-1].end
+    # the first span holding each day from ``first`` to ``last`` (None: no span holds it)
+    size = (last - first).days + 1
+    span_of: list[int | None] = [None] * max(size, 0)
+    for n, s in enumerate(spans):
+        for day in range(max((s.start - first).days, 0), min((s.end - first).days + 1, size)):
+            if span_of[day] is None:
+                span_of[day] = n
     for r in recurring:
         stop = last_billing_day(r, months_billed)
         end = last if stop is None else min(last, stop)
         for when in billing_dates(r.won_on, r.frequency, first, end):
-            n = next(n for n, s in enumerate(spans) if s.start <= when <= s.end)
-            row = out.setdefault((n, r.currency), [0, 0])
+            held = span_of[(when - first).days]
+            if held is None:  # as ``next`` of no span would
+                raise StopIteration
+            row = out.setdefault((held, r.currency), [0, 0])
             row[0] += r.amount_cents
             row[1] += r.deals
         if r.term is None and r.until is None and months_billed is not None:

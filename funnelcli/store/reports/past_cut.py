@@ -64,6 +64,9 @@ class PastCopies:
             self.older = past.write_past(self.source, self.target, instant, past.FORECAST_TABLES)
             self._store = open_db(self.target)
             self._store.conn.execute("PRAGMA journal_mode = OFF")  # a scratch file
+            # 128 MiB of pages (SQLite's default: 2 MiB): each cut reads and rewrites the same
+            # pages, which a small cache reads again from the file (system time halved)
+            self._store.conn.execute("PRAGMA cache_size = -131072")
         else:
             assert instant <= self._at, (instant, self._at)
             with self._store.translate_errors():

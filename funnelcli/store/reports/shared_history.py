@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from funnelcli.kpis.rows import CutOffGroup
 from funnelcli.store.reports.clauses import Scope
-from funnelcli.store.reports.cut_offs import _bands, _count, _Refs
+from funnelcli.store.reports.cut_offs import _bands, _Refs
 from funnelcli.store.reports.span_grid import SpanGrid
 
 #: Days: a span of a stage at most this long is looked for near the cut-offs only.
@@ -212,6 +212,7 @@ class SharedHistory:
         count = len(cuts.at)
         last = cuts.at[-1]
         closes: dict[int, tuple[str | None, float | None]] = {}
+        upto, origin = cuts.upto, cuts.origin_day
         for lead, n, since, until in spans:
             row = self.leads[lead]
             stage = row.stages[n]
@@ -221,14 +222,22 @@ class SharedHistory:
             stop = count if until is None else bisect_left(cuts.at, until)
             if start == stop:
                 continue  # between two cut-offs
+            closed: str | None = None
             if lead in may_win:
                 if lead not in closes:
                     closes[lead] = self._closed(lead, at, won_id)
-                span = (lead, since, stage, 0, row.days[n], *closes[lead])
-                _count(found, cuts, span, until, wanted, bands)
-            else:  # never won: ``_count``'s counting of a deal not won
-                for band, first_n, last_n in _bands(cuts, start, stop, row.days[n], bands):
+                closed, closed_day = closes[lead]
+            # ``_count``, inline (the cut-offs it covers are ``start`` to ``stop`` already)
+            for band, first_n, last_n in _bands(cuts, start, stop, row.days[n], bands):
+                if closed is None:
                     found[stage, band, None] += last_n - first_n
+                    continue
+                for m in range(first_n, last_n):
+                    days = origin[m]
+                    if closed < upto[m] and closed_day is not None and days is not None:
+                        found[stage, band, int(closed_day - days)] += 1
+                    else:
+                        found[stage, band, None] += 1
         return [CutOffGroup(stage, band, days, n) for (stage, band, days), n in found.items()]
 
     def _spans(
