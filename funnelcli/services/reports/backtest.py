@@ -74,7 +74,8 @@ def run(store: Store, opts: Options, older: int | None = None) -> bt.Backtest:
             history.plan(_reference_instants(cuts))
     per_cut: list[list[bt.Line]] = []
     with _scratch() as folder:
-        copies = past_cut.PastCopies(store.path, folder / "past.db")
+        # no cut-off is earlier than the first: the source's rows dated by then are never cut
+        copies = past_cut.PastCopies(store.path, folder / "past.db", floor=earliest)
         try:
             for cut, won in reversed(list(zip(cuts, won_then, strict=True))):
                 said = _forecasts(store, opts, cut, own, copies, history)

@@ -33,7 +33,6 @@ from pathlib import Path
 
 from funnelcli.store.connection import connect
 from funnelcli.store.journal_schema import JOURNALED
-from funnelcli.store.migrations import _m005_recompute
 
 #: The journal's own tables: a past database has no journal.
 _JOURNAL_TABLES = ("journal", "journal_ranges", "journal_changes")
@@ -205,26 +204,42 @@ def count_older(conn: sqlite3.Connection, at: str) -> int:
 
 def recount(conn: sqlite3.Connection, at: str) -> None:
     """The stage, close and summary columns of the leads in ``temp.touched``, from their
-    stage history by ``at``."""
-    conn.execute(
-        """CREATE TEMP TABLE last AS SELECT lead_id, to_stage_id, at FROM (
-            SELECT lead_id, to_stage_id, at,
-                row_number() OVER (PARTITION BY lead_id ORDER BY at DESC, id DESC) AS n
-            FROM main.stage_changes WHERE lead_id IN touched
-        ) WHERE n = 1"""
-    )
+    stage history by ``at``: the stage of the last change (its close time when the lead
+    was not closed by ``at``), and ``reached`` and ``last_event_at`` as the migration's
+    ``_m005_recompute`` counts them (its statement, inline); one pass over the rows (the
+    summary columns read the history alone, not the columns updated with them)."""
     conn.execute(
         """UPDATE leads SET
-            stage_id = last.to_stage_id,
-            closed_at = CASE WHEN stages.kind = 'open' THEN NULL
-                WHEN leads.closed_at IS NULL OR leads.closed_at > :at THEN last.at
+            stage_id = CASE WHEN x.kind IS NULL THEN leads.stage_id ELSE x.to_stage_id END,
+            closed_at = CASE WHEN x.kind IS NULL THEN leads.closed_at
+                WHEN x.kind = 'open' THEN NULL
+                WHEN leads.closed_at IS NULL OR leads.closed_at > :at THEN x.at
                 ELSE leads.closed_at END,
-            lost_reason = CASE WHEN stages.kind = 'lost' THEN leads.lost_reason END
-        FROM last JOIN stages ON stages.id = last.to_stage_id
-        WHERE last.lead_id = leads.id""",
+            lost_reason = CASE WHEN x.kind IS NULL OR x.kind = 'lost' THEN leads.lost_reason END,
+            reached = (
+                SELECT coalesce(sum(bit), 0) FROM (
+                    SELECT DISTINCT 1 << to_stage_id AS bit FROM stage_changes
+                    WHERE lead_id = leads.id AND to_stage_id BETWEEN 1 AND 62
+                )
+            ),
+            last_event_at = (
+                SELECT max(at) FROM (
+                    SELECT max(at) AS at FROM stage_changes WHERE lead_id = leads.id
+                    UNION ALL SELECT max(at) FROM activities WHERE lead_id = leads.id
+                )
+            )
+        FROM (
+            SELECT t.id, c.to_stage_id, c.at, s.kind FROM touched t
+            LEFT JOIN (
+                SELECT lead_id, to_stage_id, at, row_number() OVER (
+                    PARTITION BY lead_id ORDER BY at DESC, id DESC) AS n
+                FROM main.stage_changes WHERE lead_id IN touched
+            ) c ON c.lead_id = t.id AND c.n = 1
+            LEFT JOIN stages s ON s.id = c.to_stage_id
+        ) x
+        WHERE x.id = leads.id""",
         {"at": at},
     )
-    conn.execute(_m005_recompute("leads.id", "WHERE id IN touched"))
 
 
 #: What the forecast reads (``funnel report backtest``'s past database, cut back from cut-off to

@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _TEMP = (
     "later", "inserted", "firsts", "firsts_all", "recent", "moved", "rebuild", "heavy", "light",
-    "sc_rebuild", "gone", "touched", "last",
+    "sc_rebuild", "gone", "touched",
 )  # fmt: skip
 _LEAD_ROWS = ", ".join(f"'{t}'" for t in LEAD_ROWS)
 
@@ -46,9 +46,13 @@ _LEAD_ROWS = ", ".join(f"'{t}'" for t in LEAD_ROWS)
 class PastCopies:
     """The database ``source`` as of instants given latest first, in one file at ``target``."""
 
-    def __init__(self, source: Path, target: Path, *, count_older: bool = False) -> None:
+    def __init__(
+        self, source: Path, target: Path, *, count_older: bool = False, floor: str = ""
+    ) -> None:
         self.source = Path(source)
         self.count_older = count_older
+        #: No instant asked is earlier than this one ("": not known).
+        self.floor = floor
         self.target = Path(target)
         self._store: Store | None = None
         self._at = ""
@@ -71,7 +75,7 @@ class PastCopies:
             assert instant <= self._at, (instant, self._at)
             with self._store.translate_errors():
                 self.older = cut_back(
-                    self._store.conn, self.source, instant, self._at, self.count_older
+                    self._store.conn, self.source, instant, self._at, self.count_older, self.floor
                 )
         self._at = instant
         return self._store
@@ -84,17 +88,23 @@ class PastCopies:
 
 
 def cut_back(
-    conn: sqlite3.Connection, source: Path, at: str, previous: str, count_older: bool = True
+    conn: sqlite3.Connection,
+    source: Path,
+    at: str,
+    previous: str,
+    count_older: bool = True,
+    floor: str = "",
 ) -> int | None:
     """Cut the copy of ``source`` as of ``previous`` open on ``conn`` back to ``at``; how many
     leads shown have values older than their recorded history (as ``write_past`` says), when
-    ``count_older``."""
+    ``count_older``. ``floor``: no later cut on ``conn`` goes back before it ("": unknown)."""
     conn.execute("PRAGMA foreign_keys = OFF")  # stages are rebuilt under the leads
     conn.execute("PRAGMA synchronous = OFF")  # a scratch file: nothing to recover
     conn.execute("ATTACH ? AS src", (source.resolve().as_uri() + "?mode=ro",))
     try:
         conn.execute("BEGIN")
         try:
+            _dated(conn, previous, floor)
             older = _cut(conn, at, previous, count_older)
             conn.execute("COMMIT")
         except BaseException:
@@ -182,6 +192,27 @@ def _cut(conn: sqlite3.Connection, at: str, previous: str, count_older: bool) ->
     return older
 
 
+def _dated(conn: sqlite3.Connection, previous: str, floor: str) -> None:
+    """``temp.dated``: the instant and lead of the source's stage changes and actions after
+    ``floor`` and by ``previous``, by instant, read at the first cut and kept for the next ones
+    (each would scan the source's: there is no index on their dates). A write to the source
+    after that is journaled later than every cut-off: a row it adds, re-dates or drops is
+    restored by the journal's records, which ``_leads_to_rebuild`` reads at each cut; a lead
+    listed here for a row since dropped is rebuilt for nothing."""
+    if conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'dated'").fetchone():
+        return
+    conn.execute(
+        "CREATE TEMP TABLE dated (at TEXT NOT NULL, lead_id INTEGER NOT NULL, "
+        "PRIMARY KEY (at, lead_id)) WITHOUT ROWID"
+    )
+    conn.execute(
+        "INSERT OR IGNORE INTO dated SELECT at, lead_id FROM (SELECT at, lead_id "
+        "FROM src.stage_changes UNION ALL SELECT at, lead_id FROM src.activities) "
+        "WHERE at > :floor AND at <= :previous ORDER BY 1, 2",
+        {"floor": floor, "previous": previous},
+    )
+
+
 def _heavy_and_light(conn: sqlite3.Connection) -> None:
     """``temp.heavy``: the leads to rebuild that a record after the instant touches (the lead,
     or a stage change of it: before, after or in the copy), written again from the source by
@@ -215,8 +246,7 @@ def _leads_to_rebuild(conn: sqlite3.Connection, span: dict[str, str]) -> None:
     old_close, old_at = "json_extract(old, '$.closed_at')", "json_extract(f.old, '$.at')"
     conn.execute("CREATE TEMP TABLE rebuild (id INTEGER PRIMARY KEY)")
     for select in (
-        f"SELECT lead_id AS id FROM src.stage_changes WHERE {between('at')}",
-        f"SELECT lead_id AS id FROM src.activities WHERE {between('at')}",
+        f"SELECT lead_id AS id FROM dated WHERE {between('at')}",  # stage changes, actions
         f"SELECT id FROM src.leads WHERE {between('closed_at')}",
         f"SELECT row_id AS id FROM firsts_all WHERE tbl = 'leads' AND {between(old_close)}",
         "SELECT coalesce(json_extract(f.old, '$.lead_id'), c.lead_id) AS id FROM firsts_all f "
