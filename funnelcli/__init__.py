@@ -1,3 +1,3 @@
 """funnel: a command-line sales-funnel tracker for solo salespeople."""
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"
