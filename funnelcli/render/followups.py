@@ -66,7 +66,7 @@ def _status(record: Record) -> str:
     if record["cancelled_at"]:
         why = CANCEL_REASONS.get(record["cancel_reason"], record["cancel_reason"])
         return _("cancelled {day}: {why}").format(
-            day=format_local(record["cancelled_at"], with_time=False), why=_(why or "")
+            day=format_local(record["cancelled_at"], with_time=False), why=_(why) if why else ""
         )
     if record["done_at"]:
         return _("done {day}").format(day=format_local(record["done_at"], with_time=False))

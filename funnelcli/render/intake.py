@@ -34,7 +34,7 @@ def outcomes(out: Output, done: Sequence[IntakeOutcome], fmt: Format) -> None:
             if o.status == "rejected":
                 out.warn(
                     _("submission {digest} rejected: {reason}").format(
-                        digest=o.digest[:12], reason=_(o.reason or "")
+                        digest=o.digest[:12], reason=_(o.reason) if o.reason else ""
                     )  # kept in English (the .reason file, JSON): worded here when it can be
                 )
             else:

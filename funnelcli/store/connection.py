@@ -72,6 +72,12 @@ class Store:
         command = self.command if isinstance(self.command, str) else self.command()
         return journal_store.open_entry(self.conn, command, dates.to_storage(dates.now()))
 
+    def data_version(self) -> int:
+        """A number that changes whenever another connection commits to the database
+        (``PRAGMA data_version``): a long reader can tell whether it read one state."""
+        with self.translate_errors():
+            return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
     @contextlib.contextmanager
     def read(self) -> Iterator[Tx]:
         """A read snapshot: every query inside sees the same committed state; never waits."""

@@ -19,6 +19,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from funnelcli import dates, periods
+from funnelcli.errors import TryLater
+from funnelcli.i18n import _
 from funnelcli.kpis import backtest as bt
 from funnelcli.kpis import model
 from funnelcli.kpis import reports as kr
@@ -61,8 +63,32 @@ def cut_offs(period: Period, by: str, today: date) -> tuple[list[bt.CutOff], int
     return out, pending
 
 
+#: How many times a backtest runs when other processes keep writing to the database meanwhile.
+SETTLE_TRIES = 3
+
+
 def run(store: Store, opts: Options, older: int | None = None) -> bt.Backtest:
-    """The backtest of ``opts`` (its period, ``--by`` and source) on ``store``."""
+    """The backtest of ``opts`` (its period, ``--by`` and source) on ``store``.
+
+    Each cut-off reads its own snapshot of the database: a write another process commits
+    meanwhile (a move dated back between two cut-offs, a lead deleted with its history) could
+    reach some cut-offs and not others. ``PRAGMA data_version`` tells: the backtest then runs
+    again on the database as it is, and a database that keeps changing is refused (75, try
+    again) rather than shown half old, half new."""
+    for _attempt in range(SETTLE_TRIES):
+        version = store.data_version()
+        test = _run(store, opts, older)
+        if store.data_version() == version:
+            return test
+    raise TryLater(
+        _("the database kept changing during the backtest ({tries} runs)").format(
+            tries=SETTLE_TRIES
+        ),
+        hint=_("run it again when the other writes are done"),
+    )
+
+
+def _run(store: Store, opts: Options, older: int | None) -> bt.Backtest:
     cuts, pending = cut_offs(opts.period, opts.by, opts.now.date())
     own = own_methods()
     with store.read() as conn:

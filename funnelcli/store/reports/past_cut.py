@@ -21,10 +21,11 @@ settings (a few rows) are rebuilt whole.
 
 The copy holds the tables the forecast reads (:data:`past.FORECAST_TABLES`). Each cut is one
 transaction reading one snapshot of the source; a write to the source during a backtest (its
-journal entry is later than every cut-off) changes no value shown then — except, known and
-not fixed yet, a move backdated between two cut-offs or a lead deleted with history there
-while the backtest runs: the later copies then differ from a fresh one
-(``tests/test_past_cut.py`` marks both cases ``xfail``).
+journal entry is later than every cut-off) changes no value shown then — except a move
+backdated between two cut-offs or a lead deleted with history there while the backtest runs:
+the later copies then differ from a fresh one (``tests/test_past_cut.py`` marks both cases
+``xfail``). The backtest sees any such write (``PRAGMA data_version``) and runs again
+(``services.reports.backtest.run``).
 """
 
 from __future__ import annotations
