@@ -114,17 +114,34 @@ def _count(
         return
     first = bisect_left(cuts.at, since)
     last = len(cuts.at) if until is None else bisect_left(cuts.at, until)
+    tally(found, cuts, stage, first, last, since_day, closed, closed_day, bands)
+
+
+def tally(
+    found: Counter[tuple[int, int, int | None]],
+    cuts: _Refs,
+    stage: int,
+    first: int,
+    last: int,
+    since_day: float | None,
+    closed: str | None,
+    closed_day: float | None,
+    bands: Sequence[int],
+) -> None:
+    """Count a span at the cut-offs ``first`` to ``last`` it covers, by age band: as still
+    open (days None), or as won that many days after the cut-off when it closed won by the
+    cut-off's window (``closed``: its close instant, None for a span that never closed)."""
     for band, start, stop in _bands(cuts, first, last, since_day, bands):
         if closed is None:
             found[stage, band, None] += stop - start
-        else:  # ``cuts.won_days``, inline: the loop runs once per span and cut-off
-            upto, origin = cuts.upto, cuts.origin_day
-            for n in range(start, stop):
-                days = origin[n]
-                if closed < upto[n] and closed_day is not None and days is not None:
-                    found[stage, band, int(closed_day - days)] += 1
-                else:
-                    found[stage, band, None] += 1
+            continue
+        upto, origin = cuts.upto, cuts.origin_day  # ``cuts.won_days``, inline: once per cut-off
+        for n in range(start, stop):
+            days = origin[n]
+            if closed < upto[n] and closed_day is not None and days is not None:
+                found[stage, band, int(closed_day - days)] += 1
+            else:
+                found[stage, band, None] += 1
 
 
 def _bands(

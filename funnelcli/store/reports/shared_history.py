@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from funnelcli.kpis.rows import CutOffGroup
 from funnelcli.store.reports.clauses import Scope
-from funnelcli.store.reports.cut_offs import _bands, _Refs
+from funnelcli.store.reports.cut_offs import _Refs, tally
 from funnelcli.store.reports.span_grid import SpanGrid
 
 #: Days: a span of a stage at most this long is looked for near the cut-offs only.
@@ -212,7 +212,6 @@ class SharedHistory:
         count = len(cuts.at)
         last = cuts.at[-1]
         closes: dict[int, tuple[str | None, float | None]] = {}
-        upto, origin = cuts.upto, cuts.origin_day
         for lead, n, since, until in spans:
             row = self.leads[lead]
             stage = row.stages[n]
@@ -223,21 +222,12 @@ class SharedHistory:
             if start == stop:
                 continue  # between two cut-offs
             closed: str | None = None
+            closed_day: float | None = None
             if lead in may_win:
                 if lead not in closes:
                     closes[lead] = self._closed(lead, at, won_id)
                 closed, closed_day = closes[lead]
-            # ``_count``, inline (the cut-offs it covers are ``start`` to ``stop`` already)
-            for band, first_n, last_n in _bands(cuts, start, stop, row.days[n], bands):
-                if closed is None:
-                    found[stage, band, None] += last_n - first_n
-                    continue
-                for m in range(first_n, last_n):
-                    days = origin[m]
-                    if closed < upto[m] and closed_day is not None and days is not None:
-                        found[stage, band, int(closed_day - days)] += 1
-                    else:
-                        found[stage, band, None] += 1
+            tally(found, cuts, stage, start, stop, row.days[n], closed, closed_day, bands)
         return [CutOffGroup(stage, band, days, n) for (stage, band, days), n in found.items()]
 
     def _spans(
