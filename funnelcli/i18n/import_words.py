@@ -167,16 +167,19 @@ def reword(text: str, templates: tuple[str, ...] = TEMPLATES) -> str:
     for pattern, template in _patterns(templates):
         found = pattern.match(text)
         if found:
-            parts = {
-                k: reword(v, templates)
-                if k in _NESTED
-                else reword(v, PARTS)
-                if k in _PART_KEYS
-                else v
-                for k, v in found.groupdict().items()
-            }
+            parts = {k: _part(k, v, templates) for k, v in found.groupdict().items()}
             return _(template).format(**parts)
     return text
+
+
+def _part(key: str, value: str, templates: tuple[str, ...]) -> str:
+    """A part of a matched text: a nested note or reason worded by ``templates``, a short part
+    by :data:`PARTS`, a name or value as written."""
+    if key in _NESTED:
+        return reword(value, templates)
+    if key in _PART_KEYS:
+        return reword(value, PARTS)
+    return value
 
 
 def said(text: str) -> str:
