@@ -134,6 +134,15 @@ def test_everyday_commands_skip_what_they_do_not_use(db_path, args, writes):
         assert ("shlex" in loaded) is writes
 
 
+@pytest.mark.slow  # one interpreter
+def test_creating_a_database_loads_no_report_model(db_path):
+    """The schema steps create the snapshots' table without the reports' model (``fractions``
+    and ``decimal`` behind it): a first ``add`` or import pays only for its own work."""
+    loaded = modules_after("add", "First lead")
+    assert "funnelcli.store.snapshots" in loaded  # the step that creates the table ran
+    assert sorted(m for m in loaded if m.startswith(("funnelcli.kpis", "fractions"))) == []
+
+
 def test_the_console_script_imports_the_cli_with_the_collector_off():
     """``funnel`` and ``python -m funnelcli`` go through :mod:`funnelcli.launch`: what the CLI's
     import created is frozen, out of every later collection, and the collector is on again

@@ -15,9 +15,12 @@ merging leads leaves them as they were forecast.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from funnelcli.kpis.accuracy import Recorded
 from funnelcli.store.connection import Tx
+
+if TYPE_CHECKING:  # the schema step creating the table does not load the reports' model
+    from funnelcli.kpis.accuracy import Recorded
 
 #: The table as step ``m011_forecast_snapshots`` created it (a shipped step: never edit this;
 #: a change is a new step).
@@ -76,4 +79,6 @@ def recorded(conn: Tx, first: str, last: str, source: str | None) -> list[Record
         "ORDER BY recorded_on, period_from, period_to, by, method, bucket_from, currency",
         (first, last, source),
     ).fetchall()
+    from funnelcli.kpis.accuracy import Recorded
+
     return [Recorded(*row) for row in rows]
