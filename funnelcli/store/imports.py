@@ -11,10 +11,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-import operator
 import sqlite3
 from collections import namedtuple
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from funnelcli.models import Stage
@@ -22,7 +21,7 @@ from funnelcli.store import Store, activity_types
 from funnelcli.store import followups as fq
 from funnelcli.store import queries as q
 from funnelcli.store.estimated import Redate
-from funnelcli.store.migrations import REACHED_IDS, reached_bit
+from funnelcli.store.new_leads import NewLeads
 
 #: A lead of the database, as an import compares a row with it: ``id``, then every column of
 #: ``LEAD_COLUMNS`` by name.
@@ -40,52 +39,6 @@ assert KnownLead._fields == ("id", *q.LEAD_COLUMNS, "dates_estimated")
 _COLUMNS = ", ".join(KnownLead._fields)
 _MATCH = f"SELECT {_COLUMNS} FROM leads"
 _known = functools.partial(tuple.__new__, KnownLead)  # KnownLead._make, minus a call
-#: The columns an import may write: a lead's own, and the key of a deal row without an id.
-_INSERTED = (*q.LEAD_COLUMNS, "import_key", "dates_estimated")
-
-
-def _literal(value: Any) -> str:
-    """An SQL literal for a constant of an insert (ints and our own ISO/code strings)."""
-    if isinstance(value, int):
-        return str(value)
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def _reached(stage: str) -> str:
-    """``leads.reached``'s bit for the stage id ``stage`` (an SQL expression)."""
-    low, high = REACHED_IDS[0], REACHED_IDS[-1]
-    return f"CASE WHEN {stage} BETWEEN {low} AND {high} THEN 1 << {stage} ELSE 0 END"
-
-
-def lead_insert_sql(
-    columns: Sequence[str], constants: Mapping[str, Any], entry_stage_id: int
-) -> str:
-    """``INSERT INTO leads`` binding ``columns`` (``?1``, ``?2``...); ``constants`` are written
-    in the statement. A constant whose column is also bound is a default: ``coalesce(?, constant)``.
-
-    The lead's history summaries (``reached``, ``last_event_at``) are written too, as
-    :func:`record_new_lead_history` will record the history (``entry_stage_id``: where a closed
-    lead entered): the history's triggers then find nothing to change, and no row is written
-    twice.
-    """
-    value: dict[str, str] = {}
-    for number, column in enumerate(columns, start=1):
-        assert column in _INSERTED, column
-        value[column] = (
-            f"coalesce(?{number}, {_literal(constants[column])})"
-            if column in constants
-            else f"?{number}"
-        )
-    for column, constant in constants.items():
-        if column not in columns:
-            assert column in q.LEAD_COLUMNS, column
-            value[column] = _literal(constant)
-    stage, created = value["stage_id"], value["created_at"]
-    closed = value.get("closed_at", "NULL")
-    entry = reached_bit(entry_stage_id)
-    value["reached"] = f"{_reached(stage)} | CASE WHEN {closed} IS NULL THEN 0 ELSE {entry} END"
-    value["last_event_at"] = f"max({created}, coalesce({closed}, {created}))"
-    return f"INSERT INTO leads ({', '.join(value)}) VALUES ({', '.join(value.values())})"
 
 
 def record_new_lead_history(conn: sqlite3.Connection, base: int, entry_stage_id: int) -> None:
@@ -107,77 +60,6 @@ def record_new_lead_history(conn: sqlite3.Connection, base: int, entry_stage_id:
         "WHERE id > ? AND closed_at IS NOT NULL ORDER BY id",
         (entry_stage_id, base),
     )
-
-
-class NewLeads:
-    """New leads, inserted by ``executemany`` batches.
-
-    Each lead binds its name, created date and which of its dates are estimated
-    (``leads.dates_estimated``), then its stage and close date when ``staged``, then the lead
-    columns ``columns`` of its row (read by name), then its row's currency when
-    ``with_currency``. ``defaults`` are written in the statement (``updated_at``, the default
-    ``stage_id`` and ``currency``); ``entry_stage_id``: see :func:`lead_insert_sql`. ``keyed``:
-    each lead binds its import key last (``leads.import_key``).
-    """
-
-    def __init__(
-        self,
-        conn: sqlite3.Connection,
-        columns: Sequence[str],
-        *,
-        staged: bool,
-        with_currency: bool,
-        defaults: Mapping[str, Any],
-        entry_stage_id: int,
-        keyed: bool = False,
-    ) -> None:
-        self.conn = conn
-        # The row's own values (its currency too) are read by one getter.
-        read = [*columns, "currency"] if with_currency else list(columns)
-        bound = ["name", "created_at", "dates_estimated"]
-        if staged:
-            bound += ["stage_id", "closed_at"]
-        bound += read
-        if keyed:
-            bound.append("import_key")
-        self.keyed = keyed
-        self.sql = lead_insert_sql(bound, defaults, entry_stage_id)
-        self.values_of = getter(read)
-        self.staged = staged
-        self.batch: list[tuple[Any, ...]] = []
-
-    def add(
-        self,
-        row: Any,
-        name: str,
-        created: str,
-        stage_id: int | None,
-        closed: str | None,
-        key: str | None = None,
-        estimated: int = 0,
-    ) -> None:
-        if self.staged:
-            record = (name, created, estimated, stage_id, closed, *self.values_of(row))
-        else:
-            record = (name, created, estimated, *self.values_of(row))
-        if self.keyed:
-            record += (key,)
-        self.batch.append(record)
-
-    def flush(self) -> None:
-        if self.batch:
-            self.conn.executemany(self.sql, self.batch)
-            self.batch.clear()
-
-
-def getter(names: Sequence[str]) -> Callable[[Any], tuple[Any, ...]]:
-    """A fast ``row -> tuple of its attributes named``."""
-    if not names:
-        return lambda row: ()
-    if len(names) == 1:
-        only = operator.attrgetter(names[0])
-        return lambda row: (only(row),)
-    return operator.attrgetter(*names)
 
 
 class ImportWriter:

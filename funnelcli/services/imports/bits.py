@@ -2,14 +2,29 @@
 
 :class:`Bits` holds small integers (the ids of rows an import has matched); :class:`KeyFilter`
 holds the keys an import has inserted as bits of their hashes: a clear bit means "certainly
-not inserted", a set bit "maybe: look it up".
+not inserted", a set bit "maybe: look it up" (a false positive costs an index lookup, never a
+wrong match).
 """
 
 from __future__ import annotations
 
-#: Bits of a key filter: 2**26 bits = 8 MiB, ~1.5 % false positives (an extra index lookup) at
-#: a million rows.
+#: The largest key filter: 2**26 bits = 8 MiB, ~1.5 % false positives at a million keys.
 FILTER_BITS = 1 << 26
+#: The smallest (8 KiB).
+MIN_FILTER_BITS = 1 << 16
+#: Bits per row the file is expected to have: a row adds up to two keys (its id or name key,
+#: and its email), so at most ~1.5 % false positives while the estimate holds.
+BITS_PER_ROW = 128
+
+
+def filter_bits(expected_rows: int | None) -> int:
+    """The size of a key filter for a file of about ``expected_rows`` rows (``None``: not
+    known, the largest): a power of two, from :data:`MIN_FILTER_BITS` to :data:`FILTER_BITS`.
+    More rows than expected only make false positives more frequent."""
+    if expected_rows is None:
+        return FILTER_BITS
+    wanted = 1 << (max(expected_rows, 1) * BITS_PER_ROW - 1).bit_length()
+    return min(FILTER_BITS, max(MIN_FILTER_BITS, wanted))
 
 
 class Bits:

@@ -45,7 +45,8 @@ from funnelcli.services.imports.merge import MergeSettings
 from funnelcli.services.imports.profiles import profile_rows, profile_words
 from funnelcli.services.imports.redating import KnownDates, new_dates
 from funnelcli.services.stages import Pipeline
-from funnelcli.store.imports import ImportWriter, KnownLead, getter
+from funnelcli.store.imports import ImportWriter, KnownLead
+from funnelcli.store.new_leads import getter
 
 #: Lead columns a file may give that are written as they are.
 _OPTIONAL = (

@@ -4,7 +4,8 @@ into an earlier row's lead and reported (with both lines, or the lead's id, and 
 
 The checks for rows of the same file use the keys of the rows taken since the last flush, and
 for earlier rows the database's indexes plus a fixed-size filter of the keys this import
-inserted; the line each inserted lead came from is kept (4 bytes a lead) to name it in a merge.
+inserted (sized at the first batch for the rows the file seems to have); the line each inserted
+lead came from is kept (4 bytes a lead) to name it in a merge.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from array import array
 
 from funnelcli.importers.leads import LeadValues
 from funnelcli.importers.summary import Merged
-from funnelcli.services.imports.bits import KeyFilter
+from funnelcli.services.imports.bits import MIN_FILTER_BITS, KeyFilter, filter_bits
 from funnelcli.services.imports.identity import (
     SAME_DEAL,
     SAME_EMAIL,
@@ -39,7 +40,8 @@ class LeadMatching(Merge):
         self.keyed = keyed
         self.deal_key = deal_keys() if keyed else None
         self.had_leads = self.base > 0
-        self.inserted_keys = KeyFilter()
+        self.inserted_keys = KeyFilter(MIN_FILTER_BITS)  # sized at the first batch
+        self.filter_sized = False
         # The line of each lead this import inserted, by id - base - 1 (to report a merge).
         self.inserted_lines = array("I")  # 4 bytes ("L" is 8 on 64-bit Linux)
         # The keys of the rows taken since the last flush, with their line (the filter and the
@@ -77,6 +79,10 @@ class LeadMatching(Merge):
         """Match a batch of rows: one query per identity for the batch, then row by row. The
         leads that deal rows of the batch find by key are not adopted by another row."""
         rows, self.queue = self.queue, []
+        if not self.filter_sized and rows:  # it holds no key yet
+            expected = self.expected_rows(rows[-1][0].line)
+            self.inserted_keys = KeyFilter(filter_bits(expected))
+            self.filter_sized = True
         inserted = self.inserted_keys
         maybe = self.had_leads
         external_ids: list[str] = []

@@ -58,6 +58,7 @@ class Merge:
         self.strict = settings.strict
         self.base = 0
         self.matched = Bits(0)
+        self.source: CsvFile | None = None
         #: Looks at the first rows' ignored cells (set by the job when some columns are ignored).
         self.sniffer: ValueSniffer | None = None
 
@@ -74,7 +75,18 @@ class Merge:
             return True
         return False
 
+    def expected_rows(self, line: int) -> int | None:
+        """About how many rows the file has, judged from ``line`` (a line being read) and the
+        share of its bytes read so far; ``None`` when its size is not known (standard input)."""
+        source = self.source
+        size = source.size if source is not None else None
+        read = source.bytes_read if source is not None else 0
+        if not size or not read:
+            return None
+        return line * size // read + 1
+
     def run(self, source: CsvFile, progress: Progress | None) -> None:
+        self.source = source
         with _fewer_collections():
             self._run(source, progress)
 
