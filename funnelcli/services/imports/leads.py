@@ -132,7 +132,7 @@ class LeadMerge(LeadMatching):
             stage_id = stage.id if stage else None
             self.new.add(row, row.display_name, created, stage_id, closed, key, estimated)
         self.summary.inserted += 1
-        self.inserted_lines.append(row.line)
+        self.batch_lines.append(row.line)
 
     def _flush(self) -> None:
         self.new.flush()

@@ -5,12 +5,10 @@ into an earlier row's lead and reported (with both lines, or the lead's id, and 
 The checks for rows of the same file use the keys of the rows taken since the last flush, and
 for earlier rows the database's indexes plus a fixed-size filter of the keys this import
 inserted (sized at the first batch for the rows the file seems to have); the line each inserted
-lead came from is kept (4 bytes a lead) to name it in a merge.
+lead came from is kept (:mod:`.lines`) to name it in a merge.
 """
 
 from __future__ import annotations
-
-from array import array
 
 from funnelcli.importers.leads import LeadValues
 from funnelcli.importers.summary import Merged
@@ -25,6 +23,7 @@ from funnelcli.services.imports.identity import (
     name_key,
     same_name,
 )
+from funnelcli.services.imports.lines import InsertedLines
 from funnelcli.services.imports.merge import Merge
 from funnelcli.store.imports import KnownLead
 
@@ -43,7 +42,8 @@ class LeadMatching(Merge):
         self.inserted_keys = KeyFilter(MIN_FILTER_BITS)  # sized at the first batch
         self.filter_sized = False
         # The line of each lead this import inserted, by id - base - 1 (to report a merge).
-        self.inserted_lines = array("I")  # 4 bytes ("L" is 8 on 64-bit Linux)
+        self.inserted_lines = InsertedLines()
+        self.batch_lines: list[int] = []  # the lines of the batch's new leads, till the flush
         # The keys of the rows taken since the last flush, with their line (the filter and the
         # database cover the earlier ones): external ids; email|name of rows without external
         # id, and of rows with one; deal keys; name|company|phone.
@@ -64,6 +64,8 @@ class LeadMatching(Merge):
         raise NotImplementedError
 
     def _flush(self) -> None:
+        self.inserted_lines.extend(self.batch_lines)
+        self.batch_lines.clear()
         self.pending_ids.clear()
         self.pending_emails.clear()
         self.pending_id_emails.clear()
