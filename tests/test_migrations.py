@@ -15,7 +15,7 @@ import pytest
 import sqlite_utils
 from helpers import rows
 
-from funnelcli.store import APPLICATION_ID, open_db
+from funnelcli.store import APPLICATION_ID, fresh, open_db
 from funnelcli.store import migrations as m
 from funnelcli.store.migrations import REACHED_IDS, SCHEMA_VERSION
 
@@ -206,3 +206,53 @@ def test_m007_marks_no_date_of_an_upgraded_database_as_estimated(funnel, tmp_pat
     assert columns[-1] == "dates_estimated"
     kpis = json.loads(funnel("--db", db, "report", "kpis", "--period", "2026", "-f", "json").stdout)
     assert kpis["sales_cycle"]["deals"] == 1
+
+
+# ------------------------------------------------------------ a new database, in one go
+
+
+def stepwise_database(tmp_path: Path) -> Path:
+    """A new database made by running every step, as an older funnel made them."""
+    db = tmp_path / "stepwise.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    m.build().apply(sqlite_utils.Database(conn, execute_plugins=False))
+    conn.close()
+    return db
+
+
+def contents(db: Path) -> dict[str, list[dict]]:
+    return {
+        "schema": schema(db),
+        "stages": rows(db, "SELECT * FROM stages ORDER BY id"),
+        "steps": rows(db, "SELECT id, migration_set, name FROM _sqlite_migrations ORDER BY id"),
+    }
+
+
+def test_the_shipped_new_database_script_is_what_the_steps_build():
+    """A new step needs ``python scripts/refresh_schema.py``: this fails until it is run."""
+    assert fresh.SCRIPT.read_text(encoding="utf-8") == fresh.render(fresh.build(), SCHEMA_VERSION)
+
+
+def test_a_new_database_equals_one_made_step_by_step(tmp_path):
+    made = fresh_database(tmp_path)
+    assert contents(made) == contents(stepwise_database(tmp_path))
+    assert rows(made, "PRAGMA user_version")[0]["user_version"] == SCHEMA_VERSION
+    # each step's time is the new database's own, in sqlite-utils' format
+    times = {r["applied_at"] for r in rows(made, "SELECT applied_at FROM _sqlite_migrations")}
+    assert (
+        len(times) == 1 and next(iter(times)).startswith("2026-") and "+00:00" in next(iter(times))
+    )
+
+
+def test_a_script_behind_the_steps_is_not_used(tmp_path, monkeypatch):
+    stale = tmp_path / "new_database.sql"
+    stale.write_text(fresh.SCRIPT.read_text(encoding="utf-8").replace(
+        f"schema version {SCHEMA_VERSION}:", f"schema version {SCHEMA_VERSION - 1}:"
+    ))  # fmt: skip
+    monkeypatch.setattr(fresh, "SCRIPT", stale)
+    fresh._shipped.cache_clear()
+    try:
+        made = fresh_database(tmp_path)
+    finally:
+        fresh._shipped.cache_clear()
+    assert contents(made) == contents(stepwise_database(tmp_path))

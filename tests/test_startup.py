@@ -135,12 +135,13 @@ def test_everyday_commands_skip_what_they_do_not_use(db_path, args, writes):
 
 
 @pytest.mark.slow  # one interpreter
-def test_creating_a_database_loads_no_report_model(db_path):
-    """The schema steps create the snapshots' table without the reports' model (``fractions``
-    and ``decimal`` behind it): a first ``add`` or import pays only for its own work."""
+def test_creating_a_database_loads_neither_sqlite_utils_nor_the_steps(db_path):
+    """A new database gets the steps' result as one script (``store/fresh.py``): a first
+    ``add``, ``intake`` or import pays only for its own work, not for sqlite-utils (9 MB)."""
     loaded = modules_after("add", "First lead")
-    assert "funnelcli.store.snapshots" in loaded  # the step that creates the table ran
-    assert sorted(m for m in loaded if m.startswith(("funnelcli.kpis", "fractions"))) == []
+    assert db_path.exists() and "funnelcli.store.fresh" in loaded
+    unwanted = ("sqlite_utils", "funnelcli.kpis", "fractions")
+    assert sorted(m for m in loaded if m.startswith(unwanted)) == []
 
 
 def test_the_console_script_imports_the_cli_with_the_collector_off():
