@@ -143,6 +143,16 @@ def test_a_file_gets_a_filter_for_its_size(funnel, tmp_path, filter_sizes):
     assert filter_sizes[1:] == [bits.filter_bits(6000)] == [1 << 20]
 
 
+def test_a_database_with_leads_gets_the_smallest_filter(funnel, tmp_path, filter_sizes):
+    # every key is looked up in a database that had leads: the filter is never read
+    body = "".join(f"Person {i},person{i}@example.com\n" for i in range(6000))
+    path = write(tmp_path, "Name,Email\n" + body)
+    funnel("import", path)
+    filter_sizes.clear()
+    assert "6000 unchanged" in summary(funnel("import", path))
+    assert filter_sizes == [bits.MIN_FILTER_BITS, bits.MIN_FILTER_BITS]
+
+
 def test_a_full_filter_finds_the_same_leads(funnel, db_path, tmp_path, monkeypatch):
     # Later rows repeat earlier batches' emails and names: with a filter of 64 bits every key
     # "may" be there, so each is looked up: the same merges, the same leads.

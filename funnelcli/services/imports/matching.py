@@ -82,7 +82,8 @@ class LeadMatching(Merge):
         leads that deal rows of the batch find by key are not adopted by another row."""
         rows, self.queue = self.queue, []
         if not self.filter_sized and rows:  # it holds no key yet
-            expected = self.expected_rows(rows[-1][0].line)
+            # A database that had leads is asked for every key: the filter is never read then.
+            expected = 0 if self.had_leads else self.expected_rows(rows[-1][0].line)
             self.inserted_keys = KeyFilter(filter_bits(expected))
             self.filter_sized = True
         inserted = self.inserted_keys
