@@ -6,13 +6,17 @@ and a false positive only costs a lookup."""
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from pathlib import Path
 
 import pytest
-from helpers import rows
+from helpers import examples, rows
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from funnelcli.services.imports import bits, matching
+from funnelcli.services.imports.lines import InsertedLines
 from funnelcli.store.new_leads import NewLeads
 
 
@@ -168,3 +172,41 @@ def test_a_full_filter_finds_the_same_leads(funnel, db_path, tmp_path, monkeypat
     assert "2510 inserted" in summary(result) and "26 duplicates in file" in summary(result)
     assert "line 2503 merged into line 102 (same email and name)" in result.stderr
     assert rows(db_path, "SELECT count(*) AS n FROM leads") == [{"n": 2510}]
+
+
+# ------------------------------------------------------------ the line of each inserted lead
+
+
+@settings(max_examples=examples(200))
+@given(
+    gaps=st.lists(st.sampled_from([1, 1, 1, 1, 2, 5]), max_size=300),  # mostly consecutive
+    cuts=st.lists(st.integers(0, 300), max_size=6),
+)
+def test_inserted_lines_give_back_each_leads_line(gaps, cuts):
+    lines, line = [], 1
+    for gap in gaps:  # each lead's line: after the one before, sometimes with rows left out
+        line += gap
+        lines.append(line)
+    kept = InsertedLines()
+    edges = sorted({0, len(lines), *(c for c in cuts if c < len(lines))})
+    for start, end in itertools.pairwise(edges):  # batches of any size
+        kept.extend(lines[start:end])
+    assert len(kept) == len(lines)
+    assert [kept[n] for n in range(len(lines))] == lines
+    with pytest.raises(IndexError):
+        kept[len(lines)]
+
+
+def test_a_merge_names_the_line_past_rows_left_out(funnel, tmp_path):
+    # rejected and merged rows in the first batch shift the lines of the leads after them
+    rows_ = [f"P{i},p{i}@x.ca" for i in range(2100)]
+    rows_[10] = "P10,not-an-email"  # line 12, rejected
+    rows_[20] = "P5,p5@x.ca"  # line 22, merged into line 7
+    rows_.append("P1500,p1500@x.ca")  # line 2102, second batch: merged into line 1502
+    path = write(tmp_path, "Name,Email\n" + "\n".join(rows_) + "\n")
+    result = funnel("import", path, "--rejects", tmp_path / "rejects.csv")
+    assert "  line 22 merged into line 7 (same email and name)\n" in result.stderr
+    assert "  line 2102 merged into line 1502 (same email and name)\n" in result.stderr
+    assert summary(result) == (
+        "leads: 2098 inserted, 0 updated, 0 unchanged, 1 rejected, 2 duplicates in file"
+    )
