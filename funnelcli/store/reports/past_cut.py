@@ -20,11 +20,12 @@ decide alike; a lead created after ``at`` is removed with its history. The stage
 settings (a few rows) are rebuilt whole.
 
 The copy holds the tables the forecast reads (:data:`past.FORECAST_TABLES`). Each cut is one
-transaction reading one snapshot of the source; a write to the source during a backtest (its
-journal entry is later than every cut-off) changes no value shown then — except a move
-backdated between two cut-offs or a lead deleted with history there while the backtest runs:
-the later copies then differ from a fresh one (``tests/test_past_cut.py`` marks both cases
-``xfail``). The backtest sees any such write (``PRAGMA data_version``) and runs again
+transaction reading one snapshot of the source, and cutting back assumes the source did not
+change since the copy it starts from: when another connection committed to the source meanwhile
+(``PRAGMA data_version``, on a connection to the source kept open), the copy is written again
+from scratch instead, and so is a cut during which a commit landed. A write to the source during
+a backtest thus never leaves a copy that differs from a fresh one; the backtest as a whole, whose
+cut-offs would then show two states, sees it too and runs again
 (``services.reports.backtest.run``).
 """
 
@@ -60,35 +61,64 @@ class PastCopies:
         self.target = Path(target)
         self._store: Store | None = None
         self._at = ""
+        #: A connection to the source, kept open: its ``PRAGMA data_version`` changes when
+        #: another connection commits to the source.
+        self._watch: sqlite3.Connection | None = None
+        #: The source's data version before the copy was last made (None: no copy yet).
+        self._version: int | None = None
         #: How many leads shown have values older than their recorded history (write_past's),
         #: when ``count_older``.
         self.older: int | None = None
 
     def at(self, instant: str) -> Store:
         """The copy as of ``instant`` (a stored instant, not after the previous one asked)."""
-        if self._store is None:
-            from funnelcli.store import open_db
-
-            self.older = past.write_past(self.source, self.target, instant, past.FORECAST_TABLES)
-            self._store = open_db(self.target)
-            self._store.conn.execute("PRAGMA journal_mode = OFF")  # a scratch file
-            # 128 MiB of pages (SQLite's default: 2 MiB): each cut reads and rewrites the same
-            # pages, which a small cache reads again from the file (system time halved)
-            self._store.conn.execute("PRAGMA cache_size = -131072")
-        else:
-            assert instant <= self._at, (instant, self._at)
+        assert not self._at or instant <= self._at, (instant, self._at)
+        version = self._source_version()
+        if self._store is not None and version == self._version:
             with self._store.translate_errors():
-                self.older = cut_back(
+                older = cut_back(
                     self._store.conn, self.source, instant, self._at, self.count_older, self.floor
                 )
-        self._at = instant
+            if self._source_version() == version:  # no commit while it was cut
+                self.older, self._at = older, instant
+                return self._store
+        return self._write(instant)
+
+    def _write(self, instant: str) -> Store:
+        """The copy as of ``instant``, from scratch."""
+        from funnelcli.store import open_db
+
+        self._drop()
+        version = self._source_version()  # before the copy's snapshot: a later commit shows
+        self.older = past.write_past(self.source, self.target, instant, past.FORECAST_TABLES)
+        self._store = open_db(self.target)
+        self._store.conn.execute("PRAGMA journal_mode = OFF")  # a scratch file
+        # 128 MiB of pages (SQLite's default: 2 MiB): each cut reads and rewrites the same
+        # pages, which a small cache reads again from the file (system time halved)
+        self._store.conn.execute("PRAGMA cache_size = -131072")
+        self._version, self._at = version, instant
         return self._store
 
+    def _source_version(self) -> int:
+        if self._watch is None:
+            from funnelcli.store.connection import read_only
+
+            self._watch = read_only(self.source)
+        return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
+
     def close(self) -> None:
+        """Remove the copy and let the source go."""
+        self._drop()
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
+
+    def _drop(self) -> None:
         if self._store is not None:
             self._store.close()
             self._store = None
         self.target.unlink(missing_ok=True)
+        self._version = None
 
 
 def cut_back(
