@@ -279,6 +279,16 @@ def test_cut_back_equals_a_fresh_copy_on_the_demo(funnel, tmp_path):
     assert _assert_cut_back_equals_fresh(demo, months, tmp_path) > 10
 
 
+def each_copy_is_fresh(copies: PastCopies, instants, fresh: Path) -> None:
+    """Each copy asked of ``copies``, latest first, equals a fresh one (written at ``fresh``)."""
+    for at in instants:
+        copies.at(at)
+        older = past.write_past(copies.source, fresh, at, past.FORECAST_TABLES)
+        assert _tables(copies.target) == _tables(fresh), at
+        assert copies.older == older, at
+        fresh.unlink()
+
+
 @pytest.mark.parametrize("write", ["log", "advance", "delete"])
 def test_a_write_to_the_source_between_two_cuts_changes_no_copy(funnel, tmp_path, write):
     """A write made between two cuts (an action backdated between the cut-offs; a move
@@ -312,12 +322,7 @@ def test_a_write_to_the_source_between_two_cuts_changes_no_copy(funnel, tmp_path
             funnel("--db", demo, "log", action_id, "call", "--at", "2026-04-12")
         else:
             funnel("--db", demo, "delete", gone, "--yes")
-        for at in reversed(months[:-2]):
-            copies.at(at)
-            older = past.write_past(demo, fresh, at, past.FORECAST_TABLES)
-            assert _tables(copies.target) == _tables(fresh), at
-            assert copies.older == older, at
-            fresh.unlink()
+        each_copy_is_fresh(copies, reversed(months[:-2]), fresh)
     finally:
         copies.close()
 
@@ -350,12 +355,7 @@ def test_a_write_to_the_source_during_a_cut_makes_the_copy_again(funnel, tmp_pat
     fresh = tmp_path / "fresh.db"
     try:
         copies.at(months[-1])
-        for at in reversed(months[:-1]):
-            copies.at(at)
-            older = past.write_past(demo, fresh, at, past.FORECAST_TABLES)
-            assert _tables(copies.target) == _tables(fresh), at
-            assert copies.older == older, at
-            fresh.unlink()
+        each_copy_is_fresh(copies, reversed(months[:-1]), fresh)
     finally:
         copies.close()
     assert cuts == months[-2::-1]  # every later one cut back again from the copy made anew
