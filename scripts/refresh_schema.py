@@ -8,9 +8,13 @@ build, which every new database gets in one go (``store/fresh.py`` says why).
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
-from funnelcli.store import fresh
-from funnelcli.store.migrations import SCHEMA_VERSION
+# the checkout this script is in, whatever funnelcli is installed
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from funnelcli.store import fresh  # noqa: E402
+from funnelcli.store.migrations import SCHEMA_VERSION  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

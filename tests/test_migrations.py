@@ -244,12 +244,26 @@ def test_a_new_database_equals_one_made_step_by_step(tmp_path):
     )
 
 
-def test_a_script_behind_the_steps_is_not_used(tmp_path, monkeypatch):
-    stale = tmp_path / "new_database.sql"
-    stale.write_text(fresh.SCRIPT.read_text(encoding="utf-8").replace(
+def _behind(script: str) -> str:
+    return script.replace(
         f"schema version {SCHEMA_VERSION}:", f"schema version {SCHEMA_VERSION - 1}:"
-    ))  # fmt: skip
-    monkeypatch.setattr(fresh, "SCRIPT", stale)
+    )
+
+
+def _cut_short(script: str) -> str:
+    return script[: script.rindex("INSERT INTO")]  # the last stage and the end line gone
+
+
+def _ends_inside_a_statement(script: str) -> str:
+    body, end = script.rsplit(";", 1)
+    return body + end  # the last statement's ';' gone, the end line kept
+
+
+@pytest.mark.parametrize("spoil", [_behind, _cut_short, _ends_inside_a_statement])
+def test_a_script_not_of_the_whole_schema_is_not_used(tmp_path, monkeypatch, spoil):
+    spoilt = tmp_path / "new_database.sql"
+    spoilt.write_text(spoil(fresh.SCRIPT.read_text(encoding="utf-8")), encoding="utf-8")
+    monkeypatch.setattr(fresh, "SCRIPT", spoilt)
     fresh._shipped.cache_clear()
     try:
         made = fresh_database(tmp_path)

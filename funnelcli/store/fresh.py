@@ -26,6 +26,8 @@ from typing import NamedTuple
 SCRIPT = Path(__file__).with_name("new_database.sql")
 _HEADER = "-- funnel schema version {version}: the result of the steps of store/migrations.py.\n"
 _NOTE = "-- Written by `python scripts/refresh_schema.py`: do not edit.\n"
+#: The script's last line: a file cut short is not used.
+_END = "-- end of the schema\n"
 #: sqlite-utils' record of each step applied, whose time is the database's own.
 _STEPS_TABLE = "_sqlite_migrations"
 
@@ -81,30 +83,32 @@ def render(made: Template, version: int) -> str:
                 parts.append(f'INSERT INTO "{name}" ({names}) VALUES ({", ".join(values)});\n')
     finally:
         conn.close()
-    return "\n".join(parts)
+    return "\n".join([*parts, _END])
 
 
-def _statements(script: str) -> list[str]:
-    """The script's statements (``sqlite3.complete_statement`` knows trigger bodies)."""
+def _statements(script: str) -> list[str] | None:
+    """The script's statements (``sqlite3.complete_statement`` knows trigger bodies); None
+    when it ends inside one."""
     statements, statement = [], ""
     for line in script.splitlines(keepends=True):
-        if not statement and line.startswith("--"):
-            continue
+        if not statement and (not line.strip() or line.startswith("--")):
+            continue  # between statements: a blank line or a comment
         statement += line
         if sqlite3.complete_statement(statement):
             statements.append(statement.strip())
             statement = ""
-    return [s for s in statements if s]
+    return None if statement.strip() else [s for s in statements if s]
 
 
 @cache
 def _shipped(version: int) -> list[str] | None:
-    """The statements of ``new_database.sql`` when it is the schema ``version``, else None."""
+    """The statements of ``new_database.sql`` when it is the whole schema ``version``, else
+    None."""
     try:
         script = SCRIPT.read_text(encoding="utf-8")
     except OSError:
         return None
-    if not script.startswith(_HEADER.format(version=version)):
+    if not script.startswith(_HEADER.format(version=version)) or not script.endswith(_END):
         return None
     return _statements(script)
 

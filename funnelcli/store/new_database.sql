@@ -456,3 +456,5 @@ INSERT INTO "stages" ("id", "name", "position", "probability", "kind", "is_oppor
 INSERT INTO "stages" ("id", "name", "position", "probability", "kind", "is_opportunity") VALUES (6, 'won', 6, 100, 'won', 0);
 
 INSERT INTO "stages" ("id", "name", "position", "probability", "kind", "is_opportunity") VALUES (7, 'lost', 7, 0, 'lost', 0);
+
+-- end of the schema
