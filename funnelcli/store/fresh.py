@@ -23,6 +23,8 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
+from funnelcli.store.sqlscript import split
+
 SCRIPT = Path(__file__).with_name("new_database.sql")
 _HEADER = "-- funnel schema version {version}: the result of the steps of store/migrations.py.\n"
 _NOTE = "-- Written by `python scripts/refresh_schema.py`: do not edit.\n"
@@ -86,20 +88,6 @@ def render(made: Template, version: int) -> str:
     return "\n".join([*parts, _END])
 
 
-def _statements(script: str) -> list[str] | None:
-    """The script's statements (``sqlite3.complete_statement`` knows trigger bodies); None
-    when it ends inside one."""
-    statements, statement = [], ""
-    for line in script.splitlines(keepends=True):
-        if not statement and (not line.strip() or line.startswith("--")):
-            continue  # between statements: a blank line or a comment
-        statement += line
-        if sqlite3.complete_statement(statement):
-            statements.append(statement.strip())
-            statement = ""
-    return None if statement.strip() else [s for s in statements if s]
-
-
 @cache
 def _shipped(version: int) -> list[str] | None:
     """The statements of ``new_database.sql`` when it is the whole schema ``version``, else
@@ -110,7 +98,8 @@ def _shipped(version: int) -> list[str] | None:
         return None
     if not script.startswith(_HEADER.format(version=version)) or not script.endswith(_END):
         return None
-    return _statements(script)
+    statements, rest = split(script)
+    return None if rest.strip() else statements  # None: it ends inside a statement
 
 
 @cache

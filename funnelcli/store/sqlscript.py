@@ -1,4 +1,5 @@
-"""Running a schema step's SQL script inside the migration's transaction."""
+"""SQL scripts one statement at a time: a schema step's, run inside the migration's
+transaction, and the new database's script (``store/fresh.py``)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,27 @@ if TYPE_CHECKING:  # pragma: no cover
     from sqlite_utils import Database
 
 
-def run_script(db: Database, script: str) -> None:
-    """Run a script one complete statement at a time (``sqlite3.complete_statement`` knows about
-    strings, comments and trigger bodies). Not executescript(): it would COMMIT the transaction
-    the migration runs in, and a half-applied step must roll back as a whole."""
+def split(script: str) -> tuple[list[str], str]:
+    """The complete statements of ``script`` (``sqlite3.complete_statement`` knows about
+    strings, comments and trigger bodies), and what follows the last one. Blank lines and
+    ``--`` comment lines between statements are left out."""
+    statements: list[str] = []
     statement = ""
     for line in script.splitlines(keepends=True):
+        if not statement and (not line.strip() or line.startswith("--")):
+            continue
         statement += line
         if sqlite3.complete_statement(statement):
-            db.execute(statement)
+            statements.append(statement)
             statement = ""
-    if statement.strip():
+    return statements, statement
+
+
+def run_script(db: Database, script: str) -> None:
+    """Run a script one complete statement at a time. Not executescript(): it would COMMIT the
+    transaction the migration runs in, and a half-applied step must roll back as a whole."""
+    statements, rest = split(script)
+    for statement in statements:
         db.execute(statement)
+    if rest.strip():
+        db.execute(rest)
