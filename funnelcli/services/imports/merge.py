@@ -77,7 +77,8 @@ class Merge:
 
     def expected_rows(self, line: int) -> int | None:
         """About how many rows the file has, judged from ``line`` (a line being read) and the
-        share of its bytes read so far; ``None`` when its size is not known (standard input)."""
+        share of its bytes read so far; ``None`` when they are not known (standard input is
+        spooled to a file first: they are)."""
         source = self.source
         size = source.size if source is not None else None
         read = source.bytes_read if source is not None else 0
