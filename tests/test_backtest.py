@@ -284,3 +284,13 @@ def test_the_methods_are_named_in_french_in_the_tables(funnel):
     terminal = {**french, "COLUMNS": "60", "TTY_COMPATIBLE": "1", "NO_COLOR": "1"}
     narrow = funnel(*BACKTEST, env=terminal).stdout
     assert "(préc. : période préc., moy. 4 : moyenne de 4)" in " ".join(narrow.split())
+
+
+def test_a_backtest_with_no_finished_cut_off_is_empty_not_a_crash(funnel):
+    history(funnel)
+    result = funnel("report", "backtest", "--period", "this-month", "-f", "json")
+    data = json.loads(result.stdout)
+    assert (data["cut_offs"], data["pending"]) == (0, 1)
+    assert data["periods"] == []
+    csv_out = funnel("report", "backtest", "--period", "this-month", "-f", "csv").stdout
+    assert csv_out.splitlines()[1:] == []  # the header alone
