@@ -285,3 +285,18 @@ def test_a_queued_submission_rejected_at_flush_is_told_in_french(funnel, db_path
     assert outcome["reason"] == (
         "nothing to contact: the submission has neither email, phone nor name"
     )
+
+
+def test_a_rejection_reason_with_values_is_told_in_french_too(funnel, tmp_path):
+    from datetime import UTC, datetime
+
+    from funnelcli import spool
+
+    funnel("init")
+    folder = tmp_path / "web"
+    folder.mkdir()
+    received = datetime(2026, 11, 29, 14, 0, tzinfo=UTC)
+    spool.queue(folder, b"\xff\xfename=Al", received=received, input="form")
+    french = funnel("intake", "--flush", "--spool", folder, env=FRENCH)
+    assert "the submission" not in french.stderr
+    assert french.stderr.rstrip().endswith("(octet 0)"), french.stderr

@@ -141,6 +141,15 @@ PARTS = (
     N_("(lines {lines})"),
     N_("(line {line})"),
 )
+#: Why a queued web submission was refused at ``funnel intake --flush`` (kept in English in
+#: its ``.reason`` file and the JSON, like an import's problems).
+SUBMISSION_TEMPLATES = (
+    N_("the submission is larger than {size} KiB"),
+    N_("the submission is not UTF-8 text (byte {byte})"),
+    N_("the submission is not JSON: {reason} (line {number})"),
+    N_("the submission is not a JSON object (nor JSON lines of objects)"),
+    N_("nothing to contact: the submission has neither email, phone nor name"),
+)
 _PART_KEYS = ("what", "count", "where")
 
 

@@ -32,10 +32,14 @@ def outcomes(out: Output, done: Sequence[IntakeOutcome], fmt: Format) -> None:
     else:
         for o in done:
             if o.status == "rejected":
+                from funnelcli.i18n.import_words import SUBMISSION_TEMPLATES, reword
+
+                # kept in English (the .reason file, JSON): worded here
+                reason = reword(o.reason or "", SUBMISSION_TEMPLATES)
                 out.warn(
                     _("submission {digest} rejected: {reason}").format(
-                        digest=o.digest[:12], reason=_(o.reason) if o.reason else ""
-                    )  # kept in English (the .reason file, JSON): worded here when it can be
+                        digest=o.digest[:12], reason=reason
+                    )
                 )
             else:
                 out.line(f"{o.lead.id} {o.status}" if o.lead else o.status)
