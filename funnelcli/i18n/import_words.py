@@ -191,11 +191,6 @@ def _part(key: str, value: str, templates: tuple[str, ...]) -> str:
     return value
 
 
-def said(text: str) -> str:
-    """An English text of the import in the interface's language."""
-    return reword(text)
-
-
 def problem(p: Problem) -> str:
     """``line 3, column 'Email', value 'bo@': invalid email…`` (``Problem.describe``)."""
     if not is_french():
@@ -206,7 +201,7 @@ def problem(p: Problem) -> str:
     if p.value is not None:
         shown = p.value if len(p.value) <= 60 else p.value[:57] + "..."
         where += _(", value {value!r}").format(value=shown)
-    return _("{where}: {reason}").format(where=where, reason=said(p.reason))
+    return _("{where}: {reason}").format(where=where, reason=reword(p.reason))
 
 
 def merged(m: Merged) -> str:
@@ -215,9 +210,9 @@ def merged(m: Merged) -> str:
         return m.describe()
     if m.into_line is not None:
         text = _("line {line} merged into line {into} ({reason})")
-        return text.format(line=m.line, into=m.into_line, reason=said(m.reason))
+        return text.format(line=m.line, into=m.into_line, reason=reword(m.reason))
     text = _("line {line} merged into lead {lead} ({reason})")
-    return text.format(line=m.line, lead=m.lead_id, reason=said(m.reason))
+    return text.format(line=m.line, lead=m.lead_id, reason=reword(m.reason))
 
 
 def problem_lines(summary: Summary) -> list[str]:

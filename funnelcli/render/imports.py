@@ -20,7 +20,7 @@ def source_lines(display: str, source: CsvFile, columns: ColumnMap) -> list[str]
     lines = [
         _("Reading {file}: encoding {encoding}, delimiter {delimiter}, {n} columns").format(
             file=display,
-            encoding=words.said(source.encoding.label),
+            encoding=words.reword(source.encoding.label),
             delimiter=words.delimiter(source.dialect),
             n=len(columns.headers),
         ),
@@ -30,7 +30,7 @@ def source_lines(display: str, source: CsvFile, columns: ColumnMap) -> list[str]
         lines.append(_("Read by the profile: {columns}").format(columns=", ".join(columns.read)))
     if columns.ignored:
         lines.append(_("Ignored columns: {columns}").format(columns=", ".join(columns.ignored)))
-    lines.extend(f"{_('Warning:')} {words.said(warning)}" for warning in columns.warnings)
+    lines.extend(f"{_('Warning:')} {words.reword(warning)}" for warning in columns.warnings)
     return lines
 
 
@@ -117,7 +117,7 @@ def summary_notes(summary: Summary) -> list[str]:
         if summary.profile is None
         else [_("Recognised: {profile}").format(profile=_(summary.profile["label"]))]
     )
-    notes.extend(map(words.said, summary.notes))
+    notes.extend(map(words.reword, summary.notes))
     warning = _("Warning:")
     said = len(summary.warned_columns)  # warned about before the rows: named again, shortly
     if said:
@@ -127,7 +127,7 @@ def summary_notes(summary: Summary) -> list[str]:
                 "not imported, though they look like data (see the warnings above): {columns}"
             ).format(columns=", ".join(map(repr, summary.warned_columns)))
         )
-    notes.extend(f"{warning} {words.said(text)}" for text in summary.warnings[said:])
+    notes.extend(f"{warning} {words.reword(text)}" for text in summary.warnings[said:])
     dry = summary.dry_run
     estimated = summary.created_now + summary.created_on_close + summary.closed_now
     if summary.created_now:
@@ -198,7 +198,7 @@ def summary_notes(summary: Summary) -> list[str]:
                 summary.dates_found,
             ).format(n=summary.dates_found)
         )
-    notes.extend(f"{warning} {words.said(text)}" for text in summary.redated)
+    notes.extend(f"{warning} {words.reword(text)}" for text in summary.redated)
     if summary.empty_rows:
         notes.append(
             ngettext(

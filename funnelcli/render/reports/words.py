@@ -4,7 +4,7 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
-from funnelcli.i18n import N_, _, is_french, ngettext
+from funnelcli.i18n import N_, _, is_french, ngettext, thousands
 from funnelcli.kpis.numbers import Rate, to_cents
 from funnelcli.money import format_money
 
@@ -62,13 +62,7 @@ def rate_text(rate: Rate | None) -> str:
 
 
 def count(n: int | None) -> str:
-    if n is None:
-        return DASH
-    if is_french():
-        from funnelcli.i18n import french
-
-        return french.number(n)
-    return f"{n:,}"
+    return DASH if n is None else thousands(n)
 
 
 def money(cents: Fraction | int | None, currency: str | None = None) -> str:
