@@ -71,12 +71,11 @@ def help_messages() -> Iterator[tuple[str, str]]:
 
 def profile_labels() -> Iterator[tuple[str, str]]:
     """``(label, file)`` of every shipped CRM profile."""
-    import tomllib
+    from funnelcli.services.imports.profiles import shipped
+    from funnelcli.services.imports.vocabulary import DATA_DIR
 
-    for path in sorted((PACKAGE / "importers" / "profiles").glob("*.toml")):
-        label = tomllib.loads(path.read_text(encoding="utf-8")).get("label")
-        if label:
-            yield label, str(path.relative_to(ROOT))
+    for name, profile in shipped().items():
+        yield profile.label, str((DATA_DIR / "profiles" / f"{name}.toml").relative_to(ROOT))
 
 
 def template() -> Any:
