@@ -90,9 +90,14 @@ def activity_type(code: str) -> str:
     return shown("activity", code)
 
 
+def field_name(field: str) -> str:
+    """A lead's column as the outputs name it, in English (``amount_cents`` → ``amount``)."""
+    return field.removesuffix("_cents").replace("_", " ")
+
+
 def field_label(field: str) -> str:
-    """A lead's field (``amount_cents`` → ``amount``, ``montant``)."""
-    return shown("field", field.removesuffix("_cents").replace("_", " "))
+    """A lead's field in the interface's language (``amount_cents`` → ``amount``, ``montant``)."""
+    return shown("field", field_name(field))
 
 
 def frequency(code: str) -> str:

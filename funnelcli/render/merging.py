@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from funnelcli import records
 from funnelcli.i18n import _, ngettext, stage_name
-from funnelcli.i18n.codes import field_label
+from funnelcli.i18n.codes import field_label, field_name
 from funnelcli.models.corrections import MergedLead, MergeResult
 from funnelcli.render import Format, Output, Record
-
-
-def _field(column: str) -> str:
-    return column.removesuffix("_cents").replace("_", " ")
 
 
 def _record(item: MergedLead) -> Record:
@@ -22,7 +18,7 @@ def _record(item: MergedLead) -> Record:
         "activities": item.activities,
         "external_ids": item.external_ids,
         "notes": item.notes,
-        "filled": [_field(f) for f in item.filled],
+        "filled": [field_name(f) for f in item.filled],
         "kept_stage_history": item.history,
         "kept_created_date": item.earlier,
     }
