@@ -7,6 +7,7 @@ stderr and exits with ``exit_code``. Codes follow sysexits(3) where one fits.
 from __future__ import annotations
 
 import errno
+from typing import Literal
 
 
 class FunnelError(Exception):
@@ -114,7 +115,9 @@ def read_error(exc: OSError, label: str) -> FunnelError:
     )
 
 
-def write_error(exc: OSError, label: str, *, verb: str = "write") -> FunnelError:
+def write_error(
+    exc: OSError, label: str, *, verb: Literal["write", "create", "remove"] = "write"
+) -> FunnelError:
     """The FunnelError for an OSError met while writing ``label`` ("the report x.svg"), or
     doing ``verb`` to it ("create" the folder x)."""
     from funnelcli.i18n import _
@@ -122,10 +125,9 @@ def write_error(exc: OSError, label: str, *, verb: str = "write") -> FunnelError
     cannot = {
         "write": _("cannot write {label}"),
         "create": _("cannot create {label}"),
-        "create the folder": _("cannot create the folder {label}"),
         "remove": _("cannot remove {label}"),
     }
-    what = cannot.get(verb, "cannot " + verb + " {label}").format(label=label)
+    what = cannot[verb].format(label=label)
     code = exc.errno
     if code in (errno.ENOSPC, errno.EDQUOT):
         return StorageError(

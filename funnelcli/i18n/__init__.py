@@ -202,7 +202,8 @@ def save_language(app_dir: str | Path, value: str) -> str:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise write_error(exc, str(folder), verb="create the folder") from None
+        where = _("the folder {path}").format(path=folder)
+        raise write_error(exc, where, verb="create") from None
     data = f'language = "{chosen}"\n'.encode()
     write_file(folder / SETTINGS_FILE, data, live_db=None, force=True, what="settings file")
     return chosen
