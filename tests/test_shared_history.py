@@ -147,3 +147,28 @@ def test_a_change_of_the_history_after_the_earliest_cut_off_is_not_shared(db_pat
         assert SharedHistory.read(conn, "2026-03-01T14:59:59Z", Scope(None, False)) is None
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize("by", ["month", "quarter"])
+def test_a_backtest_finds_every_reference_cut_off_on_the_grid(funnel, tmp_path, monkeypatch, by):
+    """``backtest._reference_instants`` plans the model's reference instants ahead: should the
+    model's rule outgrow it, each cut-off would fall back to the slow scan without a word."""
+    demo = tmp_path / "demo.db"
+    funnel("demo", "--db", demo, "--leads", "300")
+    counted = []
+
+    def no_fallback(*args, **kwargs):
+        raise AssertionError("a reference instant was not planned: the spans were scanned")
+
+    def count(self, *args, **kwargs):
+        counted.append(1)
+        return grid_count(self, *args, **kwargs)
+
+    from funnelcli.store.reports import span_grid
+
+    grid_count = span_grid.SpanGrid.count
+    monkeypatch.setattr(SharedHistory, "_spans", no_fallback)
+    monkeypatch.setattr(span_grid.SpanGrid, "count", count)
+    args = ("--db", demo, "report", "backtest", "--by", by, "--method", "model", "-f", "json")
+    funnel(*args)
+    assert counted  # the grid answered each cut-off
